@@ -1,0 +1,1 @@
+"""Valleycross: outcome-based challenge prizes for clean technologies."""

@@ -1,0 +1,172 @@
+"""Signing in: password checks with throttling, browser sessions and personal access tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.audit import service as audit
+from app.config import get_settings
+from app.db import utcnow
+from app.errors import NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+
+TOKEN_PREFIX = "vcx_"
+_LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Throttle:
+    retry_after_seconds: int
+
+
+def _throttle(db: Session, *, email: str, ip: str, now: dt.datetime) -> Throttle | None:
+    """Refuse further tries after too many recent failures for an account or from an address."""
+    settings = get_settings()
+    window_start = now - dt.timedelta(seconds=settings.login_window_seconds)
+    for column, value, limit in (
+        (LoginAttempt.email_normalized, email, settings.login_max_failures_per_account),
+        (LoginAttempt.ip, ip, settings.login_max_failures_per_ip),
+    ):
+        failures = select(LoginAttempt.attempted_at).where(
+            column == value, LoginAttempt.attempted_at >= window_start,
+            LoginAttempt.succeeded.is_(False),
+        ).order_by(LoginAttempt.attempted_at.desc()).limit(limit)
+        recent = list(db.scalars(failures))
+        if len(recent) >= limit:
+            # Cool off until the oldest of the counted failures leaves the window.
+            oldest = recent[-1]
+            wait = oldest + dt.timedelta(seconds=settings.login_window_seconds) - now
+            return Throttle(max(1, int(wait.total_seconds()) + 1))
+    return None
+
+
+def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
+    """Check a password, recording the attempt; raises 401 on failure and 429 when throttled.
+
+    The caller must keep this unit of work's writes even when it answers with an error, so that
+    failed attempts are counted and audited.
+    """
+    normalized = email.strip().lower()
+    now = utcnow()
+    blocked = _throttle(db, email=normalized, ip=ip, now=now)
+    if blocked:
+        audit.record(db, event="login.throttled", ip=ip, email=normalized)
+        raise TooManyRequests(headers={"Retry-After": str(blocked.retry_after_seconds)})
+    user = db.scalar(select(User).where(User.email_normalized == normalized))
+    ok = verify_password(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.is_active
+    db.add(LoginAttempt(email_normalized=normalized, ip=ip, attempted_at=now, succeeded=ok))
+    if not ok or user is None:
+        audit.record(db, event="login.failed", ip=ip, email=normalized,
+                     subject_user_id=user.id if user else None)
+        raise NotAuthenticated("The email or password is not right.", code="invalid_credentials")
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(db, event="login.succeeded", actor_id=user.id, subject_user_id=user.id, ip=ip,
+                 method="password")
+    db.flush()
+    return user
+
+
+def start_session(db: Session, *, user: User, ip: str | None = None,
+                  user_agent: str | None = None) -> str:
+    """Open a browser session and return the raw token for the cookie (only its hash is kept)."""
+    raw = secrets.token_urlsafe(32)
+    db.add(UserSession(
+        token_hash=token_hash(raw), user_id=user.id, ip=ip,
+        user_agent=(user_agent or "")[:300] or None,
+        expires_at=utcnow() + dt.timedelta(seconds=get_settings().session_max_age_seconds),
+    ))
+    db.flush()
+    return raw
+
+
+def end_session(db: Session, *, raw_token: str) -> None:
+    session = db.scalar(select(UserSession).where(UserSession.token_hash == token_hash(raw_token)))
+    if session is not None and session.revoked_at is None:
+        session.revoked_at = utcnow()
+        audit.record(db, event="logout", actor_id=session.user_id,
+                     subject_user_id=session.user_id)
+        db.flush()
+
+
+def user_for_session(db: Session, *, raw_token: str) -> User | None:
+    now = utcnow()
+    return db.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id).where(
+            UserSession.token_hash == token_hash(raw_token),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > now,
+            User.is_active.is_(True),
+        )
+    )
+
+
+def create_token(db: Session, *, user: User, name: str,
+                 expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
+    """Issue a personal access token; the raw value is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(fields={"name": "Give the token a name of 1 to 100 characters."})
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationFailed(fields={"expires_at": "must be in the future"})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(raw),
+                     prefix=raw[:12], expires_at=expires_at)
+    db.add(token)
+    db.flush()
+    audit.record(db, event="token.created", actor_id=user.id, subject_user_id=user.id,
+                 token_id=token.id, name=name)
+    return token, raw
+
+
+def list_tokens(db: Session, *, user: User) -> list[ApiToken]:
+    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                           .order_by(ApiToken.id.desc())))
+
+
+def revoke_token(db: Session, *, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens; someone else's token is reported as not found."""
+    token = db.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(db, event="token.revoked", actor_id=user.id, subject_user_id=user.id,
+                     token_id=token.id)
+        db.flush()
+    return token
+
+
+def user_for_token(db: Session, *, raw_token: str) -> User | None:
+    """The active user a bearer token belongs to; marks it used (coarsely, to save writes)."""
+    now = utcnow()
+    token = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw_token)))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    user = db.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
+        token.last_used_at = now
+        db.flush()
+    return user
+
+
+def count_active_sessions(db: Session, *, user: User) -> int:
+    return db.scalar(select(func.count()).select_from(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
+        UserSession.expires_at > utcnow())) or 0

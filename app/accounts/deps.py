@@ -1,0 +1,130 @@
+"""Who is asking: FastAPI dependencies for the signed-in user, roles and CSRF checks.
+
+The principal is looked up in a short session of its own (on a worker thread) and merged into the
+request's session without SQL, so no pooled connection is held while the request waits for a
+thread (see app/kit/unit_of_work.py).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import anyio
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.accounts import auth
+from app.accounts.models import Role, User
+from app.errors import Forbidden, NotAuthenticated
+from app.kit.unit_of_work import get_db
+
+log = logging.getLogger("valleycross.security")
+
+SESSION_TOKEN_KEY = "sid"
+CSRF_KEY = "csrf"
+CSRF_FORM_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token bound to this browser's signed session cookie (made on first use)."""
+    token = request.session.get(CSRF_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_KEY] = token
+    return str(token)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+
+
+def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None
+            ) -> tuple[User | None, str | None]:
+    with maker() as db:
+        user: User | None = None
+        via: str | None = None
+        if bearer:
+            user, via = auth.user_for_token(db, raw_token=bearer), "token"
+            if user is None:
+                raise NotAuthenticated("The access token is not valid.", code="invalid_token")
+        elif sid:
+            user, via = auth.user_for_session(db, raw_token=sid), "session"
+        if user is not None:
+            _ = user.roles  # loaded before the session closes
+        db.commit()  # keeps a token's last-used time
+        return user, via if user else None
+
+
+async def current_user_optional(request: Request,
+                                db: Annotated[Session, Depends(get_db)]) -> User | None:
+    """The signed-in user (bearer token or session cookie), or None for a visitor."""
+    if hasattr(request.state, "user"):
+        cached: User | None = request.state.user
+        return cached
+    header = request.headers.get("authorization", "")
+    bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+    sid = request.session.get(SESSION_TOKEN_KEY) if "session" in request.scope else None
+    maker: sessionmaker[Session] = request.app.state.session_maker
+    user, via = await anyio.to_thread.run_sync(_lookup, maker, bearer, sid)
+    if user is not None:
+        user = db.merge(user, load=False)
+    if (via == "session" and request.method in UNSAFE_METHODS
+            and request.url.path.startswith("/api/")
+            and not _same(request.headers.get(CSRF_HEADER), request.session.get(CSRF_KEY))):
+        # A cookie alone must not be enough to change things through the API.
+        raise Forbidden("Send the X-CSRF-Token header with cookie-authenticated API calls.",
+                        code="csrf_failed")
+    request.state.user = user
+    request.state.auth_via = via
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(current_user_optional)]
+
+
+async def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    """A dependency that lets through users holding any of `roles` (403 otherwise)."""
+
+    async def _check(user: CurrentUser) -> User:
+        if not user.has_role(*roles):
+            log.warning("forbidden: user %s lacks %s", user.id, [r.value for r in roles])
+            raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.",
+                            code="missing_role")
+        return user
+
+    return _check
+
+
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+
+
+async def csrf_protect(request: Request) -> None:
+    """Page routers' guard: every state-changing form carries the session's CSRF token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FORM_FIELD)
+            sent = value if isinstance(value, str) else None
+    if not _same(sent, request.session.get(CSRF_KEY)):
+        log.warning("csrf failure on %s %s", request.method, request.url.path)
+        raise Forbidden("The form has expired or did not come from this site; reload the page "
+                        "and try again.", code="csrf_failed")

@@ -1,0 +1,164 @@
+"""HTML pages for accounts: sign-up, sign-in, account settings and the admin user list."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from app.accounts import auth
+from app.accounts import service as accounts_service
+from app.accounts.deps import (
+    SESSION_TOKEN_KEY,
+    AdminUser,
+    CurrentUser,
+    OptionalUser,
+    csrf_protect,
+)
+from app.accounts.models import Role, User
+from app.accounts.routes import client_ip
+from app.errors import AppError, ValidationFailed
+from app.kit.forms import form_data, form_with_errors, redirect, safe_next
+from app.kit.templating import flash, render
+from app.kit.unit_of_work import get_db, keep_changes_on_error
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+def sign_in(request: Request, db: Session, user: User) -> None:
+    """Start a fresh session for `user`: the old cookie's contents and CSRF token are dropped."""
+    old = request.session.get(SESSION_TOKEN_KEY)
+    if old:
+        auth.end_session(db, raw_token=old)
+    request.session.clear()
+    request.session[SESSION_TOKEN_KEY] = auth.start_session(
+        db, user=user, ip=client_ip(request), user_agent=request.headers.get("user-agent"))
+    request.state.user = user
+
+
+@router.get("/signup", response_class=HTMLResponse)
+def signup_form(request: Request, user: OptionalUser) -> Response:
+    return render(request, "accounts/signup.html", {"form": {}, "errors": {}})
+
+
+@router.post("/signup", response_class=HTMLResponse)
+async def signup(request: Request, db: Session = Depends(get_db)) -> Response:
+    form = await form_data(request)
+    try:
+        user = accounts_service.create_user(
+            db, email=form.get("email", ""), password=form.get("password", ""),
+            display_name=form.get("display_name", ""), organisation=form.get("organisation"),
+            country_code=form.get("country_code") or None, roles=[Role.SOLVER])
+    except AppError as exc:
+        form.pop("password", None)
+        return form_with_errors(request, "accounts/signup.html", exc, {"form": form})
+    sign_in(request, db, user)
+    flash(request, f"Welcome, {user.display_name}. Your solver account is ready.")
+    return redirect("/account")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    if user is not None:
+        return redirect(safe_next(next))
+    return render(request, "accounts/login.html",
+                  {"form": {}, "errors": {}, "next": safe_next(next)})
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, db: Session = Depends(get_db)) -> Response:
+    form = await form_data(request)
+    target = safe_next(form.get("next"))
+    keep_changes_on_error(request)
+    try:
+        user = auth.authenticate(db, email=form.get("email", ""),
+                                 password=form.get("password", ""), ip=client_ip(request))
+    except AppError as exc:
+        form.pop("password", None)
+        return form_with_errors(request, "accounts/login.html", exc,
+                                {"form": form, "next": target})
+    sign_in(request, db, user)
+    return redirect(target)
+
+
+@router.post("/logout")
+def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+    token = request.session.get(SESSION_TOKEN_KEY)
+    if token:
+        auth.end_session(db, raw_token=token)
+    request.session.clear()
+    return redirect("/")
+
+
+def _account_context(db: Session, user: User) -> dict[str, object]:
+    return {"user": user, "tokens": auth.list_tokens(db, user=user), "form": {}, "errors": {}}
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+    return render(request, "accounts/account.html", _account_context(db, user))
+
+
+@router.post("/account", response_class=HTMLResponse)
+async def update_account(request: Request, user: CurrentUser,
+                         db: Session = Depends(get_db)) -> Response:
+    form = await form_data(request)
+    try:
+        accounts_service.update_profile(
+            db, user=user, display_name=form.get("display_name"),
+            organisation=form.get("organisation"), country_code=form.get("country_code", ""),
+            email=form.get("email") or None)
+    except AppError as exc:
+        return form_with_errors(request, "accounts/account.html", exc,
+                                {**_account_context(db, user), "form": form})
+    flash(request, "Your profile was saved.")
+    return redirect("/account")
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+async def create_token(request: Request, user: CurrentUser,
+                       db: Session = Depends(get_db)) -> Response:
+    form = await form_data(request)
+    try:
+        token, raw = auth.create_token(db, user=user, name=form.get("name", ""))
+    except AppError as exc:
+        return form_with_errors(request, "accounts/account.html", exc,
+                                _account_context(db, user))
+    return render(request, "accounts/account.html",
+                  {**_account_context(db, user), "new_token": raw, "new_token_name": token.name},
+                  status_code=201)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(token_id: int, request: Request, user: CurrentUser,
+                 db: Session = Depends(get_db)) -> Response:
+    auth.revoke_token(db, user=user, token_id=token_id)
+    flash(request, "The token was revoked.")
+    return redirect("/account")
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset: int = 0,
+                db: Session = Depends(get_db)) -> Response:
+    users, total = accounts_service.list_users(db, query=q, limit=50, offset=max(0, offset))
+    return render(request, "accounts/admin_users.html",
+                  {"users": users, "total": total, "q": q or "", "offset": max(0, offset),
+                   "roles": list(Role)})
+
+
+@router.post("/admin/users/{user_id}/roles")
+async def admin_change_role(user_id: int, request: Request, admin: AdminUser,
+                            db: Session = Depends(get_db)) -> Response:
+    form = await form_data(request)
+    try:
+        role = Role(form.get("role", ""))
+    except ValueError as exc:
+        raise ValidationFailed(fields={"role": "unknown role"}) from exc
+    target = accounts_service.get(db, user_id=user_id)
+    if form.get("action") == "revoke":
+        accounts_service.revoke_role(db, user=target, role=role, revoked_by=admin)
+        flash(request, f"{target.display_name} no longer has the {role.value} role.")
+    else:
+        accounts_service.grant_role(db, user=target, role=role, granted_by=admin)
+        flash(request, f"{target.display_name} now has the {role.value} role.")
+    return redirect(f"/admin/users?q={form.get('q', '')}")

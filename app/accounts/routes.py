@@ -1,0 +1,108 @@
+"""JSON API for accounts: sign-up, tokens, profile, and user administration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from app.accounts import auth
+from app.accounts import service as accounts_service
+from app.accounts.deps import AdminUser, CurrentUser, OptionalUser
+from app.accounts.models import Role
+from app.accounts.schemas import (
+    AuditEventRead,
+    ProfileUpdate,
+    SignUp,
+    TokenCreate,
+    TokenCreated,
+    TokenRead,
+    UserRead,
+)
+from app.audit import service as audit
+from app.errors import NotAuthenticated
+from app.kit.schemas import Page
+from app.kit.unit_of_work import get_db, keep_changes_on_error
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/auth/signup", response_model=UserRead, status_code=201)
+def sign_up(body: SignUp, db: Session = Depends(get_db)) -> object:
+    """Anyone may open a solver account."""
+    return accounts_service.create_user(
+        db, email=body.email, password=body.password, display_name=body.display_name,
+        organisation=body.organisation, country_code=body.country_code, roles=[Role.SOLVER])
+
+
+@router.post("/auth/tokens", response_model=TokenCreated, status_code=201)
+def create_token(body: TokenCreate, request: Request, user: OptionalUser,
+                 db: Session = Depends(get_db)) -> object:
+    """Issue a personal access token, shown once; authenticate by email + password or session."""
+    if body.email is not None or body.password is not None:
+        keep_changes_on_error(request)  # failed attempts must be counted and audited
+        user = auth.authenticate(db, email=body.email or "", password=body.password or "",
+                                 ip=client_ip(request))
+    if user is None:
+        raise NotAuthenticated("Give email and password, or sign in first.")
+    token, raw = auth.create_token(db, user=user, name=body.name, expires_at=body.expires_at)
+    return TokenCreated.model_validate({**TokenRead.model_validate(token).model_dump(),
+                                        "token": raw})
+
+
+@router.get("/auth/tokens", response_model=list[TokenRead])
+def list_tokens(user: CurrentUser, db: Session = Depends(get_db)) -> object:
+    return auth.list_tokens(db, user=user)
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+    auth.revoke_token(db, user=user, token_id=token_id)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=UserRead)
+def me(user: CurrentUser) -> object:
+    return user
+
+
+@router.patch("/me", response_model=UserRead)
+def update_me(body: ProfileUpdate, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+    return accounts_service.update_profile(db, user=user, **body.model_dump(exclude_unset=True))
+
+
+@router.get("/users", response_model=Page[UserRead])
+def list_users(admin: AdminUser, q: str | None = None, limit: int = 50, offset: int = 0,
+               db: Session = Depends(get_db)) -> object:
+    users, total = accounts_service.list_users(db, query=q, limit=max(1, min(limit, 200)),
+                                               offset=max(0, offset))
+    return {"items": users, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/users/{user_id}", response_model=UserRead)
+def get_user(user_id: int, admin: AdminUser, db: Session = Depends(get_db)) -> object:
+    return accounts_service.get(db, user_id=user_id)
+
+
+@router.put("/users/{user_id}/roles/{role}", response_model=UserRead)
+def grant_role(user_id: int, role: Role, admin: AdminUser,
+               db: Session = Depends(get_db)) -> object:
+    target = accounts_service.get(db, user_id=user_id)
+    return accounts_service.grant_role(db, user=target, role=role, granted_by=admin)
+
+
+@router.delete("/users/{user_id}/roles/{role}", response_model=UserRead)
+def revoke_role(user_id: int, role: Role, admin: AdminUser,
+                db: Session = Depends(get_db)) -> object:
+    target = accounts_service.get(db, user_id=user_id)
+    return accounts_service.revoke_role(db, user=target, role=role, revoked_by=admin)
+
+
+@router.get("/audit", response_model=list[AuditEventRead])
+def audit_log(admin: AdminUser, event: str | None = None, limit: int = 100, offset: int = 0,
+              db: Session = Depends(get_db)) -> object:
+    return audit.list_events(db, event=event, limit=max(1, min(limit, 500)),
+                             offset=max(0, offset))

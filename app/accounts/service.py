@@ -1,0 +1,150 @@
+"""Users, profiles and roles. Services flush; the request (or CLI) boundary commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Role, User, UserRole
+from app.accounts.passwords import hash_password, password_problem
+from app.audit import service as audit
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+def normalize_email(email: str) -> str:
+    """Check the address's form and return it lower-cased (case never tells two accounts apart)."""
+    try:
+        valid = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationFailed("The email address is not valid.",
+                               fields={"email": str(exc)}) from exc
+    return valid.normalized.lower()
+
+
+def check_country(country_code: str | None) -> str | None:
+    if not country_code:
+        return None
+    code = country_code.strip().upper()
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise ValidationFailed("Unknown country.",
+                               fields={"country_code": f"{country_code!r} is not an ISO 3166-1 "
+                                                       "alpha-3 code"})
+    return code
+
+
+def get(db: Session, *, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def get_by_email(db: Session, *, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email_normalized == email.strip().lower()))
+
+
+def list_users(db: Session, *, query: str | None = None, limit: int = 50,
+               offset: int = 0) -> tuple[list[User], int]:
+    """Users ordered by id, optionally filtered by a case-insensitive substring of email/name."""
+    stmt = select(User)
+    if query:
+        pattern = f"%{query.lower()}%"
+        stmt = stmt.where(func.lower(User.display_name).like(pattern)
+                          | User.email_normalized.like(pattern))
+    total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    users = list(db.scalars(stmt.order_by(User.id).limit(limit).offset(offset)))
+    return users, total
+
+
+def create_user(db: Session, *, email: str | None, password: str | None, display_name: str,
+                organisation: str | None = None, country_code: str | None = None,
+                roles: Iterable[Role] = (Role.SOLVER,), granted_by: User | None = None) -> User:
+    """Create an account; the password is checked against the NIST rules and stored as Argon2id."""
+    normalized = normalize_email(email) if email else None
+    fields: dict[str, str] = {}
+    if password is not None:
+        problem = password_problem(password, email=normalized)
+        if problem:
+            fields["password"] = problem
+    if not display_name.strip():
+        fields["display_name"] = "Enter a name to show to others."
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if normalized and get_by_email(db, email=normalized):
+        raise Conflict("An account with this email already exists.",
+                       code="email_taken", fields={"email": "already registered"})
+    user = User(
+        email=email.strip() if email else None,
+        email_normalized=normalized,
+        display_name=display_name.strip(),
+        organisation=(organisation or "").strip() or None,
+        country_code=check_country(country_code),
+        password_hash=hash_password(password) if password else None,
+    )
+    db.add(user)
+    db.flush()
+    for role in set(roles):
+        db.add(UserRole(user_id=user.id, role=role,
+                        granted_by_id=granted_by.id if granted_by else None))
+    db.flush()
+    db.refresh(user)
+    audit.record(db, event="user.created", actor_id=granted_by.id if granted_by else user.id,
+                 subject_user_id=user.id, roles=sorted(r.value for r in set(roles)))
+    return user
+
+
+def update_profile(db: Session, *, user: User, display_name: str | None = None,
+                   organisation: str | None = None, country_code: str | None = None,
+                   email: str | None = None) -> User:
+    """Change the fields a person may change about themselves."""
+    if display_name is not None:
+        if not display_name.strip():
+            raise ValidationFailed(fields={"display_name": "Enter a name to show to others."})
+        user.display_name = display_name.strip()
+    if organisation is not None:
+        user.organisation = organisation.strip() or None
+    if country_code is not None:
+        user.country_code = check_country(country_code)
+    if email is not None and email.strip():
+        normalized = normalize_email(email)
+        other = get_by_email(db, email=normalized)
+        if other is not None and other.id != user.id:
+            raise Conflict("An account with this email already exists.",
+                           code="email_taken", fields={"email": "already registered"})
+        user.email = email.strip()
+        user.email_normalized = normalized
+    db.flush()
+    return user
+
+
+def grant_role(db: Session, *, user: User, role: Role, granted_by: User) -> User:
+    """An admin gives a role; the grant records who gave it and when."""
+    if not granted_by.has_role(Role.ADMIN):
+        raise Forbidden("Only an admin can grant roles.")
+    if role not in user.role_names:
+        db.add(UserRole(user_id=user.id, role=role, granted_by_id=granted_by.id))
+        db.flush()
+        db.refresh(user)
+        audit.record(db, event="role.granted", actor_id=granted_by.id, subject_user_id=user.id,
+                     role=role.value)
+    return user
+
+
+def revoke_role(db: Session, *, user: User, role: Role, revoked_by: User) -> User:
+    """An admin takes a role back; an admin cannot remove their own admin role."""
+    if not revoked_by.has_role(Role.ADMIN):
+        raise Forbidden("Only an admin can revoke roles.")
+    if role == Role.ADMIN and user.id == revoked_by.id:
+        raise Conflict("You cannot remove your own admin role.", code="self_demotion")
+    grant = db.get(UserRole, (user.id, role))
+    if grant is not None:
+        db.delete(grant)
+        db.flush()
+        db.refresh(user)
+        audit.record(db, event="role.revoked", actor_id=revoked_by.id, subject_user_id=user.id,
+                     role=role.value)
+    return user

@@ -1,0 +1,1 @@
+"""Append-only record of security events (sign-ins, failures, role changes, tokens)."""

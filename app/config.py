@@ -1,0 +1,80 @@
+"""Settings, read once from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform; each field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: str = Field(default="development", description="development | test | production")
+    var_dir: Path = Field(default=PROJECT_ROOT / "var")
+    database_url: str = Field(default="", description="defaults to sqlite:///<var_dir>/valleycross.db")
+    secret_key: str = Field(default="", description="generated and kept in <var_dir>/secret_key")
+    base_url: str = "http://127.0.0.1:8000"
+    upload_dir: Path | None = None
+
+    # OpenID Connect (ORCID, Keycloak, ...); offered when issuer and client id are set.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_token_endpoint_auth_method: str = "client_secret_basic"
+    oidc_display_name: str = "OpenID Connect"
+
+    session_max_age_seconds: int = 14 * 24 * 3600
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_window_seconds: int = 15 * 60
+    stale_after_days: int = 365
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        self.var_dir = Path(self.var_dir)
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'valleycross.db'}"
+        if self.upload_dir is None:
+            self.upload_dir = self.var_dir / "uploads"
+        if not self.secret_key:
+            if self.environment == "production":
+                raise ValueError("SECRET_KEY must be set in production")
+            self.secret_key = _persisted_secret(self.var_dir / "secret_key")
+        return self
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _persisted_secret(path: Path) -> str:
+    """Read the secret kept under var/, creating it on first run so restarts keep sessions valid."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

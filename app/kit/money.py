@@ -1,0 +1,66 @@
+"""Money as integer minor units plus an ISO 4217 code; never floats."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+import pycountry
+from iso4217 import Currency
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes (pycountry) that have a minor unit, i.e. that money can be counted in."""
+    return frozenset(c.alpha_3 for c in pycountry.currencies
+                     if _exponent_or_none(c.alpha_3) is not None)
+
+
+def _exponent_or_none(code: str) -> int | None:
+    try:
+        exponent: int | None = Currency(code).exponent
+    except ValueError:
+        return None
+    return exponent
+
+
+def is_currency(code: str) -> bool:
+    return code in currency_codes()
+
+
+def minor_exponent(currency: str) -> int:
+    """Digits after the decimal point in the currency (JPY 0, USD 2, KWD 3), from ISO 4217."""
+    exponent = _exponent_or_none(currency)
+    if exponent is None:
+        raise ValueError(f"{currency!r} is not a currency with a minor unit")
+    return exponent
+
+
+def format_money(amount_minor: int, currency: str) -> str:
+    exponent = minor_exponent(currency)
+    sign = "-" if amount_minor < 0 else ""
+    whole, frac = divmod(abs(amount_minor), 10**exponent)
+    text = f"{whole:,}"
+    if exponent:
+        text += f".{frac:0{exponent}d}"
+    return f"{currency} {sign}{text}"
+
+
+CurrencyCode = Annotated[str, Field(min_length=3, max_length=3, examples=["USD"])]
+
+
+class Money(BaseModel):
+    """An amount in the currency's minor units (cents for USD), strictly an integer."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    amount_minor: StrictInt = Field(ge=0, le=10**15)
+    currency: CurrencyCode
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if not is_currency(value):
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return value

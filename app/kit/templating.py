@@ -1,0 +1,65 @@
+"""Jinja2 rendering shared by every page module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from app.config import PROJECT_ROOT, get_settings
+
+templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
+
+
+def _csrf(request: Request) -> str:
+    if "session" not in request.scope:
+        return ""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+def _csrf_input(request: Request) -> Markup:
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(_csrf(request))
+
+
+def _utc(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(dt.UTC).strftime(fmt)
+
+
+def _money(amount_minor: int | None, currency: str | None) -> str:
+    """Format integer minor units exactly (no floats), e.g. 1234567 USD -> 'USD 12,345.67'."""
+    if amount_minor is None or not currency:
+        return ""
+    from app.kit.money import format_money
+
+    return format_money(amount_minor, currency)
+
+
+templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input)
+templates.env.filters.update(utc=_utc, money=_money)
+
+
+def flash(request: Request, message: str, category: str = "info") -> None:
+    """Queue a one-time message for the next page this browser renders."""
+    request.session.setdefault("flash", []).append({"message": message, "category": category})
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    ctx = dict(context or {})
+    ctx.setdefault("current_user", getattr(request.state, "user", None))
+    ctx.setdefault("settings", get_settings())
+    if "session" in request.scope:
+        ctx.setdefault("flashes", request.session.pop("flash", []))
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code,
+                                      headers=headers)

@@ -1,0 +1,91 @@
+"""One database session per request, committed at the request boundary.
+
+The session is opened by an ASGI middleware and committed just before the response starts, so
+a failed commit still turns into an error response. Commit, rollback and close run on their own
+thread limiter: endpoints waiting in the shared thread pool for a pooled connection can never
+starve the teardown that would give one back (the deadlock of a synchronous `yield` dependency
+under 64+ concurrent connections).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+import anyio
+from fastapi import Request
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("valleycross.db")
+
+_TEARDOWN_LIMITER: anyio.CapacityLimiter | None = None
+
+
+def _teardown_limiter() -> anyio.CapacityLimiter:
+    global _TEARDOWN_LIMITER
+    if _TEARDOWN_LIMITER is None:
+        _TEARDOWN_LIMITER = anyio.CapacityLimiter(64)
+    return _TEARDOWN_LIMITER
+
+
+class DBSessionMiddleware:
+    def __init__(self, app: ASGIApp, session_maker: Callable[[], Callable[[], Session]]) -> None:
+        self.app = app
+        self.session_maker = session_maker
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session = self.session_maker()()
+        state = scope.setdefault("state", {})
+        state["db"] = session
+        replaced = False
+        started = False
+
+        async def send_with_commit(message: Message) -> None:
+            nonlocal replaced, started
+            if replaced:
+                return
+            if message["type"] == "http.response.start" and not started:
+                started = True
+                keep = message["status"] < 400 or state.get("commit_on_error", False)
+                try:
+                    await anyio.to_thread.run_sync(
+                        session.commit if keep else session.rollback,
+                        limiter=_teardown_limiter(),
+                    )
+                except Exception:
+                    log.exception("commit failed on %s %s", scope.get("method"), scope.get("path"))
+                    replaced = True
+                    await _send_error(send, scope)
+                    return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_commit)
+        finally:
+            await anyio.to_thread.run_sync(session.close, limiter=_teardown_limiter())
+
+
+async def _send_error(send: Send, scope: Scope) -> None:
+    body = json.dumps({"error": {"code": "internal_error",
+                                 "message": "Something went wrong on our side.",
+                                 "fields": {}}}).encode()
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def get_db(request: Request) -> Session:
+    """The request's session (opened by DBSessionMiddleware)."""
+    session: Session = request.state.db
+    return session
+
+
+def keep_changes_on_error(request: Request) -> None:
+    """Commit this request's writes even though it answers with an error (e.g. a failed login)."""
+    request.state.commit_on_error = True

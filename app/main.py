@@ -1,0 +1,77 @@
+"""The application factory: middleware, error handlers, routers and static files."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.db import session_factory
+from app.errors import install_error_handlers
+from app.kit.security_headers import SecurityHeadersMiddleware
+from app.kit.templating import templates
+from app.kit.unit_of_work import DBSessionMiddleware
+from app.routers import NAV_LINKS, all_routers
+
+log = logging.getLogger("valleycross")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Valleycross",
+        version="0.1.0",
+        description="Outcome-based challenge prizes for clean and environmentally sound "
+                    "technologies, linked to an inventory of technology facilitation mechanisms "
+                    "and to countries' technology needs and gaps.",
+        debug=False,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.session_maker = session_factory(settings.database_url)
+
+    # Added innermost first: the request session sits inside the cookie session.
+    app.add_middleware(DBSessionMiddleware, session_maker=lambda: app.state.session_maker)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="__Host-vc_session" if settings.is_https else "vc_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.is_https,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
+
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    templates.env.globals["nav_links"] = NAV_LINKS
+    for router in all_routers():
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"], include_in_schema=True)
+    def healthz(request: Request) -> JSONResponse:
+        """200 when the database answers, 503 when it does not."""
+        try:
+            with request.app.state.session_maker() as db:
+                db.execute(text("SELECT 1"))
+        except Exception:  # any driver error means "not healthy"; the cause goes to the log
+            log.exception("health check failed")
+            return JSONResponse({"status": "unavailable", "database": "unreachable"},
+                                status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `uvicorn app.main:app` works without building an app (and its settings) at import time.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.config import Settings, get_settings
+from app.db import dispose_engines, session_factory
+from tests.db_setup import PostgresDatabases, SQLiteDatabases, backend_url
+
+os.environ.setdefault("ENVIRONMENT", "test")
+
+
+def _prepare(url: str) -> None:
+    """Migrate a database to head and load the reference data into it."""
+    from app.cli import migrate_database
+    from app.db import transaction
+    from app.demo import reference_loaders
+
+    migrate_database(url)
+    for loader in reference_loaders():
+        with transaction(url) as db:
+            loader(db)
+    dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteDatabases |
+                                                                      PostgresDatabases]:
+    admin_url = backend_url()
+    dbs: SQLiteDatabases | PostgresDatabases
+    if admin_url:
+        dbs = PostgresDatabases(admin_url)
+    else:
+        dbs = SQLiteDatabases(tmp_path_factory.mktemp("databases"))
+    dbs.build_template(_prepare)
+    yield dbs
+    dispose_engines()
+    dbs.close()
+
+
+@pytest.fixture
+def database_url(databases: SQLiteDatabases | PostgresDatabases) -> Iterator[str]:
+    """A fresh database built from the migrations, with reference data, for this test alone."""
+    url = databases.fresh()
+    yield url
+    dispose_engines()
+    databases.drop(url)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    from app.main import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Session]:
+    """A session on the test's database for arranging and checking data through services."""
+    session = session_factory(settings.database_url)()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()

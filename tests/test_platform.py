@@ -1,0 +1,56 @@
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.orm import Session
+
+from app.config import get_settings
+from tests.factories import make_user
+
+
+def test_health_ok(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_health_503_when_database_unreachable(client: TestClient, app: object) -> None:
+    from app.db import session_factory
+
+    app.state.session_maker = session_factory(  # type: ignore[attr-defined]
+        "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "unreachable"
+
+
+def test_timestamps_come_back_aware_utc(db: Session) -> None:
+    user = make_user(db)
+    db.expire_all()
+    db.refresh(user)
+    assert user.created_at.utcoffset() is not None and user.created_at.utcoffset().total_seconds() == 0
+
+
+def test_unhandled_error_hides_the_trace(client: TestClient, app: object) -> None:
+    @app.get("/api/v1/boom")  # type: ignore[attr-defined]
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    response = client.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "secret" not in response.text
+
+
+def test_security_headers_on_pages(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(settings: object) -> None:
+    url = get_settings().database_url
+    if not url.startswith("sqlite"):
+        return
+    from app.db import get_engine
+
+    with get_engine(url).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert "users" in inspect(create_engine(url)).get_table_names()
