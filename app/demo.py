@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from types import ModuleType
 
 from sqlalchemy.orm import Session
 
@@ -16,18 +17,23 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.config import get_settings
 from app.db import transaction
+from app.discovery import domain_modules
 
 Loader = Callable[[Session], list[str]]
 
 
+def _seed_modules() -> list[ModuleType]:
+    return sorted(domain_modules("seed"), key=lambda m: getattr(m, "SEED_ORDER", 100))
+
+
 def reference_loaders() -> list[Loader]:
-    """Loaders of real reference data, in dependency order."""
-    return []
+    """Loaders of real reference data (each domain's `seed.load_reference`), in seed order."""
+    return [m.load_reference for m in _seed_modules() if hasattr(m, "load_reference")]
 
 
 def demo_loaders() -> list[Loader]:
-    """Loaders of demonstration records, in dependency order (after the reference data)."""
-    return []
+    """Loaders of demonstration records (each domain's `seed.load_demo`), after the reference."""
+    return [m.load_demo for m in _seed_modules() if hasattr(m, "load_demo")]
 
 
 DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [

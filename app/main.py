@@ -16,7 +16,7 @@ from app.errors import install_error_handlers
 from app.kit.security_headers import SecurityHeadersMiddleware
 from app.kit.templating import templates
 from app.kit.unit_of_work import DBSessionMiddleware
-from app.routers import NAV_LINKS, all_routers
+from app.routers import all_routers, nav_links
 
 log = logging.getLogger("valleycross")
 
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
-    templates.env.globals["nav_links"] = NAV_LINKS
+    templates.env.globals["nav_links"] = nav_links()
     for router in all_routers():
         app.include_router(router)
 

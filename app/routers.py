@@ -1,20 +1,23 @@
-"""Every domain's API and page routers, in one list (the permission matrix walks them all)."""
+"""Every domain's API and page routers, and the main navigation, found by convention."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-# Main navigation (href, label); a domain adds its entry when its pages exist.
-NAV_LINKS: list[tuple[str, str]] = []
+from app.discovery import domain_modules
 
 
 def all_routers() -> list[APIRouter]:
-    from app.accounts import pages as accounts_pages
-    from app.accounts import routes as accounts_routes
-    from app.home import pages as home_pages
+    routers: list[APIRouter] = []
+    for module in domain_modules("routes") + domain_modules("pages"):
+        routers.append(module.router)
+    return routers
 
-    return [
-        accounts_routes.router,
-        accounts_pages.router,
-        home_pages.router,
-    ]
+
+def nav_links() -> list[tuple[str, str]]:
+    """(href, label) pairs from the page modules' `NAV`, ordered by their declared order."""
+    entries: list[tuple[int, str, str]] = []
+    for module in domain_modules("pages"):
+        for href, label, order in getattr(module, "NAV", []):
+            entries.append((order, href, label))
+    return [(href, label) for _, href, label in sorted(entries)]

@@ -12,3 +12,4 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: OptionalUser) -> Response:
     return render(request, "home.html", {})
+
