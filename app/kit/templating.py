@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from app.config import PROJECT_ROOT, get_settings
+from app.kit.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 
@@ -46,7 +47,7 @@ def _money(amount_minor: int | None, currency: str | None) -> str:
 
 
 templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input)
-templates.env.filters.update(utc=_utc, money=_money)
+templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown)
 
 
 def flash(request: Request, message: str, category: str = "info") -> None:
