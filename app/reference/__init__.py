@@ -1,0 +1,1 @@
+"""Countries, country groups with dated membership, currencies, SDG targets, sectors, stages."""
