@@ -108,3 +108,12 @@ def transaction(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def str_enum(enum_class: type[Any], name: str, length: int = 30) -> Any:
+    """A string column restricted to an enum's values (a CHECK constraint, no native type)."""
+    from sqlalchemy import Enum
+
+    return Enum(enum_class, name=name, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e], create_constraint=True,
+                validate_strings=True)

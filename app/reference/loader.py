@@ -89,7 +89,9 @@ def read_countries() -> list[CountryRow]:
                 region=region("Region Code", "Region Name"),
                 subregion=region("Sub-region Code", "Sub-region Name"),
                 intermediate=region("Intermediate Region Code", "Intermediate Region Name"),
-                currency_code=_clean(raw.get("ISO4217-currency_alphabetic_code")),
+                # Some countries list several currencies ("INR,BTN"): keep the first.
+                currency_code=_clean((raw.get("ISO4217-currency_alphabetic_code") or "")
+                                     .split(",")[0]),
                 is_independent=(independent == "Yes") if independent else None,
                 flags={group for group, (column, *_rest) in FLAG_GROUPS.items()
                        if _clean(raw.get(column)) == "x"},

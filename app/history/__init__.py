@@ -1,0 +1,1 @@
+"""Revision history of curated records (mechanisms, technologies, needs): who, what, when."""

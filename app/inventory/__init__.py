@@ -1,0 +1,1 @@
+"""The inventory of technology facilitation mechanisms and the clean-technology knowledge base."""

@@ -1,0 +1,1 @@
+"""Countries' technology needs, the gap analysis and the coordination view."""
