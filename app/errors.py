@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.kit.templating import render
@@ -106,6 +107,16 @@ def _render(request: Request, status: int, code: str, message: str,
                   status_code=status, headers=headers)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):
+        regex = getattr(context, "path_regex", None)
+        if context.methods and regex is not None and regex.match(request.url.path):
+            methods.update(context.methods)
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
@@ -123,8 +134,10 @@ def install_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
         code = codes.get(exc.status_code, "http_error")
         message = "Not found." if exc.status_code == 404 else str(exc.detail)
-        return _render(request, exc.status_code, code, message,
-                       headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # RFC 9110: list all the methods the resource supports
+            headers["Allow"] = allowed_methods(request)
+        return _render(request, exc.status_code, code, message, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
+from app.kit.openapi import install_openapi
 from app.kit.security_headers import SecurityHeadersMiddleware
 from app.kit.templating import templates
 from app.kit.unit_of_work import DBSessionMiddleware
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    install_openapi(app)
     return app
 
 

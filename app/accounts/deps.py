@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.accounts import auth
 from app.accounts.models import Role, User
 from app.errors import Forbidden, NotAuthenticated
+from app.kit.openapi import document_errors
 from app.kit.unit_of_work import get_db
 
 log = logging.getLogger("valleycross.security")
@@ -61,6 +62,8 @@ def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None
         return user, via if user else None
 
 
+@document_errors(401)  # a bearer token that is not valid
+@document_errors(403, methods=UNSAFE_METHODS)  # a cookie write without the CSRF header
 async def current_user_optional(request: Request,
                                 db: Annotated[Session, Depends(get_db)]) -> User | None:
     """The signed-in user (bearer token or session cookie), or None for a visitor."""
@@ -107,7 +110,7 @@ def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
                             code="missing_role")
         return user
 
-    return _check
+    return document_errors(403)(_check)
 
 
 AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]

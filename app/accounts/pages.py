@@ -19,6 +19,7 @@ from app.accounts.models import Role, User
 from app.accounts.routes import client_ip
 from app.errors import AppError, ValidationFailed
 from app.kit.forms import form_data, form_with_errors, redirect, safe_next
+from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db, keep_changes_on_error
 
@@ -130,7 +131,7 @@ async def create_token(request: Request, user: CurrentUser,
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, request: Request, user: CurrentUser,
+def revoke_token(token_id: ObjectId, request: Request, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     auth.revoke_token(db, user=user, token_id=token_id)
     flash(request, "The token was revoked.")
@@ -138,16 +139,16 @@ def revoke_token(token_id: int, request: Request, user: CurrentUser,
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset: int = 0,
+def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset: Offset = 0,
                 db: Session = Depends(get_db)) -> Response:
-    users, total = accounts_service.list_users(db, query=q, limit=50, offset=max(0, offset))
+    users, total = accounts_service.list_users(db, query=q, limit=50, offset=offset)
     return render(request, "accounts/admin_users.html",
-                  {"users": users, "total": total, "q": q or "", "offset": max(0, offset),
+                  {"users": users, "total": total, "q": q or "", "offset": offset,
                    "roles": list(Role)})
 
 
 @router.post("/admin/users/{user_id}/roles")
-async def admin_change_role(user_id: int, request: Request, admin: AdminUser,
+async def admin_change_role(user_id: ObjectId, request: Request, admin: AdminUser,
                             db: Session = Depends(get_db)) -> Response:
     form = await form_data(request)
     try:

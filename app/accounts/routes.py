@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from app.accounts import auth
@@ -20,7 +22,8 @@ from app.accounts.schemas import (
 )
 from app.audit import service as audit
 from app.errors import NotAuthenticated
-from app.kit.schemas import Page
+from app.kit.openapi import error_responses
+from app.kit.schemas import Limit, ObjectId, Offset, Page
 from app.kit.unit_of_work import get_db, keep_changes_on_error
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -30,7 +33,8 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/auth/signup", response_model=UserRead, status_code=201)
+@router.post("/auth/signup", response_model=UserRead, status_code=201,
+             responses=error_responses(409))
 def sign_up(body: SignUp, db: Session = Depends(get_db)) -> object:
     """Anyone may open a solver account."""
     return accounts_service.create_user(
@@ -38,7 +42,8 @@ def sign_up(body: SignUp, db: Session = Depends(get_db)) -> object:
         organisation=body.organisation, country_code=body.country_code, roles=[Role.SOLVER])
 
 
-@router.post("/auth/tokens", response_model=TokenCreated, status_code=201)
+@router.post("/auth/tokens", response_model=TokenCreated, status_code=201,
+             responses=error_responses(401, 429))
 def create_token(body: TokenCreate, request: Request, user: OptionalUser,
                  db: Session = Depends(get_db)) -> object:
     """Issue a personal access token, shown once; authenticate by email + password or session."""
@@ -59,7 +64,7 @@ def list_tokens(user: CurrentUser, db: Session = Depends(get_db)) -> object:
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def revoke_token(token_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
     auth.revoke_token(db, user=user, token_id=token_id)
     return Response(status_code=204)
 
@@ -69,40 +74,41 @@ def me(user: CurrentUser) -> object:
     return user
 
 
-@router.patch("/me", response_model=UserRead)
+@router.patch("/me", response_model=UserRead, responses=error_responses(409))
 def update_me(body: ProfileUpdate, user: CurrentUser, db: Session = Depends(get_db)) -> object:
     return accounts_service.update_profile(db, user=user, **body.model_dump(exclude_unset=True))
 
 
 @router.get("/users", response_model=Page[UserRead])
-def list_users(admin: AdminUser, q: str | None = None, limit: int = 50, offset: int = 0,
+def list_users(admin: AdminUser, q: str | None = Query(None, max_length=320),
+               limit: Limit = 50, offset: Offset = 0,
                db: Session = Depends(get_db)) -> object:
-    users, total = accounts_service.list_users(db, query=q, limit=max(1, min(limit, 200)),
-                                               offset=max(0, offset))
+    users, total = accounts_service.list_users(db, query=q, limit=limit, offset=offset)
     return {"items": users, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def get_user(user_id: int, admin: AdminUser, db: Session = Depends(get_db)) -> object:
+def get_user(user_id: ObjectId, admin: AdminUser, db: Session = Depends(get_db)) -> object:
     return accounts_service.get(db, user_id=user_id)
 
 
 @router.put("/users/{user_id}/roles/{role}", response_model=UserRead)
-def grant_role(user_id: int, role: Role, admin: AdminUser,
+def grant_role(user_id: ObjectId, role: Role, admin: AdminUser,
                db: Session = Depends(get_db)) -> object:
     target = accounts_service.get(db, user_id=user_id)
     return accounts_service.grant_role(db, user=target, role=role, granted_by=admin)
 
 
-@router.delete("/users/{user_id}/roles/{role}", response_model=UserRead)
-def revoke_role(user_id: int, role: Role, admin: AdminUser,
+@router.delete("/users/{user_id}/roles/{role}", response_model=UserRead,
+               responses=error_responses(409))
+def revoke_role(user_id: ObjectId, role: Role, admin: AdminUser,
                 db: Session = Depends(get_db)) -> object:
     target = accounts_service.get(db, user_id=user_id)
     return accounts_service.revoke_role(db, user=target, role=role, revoked_by=admin)
 
 
 @router.get("/audit", response_model=list[AuditEventRead])
-def audit_log(admin: AdminUser, event: str | None = None, limit: int = 100, offset: int = 0,
+def audit_log(admin: AdminUser, event: str | None = Query(None, max_length=60),
+              limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0,
               db: Session = Depends(get_db)) -> object:
-    return audit.list_events(db, event=event, limit=max(1, min(limit, 500)),
-                             offset=max(0, offset))
+    return audit.list_events(db, event=event, limit=limit, offset=offset)

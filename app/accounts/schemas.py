@@ -11,7 +11,8 @@ from app.kit.schemas import InputModel, ReadModel
 
 class SignUp(InputModel):
     email: EmailStr
-    password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=12, max_length=256,
+                          description="at least 12 characters and not a commonly used password")
     display_name: str = Field(min_length=1, max_length=120)
     organisation: str | None = Field(default=None, max_length=200)
     country_code: str | None = Field(default=None, min_length=3, max_length=3,

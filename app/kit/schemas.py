@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import datetime as dt
+import re
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -28,6 +31,29 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+# Ids and offsets beyond the database's integer range would fail inside the driver (a 500);
+# the API refuses them as 422 instead. Every id column is an INTEGER on PostgreSQL.
+MAX_DB_INT = 2**31 - 1
+Limit = Annotated[int, Query(ge=1, le=200, description="at most 200")]
+Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
+ObjectId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+
+
 class PageParams(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_DB_INT)
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _full_date(value: Any) -> Any:
+    """Only an RFC 3339 full-date (what `format: date` promises); not a number or '20240101'."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
+        raise ValueError("give a date as YYYY-MM-DD")
+    return dt.date.fromisoformat(value)
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_full_date)]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pycountry
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.kit.money import currency_codes, minor_exponent
+from app.kit.openapi import error_responses
+from app.kit.schemas import IsoDate
 from app.kit.unit_of_work import get_db
 from app.reference import service
 from app.reference.models import CountryGroupMembership
@@ -30,16 +30,16 @@ from app.reference.vocab import FUNCTION_LABELS, SECTORS, STAGES
 router = APIRouter(prefix="/api/v1/reference", tags=["reference"])
 
 
-@router.get("/countries", response_model=list[CountryRead])
+@router.get("/countries", response_model=list[CountryRead], responses=error_responses(404))
 def countries(group: str | None = Query(None, max_length=20, description="e.g. LDC, M49-002"),
-              on: dt.date | None = Query(None, description="membership on this date"),
+              on: IsoDate | None = Query(None, description="membership on this date"),
               q: str | None = Query(None, max_length=100),
               db: Session = Depends(get_db)) -> object:
     return service.list_countries(db, group=group, on=on, query=q)
 
 
 @router.get("/countries/{code}", response_model=CountryDetail)
-def country(code: str, on: dt.date | None = None, db: Session = Depends(get_db)) -> object:
+def country(code: str, on: IsoDate | None = None, db: Session = Depends(get_db)) -> object:
     found = service.get_country(db, code=code)
     return {**CountryRead.model_validate(found).model_dump(),
             "groups": sorted(service.groups_of(db, country=found.alpha3, on=on))}
