@@ -47,6 +47,17 @@ class SQLiteDatabases:
     def empty(self) -> str:
         return self.url(self.root / f"empty_{next(_counter)}.db")
 
+    def clone(self, url: str) -> str:
+        """A copy of another test database as it is now (committed data, WAL included)."""
+        path = self.root / f"clone_{next(_counter)}.db"
+        source, target = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        return self.url(path)
+
     def drop(self, url: str) -> None:
         path = Path(url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
@@ -86,6 +97,12 @@ class PostgresDatabases:
     def empty(self) -> str:
         name = f"{self.prefix}_empty_{next(_counter)}"
         self._create(name)
+        return self._url(name)
+
+    def clone(self, url: str) -> str:
+        """A copy of another test database; nothing may be connected to it (dispose engines)."""
+        name = f"{self.prefix}_clone_{next(_counter)}"
+        self._create(name, template=make_url(url).database)
         return self._url(name)
 
     def drop(self, url: str) -> None:

@@ -1,0 +1,105 @@
+"""THE permission matrix: every route of the application × every role → the expected outcome.
+
+tests/permissions/test_matrix.py fails when a route of `app.routes` is missing here (or listed
+here but gone), and runs every cell as a real request as that role: API cells with the role's
+bearer token, page cells with its browser session cookie and CSRF token.
+
+Outcomes:
+- ALLOW  the request was processed: any status that is not an auth decision (2xx, 3xx other than
+         the login redirect, 409, 422, ... — bodies here are minimal, so 422 is fine);
+- D401   401: not signed in, or the token is not valid (API);
+- D403   403: signed in but not allowed;
+- H404   404: the object is hidden from this role (not merely forbidden);
+- LOGIN  303 to /login?next=... (pages, for a visitor).
+A 5xx is never an outcome.
+
+Placeholders `{name}` in paths and bodies are filled from tests/permissions/scenario.py:
+`{token_id}` is a token owned by sponsor_owner, `{user_id}` a bystander, `{email}`/`{password}`
+the acting role's own credentials (a spare account's for anonymous).
+
+Not in the table, on purpose: the `/static` mount (the public stylesheet: files, no handler of
+ours) and HEAD, which Starlette answers with the GET handler of the same route.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.permissions.scenario import ROLES
+
+
+class Outcome(enum.Enum):
+    ALLOW = "allow"
+    D401 = "401"
+    D403 = "403"
+    H404 = "hidden 404"
+    LOGIN = "login redirect"
+
+
+ALLOW, D401, D403, H404, LOGIN = (Outcome.ALLOW, Outcome.D401, Outcome.D403, Outcome.H404,
+                                  Outcome.LOGIN)
+
+
+@dataclass(frozen=True)
+class Row:
+    expect: dict[str, Outcome]
+    params: dict[str, str] = field(default_factory=dict)  # path parameter -> value/placeholder
+    body: dict[str, Any] | None = None  # JSON (API) or form fields (pages)
+    isolate: bool = False  # each cell on its own copy of the scenario database
+
+
+def row(*outcomes: Outcome, params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None, isolate: bool = False) -> Row:
+    assert len(outcomes) == len(ROLES), f"a row needs one outcome per role: {ROLES}"
+    return Row(dict(zip(ROLES, outcomes, strict=True)), params or {}, body, isolate)
+
+
+LOGIN_BODY = {"email": "{email}", "password": "{password}", "next": "/"}
+TOKEN_BODY = {"name": "matrix", "email": "{email}", "password": "{password}"}
+C = {"code": "{country}"}
+G = {"code": "{group}"}
+
+MATRIX: dict[tuple[str, str], Row] = {
+    # route                                                  anonym solver sp_own sp_oth j_asgn j_oth  verif  curat  admin
+    # -- platform
+    ("GET", "/healthz"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/openapi.json"):                             row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/"):                                         row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    # -- accounts: API
+    ("POST", "/api/v1/auth/signup"):                      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("POST", "/api/v1/auth/tokens"):                      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body=TOKEN_BODY),
+    ("GET", "/api/v1/auth/tokens"):                       row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"):         row(D401,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404),
+    ("GET", "/api/v1/me"):                                row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("PATCH", "/api/v1/me"):                              row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("GET", "/api/v1/users"):                             row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("GET", "/api/v1/users/{user_id}"):                   row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("PUT", "/api/v1/users/{user_id}/roles/{role}"):      row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("DELETE", "/api/v1/users/{user_id}/roles/{role}"):   row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("GET", "/api/v1/audit"):                             row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    # -- accounts: pages
+    ("GET", "/signup"):                                   row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/signup"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("GET", "/login"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/login"):                                   row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body=LOGIN_BODY),
+    ("POST", "/logout"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("GET", "/account"):                                  row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/account"):                                 row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("POST", "/account/tokens"):                          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"name": "matrix"}),
+    ("POST", "/account/tokens/{token_id}/revoke"):        row(LOGIN, H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  body={}),
+    ("GET", "/admin/users"):                              row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("POST", "/admin/users/{user_id}/roles"):             row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, body={"role": "judge", "action": "grant"}),
+    # -- reference data (public, read-only)
+    ("GET", "/api/v1/reference/countries"):               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/countries/{code}"):        row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=C),
+    ("GET", "/api/v1/reference/country-groups"):          row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/country-groups/{code}"):   row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=G),
+    ("GET", "/api/v1/reference/currencies"):              row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/sdg-goals"):               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/sdg-targets"):             row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/sectors"):                 row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/stages"):                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/reference/functions"):               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+}

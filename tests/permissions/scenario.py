@@ -1,0 +1,109 @@
+"""The cast and the objects the permission matrix acts on, created through the services.
+
+One user per matrix role (plus a `visitor` account the anonymous role may sign in with, and a
+`target` user for role changes). Each signed-in role gets a personal access token (API cells) and
+a browser session made through the real login form, with its CSRF token (page cells).
+
+Path parameters and body placeholders are filled from `Scenario.values(role)`: e.g.
+`{token_id}` is a token owned by sponsor_owner, `{user_id}` the target user. When a capability
+lands, add the objects it needs here (a challenge owned by sponsor_owner, judge_assigned on its
+panel, ...) and name them in `values`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.accounts import auth
+from app.accounts import service as accounts_service
+from app.accounts.models import Role
+
+PASSWORD = "matrix password for every role"
+ROLES = ("anonymous", "solver", "sponsor_owner", "sponsor_other", "judge_assigned",
+         "judge_other", "verifier", "curator", "admin")
+ROLE_GRANTS: dict[str, list[Role]] = {
+    "solver": [Role.SOLVER],
+    "sponsor_owner": [Role.SPONSOR],
+    "sponsor_other": [Role.SPONSOR],
+    "judge_assigned": [Role.JUDGE],
+    "judge_other": [Role.JUDGE],
+    "verifier": [Role.VERIFIER],
+    "curator": [Role.CURATOR],
+    "admin": [Role.ADMIN],
+    "visitor": [Role.SOLVER],  # the account the anonymous role signs in with
+    "target": [Role.SOLVER],  # whose roles the admin cells change
+}
+COOKIE = "vc_session"
+
+
+@dataclass
+class Identity:
+    role: str
+    email: str
+    user_id: int | None = None
+    bearer: str | None = None
+    cookie: str = ""
+    csrf: str = ""
+
+
+@dataclass
+class Scenario:
+    people: dict[str, Identity] = field(default_factory=dict)
+    objects: dict[str, str] = field(default_factory=dict)
+
+    def values(self, role: str) -> dict[str, str]:
+        """What `{name}` placeholders in paths and bodies become for `role`."""
+        me = self.people["visitor" if role == "anonymous" else role]
+        return {**self.objects, "email": me.email, "password": PASSWORD}
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page carries no CSRF field"
+    return match.group(1)
+
+
+def _browser_session(client: TestClient, email: str | None) -> tuple[str, str]:
+    """(cookie, CSRF token) of a browser that signed in through the form (or stayed anonymous)."""
+    client.cookies.clear()
+    page = client.get("/login")
+    if email is not None:
+        response = client.post("/login", data={"email": email, "password": PASSWORD,
+                                                "next": "/", "csrf_token": _csrf(page.text)},
+                               follow_redirects=False)
+        assert response.status_code == 303, response.text
+        page = client.get("/account")
+        assert page.status_code == 200, page.text
+    cookie, csrf = client.cookies.get(COOKIE) or "", _csrf(page.text)
+    client.cookies.clear()
+    return cookie, csrf
+
+
+def build(db: Session, client: TestClient) -> Scenario:
+    scenario = Scenario()
+    for name, roles in ROLE_GRANTS.items():
+        user = accounts_service.create_user(
+            db, email=f"{name}@matrix.example", password=PASSWORD,
+            display_name=f"Matrix {name}", roles=roles)
+        _, raw = auth.create_token(db, user=user, name=f"matrix {name}")
+        scenario.people[name] = Identity(name, user.email or "", user.id, bearer=raw)
+    owner = accounts_service.get(db, user_id=scenario.people["sponsor_owner"].user_id or 0)
+    owned_token, _ = auth.create_token(db, user=owner, name="owned by sponsor_owner")
+    db.commit()
+    scenario.people["anonymous"] = Identity("anonymous", "")
+    for role in ROLES:
+        person = scenario.people[role]
+        person.cookie, person.csrf = _browser_session(
+            client, None if role == "anonymous" else person.email)
+    scenario.objects = {
+        "user_id": str(scenario.people["target"].user_id),
+        "token_id": str(owned_token.id),  # owned by sponsor_owner
+        "role": Role.JUDGE.value,
+        "country": "NPL",
+        "group": "LDC",
+    }
+    return scenario
