@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.kit.templating import render
 
 log = logging.getLogger("valleycross.errors")
+security_log = logging.getLogger("valleycross.security")
 
 
 class AppError(Exception):
@@ -117,11 +118,22 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+def _log_auth_failure(request: Request, exc: AppError) -> None:
+    """Every refused authentication or authorisation, in one place (OWASP ASVS V16.3)."""
+    user = getattr(request.state, "user", None)
+    # A visitor meeting a sign-in wall is routine; bad credentials and refusals are not.
+    level = logging.INFO if exc.code == "not_authenticated" else logging.WARNING
+    security_log.log(level, "%s %s on %s %s: user=%s ip=%s: %s", exc.status_code, exc.code,
+                     request.method, request.url.path, getattr(user, "id", None),
+                     request.client.host if request.client else None, exc.message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
         if exc.status_code in (401, 403):
             request.state.auth_failure = exc.code
+            _log_auth_failure(request, exc)
         return _render(request, exc.status_code, exc.code, exc.message, exc.fields, exc.headers)
 
     @app.exception_handler(RequestValidationError)

@@ -8,7 +8,6 @@ thread (see app/kit/unit_of_work.py).
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -22,8 +21,6 @@ from app.accounts.models import Role, User
 from app.errors import Forbidden, NotAuthenticated
 from app.kit.openapi import document_errors
 from app.kit.unit_of_work import get_db
-
-log = logging.getLogger("valleycross.security")
 
 SESSION_TOKEN_KEY = "sid"
 CSRF_KEY = "csrf"
@@ -105,7 +102,6 @@ def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
 
     async def _check(user: CurrentUser) -> User:
         if not user.has_role(*roles):
-            log.warning("forbidden: user %s lacks %s", user.id, [r.value for r in roles])
             raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.",
                             code="missing_role")
         return user
@@ -128,6 +124,5 @@ async def csrf_protect(request: Request) -> None:
             value = form.get(CSRF_FORM_FIELD)
             sent = value if isinstance(value, str) else None
     if not _same(sent, request.session.get(CSRF_KEY)):
-        log.warning("csrf failure on %s %s", request.method, request.url.path)
         raise Forbidden("The form has expired or did not come from this site; reload the page "
                         "and try again.", code="csrf_failed")

@@ -1,0 +1,93 @@
+"""No debug output, generic errors (ASVS V16.5) and no default credentials (ASVS V13.3)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+from sqlalchemy import create_engine, func, select, text
+
+from app.accounts.models import User
+from app.config import PROJECT_ROOT, Settings
+from tests.live import server_env
+
+GENERIC = {"error": {"code": "internal_error", "message": "Something went wrong on our side.",
+                     "fields": {}}}
+
+
+def test_debug_is_off_and_there_is_no_interactive_documentation(app: FastAPI,
+                                                                client: TestClient) -> None:
+    assert app.debug is False
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert client.get(path).status_code == 404
+
+
+def test_a_forced_500_is_generic_on_the_api_and_on_pages(app: FastAPI,
+                                                         client: TestClient) -> None:
+    @app.get("/api/v1/explode")
+    def explode_api() -> None:
+        raise KeyError("users.password_hash SELECT * FROM secret_table")
+
+    @app.get("/explode")
+    def explode_page() -> None:
+        raise ZeroDivisionError("internal detail /work/app/service.py line 42")
+
+    api = client.get("/api/v1/explode")
+    assert api.status_code == 500 and api.json() == GENERIC
+    page = client.get("/explode")
+    assert page.status_code == 500 and "Something went wrong on our side." in page.text
+    for leak in ("Traceback", "secret_table", "password_hash", "service.py", "ZeroDivision",
+                 "KeyError"):
+        assert leak not in api.text and leak not in page.text
+
+
+def test_unknown_paths_and_methods_answer_without_internals(client: TestClient) -> None:
+    missing = client.get("/api/v1/no/such/thing")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "Not found." in page.text
+
+
+def test_production_refuses_to_start_without_a_secret(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: object) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ValidationError, match="SECRET_KEY must be set in production"):
+        Settings(environment="production", var_dir=tmp_path)
+
+
+def test_a_fresh_install_has_no_accounts(databases: object, tmp_path: object) -> None:
+    """`migrate` + `load-reference` (what an installation runs) create no user at all."""
+    url = databases.empty()  # type: ignore[attr-defined]
+    env = server_env(url, tmp_path / "var", "http://127.0.0.1:8000")  # type: ignore[operator]
+    try:
+        for command in (["migrate"], ["load-reference"]):
+            subprocess.run([sys.executable, "-m", "app", *command], cwd=PROJECT_ROOT, env=env,
+                           check=True, capture_output=True, timeout=300)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(User.__table__)) == 0
+            assert conn.scalar(text("SELECT count(*) FROM countries")) > 200
+        engine.dispose()
+    finally:
+        databases.drop(url)  # type: ignore[attr-defined]
+
+
+def test_demo_accounts_get_a_generated_password_not_a_default(tmp_path: object) -> None:
+    from app.demo import _demo_password
+
+    first = tmp_path / "a"  # type: ignore[operator]
+    second = tmp_path / "b"  # type: ignore[operator]
+    passwords = set()
+    for var_dir in (first, second):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("VAR_DIR", str(var_dir))
+            from app.config import get_settings
+
+            get_settings.cache_clear()
+            passwords.add(_demo_password(None))
+            get_settings.cache_clear()
+    assert len(passwords) == 2 and all(len(p) >= 20 for p in passwords)

@@ -1,0 +1,77 @@
+"""Output is escaped wherever user text appears (ASVS V1.2) and queries are parameterised
+(ASVS V1.2.4): hostile names and search terms are data, never markup or SQL."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Role
+from tests.factories import csrf_from, login, make_user, token_for
+from tests.permissions.checker import app_routes, is_page
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+ATTRIBUTE = '"><img src=x onerror=alert(2)>'
+
+
+def _plain_page_paths(app: FastAPI) -> list[str]:
+    return sorted(p for m, p in app_routes(app) if m == "GET" and is_page(p) and "{" not in p)
+
+
+def _assert_escaped(html: str, where: str) -> None:
+    assert SCRIPT not in html, where
+    assert "<img src=x" not in html, where
+
+
+def test_hostile_names_are_escaped_on_every_page(app: FastAPI, client: TestClient,
+                                                 db: Session) -> None:
+    admin = make_user(db, roles=[Role.ADMIN], display_name=SCRIPT, organisation=ATTRIBUTE)
+    victim = make_user(db, display_name=SCRIPT + " victim", organisation=ATTRIBUTE)
+    login(client, admin.email or "")
+    pages = _plain_page_paths(app)
+    assert {"/", "/account", "/admin/users"} <= set(pages)
+    seen = 0
+    for path in pages:
+        html = client.get(path).text
+        _assert_escaped(html, path)
+        seen += html.count(ESCAPED)
+    assert seen >= 3  # the navigation, the account form and the user list show the name
+    account = client.get("/account").text
+    assert f'value="{ESCAPED}"' in account  # inside an attribute as well
+    assert "&#34;&gt;&lt;img src=x" in account or "&quot;&gt;&lt;img src=x" in account
+    users = client.get("/admin/users").text
+    granted = client.post(f"/admin/users/{victim.id}/roles", data={
+        "role": "judge", "action": "grant", "csrf_token": csrf_from(users)})
+    _assert_escaped(granted.text, "flash after a grant")
+    assert f"{ESCAPED} victim now has the judge role" in granted.text
+
+
+def test_hostile_name_from_the_sign_up_form_is_escaped(client: TestClient) -> None:
+    page = client.get("/signup")
+    response = client.post("/signup", data={
+        "email": "mallory@example.org", "password": "a long enough passphrase",
+        "display_name": SCRIPT, "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 200 and f"Welcome, {ESCAPED}." in response.text
+    _assert_escaped(response.text, "welcome page")
+    bad = client.post("/signup", data={"email": SCRIPT, "password": "x", "display_name": "",
+                                       "csrf_token": csrf_from(page.text)})
+    _assert_escaped(bad.text, "re-rendered form with errors")
+
+
+def test_search_terms_are_data_not_sql(client: TestClient, db: Session) -> None:
+    admin = make_user(db, roles=[Role.ADMIN])
+    make_user(db, display_name="Ada")
+    headers = token_for(client, admin.email or "")
+    for attack in ("' OR '1'='1", "x' UNION SELECT password_hash, 1 FROM users --",
+                   "1; DROP TABLE users; --", '" OR ""="'):
+        response = client.get("/api/v1/users", params={"q": attack}, headers=headers)
+        assert response.status_code == 200 and response.json()["total"] == 0, attack
+        countries = client.get("/api/v1/reference/countries", params={"q": attack})
+        assert countries.status_code == 200 and countries.json() == [], attack
+    assert client.get("/api/v1/users", params={"q": "ada"}, headers=headers).json()["total"] == 1
+    assert client.get("/api/v1/users", headers=headers).json()["total"] == 2
+    assert not re.search("argon2", client.get("/api/v1/users", headers=headers).text)
