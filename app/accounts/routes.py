@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from app.accounts import auth
@@ -20,6 +20,7 @@ from app.accounts.schemas import (
 )
 from app.audit import service as audit
 from app.errors import NotAuthenticated
+from app.kit.routing import APIRouter
 from app.kit.schemas import Page
 from app.kit.unit_of_work import get_db, keep_changes_on_error
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pycountry
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.kit.money import currency_codes, minor_exponent
+from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 from app.reference import service
 from app.reference.models import CountryGroupMembership
