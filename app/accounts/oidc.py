@@ -13,6 +13,7 @@ a provider login to an existing local account when the provider says `email_veri
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -42,6 +43,7 @@ HTTP_TIMEOUT_SECONDS = 10.0
 FALLBACK_DISPLAY_NAME = "New member"
 
 EmailProblem = Literal["missing", "taken"]
+_ERROR_CODE = re.compile(r"[a-z_]{1,40}")
 
 
 class SignInFailed(AppError):
@@ -160,8 +162,9 @@ async def verified_claims(client: Any, request: Request, *, settings: Settings
             raise SignInFailed("cancelled", f"Signing in with {provider} was cancelled. "
                                "Nothing was changed.", status_code=400,
                                detail=f"{error}: {description}")
-        raise SignInFailed("provider_error", f"{provider} could not sign you in "
-                           f"({error}{': ' + description if description else ''}).",
+        # Only a plain error code is shown: the description is text anyone can put in a link.
+        shown = f" ({error})" if _ERROR_CODE.fullmatch(error) else ""
+        raise SignInFailed("provider_error", f"{provider} could not sign you in{shown}.",
                            status_code=400, detail=f"{error}: {description}")
     metadata = await _metadata(client, issuer=settings.oidc_issuer, provider=provider)
     options = claims_options(issuer=str(metadata["issuer"]), client_id=settings.oidc_client_id)

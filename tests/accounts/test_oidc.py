@@ -331,7 +331,10 @@ def test_provider_error_is_shown(site: TestClient, provider: Provider, db: Sessi
     response = site.get("/auth/oidc/callback", params={
         "error": "temporarily_unavailable", "error_description": "Maintenance", "state": state})
     _refused(site, db, response, status=400, reason="provider_error",
-             says="Example ID could not sign you in (temporarily_unavailable: Maintenance).")
+             says="Example ID could not sign you in (temporarily_unavailable).")
+    assert "Maintenance" not in response.text
+    assert events(db, "login.failed")[-1].details["detail"] == (
+        "temporarily_unavailable: Maintenance")
 
 
 def test_unreachable_provider_shows_a_page(oidc_site: OidcSite, provider: Provider,
