@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +18,7 @@ from app.audit import service as audit
 from app.config import Settings
 from app.errors import AppError, NotFound, ValidationFailed
 from app.kit.forms import form_with_errors, redirect, safe_next
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db, keep_changes_on_error
 
