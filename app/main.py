@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
+from app.accounts.oidc import build_client
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
@@ -22,7 +24,9 @@ from app.routers import all_routers, nav_links
 log = logging.getLogger("valleycross")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None,
+               oidc_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """Build the application; `oidc_transport` replaces the network for the OIDC client (tests)."""
     settings = settings or get_settings()
     app = FastAPI(
         title="Valleycross",
@@ -37,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.session_maker = session_factory(settings.database_url)
+    app.state.oidc_client = build_client(settings, transport=oidc_transport)
 
     # Added innermost first: the request session sits inside the cookie session.
     app.add_middleware(DBSessionMiddleware, session_maker=lambda: app.state.session_maker)

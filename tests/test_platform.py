@@ -56,6 +56,35 @@ def test_sqlite_runs_in_wal_with_foreign_keys(settings: object) -> None:
     assert "users" in inspect(create_engine(url)).get_table_names()
 
 
+def test_every_api_route_finishes_its_unit_of_work_in_its_own_thread(app: object) -> None:
+    """A route built by plain fastapi.APIRouter would hold its DB connection across threads."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from app.kit.routing import UnitOfWorkRoute
+
+    # app.routes holds the included routers, not their routes: walk into them.
+    routes = [c.original_route for c in iter_route_contexts(app.routes)]  # type: ignore[attr-defined]
+    api_routes = [r for r in routes if isinstance(r, APIRoute)]
+    assert len(api_routes) > 30
+    plain = [r.path for r in api_routes
+             if not isinstance(r, UnitOfWorkRoute) and r.path != "/healthz"]
+    assert plain == []
+
+
+def test_error_answer_rolls_back_and_success_commits(client: TestClient, db: Session) -> None:
+    from tests.factories import PASSWORD
+
+    ok = client.post("/api/v1/auth/signup", json={"email": "kept@example.org",
+                                                  "password": PASSWORD, "display_name": "K"})
+    assert ok.status_code == 201
+    dup = client.post("/api/v1/auth/signup", json={"email": "kept@example.org",
+                                                   "password": PASSWORD, "display_name": "K"})
+    assert dup.status_code == 409
+    from app.accounts import service as accounts_service
+
+    assert accounts_service.get_by_email(db, email="kept@example.org") is not None
+
+
 def test_405_lists_every_method_of_the_resource(client: TestClient) -> None:
     # Found by fuzzing: Starlette named only the first matching route's methods in Allow.
     response = client.options("/api/v1/me")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from urllib.parse import urlencode
+
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,8 @@ from app.accounts.deps import (
 from app.accounts.models import Role, User
 from app.accounts.routes import client_ip
 from app.errors import AppError, ValidationFailed
-from app.kit.forms import form_data, form_with_errors, redirect, safe_next
+from app.kit.forms import FormData, form_with_errors, redirect, safe_next
+from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db, keep_changes_on_error
@@ -43,8 +46,7 @@ def signup_form(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/signup", response_class=HTMLResponse)
-async def signup(request: Request, db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
+def signup(request: Request, form: FormData, db: Session = Depends(get_db)) -> Response:
     try:
         user = accounts_service.create_user(
             db, email=form.get("email", ""), password=form.get("password", ""),
@@ -67,8 +69,7 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
+def login(request: Request, form: FormData, db: Session = Depends(get_db)) -> Response:
     target = safe_next(form.get("next"))
     keep_changes_on_error(request)
     try:
@@ -101,9 +102,8 @@ def account(request: Request, user: CurrentUser, db: Session = Depends(get_db)) 
 
 
 @router.post("/account", response_class=HTMLResponse)
-async def update_account(request: Request, user: CurrentUser,
-                         db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
+def update_account(request: Request, user: CurrentUser, form: FormData,
+                   db: Session = Depends(get_db)) -> Response:
     try:
         accounts_service.update_profile(
             db, user=user, display_name=form.get("display_name"),
@@ -117,9 +117,8 @@ async def update_account(request: Request, user: CurrentUser,
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
-async def create_token(request: Request, user: CurrentUser,
-                       db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
+def create_token(request: Request, user: CurrentUser, form: FormData,
+                 db: Session = Depends(get_db)) -> Response:
     try:
         token, raw = auth.create_token(db, user=user, name=form.get("name", ""))
     except AppError as exc:
@@ -148,9 +147,8 @@ def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset
 
 
 @router.post("/admin/users/{user_id}/roles")
-async def admin_change_role(user_id: ObjectId, request: Request, admin: AdminUser,
-                            db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
+def admin_change_role(user_id: ObjectId, request: Request, admin: AdminUser, form: FormData,
+                      db: Session = Depends(get_db)) -> Response:
     try:
         role = Role(form.get("role", ""))
     except ValueError as exc:
@@ -162,4 +160,4 @@ async def admin_change_role(user_id: ObjectId, request: Request, admin: AdminUse
     else:
         accounts_service.grant_role(db, user=target, role=role, granted_by=admin)
         flash(request, f"{target.display_name} now has the {role.value} role.")
-    return redirect(f"/admin/users?q={form.get('q', '')}")
+    return redirect(f"/admin/users?{urlencode({'q': form.get('q', '')})}")

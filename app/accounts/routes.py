@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from app.accounts import auth
@@ -23,6 +23,7 @@ from app.accounts.schemas import (
 from app.audit import service as audit
 from app.errors import NotAuthenticated
 from app.kit.openapi import error_responses
+from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
 from app.kit.unit_of_work import get_db, keep_changes_on_error
 

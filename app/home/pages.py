@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import OptionalUser
+from app.kit.routing import APIRouter
 from app.kit.templating import render
 
 router = APIRouter(include_in_schema=False)

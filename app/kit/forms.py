@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.errors import AppError
@@ -44,3 +44,9 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
         if isinstance(value, str):
             out.setdefault(key, []).append(value)
     return out
+
+
+# Parsed in an async dependency so that the endpoint itself can stay a plain `def` (run in the
+# thread pool): database work must never block the event loop.
+FormData = Annotated[dict[str, str], Depends(form_data)]
+FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import anyio
 from fastapi import Request
@@ -30,6 +32,33 @@ def _teardown_limiter() -> anyio.CapacityLimiter:
     return _TEARDOWN_LIMITER
 
 
+@dataclass
+class UnitOfWork:
+    """The request's session plus whether its writes are kept even on an error answer."""
+
+    session: Session
+    state: dict[str, object]
+
+    @property
+    def keep_on_error(self) -> bool:
+        return bool(self.state.get("commit_on_error", False))
+
+    def finish(self, *, keep: bool) -> None:
+        """Commit (keep) or roll back now, giving the pooled connection back."""
+        if keep:
+            self.session.commit()
+        else:
+            self.session.rollback()
+
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+
+def current_unit_of_work() -> UnitOfWork | None:
+    """The running request's unit of work (context variables follow into worker threads)."""
+    return _current.get()
+
+
 class DBSessionMiddleware:
     def __init__(self, app: ASGIApp, session_maker: Callable[[], Callable[[], Session]]) -> None:
         self.app = app
@@ -42,6 +71,7 @@ class DBSessionMiddleware:
         session = self.session_maker()()
         state = scope.setdefault("state", {})
         state["db"] = session
+        token = _current.set(UnitOfWork(session=session, state=state))
         replaced = False
         started = False
 
@@ -67,6 +97,7 @@ class DBSessionMiddleware:
         try:
             await self.app(scope, receive, send_with_commit)
         finally:
+            _current.reset(token)
             await anyio.to_thread.run_sync(session.close, limiter=_teardown_limiter())
 
 

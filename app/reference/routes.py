@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pycountry
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.kit.money import currency_codes, minor_exponent
 from app.kit.openapi import error_responses
+from app.kit.routing import APIRouter
 from app.kit.schemas import IsoDate
 from app.kit.unit_of_work import get_db
 from app.reference import service

@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import get_settings
 from app.db import dispose_engines, session_factory
+from tests.oidc_provider import Provider, ProviderConfig, ProviderUser
 from tests.permissions.checker import (
     UNSAFE,
     app_routes,
@@ -42,16 +44,19 @@ def env(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     url = databases.fresh()  # type: ignore[attr-defined]
     var_dir: Path = tmp_path_factory.mktemp("matrix-var")
     with pytest.MonkeyPatch.context() as mp:
+        provider = Provider(ProviderConfig(user=ProviderUser(sub="matrix-1")))
         for name, value in {"DATABASE_URL": url, "VAR_DIR": str(var_dir),
                             "SECRET_KEY": "matrix-secret-key-not-for-production-0123456789",
-                            "ENVIRONMENT": "test"}.items():
+                            "ENVIRONMENT": "test", "BASE_URL": "http://testserver",
+                            # OpenID Connect on, so its routes answer as they do in production
+                            "OIDC_ISSUER": provider.config.issuer,
+                            "OIDC_CLIENT_ID": provider.config.client_id,
+                            "OIDC_CLIENT_SECRET": provider.config.client_secret}.items():
             mp.setenv(name, value)
-        for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "BASE_URL"):
-            mp.delenv(name, raising=False)
         get_settings.cache_clear()
         from app.main import create_app
 
-        app = create_app(get_settings())
+        app = create_app(get_settings(), oidc_transport=httpx.ASGITransport(app=provider.app))
         client = TestClient(app, raise_server_exceptions=False)
         with session_factory(url)() as db:
             scenario = build(db, client)
