@@ -1,0 +1,135 @@
+"""Signing in with OpenID Connect in a real browser: the live app and the test provider
+(`python -m tests.oidc_provider`, with its consent form) each run as a server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.accounts.models import Role
+from app.config import PROJECT_ROOT
+from app.db import dispose_engines
+from tests.browser.conftest import Screenshots, create_user
+from tests.live import LiveServer, free_port
+
+pytestmark = pytest.mark.browser
+PROVIDER_NAME = "Example ID"
+
+
+@pytest.fixture(scope="module")
+def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The live app with OpenID Connect pointing at the test provider (overrides conftest's)."""
+    provider_url = f"http://127.0.0.1:{free_port()}"
+    url = databases.fresh()  # type: ignore[attr-defined]
+    server = LiveServer(url, tmp_path_factory.mktemp("oidc-var"), {
+        "OIDC_ISSUER": provider_url, "OIDC_CLIENT_ID": "valleycross-dev",
+        "OIDC_CLIENT_SECRET": "dev-secret", "OIDC_DISPLAY_NAME": PROVIDER_NAME})
+    provider = subprocess.Popen(
+        [sys.executable, "-m", "tests.oidc_provider", "--port", provider_url.rsplit(":", 1)[1],
+         "--client-id", "valleycross-dev", "--client-secret", "dev-secret",
+         "--redirect-uri", f"{server.url}/auth/oidc/callback"],
+        cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(f"{provider_url}/.well-known/openid-configuration", provider)
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        provider.terminate()
+        provider.wait(timeout=10)
+        dispose_engines()
+        databases.drop(url)  # type: ignore[attr-defined]
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(150):
+        assert process.poll() is None, "the test OpenID provider exited"
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"the test OpenID provider did not answer at {url}")
+
+
+def at_provider(page: Page, shots: Screenshots, *, sub: str, email: str, name: str,
+                verified: bool = True) -> None:
+    """Start from the sign-in page and say who we are at the provider."""
+    page.goto("/login")
+    page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Test OpenID Provider")
+    page.get_by_role("textbox", name="Subject").fill(sub)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("checkbox", name="email_verified").set_checked(verified)
+    page.get_by_role("textbox", name="Name").fill(name)
+    shots(page, f"provider consent for {sub}")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def nav_link(page: Page, name: str) -> object:
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
+
+
+def test_a_newcomer_signs_in_with_the_provider_and_comes_back(page: Page,
+                                                              shots: Screenshots) -> None:
+    at_provider(page, shots, sub="ana-7", email="ana@example.org", name="Ana Lima")
+    expect(page.get_by_role("status")).to_have_text(
+        "Welcome, Ana Lima. Your solver account is ready.")
+    expect(nav_link(page, "Ana Lima")).to_be_visible()  # type: ignore[attr-defined]
+    shots(page, "signed in as a new solver")
+    page.goto("/account")
+    expect(page.get_by_label("Email")).to_have_value("ana@example.org")
+    expect(page.locator("p", has_text="Roles:")).to_contain_text("solver")
+    page.get_by_role("button", name="Sign out").click()
+
+    at_provider(page, shots, sub="ana-7", email="ana@example.org", name="Ana Lima")
+    expect(nav_link(page, "Ana Lima")).to_be_visible()  # type: ignore[attr-defined]
+    expect(page.get_by_role("status")).to_have_count(0)  # no second welcome: same account
+    shots(page, "signed in again")
+
+
+def test_a_provider_without_email_leads_to_the_email_question(page: Page,
+                                                              shots: Screenshots) -> None:
+    at_provider(page, shots, sub="orcid-0000-0002", email="", name="Ravi Iyer")
+    expect(page).to_have_url(re.compile(r"/account/email$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your email address")
+    expect(page.get_by_text(f"{PROVIDER_NAME} does not share your email address")).to_be_visible()
+    shots(page, "asked for an email")
+    page.get_by_label("Email").fill("ravi@example.org")
+    page.get_by_role("button", name="Save email address").click()
+    expect(page.get_by_role("status")).to_have_text("Your email address was saved.")
+    page.goto("/account")
+    expect(page.get_by_label("Email")).to_have_value("ravi@example.org")
+    shots(page, "email saved")
+
+
+def test_a_verified_email_links_the_existing_account(page: Page, live: LiveServer,
+                                                     shots: Screenshots) -> None:
+    create_user(live, email="kofi@example.org", display_name="Kofi Mensah",
+                roles=[Role.SPONSOR])
+    at_provider(page, shots, sub="kofi-1", email="kofi@example.org", name="K. M.")
+    expect(page.get_by_role("status")).to_have_text(
+        f"Your {PROVIDER_NAME} login is now linked to this account.")
+    expect(nav_link(page, "Kofi Mensah")).to_be_visible()  # type: ignore[attr-defined]
+    page.goto("/account")
+    expect(page.locator("p", has_text="Roles:")).to_contain_text("sponsor")
+    shots(page, "linked to the existing sponsor")
+
+
+def test_cancelling_at_the_provider_signs_nobody_in(page: Page, shots: Screenshots) -> None:
+    page.goto("/login")
+    page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are not signed in")
+    expect(page.get_by_role("alert")).to_contain_text("was cancelled. Nothing was changed.")
+    expect(page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Sign in", exact=True)).to_be_visible()
+    shots(page, "cancelled")
