@@ -100,9 +100,19 @@ class PostgresDatabases:
         return self._url(name)
 
     def clone(self, url: str) -> str:
-        """A copy of another test database; nothing may be connected to it (dispose engines)."""
+        """A copy of another test database as it is now.
+
+        PostgreSQL copies only a database nobody is connected to, so idle connections left to it
+        (pooled, or not yet given back by a finished request) are ended first; engines with
+        `pool_pre_ping` reconnect on their next use.
+        """
+        source = make_url(url).database
+        with self.admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                         {"name": source})
         name = f"{self.prefix}_clone_{next(_counter)}"
-        self._create(name, template=make_url(url).database)
+        self._create(name, template=source)
         return self._url(name)
 
     def drop(self, url: str) -> None:
