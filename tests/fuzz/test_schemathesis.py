@@ -17,6 +17,7 @@ Why some things are the way they are:
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -75,7 +76,10 @@ def _assert_clean(name: str, code: int, output: str, server: LiveServer) -> None
     assert code == 0, (f"schemathesis found failures in the {name} pass "
                        f"(full log in artifacts/fuzz/{name}.log):\n{output[-6000:]}\n"
                        f"--- server log ---\n{server.log()}")
-    assert " passed" in output and "Tested:" in output, output[-2000:]
+    selected = re.search(r"Selected: (\d+)/(\d+)", output)
+    tested = re.search(r"Tested: (\d+)", output)
+    assert selected and tested, output[-2000:]
+    assert int(tested.group(1)) == int(selected.group(1)) > 0, output[-2000:]
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
