@@ -213,8 +213,8 @@ class ChallengeTransition(Base):
                                               index=True)
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[ChallengeState | None] = mapped_column(
-        str_enum(ChallengeState, "challenge_state"))
-    to_state: Mapped[ChallengeState] = mapped_column(str_enum(ChallengeState, "challenge_state"))
+        str_enum(ChallengeState, "from_state"))
+    to_state: Mapped[ChallengeState] = mapped_column(str_enum(ChallengeState, "to_state"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
