@@ -28,7 +28,7 @@ def queue(db: Session, *, recipient_id: int, subject: str, body: str,
 
 def queue_many(db: Session, *, recipient_ids: Iterable[int], subject: str, body: str,
                kind: str) -> list[OutboxMessage]:
-    """The same message for several users (each gets one row; duplicates in the input count once)."""
+    """The same message for several users (one row each; a repeated id counts once)."""
     messages = [OutboxMessage(recipient_id=rid, subject=_subject(subject), body=body, kind=kind)
                 for rid in dict.fromkeys(recipient_ids)]
     db.add_all(messages)
