@@ -29,7 +29,7 @@ def needs(db: Session, ids: Iterable[int]) -> list[NeedInfo]:
                                                          Country.alpha3 == Need.country_code)
                       .where(Need.id.in_(list(ids))).order_by(Need.id))
     return [NeedInfo(n.id, name, SECTORS[n.sector].label, STAGES[n.stage].label,
-                     n.technology_name) for n, name in rows.tuples()]
+                     n.technology_name) for n, name in rows]
 
 
 def mechanism_names(db: Session, ids: Iterable[int]) -> dict[int, str]:

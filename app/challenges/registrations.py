@@ -92,7 +92,7 @@ def list_for_manager(db: Session, *, challenge: Challenge,
                       .join(User, User.id == ChallengeRegistration.user_id)
                       .where(ChallengeRegistration.challenge_id == challenge.id)
                       .order_by(ChallengeRegistration.created_at, ChallengeRegistration.id))
-    return [(r, u) for r, u in rows.tuples()]
+    return [(r, u) for r, u in rows]
 
 
 def _cell(value: object) -> str:

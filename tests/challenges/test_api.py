@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 
@@ -14,13 +13,8 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role
 from app.challenges.models import Challenge, ChallengeTransition
 from app.challenges.rules import canonical_json
-from tests.challenges.factories import body, install_clock, make_mechanism, make_need, iso
+from tests.challenges.factories import body, make_mechanism, make_need
 from tests.factories import make_user, token_for
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch):
-    return install_clock(monkeypatch)
 
 
 @pytest.fixture
