@@ -129,7 +129,7 @@ def test_solvers_and_visitors_cannot_author(client: TestClient, db: Session) -> 
 def test_admin_reviews_requests_changes_and_approves(client: TestClient, db: Session,
                                                      clock) -> None:
     owner = sponsor(db, email="s@example.org")
-    boss = make_user(db, roles=[Role.ADMIN], email="a@example.org")
+    make_user(db, roles=[Role.ADMIN], email="a@example.org")
     challenge = draft(db, owner, title="Needs a look")
     lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
     db.commit()
@@ -142,6 +142,7 @@ def test_admin_reviews_requests_changes_and_approves(client: TestClient, db: Ses
     assert "Changes requested: Add a baseline." in client.get(page).text
     r = post_form(client, page, f"{page}/actions/approve", {})
     assert r.status_code == 409  # it went back to draft
+    db.expire_all()
     lifecycle.perform(db, challenge=db.get(Challenge, challenge.id), action="submit", user=owner)
     db.commit()
     r = post_form(client, page, f"{page}/actions/approve", {})

@@ -111,7 +111,7 @@ def test_deadline_calendars_parse_and_carry_the_dates(client, catalogue, clock) 
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
     assert all(len(line.encode()) <= 75 for line in r.content.decode().split("\r\n"))
     cal = icalendar.Calendar.from_ical(r.content)
-    events = [e for e in cal.walk("VEVENT")]
+    events = list(cal.walk("VEVENT"))
     summaries = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in events}
     assert summaries["Submissions close: Island sirens; SIDS only"] == T0 + dt.timedelta(days=31)
     assert summaries["Opens: Nepal only, opens later"] == dt.datetime(2030, 3, 20, tzinfo=dt.UTC)
