@@ -23,6 +23,8 @@ ROW_GROUPS = {"targets": "targets", "criteria": "rubric.criteria",
               "places": "prize_rules.award.places", "milestones": "prize_rules.award.milestones",
               "mechanisms": "mechanisms"}
 MONEY_FIELDS = ("amount_per_solution", "cap_per_solver_minor", "overall_cap_minor", "pool_minor")
+# Row fields whose control always has a value (a yes/no select): they do not make a row filled.
+PRESET = frozenset({"required"})
 _ROW = re.compile(r"^(?P<prefix>.+?)\.(?P<index>\d+)(?:\.(?P<rest>.+))?$")
 
 
@@ -53,7 +55,8 @@ def _rows(flat: Mapping[str, str], prefix: str) -> list[dict[str, str]]:
         match = _ROW.match(key)
         if match and match["prefix"] == prefix:
             rows.setdefault(int(match["index"]), {})[match["rest"] or ""] = value
-    return [row for _, row in sorted(rows.items()) if any(v for v in row.values())]
+    return [row for _, row in sorted(rows.items())
+            if any(v for k, v in row.items() if k not in PRESET)]
 
 
 class _Converter:

@@ -221,3 +221,39 @@ def test_invalid_transitions_conflict(client, people, clock, db) -> None:
     r = client.post(f"/api/v1/challenges/{cid}/cancel", headers=people["sponsor"],
                     json={"reason": "Funding withdrawn"})
     assert r.json()["state"] == "cancelled" and r.json()["cancel_reason"] == "Funding withdrawn"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_cover_images_are_checked_by_their_bytes(client, people, clock, db) -> None:
+    cid = create(client, people["sponsor"])["id"]
+    url = f"/api/v1/challenges/{cid}/cover"
+    r = client.put(url, files={"cover": ("x.png", b"GIF89a....", "image/png")},
+                   headers=people["sponsor"])
+    assert r.status_code == 422 and "cover" in r.json()["error"]["fields"]
+    big = PNG + b"\x00" * (2 * 1024 * 1024)
+    r = client.put(url, files={"cover": ("x.png", big, "image/png")}, headers=people["sponsor"])
+    assert r.status_code == 422 and "2 MB" in r.json()["error"]["fields"]["cover"]
+    r = client.put(url, files={"cover": ("x.jpg", PNG, "image/jpeg")}, headers=people["sponsor"])
+    assert r.status_code == 200 and r.json()["cover_url"] == f"/challenges/{cid}/cover"
+    r = client.get(f"/challenges/{cid}/cover", headers=people["sponsor"])
+    assert r.content == PNG and r.headers["content-type"] == "image/png"
+    assert client.get(f"/challenges/{cid}/cover").status_code == 404  # a draft stays hidden
+    r = client.put(url, files={"cover": ("x.png", PNG, "image/png")}, headers=people["other"])
+    assert r.status_code == 404
+
+
+def test_my_challenges_and_the_review_queue(client, people, clock, db) -> None:
+    from tests.factories import login
+
+    mine = create(client, people["sponsor"], title="Mine, drafted")
+    create(client, people["other"], title="Someone else's")
+    listed = client.get("/api/v1/challenges", params={"mine": "true"},
+                        headers=people["sponsor"]).json()
+    assert [c["title"] for c in listed["items"]] == ["Mine, drafted"]
+    client.post(f"/api/v1/challenges/{mine['id']}/submit", headers=people["sponsor"])
+    login(client, "sponsor@example.org")
+    page = client.get("/challenges/mine")
+    assert "Mine, drafted" in page.text and "Someone else" not in page.text
+    assert client.get("/admin/challenges/review").status_code == 403

@@ -176,3 +176,11 @@ def test_solver_registers_and_asks_through_the_page(client: TestClient, db: Sess
     listing = client.get("/challenges", params={"eligible_from": "NPL", "state": "open"})
     assert challenge.title in listing.text
     assert challenge.title not in client.get("/challenges", params={"eligible_from": "FRA"}).text
+
+
+def test_blank_rows_with_preset_selects_are_ignored(sponsor_client: TestClient, db: Session) -> None:
+    data = {**FORM, "targets.1.required": "yes", "targets.2.required": "no"}
+    r = post_form(sponsor_client, "/challenges/new", "/challenges/new", data)
+    assert r.status_code == 303, r.text
+    db.expire_all()
+    assert [t.key for t in db.scalar(select(Challenge)).targets] == ["cool"]
