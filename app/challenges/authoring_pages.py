@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from app.challenges.pages import vocab_context
 from app.challenges.schemas import AWARD_TYPES, ChallengeCreate, ChallengeUpdate, OverflowPolicy
 from app.errors import AppError, ValidationFailed
 from app.kit.forms import form_lists, form_with_errors, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -71,7 +72,11 @@ def new_form(request: Request, user: User = Depends(require_role(Role.SPONSOR, R
     return render(request, TEMPLATE, _context(db, form, challenge=None))
 
 
-async def _submitted(request: Request) -> tuple[dict[str, list[str]], dict[str, Any], int, bool]:
+Submitted = tuple[dict[str, list[str]], dict[str, Any], int, bool]
+
+
+async def _submitted(request: Request) -> Submitted:
+    """The authoring form as (raw lists, compacted values, extra blank rows, add-rows asked)."""
     raw = await form_lists(request)
     pairs = [(k, v) for k, values in raw.items() for v in values]
     extra = int(raw.get("extra_rows", ["0"])[-1] or 0) if raw.get("extra_rows", ["0"])[-1] \
@@ -81,10 +86,10 @@ async def _submitted(request: Request) -> tuple[dict[str, list[str]], dict[str, 
 
 
 @router.post("/challenges/new", response_class=HTMLResponse)
-async def create(request: Request,
-                 user: User = Depends(require_role(Role.SPONSOR, Role.ADMIN)),
-                 db: Session = Depends(get_db)) -> Response:
-    raw, values, extra, more = await _submitted(request)
+def create(request: Request, submitted: Annotated[Submitted, Depends(_submitted)],
+           user: User = Depends(require_role(Role.SPONSOR, Role.ADMIN)),
+           db: Session = Depends(get_db)) -> Response:
+    raw, values, extra, more = submitted
     if more:
         return render(request, TEMPLATE, _context(db, values, challenge=None, extra=extra))
     try:
@@ -107,10 +112,11 @@ def edit_form(challenge_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
-async def edit(challenge_id: int, request: Request, user: CurrentUser,
-               db: Session = Depends(get_db)) -> Response:
+def edit(challenge_id: int, request: Request, user: CurrentUser,
+         submitted: Annotated[Submitted, Depends(_submitted)],
+         db: Session = Depends(get_db)) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
-    raw, values, extra, more = await _submitted(request)
+    raw, values, extra, more = submitted
     if more:
         return render(request, TEMPLATE, _context(db, values, challenge=challenge, extra=extra))
     try:
@@ -125,17 +131,26 @@ async def edit(challenge_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/cover", response_class=HTMLResponse)
-async def upload_cover(challenge_id: int, request: Request, user: CurrentUser,
-                       db: Session = Depends(get_db)) -> Response:
+async def _cover_upload(request: Request) -> tuple[bool, bytes | None]:
+    """(remove asked, the uploaded bytes read up to one byte past the limit, or None)."""
     form = await request.form()
     upload = form.get("cover")
+    data = None if upload is None or isinstance(upload, str) else \
+        await upload.read(covers.MAX_BYTES + 1)
+    return form.get("remove") == "yes", data
+
+
+def upload_cover(challenge_id: int, request: Request, user: CurrentUser,
+                 cover_form: Annotated[tuple[bool, bytes | None], Depends(_cover_upload)],
+                 db: Session = Depends(get_db)) -> Response:
+    remove, data = cover_form
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
-    if form.get("remove") == "yes":
+    if remove:
         covers.remove_cover(db, challenge=challenge)
         flash(request, "Cover image removed.")
         return redirect(f"/challenges/{challenge.id}/edit")
-    if upload is None or isinstance(upload, str):
+    if data is None:
         raise ValidationFailed(fields={"cover": "choose a PNG or JPEG file"})
-    covers.set_cover(db, challenge=challenge, data=await upload.read(covers.MAX_BYTES + 1))
+    covers.set_cover(db, challenge=challenge, data=data)
     flash(request, "Cover image saved.")
     return redirect(f"/challenges/{challenge.id}/edit")

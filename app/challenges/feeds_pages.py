@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from app.challenges.models import Challenge
 from app.challenges.search import state_sql
 from app.config import get_settings
 from app.kit.money import format_money
+from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(include_in_schema=False)

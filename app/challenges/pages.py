@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,8 @@ from app.challenges.enums import IP_TERMS_LABELS, STATE_LABELS, ChallengeState, 
 from app.challenges.models import Challenge
 from app.challenges.states import ACTIONS
 from app.errors import AppError, NotFound
-from app.kit.forms import form_data, redirect
+from app.kit.forms import FormData, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.reference.vocab import SECTORS, STAGES
@@ -124,9 +125,8 @@ def detail(challenge_id: int, request: Request, user: OptionalUser,
 
 
 @router.post("/challenges/{challenge_id:int}/actions/{action}")
-async def act(challenge_id: int, action: str, request: Request, user: CurrentUser,
+def act(challenge_id: int, action: str, request: Request, form: FormData, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     spec = ACTIONS.get(action)
     if spec is None:

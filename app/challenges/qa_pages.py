@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -15,7 +15,8 @@ from app.challenges.forms import fields_from_pydantic
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
 from app.errors import AppError, ValidationFailed
-from app.kit.forms import form_data, redirect
+from app.kit.forms import FormData, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -33,9 +34,8 @@ def _valid(model: type[M], data: dict[str, object]) -> M:
 
 
 @router.post("/challenges/{challenge_id:int}/questions")
-async def ask(challenge_id: int, request: Request, user: CurrentUser,
+def ask(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(QuestionIn, {"body": form.get("body", "")})
     qa.ask(db, challenge=challenge, user=user, body=body.body)
@@ -44,9 +44,8 @@ async def ask(challenge_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/questions/{question_id:int}/answer")
-async def answer(challenge_id: int, question_id: int, request: Request, user: CurrentUser,
+def answer(challenge_id: int, question_id: int, request: Request, form: FormData, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnswerIn, {"answer": form.get("answer", "")})
     qa.answer(db, challenge=challenge, question_id=question_id, user=user, text=body.answer)
@@ -55,9 +54,8 @@ async def answer(challenge_id: int, question_id: int, request: Request, user: Cu
 
 
 @router.post("/challenges/{challenge_id:int}/announcements")
-async def announce(challenge_id: int, request: Request, user: CurrentUser,
+def announce(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
                    db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnnouncementIn, {"title": form.get("title", ""), "body": form.get("body", "")})
     qa.announce(db, challenge=challenge, user=user, title=body.title, body=body.body)
@@ -66,9 +64,8 @@ async def announce(challenge_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/register")
-async def register(challenge_id: int, request: Request, user: CurrentUser,
+def register(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
                    db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     size = form.get("team_size", "").strip()
     try:

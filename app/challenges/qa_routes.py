@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from app.challenges.schemas import (
     RegistrationIn,
     RegistrationRead,
 )
+from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])

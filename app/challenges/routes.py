@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi import Depends, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from app.challenges.schemas import (
 )
 from app.challenges.states import ACTIONS
 from app.errors import NotFound
+from app.kit.routing import APIRouter
 from app.kit.schemas import Page
 from app.kit.unit_of_work import get_db
 
