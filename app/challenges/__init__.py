@@ -1,0 +1,1 @@
+"""Challenge calls: authoring, review, lifecycle, outcome targets, prize rules, Q&A and feeds."""

@@ -1,0 +1,76 @@
+"""Cover images: PNG or JPEG recognised by their magic bytes, at most 2 MB, kept in upload_dir."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.challenges.enums import ChallengeState
+from app.challenges.models import Challenge
+from app.config import get_settings
+from app.errors import Conflict, NotFound, ValidationFailed
+
+MAX_BYTES = 2 * 1024 * 1024
+_KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
+MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
+
+
+def sniff(data: bytes) -> str | None:
+    """'png' or 'jpg' from the file's first bytes (never from its name or declared type)."""
+    for magic, (ext, _media) in _KINDS.items():
+        if data.startswith(magic):
+            return ext
+    return None
+
+
+def _folder() -> Path:
+    upload_dir = get_settings().upload_dir
+    assert upload_dir is not None
+    folder = Path(upload_dir) / "challenge-covers"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def set_cover(db: Session, *, challenge: Challenge, data: bytes) -> str:
+    """Store a new cover for a draft and return its file name."""
+    if challenge.state != ChallengeState.DRAFT:
+        raise Conflict("The cover can be changed while the challenge is a draft.",
+                       code="rules_locked")
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed("The image is too large.",
+                               fields={"cover": "at most 2 MB (PNG or JPEG)"})
+    ext = sniff(data)
+    if ext is None:
+        raise ValidationFailed("The file is not an image we accept.",
+                               fields={"cover": "upload a PNG or JPEG image"})
+    name = f"{challenge.id}-{secrets.token_hex(8)}.{ext}"
+    (_folder() / name).write_bytes(data)
+    old = challenge.cover_image
+    challenge.cover_image = name
+    db.flush()
+    if old:
+        (_folder() / old).unlink(missing_ok=True)
+    return name
+
+
+def remove_cover(db: Session, *, challenge: Challenge) -> None:
+    if challenge.state != ChallengeState.DRAFT:
+        raise Conflict("The cover can be changed while the challenge is a draft.",
+                       code="rules_locked")
+    if challenge.cover_image:
+        (_folder() / challenge.cover_image).unlink(missing_ok=True)
+    challenge.cover_image = None
+    db.flush()
+
+
+def cover_file(challenge: Challenge) -> tuple[Path, str]:
+    """The stored file and its media type (404 when there is none)."""
+    name = challenge.cover_image
+    if not name:
+        raise NotFound("This challenge has no cover image.")
+    path = _folder() / Path(name).name
+    if not path.is_file():
+        raise NotFound("This challenge has no cover image.")
+    return path, MEDIA_TYPES[path.suffix.lstrip(".")]

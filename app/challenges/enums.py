@@ -1,0 +1,68 @@
+"""The challenge domain's controlled values (pure: no database, no web)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ChallengeState(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    OPEN = "open"
+    CLOSED = "closed"
+    JUDGING = "judging"
+    VERIFICATION = "verification"
+    AWARDS_PROPOSED = "awards_proposed"
+    FINAL = "final"
+    ARCHIVED = "archived"
+    CANCELLED = "cancelled"
+
+
+class MechanismRole(enum.StrEnum):
+    SPONSOR = "sponsor"
+    PARTNER = "partner"
+    SCALE_UP_SUPPORT = "scale_up_support"
+
+
+class Direction(enum.StrEnum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+
+
+class SolverKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    TEAM = "team"
+    ORGANISATION = "organisation"
+
+
+class IpTerms(enum.StrEnum):
+    NO_TRANSFER = "no_transfer"
+    NON_EXCLUSIVE_LICENCE = "non_exclusive_licence"
+    OPEN_LICENCE = "open_licence"
+    EXCLUSIVE_LICENCE = "exclusive_licence"
+
+
+IP_TERMS_LABELS: dict[IpTerms, str] = {
+    IpTerms.NO_TRANSFER: "Solvers keep all rights; nothing is transferred or licensed.",
+    IpTerms.NON_EXCLUSIVE_LICENCE: "Winners grant the sponsor a non-exclusive licence.",
+    IpTerms.OPEN_LICENCE: "Winning solutions are published under an open licence.",
+    IpTerms.EXCLUSIVE_LICENCE: "Winners grant the sponsor an exclusive licence.",
+}
+
+STATE_LABELS: dict[ChallengeState, str] = {
+    ChallengeState.DRAFT: "Draft",
+    ChallengeState.IN_REVIEW: "In review",
+    ChallengeState.PUBLISHED: "Published (not yet open)",
+    ChallengeState.OPEN: "Open for entries",
+    ChallengeState.CLOSED: "Closed for entries",
+    ChallengeState.JUDGING: "Judging",
+    ChallengeState.VERIFICATION: "Verification",
+    ChallengeState.AWARDS_PROPOSED: "Awards proposed",
+    ChallengeState.FINAL: "Final",
+    ChallengeState.ARCHIVED: "Archived",
+    ChallengeState.CANCELLED: "Cancelled",
+}
+
+# States the public may see (only once a challenge was published; drafts stay private).
+PUBLIC_STATES = frozenset(ChallengeState) - {ChallengeState.DRAFT, ChallengeState.IN_REVIEW}

@@ -1,0 +1,191 @@
+"""Moving a challenge through its lifecycle: guarded by role and time, every step recorded.
+
+Opening and closing follow the server clock at read time: `sync` persists what the clock
+implies (published -> open -> closed) the first time anyone looks, with the boundary as the
+transition time and no actor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.accounts.models import User
+from app.challenges import clock
+from app.challenges.access import is_admin, is_manager
+from app.challenges.authoring import check_complete
+from app.challenges.enums import STATE_LABELS, ChallengeState
+from app.challenges.models import Challenge, ChallengeRegistration, ChallengeTransition
+from app.challenges.rules import CONTRACT_VERSION, canonical_json, sha256_hex
+from app.challenges.schemas import PrizeRules
+from app.challenges.states import ACTIONS, appeals_close_at, effective_state
+from app.config import get_settings
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.notifications import service as notifications
+
+S = ChallengeState
+
+
+def _move(db: Session, challenge: Challenge, *, expected: S, to: S, action: str,
+          actor_id: int | None, reason: str | None, at: dt.datetime) -> bool:
+    """Change the state only if it is still `expected` (safe against two requests at once)."""
+    result = db.execute(update(Challenge).where(Challenge.id == challenge.id,
+                                                Challenge.state == expected)
+                        .values(state=to).execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        db.refresh(challenge)
+        return False
+    set_committed_value(challenge, "state", to)
+    db.add(ChallengeTransition(challenge_id=challenge.id, action=action, from_state=expected,
+                               to_state=to, actor_id=actor_id, reason=reason, at=at))
+    db.flush()
+    return True
+
+
+def sync(db: Session, *, challenge: Challenge) -> ChallengeState:
+    """Persist the opening and closing the clock implies; returns the current state."""
+    now = clock.now()
+    target = effective_state(challenge.state, opens_at=challenge.opens_at,
+                             submissions_close_at=challenge.submissions_close_at, now=now)
+    if target == challenge.state:
+        return target
+    if challenge.state == S.PUBLISHED and challenge.opens_at is not None:
+        _move(db, challenge, expected=S.PUBLISHED, to=S.OPEN, action="open", actor_id=None,
+              reason="opening date reached", at=max(challenge.opens_at,
+                                                    challenge.published_at or challenge.opens_at))
+    if target == S.CLOSED and challenge.state == S.OPEN:
+        assert challenge.submissions_close_at is not None
+        _move(db, challenge, expected=S.OPEN, to=S.CLOSED, action="close", actor_id=None,
+              reason="submission deadline reached", at=challenge.submissions_close_at)
+    return challenge.state
+
+
+def contract_document(challenge: Challenge) -> dict[str, Any]:
+    """The frozen rules solvers enter under: timeline, targets, rubric, eligibility, IP, prizes."""
+    rules = PrizeRules.model_validate(challenge.prize_rules) if challenge.prize_rules else None
+    return {
+        "contract": CONTRACT_VERSION,
+        "challenge": {"id": challenge.id, "title": challenge.title,
+                      "sponsor_organisation": challenge.sponsor_organisation},
+        "timeline": {"opens_at": challenge.opens_at,
+                     "submissions_close_at": challenge.submissions_close_at,
+                     "judging_ends_at": challenge.judging_ends_at,
+                     "verification_closes_at": challenge.verification_closes_at,
+                     "appeals_window_days": challenge.appeals_window_days},
+        "targets": [{"key": t.key, "metric": t.metric, "unit": t.unit,
+                     "direction": t.direction, "threshold": t.threshold,
+                     "baseline": t.baseline, "verification_method": t.verification_method,
+                     "required": t.required} for t in challenge.targets],
+        "rubric": {"criteria": [{"name": c.name, "description": c.description,
+                                 "weight": c.weight, "min_score": c.min_score}
+                                for c in challenge.criteria],
+                   "min_overall_score": challenge.min_overall_score},
+        "eligibility": {"scope": sorted(challenge.scope_codes),
+                        "judged_on": challenge.opens_on,
+                        "solver_kinds": sorted(challenge.solver_kinds),
+                        "team_min": challenge.team_min, "team_max": challenge.team_max,
+                        "exclude_sponsor_employees": challenge.exclude_sponsor_employees},
+        "ip_terms": {"kind": challenge.ip_terms, "licence": challenge.ip_licence},
+        "prize_rules": rules.model_dump(mode="python") if rules else None,
+    }
+
+
+def freeze_contract(challenge: Challenge) -> None:
+    data = canonical_json(contract_document(challenge))
+    challenge.contract_json = data.decode("utf-8")
+    challenge.contract_sha256 = sha256_hex(data)
+
+
+def _participants(db: Session, challenge: Challenge) -> list[int]:
+    return list(db.scalars(select(ChallengeRegistration.user_id).where(
+        ChallengeRegistration.challenge_id == challenge.id)))
+
+
+def _url(challenge: Challenge) -> str:
+    return f"{get_settings().base_url}/challenges/{challenge.id}"
+
+
+def perform(db: Session, *, challenge: Challenge, action: str, user: User,
+            reason: str | None = None) -> Challenge:
+    """Apply a lifecycle action (submit, approve, request-changes, cancel, ...) if allowed now."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise NotFound(f"No lifecycle action {action!r}.")
+    now = clock.now()
+    sync(db, challenge=challenge)
+    if spec.who == "admin" and not is_admin(user):
+        raise Forbidden(f"Only an admin may {spec.label.lower()}.", code="missing_role")
+    if spec.who == "owner" and not is_manager(challenge, user):
+        raise Forbidden("Only the sponsor who owns this challenge (or an admin) may do this.",
+                        code="not_owner")
+    current = challenge.state
+    if current not in spec.sources:
+        raise Conflict(f"A challenge that is {STATE_LABELS[current].lower()} cannot be moved "
+                       f"with '{spec.label}'.", code="invalid_transition",
+                       fields={"state": current.value})
+    reason = (reason or "").strip() or None
+    if spec.needs_reason and not reason:
+        raise ValidationFailed("Give a reason.", fields={"reason": "a reason is required"})
+
+    if action in ("submit", "approve"):
+        check_complete(challenge, now=now)
+    if action == "propose-awards" and challenge.verification_closes_at is not None \
+            and now < challenge.verification_closes_at:
+        raise Conflict("Awards can be proposed once verification has closed.", code="too_early",
+                       fields={"timeline.verification_closes_at": "not reached yet"})
+    if action == "finalise":
+        appeals_end = appeals_close_at(challenge.awards_proposed_at,
+                                       challenge.appeals_window_days)
+        if appeals_end is not None and now < appeals_end:
+            raise Conflict("The appeals window is still open.", code="too_early",
+                           fields={"timeline.appeals_window_days": "appeals still open"})
+
+    if action == "approve":
+        challenge.published_at = now
+        challenge.review_note = None
+        freeze_contract(challenge)
+    elif action == "request-changes":
+        challenge.review_note = reason
+    elif action == "cancel":
+        challenge.cancel_reason = reason
+    elif action == "propose-awards":
+        challenge.awards_proposed_at = now
+    db.flush()
+    if not _move(db, challenge, expected=current, to=spec.target, action=action,
+                 actor_id=user.id, reason=reason, at=now):
+        raise Conflict("The challenge changed meanwhile; reload and try again.",
+                       code="concurrent_change")
+    _notify(db, challenge=challenge, action=action, actor=user, reason=reason)
+    sync(db, challenge=challenge)
+    return challenge
+
+
+def _notify(db: Session, *, challenge: Challenge, action: str, actor: User,
+            reason: str | None) -> None:
+    url = _url(challenge)
+    if action == "approve" and challenge.owner_id != actor.id:
+        notifications.queue(db, recipient_id=challenge.owner_id,
+                            subject=f"Approved: {challenge.title}",
+                            body=f"Your challenge was approved and published.\n\n{url}",
+                            kind="challenge.approved")
+    elif action == "request-changes":
+        notifications.queue(db, recipient_id=challenge.owner_id,
+                            subject=f"Changes requested: {challenge.title}",
+                            body=f"A reviewer asked for changes:\n\n{reason}\n\n{url}",
+                            kind="challenge.changes_requested")
+    elif action == "cancel":
+        notifications.queue_many(db, recipient_ids=_participants(db, challenge),
+                                 subject=f"Cancelled: {challenge.title}",
+                                 body=f"The challenge was cancelled:\n\n{reason}\n\n{url}",
+                                 kind="challenge.cancelled")
+
+
+def transitions(db: Session, *, challenge: Challenge) -> list[ChallengeTransition]:
+    """The recorded lifecycle, oldest first."""
+    return list(db.scalars(select(ChallengeTransition)
+                           .where(ChallengeTransition.challenge_id == challenge.id)
+                           .order_by(ChallengeTransition.at, ChallengeTransition.id)))

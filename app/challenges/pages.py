@@ -1,0 +1,163 @@
+"""HTML pages: the challenge list, a challenge's page, "my challenges" and the review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import AdminUser, CurrentUser, OptionalUser, csrf_protect
+from app.accounts.models import User
+from app.challenges import (
+    clock,
+    covers,
+    lifecycle,
+    links,
+    present,
+    qa,
+    registrations,
+    search,
+    service,
+)
+from app.challenges.access import is_admin, is_manager
+from app.challenges.enums import IP_TERMS_LABELS, STATE_LABELS, ChallengeState, SolverKind
+from app.challenges.models import Challenge
+from app.challenges.states import ACTIONS
+from app.errors import AppError, NotFound
+from app.kit.forms import FormData, redirect
+from app.kit.routing import APIRouter
+from app.kit.templating import flash, render
+from app.kit.unit_of_work import get_db
+from app.reference.vocab import SECTORS, STAGES
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+NAV = [("/challenges", "Challenges", 5)]
+
+FILTER_NAMES = ("state", "sector", "stage", "sdg_target", "eligible_from", "mechanism",
+                "min_purse", "currency", "q", "sort")
+
+
+def vocab_context() -> dict[str, Any]:
+    return {"sectors": [(s.value, i.label) for s, i in SECTORS.items()],
+            "stages": [(s.value, i.label) for s, i in STAGES.items()],
+            "states": [(s.value, label) for s, label in STATE_LABELS.items()],
+            "state_labels": {s.value: label for s, label in STATE_LABELS.items()},
+            "ip_labels": {k.value: v for k, v in IP_TERMS_LABELS.items()},
+            "solver_kinds": [k.value for k in SolverKind]}
+
+
+@router.get("/challenges", response_class=HTMLResponse)
+def list_page(request: Request, user: OptionalUser, offset: int = 0,
+              db: Session = Depends(get_db)) -> Response:
+    params = {k: request.query_params.get(k, "").strip() for k in FILTER_NAMES}
+    errors: dict[str, str] = {}
+    items: list[Challenge] = []
+    total = 0
+    try:
+        filters = search.Filters(
+            state=params["state"] or None, sector=params["sector"] or None,
+            stage=params["stage"] or None, sdg_target=params["sdg_target"] or None,
+            eligible_from=params["eligible_from"].upper() or None,
+            mechanism=int(params["mechanism"]) if params["mechanism"].isdigit() else None,
+            min_purse=int(params["min_purse"]) if params["min_purse"].isdigit() else None,
+            currency=params["currency"].upper() or None, q=params["q"] or None,
+            sort=params["sort"] or "closing_soonest")
+        items, total = search.list_challenges(db, viewer=user, filters=filters, limit=20,
+                                              offset=max(0, offset))
+    except AppError as exc:
+        errors = exc.fields
+    now = clock.now()
+    query = urlencode({k: v for k, v in params.items() if v})
+    return render(request, "challenges/list.html", {
+        **vocab_context(), "form": params, "errors": errors, "total": total,
+        "items": [(c, present.summary(c, now)) for c in items], "offset": max(0, offset),
+        "base_query": query, "now": now})
+
+
+@router.get("/challenges/mine", response_class=HTMLResponse)
+def mine(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+    items, total = search.list_challenges(db, viewer=user, filters=search.Filters(
+        mine=True, sort="newest"), limit=100)
+    now = clock.now()
+    return render(request, "challenges/mine.html", {
+        **vocab_context(), "items": [(c, present.summary(c, now)) for c in items],
+        "total": total})
+
+
+@router.get("/admin/challenges/review", response_class=HTMLResponse)
+def review_queue(request: Request, admin: AdminUser, db: Session = Depends(get_db)) -> Response:
+    items = search.review_queue(db)
+    names = links.user_names(db, [c.owner_id for c in items])
+    return render(request, "challenges/review.html", {"items": items, "names": names})
+
+
+def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict[str, Any]:
+    now = clock.now()
+    view = present.detail(challenge, now)
+    history = lifecycle.transitions(db, challenge=challenge)
+    manager = is_manager(challenge, user)
+    actions = [a for a in ACTIONS.values() if challenge.state in a.sources
+               and (is_admin(user) if a.who == "admin" else manager)]
+    return {
+        **vocab_context(), "c": challenge, "view": view, "now": now, "history": history,
+        "names": links.user_names(db, [t.actor_id for t in history]),
+        "needs": links.needs(db, view.need_ids),
+        "mechanism_names": links.mechanism_names(db, [m.mechanism_id for m in view.mechanisms]),
+        "sdg_titles": links.sdg_titles(db, view.sdg_targets),
+        "questions": qa.questions(db, challenge=challenge, viewer=user),
+        "announcements": qa.announcements(db, challenge=challenge),
+        "registration": registrations.find(db, challenge=challenge, user=user),
+        "manager": manager, "actions": actions, "form": {}, "errors": {},
+        "can_ask": user is not None and challenge.state in qa.ASKING_STATES,
+        "can_register": (user is not None and challenge.state == ChallengeState.OPEN
+                         and not manager),
+    }
+
+
+@router.get("/challenges/{challenge_id:int}", response_class=HTMLResponse)
+def detail(challenge_id: int, request: Request, user: OptionalUser,
+           db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    return render(request, "challenges/detail.html", detail_context(db, challenge, user))
+
+
+@router.post("/challenges/{challenge_id:int}/actions/{action}")
+def act(challenge_id: int, action: str, request: Request, form: FormData, user: CurrentUser,
+              db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise NotFound("No such action.")
+    try:
+        lifecycle.perform(db, challenge=challenge, action=action, user=user,
+                          reason=form.get("reason"))
+    except AppError as exc:
+        context = detail_context(db, challenge, user)
+        return render(request, "challenges/detail.html",
+                      {**context, "action_error": exc.message, "errors": exc.fields,
+                       "failed_action": action}, status_code=exc.status_code)
+    flash(request, f"{spec.label}: done. The challenge is now "
+                   f"{STATE_LABELS[challenge.state].lower()}.")
+    return redirect(f"/challenges/{challenge.id}")
+
+
+@router.get("/challenges/{challenge_id:int}/contract.json")
+def contract(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+    """The canonical contract, byte for byte as hashed."""
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    if not challenge.contract_json:
+        raise NotFound("This challenge has no contract yet; it is frozen on publication.")
+    return Response(challenge.contract_json.encode("utf-8"), media_type="application/json",
+                    headers={"X-Contract-SHA256": challenge.contract_sha256 or "",
+                             "Content-Disposition":
+                                 f'inline; filename="challenge-{challenge.id}-contract.json"'})
+
+
+@router.get("/challenges/{challenge_id:int}/cover")
+def cover(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    path, media_type = covers.cover_file(challenge)
+    return FileResponse(path, media_type=media_type)

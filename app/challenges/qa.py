@@ -1,0 +1,108 @@
+"""Questions and public answers, and the sponsor's dated announcements (queued to participants)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from app.accounts.models import User
+from app.challenges import clock
+from app.challenges.access import is_manager
+from app.challenges.enums import ChallengeState
+from app.challenges.models import (
+    Challenge,
+    ChallengeAnnouncement,
+    ChallengeQuestion,
+    ChallengeRegistration,
+)
+from app.challenges.schemas import QuestionRead
+from app.config import get_settings
+from app.errors import Conflict, Forbidden, NotFound
+from app.notifications import service as notifications
+
+S = ChallengeState
+ASKING_STATES = frozenset({S.PUBLISHED, S.OPEN})
+ANNOUNCING_STATES = frozenset({S.PUBLISHED, S.OPEN, S.CLOSED, S.JUDGING, S.VERIFICATION,
+                               S.AWARDS_PROPOSED, S.FINAL})
+
+
+def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> ChallengeQuestion:
+    """A signed-in user asks about a published or open challenge."""
+    if challenge.state not in ASKING_STATES:
+        raise Conflict("Questions are taken while the challenge is published or open.",
+                       code="not_open", fields={"state": challenge.state.value})
+    question = ChallengeQuestion(challenge_id=challenge.id, asker_id=user.id, body=body.strip(),
+                                 created_at=clock.now())
+    db.add(question)
+    db.flush()
+    return question
+
+
+def answer(db: Session, *, challenge: Challenge, question_id: int, user: User,
+           text: str) -> ChallengeQuestion:
+    """The sponsor (or an admin) answers publicly; answering again replaces the answer."""
+    if not is_manager(challenge, user):
+        raise Forbidden("Only the sponsor who owns this challenge answers its questions.",
+                        code="not_owner")
+    question = db.get(ChallengeQuestion, question_id)
+    if question is None or question.challenge_id != challenge.id:
+        raise NotFound("No such question.")
+    question.answer = text.strip()
+    question.answered_by_id = user.id
+    question.answered_at = clock.now()
+    db.flush()
+    if question.asker_id is not None and question.asker_id != user.id:
+        notifications.queue(db, recipient_id=question.asker_id,
+                            subject=f"Your question was answered: {challenge.title}",
+                            body=f"{question.body}\n\nAnswer:\n{question.answer}\n\n"
+                                 f"{get_settings().base_url}/challenges/{challenge.id}",
+                            kind="challenge.question_answered")
+    return question
+
+
+def questions(db: Session, *, challenge: Challenge, viewer: User | None) -> list[QuestionRead]:
+    """Answered questions for everyone; unanswered ones for their asker and the managers.
+
+    Who asked is never part of the answer: only `mine` tells the viewer their own questions.
+    """
+    stmt = select(ChallengeQuestion).where(ChallengeQuestion.challenge_id == challenge.id)
+    if not is_manager(challenge, viewer):
+        visible: ColumnElement[bool] = ChallengeQuestion.answer.is_not(None)
+        if viewer is not None:
+            visible = or_(visible, ChallengeQuestion.asker_id == viewer.id)
+        stmt = stmt.where(visible)
+    rows = db.scalars(stmt.order_by(ChallengeQuestion.created_at, ChallengeQuestion.id))
+    return [QuestionRead(id=q.id, body=q.body, created_at=q.created_at, answer=q.answer,
+                         answered_at=q.answered_at,
+                         mine=viewer is not None and q.asker_id == viewer.id) for q in rows]
+
+
+def announce(db: Session, *, challenge: Challenge, user: User, title: str,
+             body: str) -> ChallengeAnnouncement:
+    """A dated clarification; every registered participant gets it through the outbox."""
+    if not is_manager(challenge, user):
+        raise Forbidden("Only the sponsor who owns this challenge posts announcements.",
+                        code="not_owner")
+    if challenge.state not in ANNOUNCING_STATES:
+        raise Conflict("Announcements are posted on published challenges.",
+                       code="not_published", fields={"state": challenge.state.value})
+    item = ChallengeAnnouncement(challenge_id=challenge.id, author_id=user.id,
+                                 title=title.strip(), body=body.strip(), created_at=clock.now())
+    db.add(item)
+    db.flush()
+    participants = db.scalars(select(ChallengeRegistration.user_id).where(
+        ChallengeRegistration.challenge_id == challenge.id))
+    notifications.queue_many(
+        db, recipient_ids=participants, subject=f"{challenge.title}: {item.title}",
+        body=f"{item.body}\n\n{get_settings().base_url}/challenges/{challenge.id}",
+        kind="challenge.announcement")
+    return item
+
+
+def announcements(db: Session, *, challenge: Challenge) -> list[ChallengeAnnouncement]:
+    """Newest first."""
+    return list(db.scalars(select(ChallengeAnnouncement)
+                           .where(ChallengeAnnouncement.challenge_id == challenge.id)
+                           .order_by(ChallengeAnnouncement.created_at.desc(),
+                                     ChallengeAnnouncement.id.desc())))

@@ -1,0 +1,103 @@
+"""Forms on a challenge's page: questions, answers, announcements, registration; CSV export."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CurrentUser, csrf_protect
+from app.challenges import qa, registrations, service
+from app.challenges.forms import fields_from_pydantic
+from app.challenges.pages import detail_context
+from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
+from app.errors import AppError, ValidationFailed
+from app.kit.forms import FormData, redirect
+from app.kit.routing import APIRouter
+from app.kit.templating import flash, render
+from app.kit.unit_of_work import get_db
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _valid(model: type[M], data: dict[str, object]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(fields=fields_from_pydantic(exc)) from exc
+
+
+@router.post("/challenges/{challenge_id:int}/questions")
+def ask(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
+              db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    body = _valid(QuestionIn, {"body": form.get("body", "")})
+    qa.ask(db, challenge=challenge, user=user, body=body.body)
+    flash(request, "Your question was sent; the answer will be public, your name will not.")
+    return redirect(f"/challenges/{challenge.id}")
+
+
+@router.post("/challenges/{challenge_id:int}/questions/{question_id:int}/answer")
+def answer(challenge_id: int, question_id: int, request: Request, form: FormData, user: CurrentUser,
+                 db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    body = _valid(AnswerIn, {"answer": form.get("answer", "")})
+    qa.answer(db, challenge=challenge, question_id=question_id, user=user, text=body.answer)
+    flash(request, "The answer is published.")
+    return redirect(f"/challenges/{challenge.id}")
+
+
+@router.post("/challenges/{challenge_id:int}/announcements")
+def announce(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
+                   db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    body = _valid(AnnouncementIn, {"title": form.get("title", ""), "body": form.get("body", "")})
+    qa.announce(db, challenge=challenge, user=user, title=body.title, body=body.body)
+    flash(request, "Announcement posted; registered participants will be notified.")
+    return redirect(f"/challenges/{challenge.id}")
+
+
+@router.post("/challenges/{challenge_id:int}/register")
+def register(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
+                   db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    size = form.get("team_size", "").strip()
+    try:
+        body = _valid(RegistrationIn, {
+            "solver_kind": form.get("solver_kind", ""),
+            "team_size": int(size) if size.isdigit() else None,
+            "team_name": form.get("team_name") or None,
+            "declares_not_sponsor_employee": form.get("declares_not_sponsor_employee") == "on"})
+        registrations.register(db, challenge=challenge, user=user, body=body)
+    except AppError as exc:
+        context = detail_context(db, challenge, user)
+        return render(request, "challenges/detail.html",
+                      {**context, "form": form, "errors": exc.fields,
+                       "register_error": exc.message}, status_code=exc.status_code)
+    flash(request, "You are registered. Announcements will reach you.")
+    return redirect(f"/challenges/{challenge.id}")
+
+
+@router.post("/challenges/{challenge_id:int}/unregister")
+def unregister(challenge_id: int, request: Request, user: CurrentUser,
+               db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    registrations.unregister(db, challenge=challenge, user=user)
+    flash(request, "Your registration was withdrawn.")
+    return redirect(f"/challenges/{challenge.id}")
+
+
+@router.get("/challenges/{challenge_id:int}/registrations.csv")
+def registrations_csv(challenge_id: int, user: CurrentUser,
+                      db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    text = registrations.registrations_csv(db, challenge=challenge, user=user)
+    name = f"challenge-{challenge.id}-registrations.csv"
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

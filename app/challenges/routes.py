@@ -1,0 +1,139 @@
+"""JSON API for challenges: find, read, author, move through the lifecycle, contract, cover."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Query, UploadFile
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CurrentUser, OptionalUser, require_role
+from app.accounts.models import Role, User
+from app.challenges import authoring, clock, covers, lifecycle, present, search, service
+from app.challenges.schemas import (
+    ChallengeCreate,
+    ChallengeRead,
+    ChallengeSummary,
+    ChallengeUpdate,
+    OptionalReasonIn,
+    TransitionRead,
+)
+from app.challenges.states import ACTIONS
+from app.errors import NotFound
+from app.kit.routing import APIRouter
+from app.kit.schemas import Page
+from app.kit.unit_of_work import get_db
+
+router = APIRouter(prefix="/api/v1", tags=["challenges"])
+Author = Annotated[User, Depends(require_role(Role.SPONSOR, Role.ADMIN))]
+
+
+@router.get("/challenges", response_model=Page[ChallengeSummary])
+def list_challenges(
+    user: OptionalUser,
+    state: str | None = Query(None, description="effective state, e.g. open"),
+    sector: str | None = None, stage: str | None = None,
+    sdg_target: str | None = Query(None, max_length=6),
+    eligible_from: str | None = Query(None, max_length=3,
+                                      description="ISO alpha-3: challenges this country may enter"),
+    mechanism: int | None = None,
+    min_purse: int | None = Query(None, ge=0, description="minor units; needs currency"),
+    currency: str | None = Query(None, min_length=3, max_length=3),
+    q: str | None = Query(None, max_length=200),
+    mine: bool = False,
+    sort: str = Query("closing_soonest", description=", ".join(search.SORTS)),
+    limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
+    db: Session = Depends(get_db),
+) -> object:
+    """Challenges the caller may see (drafts only their own), filtered, sorted, paginated."""
+    filters = search.Filters(state=state, sector=sector, stage=stage, sdg_target=sdg_target,
+                             eligible_from=eligible_from, mechanism=mechanism,
+                             min_purse=min_purse, currency=currency, q=q, mine=mine, sort=sort)
+    items, total = search.list_challenges(db, viewer=user, filters=filters, limit=limit,
+                                          offset=offset)
+    now = clock.now()
+    return {"items": [present.summary(c, now) for c in items], "total": total, "limit": limit,
+            "offset": offset}
+
+
+@router.post("/challenges", response_model=ChallengeRead, status_code=201)
+def create_challenge(body: ChallengeCreate, user: Author, db: Session = Depends(get_db)) -> object:
+    """Start a draft (sponsors and admins)."""
+    challenge = authoring.create(db, user=user, body=body)
+    return present.detail(challenge, clock.now())
+
+
+@router.get("/challenges/{challenge_id}", response_model=ChallengeRead)
+def get_challenge(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> object:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    return present.detail(challenge, clock.now())
+
+
+@router.patch("/challenges/{challenge_id}", response_model=ChallengeRead)
+def update_challenge(challenge_id: int, body: ChallengeUpdate, user: CurrentUser,
+                     db: Session = Depends(get_db)) -> object:
+    """Edit a draft; the rules of a challenge in review or published are locked (409)."""
+    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
+    authoring.update(db, challenge=challenge, user=user, body=body)
+    return present.detail(challenge, clock.now())
+
+
+def _transition_endpoint(action: str) -> Callable[..., object]:
+    def endpoint(challenge_id: int, user: CurrentUser, body: OptionalReasonIn | None = None,
+                 db: Session = Depends(get_db)) -> object:
+        challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+        lifecycle.perform(db, challenge=challenge, action=action, user=user,
+                          reason=body.reason if body else None)
+        return present.detail(challenge, clock.now())
+
+    return endpoint
+
+
+for _name, _spec in ACTIONS.items():
+    router.add_api_route(
+        f"/challenges/{{challenge_id}}/{_name}", _transition_endpoint(_name), methods=["POST"],
+        response_model=ChallengeRead, name=f"challenge_{_name.replace('-', '_')}",
+        summary=f"{_spec.label} ({'admin' if _spec.who == 'admin' else 'owner or admin'}"
+                f"{'; reason required' if _spec.needs_reason else ''})")
+
+
+@router.get("/challenges/{challenge_id}/transitions", response_model=list[TransitionRead])
+def list_transitions(challenge_id: int, user: OptionalUser,
+                     db: Session = Depends(get_db)) -> object:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    return lifecycle.transitions(db, challenge=challenge)
+
+
+@router.get("/challenges/{challenge_id}/contract")
+def contract(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+    """The frozen outcome contract, byte for byte as hashed (SHA-256 in `X-Contract-SHA256`)."""
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    if not challenge.contract_json:
+        raise NotFound("This challenge has no contract yet; it is frozen on publication.")
+    return Response(challenge.contract_json.encode("utf-8"), media_type="application/json",
+                    headers={"X-Contract-SHA256": challenge.contract_sha256 or ""})
+
+
+@router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead)
+def upload_cover(challenge_id: int, cover: UploadFile, user: CurrentUser,
+                 db: Session = Depends(get_db)) -> object:
+    """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
+    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
+    covers.set_cover(db, challenge=challenge, data=cover.file.read(covers.MAX_BYTES + 1))
+    return present.detail(challenge, clock.now())
+
+
+@router.delete("/challenges/{challenge_id}/cover", status_code=204)
+def delete_cover(challenge_id: int, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
+    covers.remove_cover(db, challenge=challenge)
+    return Response(status_code=204)
+
+
+@router.get("/challenges/{challenge_id}/cover", include_in_schema=False)
+def cover_image(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+    path, media_type = covers.cover_file(challenge)
+    return FileResponse(path, media_type=media_type)

@@ -1,0 +1,223 @@
+"""Prize-rule checks, the canonical outcome contract and eligibility (pure: data in, data out).
+
+Nothing here touches a database or the web, so every rule can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from app.challenges.enums import IpTerms, SolverKind
+from app.challenges.schemas import (
+    MilestoneAward,
+    PerUnitAward,
+    PoolAward,
+    PrizeRules,
+    RankedAward,
+    ThresholdAward,
+)
+from app.kit.money import format_money
+
+CONTRACT_VERSION = "valleycross.outcome-contract/1"
+
+
+# ---- prize rules -------------------------------------------------------------------------------
+
+def committed_amount(rules: PrizeRules) -> int:
+    """The most the award configuration itself names (before any purse cap), in minor units."""
+    award = rules.award
+    if isinstance(award, RankedAward):
+        return sum(award.places)
+    if isinstance(award, ThresholdAward):
+        return award.amount_per_solution
+    if isinstance(award, MilestoneAward):
+        return sum(m.amount for m in award.milestones)
+    if isinstance(award, PerUnitAward):
+        return award.overall_cap_minor or rules.purse.amount_minor
+    if isinstance(award, PoolAward):
+        return award.pool_minor
+    raise TypeError(f"unknown award {award!r}")  # pragma: no cover - the union is closed
+
+
+def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dict[str, str]:
+    """Field-keyed problems: amounts above the purse, references to targets that do not exist."""
+    purse = rules.purse.amount_minor
+    currency = rules.purse.currency
+    keys = set(target_keys)
+    problems: dict[str, str] = {}
+
+    def over(field: str, what: str, amount: int) -> None:
+        if amount > purse:
+            problems[field] = (f"{what} ({format_money(amount, currency)}) exceeds the purse "
+                               f"({format_money(purse, currency)})")
+
+    def known(field: str, key: str | None) -> None:
+        if key is not None and key not in keys:
+            problems[field] = f"no outcome target has the key {key!r}"
+
+    award = rules.award
+    if isinstance(award, RankedAward):
+        over("prize_rules.award.places", "the places add up to more than the purse: total",
+             sum(award.places))
+    elif isinstance(award, ThresholdAward):
+        over("prize_rules.award.amount_per_solution", "the amount per solution",
+             award.amount_per_solution)
+    elif isinstance(award, MilestoneAward):
+        over("prize_rules.award.milestones", "the milestones add up to more than the purse: "
+             "total", sum(m.amount for m in award.milestones))
+        for i, milestone in enumerate(award.milestones):
+            unknown = [k for k in milestone.targets if k not in keys]
+            if unknown:
+                problems[f"prize_rules.award.milestones.{i}.targets"] = (
+                    f"no outcome target has the key(s) {', '.join(unknown)}")
+        names = [m.name for m in award.milestones]
+        if len(set(names)) != len(names):
+            problems.setdefault("prize_rules.award.milestones", "milestone names must differ")
+    elif isinstance(award, PerUnitAward):
+        known("prize_rules.award.unit_target", award.unit_target)
+        known("prize_rules.award.quality_gate_target", award.quality_gate_target)
+        if award.quality_gate_target is not None and award.quality_gate_target == award.unit_target:
+            problems["prize_rules.award.quality_gate_target"] = (
+                "the quality gate must be another target than the one paid per unit")
+        cap = award.overall_cap_minor
+        if cap is not None:
+            over("prize_rules.award.overall_cap_minor", "the overall cap", cap)
+        per_solver = award.cap_per_solver_minor
+        if per_solver is not None:
+            limit = cap if cap is not None else purse
+            if per_solver > limit:
+                problems["prize_rules.award.cap_per_solver_minor"] = (
+                    f"the cap per solver ({format_money(per_solver, currency)}) exceeds the "
+                    f"overall cap ({format_money(limit, currency)})")
+    elif isinstance(award, PoolAward):
+        over("prize_rules.award.pool_minor", "the pool", award.pool_minor)
+        known("prize_rules.award.share_target", award.share_target)
+    return problems
+
+
+def normalised_weights(weights: list[Decimal]) -> list[Decimal]:
+    """Rubric weights scaled to sum to 1 (exact Decimals; 28 significant digits)."""
+    total = sum(weights, Decimal(0))
+    if total <= 0:
+        raise ValueError("weights must be positive")
+    return [w / total for w in weights]
+
+
+# ---- canonical contract ------------------------------------------------------------------------
+
+def _plain_decimal(value: Decimal) -> str:
+    """`Decimal('12.50')` and `Decimal('1.25E+1')` both become `'12.5'`; `-0` becomes `'0'`."""
+    if not value.is_finite():
+        raise ValueError("only finite decimals belong in a contract")
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def to_canonical(value: Any) -> Any:
+    """JSON-ready data with Decimals as plain strings, times as UTC `...Z`; floats refused."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, enum.Enum):
+        return to_canonical(value.value)
+    if isinstance(value, float):
+        raise TypeError("floats have no place in an outcome contract")
+    if isinstance(value, Decimal):
+        return _plain_decimal(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in a contract")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): to_canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_canonical(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(to_canonical(v) for v in value)
+    raise TypeError(f"cannot put {type(value).__name__} in a contract")
+
+
+def canonical_json(document: Any) -> bytes:
+    """UTF-8 JSON with sorted keys and no whitespace: the same rules always give the same bytes."""
+    return json.dumps(to_canonical(document), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---- eligibility -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EligibilityRules:
+    scope: frozenset[str]
+    solver_kinds: frozenset[SolverKind]
+    team_min: int | None = None
+    team_max: int | None = None
+    exclude_sponsor_employees: bool = False
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A would-be solver: their country, the groups it belonged to on the opening day, and more."""
+
+    country: str | None
+    country_groups: frozenset[str]
+    solver_kind: SolverKind
+    team_size: int | None = None
+    declares_not_sponsor_employee: bool = False
+
+
+def country_in_scope(scope: Iterable[str], *, country: str, country_groups: Iterable[str]) -> bool:
+    codes = set(scope)
+    return country in codes or bool(codes.intersection(country_groups))
+
+
+def eligibility_problems(rules: EligibilityRules, applicant: Applicant) -> dict[str, str]:
+    """Why an applicant may not enter (field-keyed); empty when they may."""
+    problems: dict[str, str] = {}
+    if not applicant.country:
+        problems["country_code"] = "set your country in your profile to register"
+    elif not country_in_scope(rules.scope, country=applicant.country,
+                              country_groups=applicant.country_groups):
+        problems["country_code"] = (f"{applicant.country} is not in the eligible scope "
+                                    f"({', '.join(sorted(rules.scope)) or 'none'})")
+    if rules.solver_kinds and applicant.solver_kind not in rules.solver_kinds:
+        allowed = ", ".join(sorted(k.value for k in rules.solver_kinds))
+        problems["solver_kind"] = f"this challenge is open to: {allowed}"
+    if applicant.solver_kind == SolverKind.TEAM:
+        size = applicant.team_size
+        if size is None:
+            problems["team_size"] = "give the size of your team"
+        elif rules.team_min is not None and size < rules.team_min:
+            problems["team_size"] = f"teams need at least {rules.team_min} members"
+        elif rules.team_max is not None and size > rules.team_max:
+            problems["team_size"] = f"teams may have at most {rules.team_max} members"
+    if rules.exclude_sponsor_employees and not applicant.declares_not_sponsor_employee:
+        problems["declares_not_sponsor_employee"] = (
+            "the sponsor's employees may not enter: confirm that you are not one")
+    return problems
+
+
+def ip_terms_problem(kind: IpTerms, licence: str | None,
+                     canonical_licence: str | None) -> str | None:
+    """An open licence needs a valid SPDX id; other terms take none."""
+    if kind == IpTerms.OPEN_LICENCE:
+        if not licence:
+            return "an open licence needs its SPDX licence id (e.g. CC-BY-4.0, MIT)"
+        if canonical_licence is None:
+            return f"{licence!r} is not an SPDX licence id"
+    elif licence:
+        return "a licence id belongs only to open_licence terms"
+    return None

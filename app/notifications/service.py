@@ -1,0 +1,61 @@
+"""Queue messages in the outbox. Nothing is sent here; a delivery worker (SMTP) comes later.
+
+This module imports no domain: callers pass user ids and ready-made texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.notifications.models import OutboxMessage
+
+SUBJECT_MAX = 300
+
+
+def queue(db: Session, *, recipient_id: int, subject: str, body: str,
+          kind: str) -> OutboxMessage:
+    """Add one message for one user to the outbox."""
+    message = OutboxMessage(recipient_id=recipient_id, subject=_subject(subject), body=body,
+                            kind=kind)
+    db.add(message)
+    db.flush()
+    return message
+
+
+def queue_many(db: Session, *, recipient_ids: Iterable[int], subject: str, body: str,
+               kind: str) -> list[OutboxMessage]:
+    """The same message for several users (one row each; a repeated id counts once)."""
+    messages = [OutboxMessage(recipient_id=rid, subject=_subject(subject), body=body, kind=kind)
+                for rid in dict.fromkeys(recipient_ids)]
+    db.add_all(messages)
+    db.flush()
+    return messages
+
+
+def pending(db: Session, *, limit: int = 100) -> list[OutboxMessage]:
+    """Messages not yet sent, oldest first."""
+    return list(db.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                           .order_by(OutboxMessage.id).limit(limit)))
+
+
+def mark_sent(db: Session, *, message: OutboxMessage) -> None:
+    message.sent_at = utcnow()
+    db.flush()
+
+
+def for_recipient(db: Session, *, recipient_id: int, kind: str | None = None
+                  ) -> list[OutboxMessage]:
+    """A user's messages, oldest first (optionally one kind only)."""
+    stmt = select(OutboxMessage).where(OutboxMessage.recipient_id == recipient_id)
+    if kind:
+        stmt = stmt.where(OutboxMessage.kind == kind)
+    return list(db.scalars(stmt.order_by(OutboxMessage.id)))
+
+
+def _subject(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1] + "…"
