@@ -130,7 +130,6 @@ def edit(challenge_id: int, request: Request, user: CurrentUser,
     return redirect(f"/challenges/{challenge.id}")
 
 
-@router.post("/challenges/{challenge_id:int}/cover", response_class=HTMLResponse)
 async def _cover_upload(request: Request) -> tuple[bool, bytes | None]:
     """(remove asked, the uploaded bytes read up to one byte past the limit, or None)."""
     form = await request.form()
@@ -140,6 +139,7 @@ async def _cover_upload(request: Request) -> tuple[bool, bytes | None]:
     return form.get("remove") == "yes", data
 
 
+@router.post("/challenges/{challenge_id:int}/cover", response_class=HTMLResponse)
 def upload_cover(challenge_id: int, request: Request, user: CurrentUser,
                  cover_form: Annotated[tuple[bool, bytes | None], Depends(_cover_upload)],
                  db: Session = Depends(get_db)) -> Response:

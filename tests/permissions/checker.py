@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -62,8 +63,9 @@ def classify(response: httpx.Response) -> Outcome | None:
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
+    """Replace `{name}` (and a route's `{name:int}`) with the scenario's values."""
     if isinstance(value, str):
-        return value.format_map(values)
+        return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], value)
     if isinstance(value, dict):
         return {k: _fill(v, values) for k, v in value.items()}
     return value
@@ -91,6 +93,8 @@ def run_cell(client: TestClient, scenario: Scenario, method: str, path: str, ent
     headers: dict[str, str] = {}
     kwargs: dict[str, Any] = {}
     body = _fill(entry.body, values) if entry.body is not None else {}
+    if entry.files:
+        kwargs["files"] = entry.files
     if is_page(path):
         if person.cookie:
             headers["cookie"] = f"{COOKIE}={person.cookie}"
@@ -99,7 +103,7 @@ def run_cell(client: TestClient, scenario: Scenario, method: str, path: str, ent
     else:
         if person.bearer:
             headers["authorization"] = f"Bearer {person.bearer}"
-        if method in UNSAFE:
+        if method in UNSAFE and not entry.files:
             kwargs["json"] = body
     client.cookies.clear()
     response = client.request(method, url, headers=headers, follow_redirects=False, **kwargs)

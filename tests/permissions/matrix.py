@@ -48,18 +48,27 @@ class Row:
     params: dict[str, str] = field(default_factory=dict)  # path parameter -> value/placeholder
     body: dict[str, Any] | None = None  # JSON (API) or form fields (pages)
     isolate: bool = False  # each cell on its own copy of the scenario database
+    files: dict[str, tuple[str, bytes, str]] | None = None  # multipart uploads
 
 
 def row(*outcomes: Outcome, params: dict[str, str] | None = None,
-        body: dict[str, Any] | None = None, isolate: bool = False) -> Row:
+        body: dict[str, Any] | None = None, isolate: bool = False,
+        files: dict[str, tuple[str, bytes, str]] | None = None) -> Row:
     assert len(outcomes) == len(ROLES), f"a row needs one outcome per role: {ROLES}"
-    return Row(dict(zip(ROLES, outcomes, strict=True)), params or {}, body, isolate)
+    return Row(dict(zip(ROLES, outcomes, strict=True)), params or {}, body, isolate, files)
 
 
 LOGIN_BODY = {"email": "{email}", "password": "{password}", "next": "/"}
 TOKEN_BODY = {"name": "matrix", "email": "{email}", "password": "{password}"}
 C = {"code": "{country}"}
 G = {"code": "{group}"}
+DRAFT = {"challenge_id": "{draft}"}  # sponsor_owner's draft, with a cover: hidden from others
+OPEN = {"challenge_id": "{open}"}  # sponsor_owner's open challenge; solver registered, asked
+QUESTION = {**OPEN, "question_id": "{question}"}
+REASON = {"reason": "matrix check"}
+REGISTER = {"solver_kind": "individual", "declares_not_sponsor_employee": True}
+REGISTER_FORM = {"solver_kind": "individual", "declares_not_sponsor_employee": "on"}
+COVER = {"cover": ("cover.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")}
 
 MATRIX: dict[tuple[str, str], Row] = {
     # route                                                  anonym solver sp_own sp_oth j_asgn j_oth  verif  curat  admin
@@ -108,4 +117,55 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/reference/sectors"):                 row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/api/v1/reference/stages"):                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/api/v1/reference/functions"):               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    # -- challenges: API (drafts are hidden: 404; visible but not yours: 403)
+    ("GET", "/api/v1/challenges"):                                        row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/api/v1/challenges"):                                       row(D401,  D403,  ALLOW, ALLOW, D403,  D403,  D403,  D403,  ALLOW, body={}),
+    ("GET", "/api/v1/challenges/{challenge_id}"):                         row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("PATCH", "/api/v1/challenges/{challenge_id}"):                       row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body={}),
+    ("POST", "/api/v1/challenges/{challenge_id}/submit"):                 row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/withdraw"):               row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/approve"):                row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/request-changes"):        row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/start-judging"):          row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/start-verification"):     row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/propose-awards"):         row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/finalise"):               row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/archive"):                row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("POST", "/api/v1/challenges/{challenge_id}/cancel"):                 row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    ("GET", "/api/v1/challenges/{challenge_id}/transitions"):             row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("GET", "/api/v1/challenges/{challenge_id}/contract"):                row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN),
+    ("GET", "/api/v1/challenges/{challenge_id}/cover"):                   row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("PUT", "/api/v1/challenges/{challenge_id}/cover"):                   row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, files=COVER),
+    ("DELETE", "/api/v1/challenges/{challenge_id}/cover"):                row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/api/v1/challenges/{challenge_id}/questions"):               row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("POST", "/api/v1/challenges/{challenge_id}/questions"):              row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN, body={"body": "Which loggers?"}),
+    ("POST", "/api/v1/challenges/{challenge_id}/questions/{question_id}/answer"): row(D401, D403, ALLOW, D403, D403, D403, D403, D403, ALLOW, params=QUESTION, body={"answer": "Yes."}),
+    ("GET", "/api/v1/challenges/{challenge_id}/announcements"):           row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("POST", "/api/v1/challenges/{challenge_id}/announcements"):          row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body={"title": "T", "body": "B"}),
+    ("POST", "/api/v1/challenges/{challenge_id}/registrations"):          row(D401,  ALLOW, D403,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN, body=REGISTER),
+    ("DELETE", "/api/v1/challenges/{challenge_id}/registrations/me"):     row(D401,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN),
+    ("GET", "/api/v1/challenges/{challenge_id}/registrations"):           row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/api/v1/challenges/{challenge_id}/registrations.csv"):       row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    # -- challenges: pages and feeds
+    ("GET", "/challenges"):                                               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/challenges/mine"):                                          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/admin/challenges/review"):                                  row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("GET", "/challenges/new"):                                           row(LOGIN, D403,  ALLOW, ALLOW, D403,  D403,  D403,  D403,  ALLOW),
+    ("POST", "/challenges/new"):                                          row(LOGIN, D403,  ALLOW, ALLOW, D403,  D403,  D403,  D403,  ALLOW, body={}),
+    ("GET", "/challenges/{challenge_id:int}"):                            row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("GET", "/challenges/{challenge_id:int}/contract.json"):              row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN),
+    ("GET", "/challenges/{challenge_id:int}/cover"):                      row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("GET", "/challenges/{challenge_id:int}/deadlines.ics"):              row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
+    ("GET", "/challenges/{challenge_id:int}/edit"):                       row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("POST", "/challenges/{challenge_id:int}/edit"):                      row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body={}),
+    ("POST", "/challenges/{challenge_id:int}/cover"):                     row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, files=COVER),
+    ("POST", "/challenges/{challenge_id:int}/actions/{action}"):          row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params={**OPEN, "action": "submit"}),
+    ("POST", "/challenges/{challenge_id:int}/questions"):                 row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN, body={"body": "Which loggers?"}),
+    ("POST", "/challenges/{challenge_id:int}/questions/{question_id:int}/answer"): row(LOGIN, D403, ALLOW, D403, D403, D403, D403, D403, ALLOW, params=QUESTION, body={"answer": "Yes."}),
+    ("POST", "/challenges/{challenge_id:int}/announcements"):             row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body={"title": "T", "body": "B"}),
+    ("POST", "/challenges/{challenge_id:int}/register"):                  row(LOGIN, ALLOW, D403,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN, body=REGISTER_FORM),
+    ("POST", "/challenges/{challenge_id:int}/unregister"):                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN, body={}),
+    ("GET", "/challenges/{challenge_id:int}/registrations.csv"):          row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/feeds/challenges.atom"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/feeds/deadlines.ics"):                                      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
 }

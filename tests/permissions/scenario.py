@@ -5,13 +5,14 @@ One user per matrix role (plus a `visitor` account the anonymous role may sign i
 a browser session made through the real login form, with its CSRF token (page cells).
 
 Path parameters and body placeholders are filled from `Scenario.values(role)`: e.g.
-`{token_id}` is a token owned by sponsor_owner, `{user_id}` the target user. When a capability
-lands, add the objects it needs here (a challenge owned by sponsor_owner, judge_assigned on its
-panel, ...) and name them in `values`.
+`{token_id}` is a token owned by sponsor_owner, `{user_id}` the target user, `{draft}` and
+`{open}` challenges owned by sponsor_owner. When a capability lands, add the objects it needs
+here (judge_assigned on a panel, ...) and name them in `values`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -20,7 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.accounts import auth
 from app.accounts import service as accounts_service
-from app.accounts.models import Role
+from app.accounts.models import Role, User
+from app.challenges import authoring, covers, lifecycle, qa, registrations
+from app.challenges.enums import ChallengeState, SolverKind
+from app.challenges.schemas import ChallengeCreate, RegistrationIn
+from app.db import utcnow
+from tests.challenges.factories import body as challenge_body
 
 PASSWORD = "matrix password for every role"
 ROLES = ("anonymous", "solver", "sponsor_owner", "sponsor_other", "judge_assigned",
@@ -94,6 +100,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     owner = accounts_service.get(db, user_id=scenario.people["sponsor_owner"].user_id or 0)
     owned_token, _ = auth.create_token(db, user=owner, name="owned by sponsor_owner")
     db.commit()
+    challenges = _challenges(db, scenario, owner)
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
         person = scenario.people[role]
@@ -105,5 +112,31 @@ def build(db: Session, client: TestClient) -> Scenario:
         "role": Role.JUDGE.value,
         "country": "NPL",
         "group": "LDC",
+        **challenges,
     }
     return scenario
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
+    """sponsor_owner's draft (with a cover; hidden from others) and open challenge (published,
+    `solver` registered, a question from `solver`)."""
+    admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    accounts_service.update_profile(db, user=solver, country_code="NPL")  # an LDC: eligible
+    start = utcnow() - dt.timedelta(days=10)
+    draft = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
+        challenge_body(start=start)))
+    covers.set_cover(db, challenge=draft, data=PNG)
+    live = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
+        challenge_body(start=start)))
+    lifecycle.perform(db, challenge=live, action="submit", user=owner)
+    lifecycle.perform(db, challenge=live, action="approve", user=admin)
+    assert live.state == ChallengeState.OPEN, live.state
+    registrations.register(db, challenge=live, user=solver, body=RegistrationIn(
+        solver_kind=SolverKind.INDIVIDUAL, declares_not_sponsor_employee=True))
+    question = qa.ask(db, challenge=live, user=solver, body="May teams from two countries enter?")
+    db.commit()
+    return {"draft": str(draft.id), "open": str(live.id), "question": str(question.id)}
