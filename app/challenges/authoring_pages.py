@@ -26,6 +26,7 @@ from app.challenges.schemas import AWARD_TYPES, ChallengeCreate, ChallengeUpdate
 from app.errors import AppError, ValidationFailed
 from app.kit.forms import form_lists, form_with_errors, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -104,7 +105,7 @@ def create(request: Request, submitted: Annotated[Submitted, Depends(_submitted)
 
 
 @router.get("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
-def edit_form(challenge_id: int, request: Request, user: CurrentUser,
+def edit_form(challenge_id: ObjectId, request: Request, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     form = form_from_read(present.detail(challenge, clock.now()))
@@ -112,7 +113,7 @@ def edit_form(challenge_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
-def edit(challenge_id: int, request: Request, user: CurrentUser,
+def edit(challenge_id: ObjectId, request: Request, user: CurrentUser,
          submitted: Annotated[Submitted, Depends(_submitted)],
          db: Session = Depends(get_db)) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
@@ -140,7 +141,7 @@ async def _cover_upload(request: Request) -> tuple[bool, bytes | None]:
 
 
 @router.post("/challenges/{challenge_id:int}/cover", response_class=HTMLResponse)
-def upload_cover(challenge_id: int, request: Request, user: CurrentUser,
+def upload_cover(challenge_id: ObjectId, request: Request, user: CurrentUser,
                  cover_form: Annotated[tuple[bool, bytes | None], Depends(_cover_upload)],
                  db: Session = Depends(get_db)) -> Response:
     remove, data = cover_form

@@ -18,6 +18,7 @@ from app.challenges.search import state_sql
 from app.config import get_settings
 from app.kit.money import format_money
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(include_in_schema=False)
@@ -95,7 +96,7 @@ def deadlines_ics(db: Session = Depends(get_db)) -> Response:
 
 
 @router.get("/challenges/{challenge_id:int}/deadlines.ics")
-def challenge_ics(challenge_id: int, user: OptionalUser,
+def challenge_ics(challenge_id: ObjectId, user: OptionalUser,
                   db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     base = get_settings().base_url.rstrip("/")

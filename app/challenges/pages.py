@@ -29,6 +29,7 @@ from app.challenges.states import ACTIONS
 from app.errors import AppError, NotFound
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.reference.vocab import SECTORS, STAGES
@@ -118,14 +119,14 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
 
 
 @router.get("/challenges/{challenge_id:int}", response_class=HTMLResponse)
-def detail(challenge_id: int, request: Request, user: OptionalUser,
+def detail(challenge_id: ObjectId, request: Request, user: OptionalUser,
            db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, "challenges/detail.html", detail_context(db, challenge, user))
 
 
 @router.post("/challenges/{challenge_id:int}/actions/{action}")
-def act(challenge_id: int, action: str, request: Request, form: FormData, user: CurrentUser,
+def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     spec = ACTIONS.get(action)
@@ -145,7 +146,7 @@ def act(challenge_id: int, action: str, request: Request, form: FormData, user: 
 
 
 @router.get("/challenges/{challenge_id:int}/contract.json")
-def contract(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
     """The canonical contract, byte for byte as hashed."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
@@ -157,7 +158,7 @@ def contract(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db
 
 
 @router.get("/challenges/{challenge_id:int}/cover")
-def cover(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+def cover(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     path, media_type = covers.cover_file(challenge)
     return FileResponse(path, media_type=media_type)

@@ -17,6 +17,7 @@ from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, Registr
 from app.errors import AppError, ValidationFailed
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -34,7 +35,7 @@ def _valid(model: type[M], data: dict[str, object]) -> M:
 
 
 @router.post("/challenges/{challenge_id:int}/questions")
-def ask(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
+def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(QuestionIn, {"body": form.get("body", "")})
@@ -44,7 +45,8 @@ def ask(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/questions/{question_id:int}/answer")
-def answer(challenge_id: int, question_id: int, request: Request, form: FormData, user: CurrentUser,
+def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form: FormData,
+           user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnswerIn, {"answer": form.get("answer", "")})
@@ -54,7 +56,7 @@ def answer(challenge_id: int, question_id: int, request: Request, form: FormData
 
 
 @router.post("/challenges/{challenge_id:int}/announcements")
-def announce(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
+def announce(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
                    db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnnouncementIn, {"title": form.get("title", ""), "body": form.get("body", "")})
@@ -64,7 +66,7 @@ def announce(challenge_id: int, request: Request, form: FormData, user: CurrentU
 
 
 @router.post("/challenges/{challenge_id:int}/register")
-def register(challenge_id: int, request: Request, form: FormData, user: CurrentUser,
+def register(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
                    db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     size = form.get("team_size", "").strip()
@@ -85,7 +87,7 @@ def register(challenge_id: int, request: Request, form: FormData, user: CurrentU
 
 
 @router.post("/challenges/{challenge_id:int}/unregister")
-def unregister(challenge_id: int, request: Request, user: CurrentUser,
+def unregister(challenge_id: ObjectId, request: Request, user: CurrentUser,
                db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     registrations.unregister(db, challenge=challenge, user=user)
@@ -94,7 +96,7 @@ def unregister(challenge_id: int, request: Request, user: CurrentUser,
 
 
 @router.get("/challenges/{challenge_id:int}/registrations.csv")
-def registrations_csv(challenge_id: int, user: CurrentUser,
+def registrations_csv(challenge_id: ObjectId, user: CurrentUser,
                       db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     text = registrations.registrations_csv(db, challenge=challenge, user=user)

@@ -18,13 +18,15 @@ from app.challenges.schemas import (
     RegistrationRead,
 )
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])
 
 
 @router.get("/challenges/{challenge_id}/questions", response_model=list[QuestionRead])
-def list_questions(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> object:
+def list_questions(challenge_id: ObjectId, user: OptionalUser,
+                   db: Session = Depends(get_db)) -> object:
     """Answered questions (and your own); the asker is never shown."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return qa.questions(db, challenge=challenge, viewer=user)
@@ -32,7 +34,7 @@ def list_questions(challenge_id: int, user: OptionalUser, db: Session = Depends(
 
 @router.post("/challenges/{challenge_id}/questions", response_model=QuestionRead,
              status_code=201)
-def ask(challenge_id: int, body: QuestionIn, user: CurrentUser,
+def ask(challenge_id: ObjectId, body: QuestionIn, user: CurrentUser,
         db: Session = Depends(get_db)) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     question = qa.ask(db, challenge=challenge, user=user, body=body.body)
@@ -42,7 +44,7 @@ def ask(challenge_id: int, body: QuestionIn, user: CurrentUser,
 
 @router.post("/challenges/{challenge_id}/questions/{question_id}/answer",
              response_model=QuestionRead)
-def answer(challenge_id: int, question_id: int, body: AnswerIn, user: CurrentUser,
+def answer(challenge_id: ObjectId, question_id: ObjectId, body: AnswerIn, user: CurrentUser,
            db: Session = Depends(get_db)) -> object:
     """The sponsor answers publicly."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
@@ -52,7 +54,7 @@ def answer(challenge_id: int, question_id: int, body: AnswerIn, user: CurrentUse
 
 
 @router.get("/challenges/{challenge_id}/announcements", response_model=list[AnnouncementRead])
-def list_announcements(challenge_id: int, user: OptionalUser,
+def list_announcements(challenge_id: ObjectId, user: OptionalUser,
                        db: Session = Depends(get_db)) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return qa.announcements(db, challenge=challenge)
@@ -60,7 +62,7 @@ def list_announcements(challenge_id: int, user: OptionalUser,
 
 @router.post("/challenges/{challenge_id}/announcements", response_model=AnnouncementRead,
              status_code=201)
-def announce(challenge_id: int, body: AnnouncementIn, user: CurrentUser,
+def announce(challenge_id: ObjectId, body: AnnouncementIn, user: CurrentUser,
              db: Session = Depends(get_db)) -> object:
     """A dated clarification; queued for every registered participant."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
@@ -69,7 +71,7 @@ def announce(challenge_id: int, body: AnnouncementIn, user: CurrentUser,
 
 @router.post("/challenges/{challenge_id}/registrations", response_model=RegistrationRead,
              status_code=201)
-def register(challenge_id: int, body: RegistrationIn, user: CurrentUser,
+def register(challenge_id: ObjectId, body: RegistrationIn, user: CurrentUser,
              db: Session = Depends(get_db)) -> object:
     """Register yourself; eligibility (country as of the opening day, kind, team) is checked."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
@@ -77,14 +79,15 @@ def register(challenge_id: int, body: RegistrationIn, user: CurrentUser,
 
 
 @router.delete("/challenges/{challenge_id}/registrations/me", status_code=204)
-def unregister(challenge_id: int, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def unregister(challenge_id: ObjectId, user: CurrentUser,
+               db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     registrations.unregister(db, challenge=challenge, user=user)
     return Response(status_code=204)
 
 
 @router.get("/challenges/{challenge_id}/registrations", response_model=list[RegistrationRead])
-def list_registrations(challenge_id: int, user: CurrentUser,
+def list_registrations(challenge_id: ObjectId, user: CurrentUser,
                        db: Session = Depends(get_db)) -> object:
     """The sponsor's view of who registered."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
@@ -92,7 +95,7 @@ def list_registrations(challenge_id: int, user: CurrentUser,
 
 
 @router.get("/challenges/{challenge_id}/registrations.csv", response_class=Response)
-def registrations_csv(challenge_id: int, user: CurrentUser,
+def registrations_csv(challenge_id: ObjectId, user: CurrentUser,
                       db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     text = registrations.registrations_csv(db, challenge=challenge, user=user)

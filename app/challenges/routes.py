@@ -23,7 +23,7 @@ from app.challenges.schemas import (
 from app.challenges.states import ACTIONS
 from app.errors import NotFound
 from app.kit.routing import APIRouter
-from app.kit.schemas import Page
+from app.kit.schemas import ObjectId, Page
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])
@@ -66,13 +66,14 @@ def create_challenge(body: ChallengeCreate, user: Author, db: Session = Depends(
 
 
 @router.get("/challenges/{challenge_id}", response_model=ChallengeRead)
-def get_challenge(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> object:
+def get_challenge(challenge_id: ObjectId, user: OptionalUser,
+                  db: Session = Depends(get_db)) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return present.detail(challenge, clock.now())
 
 
 @router.patch("/challenges/{challenge_id}", response_model=ChallengeRead)
-def update_challenge(challenge_id: int, body: ChallengeUpdate, user: CurrentUser,
+def update_challenge(challenge_id: ObjectId, body: ChallengeUpdate, user: CurrentUser,
                      db: Session = Depends(get_db)) -> object:
     """Edit a draft; the rules of a challenge in review or published are locked (409)."""
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
@@ -81,7 +82,7 @@ def update_challenge(challenge_id: int, body: ChallengeUpdate, user: CurrentUser
 
 
 def _transition_endpoint(action: str) -> Callable[..., object]:
-    def endpoint(challenge_id: int, user: CurrentUser, body: OptionalReasonIn | None = None,
+    def endpoint(challenge_id: ObjectId, user: CurrentUser, body: OptionalReasonIn | None = None,
                  db: Session = Depends(get_db)) -> object:
         challenge = service.get(db, challenge_id=challenge_id, viewer=user)
         lifecycle.perform(db, challenge=challenge, action=action, user=user,
@@ -100,14 +101,14 @@ for _name, _spec in ACTIONS.items():
 
 
 @router.get("/challenges/{challenge_id}/transitions", response_model=list[TransitionRead])
-def list_transitions(challenge_id: int, user: OptionalUser,
+def list_transitions(challenge_id: ObjectId, user: OptionalUser,
                      db: Session = Depends(get_db)) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return lifecycle.transitions(db, challenge=challenge)
 
 
 @router.get("/challenges/{challenge_id}/contract")
-def contract(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
     """The frozen outcome contract, byte for byte as hashed (SHA-256 in `X-Contract-SHA256`)."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
@@ -117,7 +118,7 @@ def contract(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db
 
 
 @router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead)
-def upload_cover(challenge_id: int, cover: UploadFile, user: CurrentUser,
+def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
                  db: Session = Depends(get_db)) -> object:
     """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
@@ -126,14 +127,18 @@ def upload_cover(challenge_id: int, cover: UploadFile, user: CurrentUser,
 
 
 @router.delete("/challenges/{challenge_id}/cover", status_code=204)
-def delete_cover(challenge_id: int, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def delete_cover(challenge_id: ObjectId, user: CurrentUser,
+                 db: Session = Depends(get_db)) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     covers.remove_cover(db, challenge=challenge)
     return Response(status_code=204)
 
 
-@router.get("/challenges/{challenge_id}/cover", include_in_schema=False)
-def cover_image(challenge_id: int, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+@router.get("/challenges/{challenge_id}/cover", response_class=FileResponse, responses={
+    200: {"description": "The cover image", "content": {"image/png": {}, "image/jpeg": {}}}})
+def cover_image(challenge_id: ObjectId, user: OptionalUser,
+                db: Session = Depends(get_db)) -> Response:
+    """The cover image (documented: its address is advertised next to PUT and DELETE)."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     path, media_type = covers.cover_file(challenge)
     return FileResponse(path, media_type=media_type)

@@ -22,12 +22,14 @@ from app.challenges.models import (
 )
 from app.errors import ValidationFailed
 from app.kit.money import is_currency
+from app.kit.schemas import MAX_DB_INT
 from app.reference import service as reference
 from app.reference.models import CountryGroupMembership
 from app.reference.vocab import Sector, Stage
 
 S = ChallengeState
 SORTS = ("closing_soonest", "newest", "largest_purse")
+MAX_PURSE_MINOR = 10**15  # the largest amount app.kit.money.Money accepts
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ def _check(db: Session, f: Filters) -> None:
         errors["stage"] = "unknown stage"
     if f.sort not in SORTS:
         errors["sort"] = f"one of {', '.join(SORTS)}"
+    # Numbers beyond the columns' range would fail inside the database driver (a 500).
+    if f.mechanism is not None and not 1 <= f.mechanism <= MAX_DB_INT:
+        errors["mechanism"] = "not a mechanism id"
+    if f.min_purse is not None and not 0 <= f.min_purse <= MAX_PURSE_MINOR:
+        errors["min_purse"] = f"between 0 and {MAX_PURSE_MINOR} minor units"
     if f.min_purse is not None and not f.currency:
         errors["currency"] = "give the currency of min_purse (ISO 4217, e.g. USD)"
     if f.currency and not is_currency(f.currency):
@@ -96,6 +103,8 @@ def list_challenges(db: Session, *, viewer: User | None, filters: Filters, limit
                     offset: int = 0) -> tuple[list[Challenge], int]:
     """Challenges the viewer may see that match the filters, one page, with the total."""
     _check(db, filters)
+    if not 0 <= offset <= MAX_DB_INT:
+        raise ValidationFailed(fields={"offset": f"between 0 and {MAX_DB_INT}"})
     now = clock.now()
     state = state_sql(now)
     stmt = select(Challenge)

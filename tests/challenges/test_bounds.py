@@ -1,0 +1,30 @@
+"""Regressions found by API fuzzing: numbers beyond the database's range were a 500."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+HUGE = "99999999999999999999999"  # SQLite raised OverflowError on each of these
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/v1/challenges/{HUGE}", f"/api/v1/challenges/{HUGE}/questions",
+    f"/api/v1/challenges/1/questions/{HUGE}/answer", f"/api/v1/challenges?mechanism={HUGE}",
+    f"/api/v1/challenges?min_purse={HUGE}&currency=USD", f"/api/v1/challenges?offset={HUGE}",
+    f"/challenges/{HUGE}", f"/challenges/{HUGE}/contract.json",
+])
+def test_out_of_range_numbers_are_refused_not_crashed(client: TestClient, url: str,
+                                                      clock) -> None:
+    method = "POST" if url.endswith("/answer") else "GET"
+    response = client.request(method, url, json={"answer": "x"} if method == "POST" else None)
+    assert response.status_code in (401, 422), (url, response.status_code, response.text[:300])
+    if response.status_code == 422 and url.startswith("/api/"):
+        assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_the_list_page_survives_out_of_range_filters(client: TestClient, clock) -> None:
+    for query in (f"min_purse={HUGE}&currency=USD", f"offset={HUGE}", f"mechanism={HUGE}"):
+        response = client.get(f"/challenges?{query}")
+        assert response.status_code == 200, (query, response.text[-500:])
+        assert "Something went wrong" not in response.text
