@@ -17,6 +17,7 @@ from app.challenges.schemas import (
     RegistrationIn,
     RegistrationRead,
 )
+from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import get_db
@@ -33,7 +34,7 @@ def list_questions(challenge_id: ObjectId, user: OptionalUser,
 
 
 @router.post("/challenges/{challenge_id}/questions", response_model=QuestionRead,
-             status_code=201)
+             status_code=201, responses=error_responses(409))
 def ask(challenge_id: ObjectId, body: QuestionIn, user: CurrentUser,
         db: Session = Depends(get_db)) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
@@ -43,7 +44,7 @@ def ask(challenge_id: ObjectId, body: QuestionIn, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id}/questions/{question_id}/answer",
-             response_model=QuestionRead)
+             response_model=QuestionRead, responses=error_responses(403))
 def answer(challenge_id: ObjectId, question_id: ObjectId, body: AnswerIn, user: CurrentUser,
            db: Session = Depends(get_db)) -> object:
     """The sponsor answers publicly."""
@@ -61,7 +62,7 @@ def list_announcements(challenge_id: ObjectId, user: OptionalUser,
 
 
 @router.post("/challenges/{challenge_id}/announcements", response_model=AnnouncementRead,
-             status_code=201)
+             status_code=201, responses=error_responses(403, 409))
 def announce(challenge_id: ObjectId, body: AnnouncementIn, user: CurrentUser,
              db: Session = Depends(get_db)) -> object:
     """A dated clarification; queued for every registered participant."""
@@ -70,7 +71,7 @@ def announce(challenge_id: ObjectId, body: AnnouncementIn, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id}/registrations", response_model=RegistrationRead,
-             status_code=201)
+             status_code=201, responses=error_responses(403, 409))
 def register(challenge_id: ObjectId, body: RegistrationIn, user: CurrentUser,
              db: Session = Depends(get_db)) -> object:
     """Register yourself; eligibility (country as of the opening day, kind, team) is checked."""
@@ -78,7 +79,8 @@ def register(challenge_id: ObjectId, body: RegistrationIn, user: CurrentUser,
     return registrations.register(db, challenge=challenge, user=user, body=body)
 
 
-@router.delete("/challenges/{challenge_id}/registrations/me", status_code=204)
+@router.delete("/challenges/{challenge_id}/registrations/me", status_code=204,
+               responses=error_responses(409))
 def unregister(challenge_id: ObjectId, user: CurrentUser,
                db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
@@ -86,7 +88,8 @@ def unregister(challenge_id: ObjectId, user: CurrentUser,
     return Response(status_code=204)
 
 
-@router.get("/challenges/{challenge_id}/registrations", response_model=list[RegistrationRead])
+@router.get("/challenges/{challenge_id}/registrations", response_model=list[RegistrationRead],
+            responses=error_responses(403))
 def list_registrations(challenge_id: ObjectId, user: CurrentUser,
                        db: Session = Depends(get_db)) -> object:
     """The sponsor's view of who registered."""
@@ -94,7 +97,8 @@ def list_registrations(challenge_id: ObjectId, user: CurrentUser,
     return [r for r, _ in registrations.list_for_manager(db, challenge=challenge, user=user)]
 
 
-@router.get("/challenges/{challenge_id}/registrations.csv", response_class=Response)
+@router.get("/challenges/{challenge_id}/registrations.csv", response_class=Response,
+            responses=error_responses(403))
 def registrations_csv(challenge_id: ObjectId, user: CurrentUser,
                       db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)

@@ -22,6 +22,7 @@ from app.challenges.schemas import (
 )
 from app.challenges.states import ACTIONS
 from app.errors import NotFound
+from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Page
 from app.kit.unit_of_work import get_db
@@ -72,7 +73,8 @@ def get_challenge(challenge_id: ObjectId, user: OptionalUser,
     return present.detail(challenge, clock.now())
 
 
-@router.patch("/challenges/{challenge_id}", response_model=ChallengeRead)
+@router.patch("/challenges/{challenge_id}", response_model=ChallengeRead,
+              responses=error_responses(403, 409))
 def update_challenge(challenge_id: ObjectId, body: ChallengeUpdate, user: CurrentUser,
                      db: Session = Depends(get_db)) -> object:
     """Edit a draft; the rules of a challenge in review or published are locked (409)."""
@@ -96,6 +98,7 @@ for _name, _spec in ACTIONS.items():
     router.add_api_route(
         f"/challenges/{{challenge_id}}/{_name}", _transition_endpoint(_name), methods=["POST"],
         response_model=ChallengeRead, name=f"challenge_{_name.replace('-', '_')}",
+        responses=error_responses(403, 409),
         summary=f"{_spec.label} ({'admin' if _spec.who == 'admin' else 'owner or admin'}"
                 f"{'; reason required' if _spec.needs_reason else ''})")
 
@@ -117,7 +120,8 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(g
                     headers={"X-Contract-SHA256": challenge.contract_sha256 or ""})
 
 
-@router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead)
+@router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead,
+            responses=error_responses(403, 409))
 def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
                  db: Session = Depends(get_db)) -> object:
     """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
@@ -126,7 +130,8 @@ def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
     return present.detail(challenge, clock.now())
 
 
-@router.delete("/challenges/{challenge_id}/cover", status_code=204)
+@router.delete("/challenges/{challenge_id}/cover", status_code=204,
+               responses=error_responses(403, 409))
 def delete_cover(challenge_id: ObjectId, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)

@@ -196,14 +196,15 @@ class ChallengeUpdate(InputModel):
     description: str | None = Field(default=None, max_length=50_000)
     sponsor_organisation: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
-    need_ids: list[StrictInt] | None = Field(default=None, max_length=100)
-    mechanisms: list[MechanismLinkIn] | None = Field(default=None, max_length=50)
-    sdg_targets: list[str] | None = Field(default=None, max_length=50)
-    sectors: list[str] | None = Field(default=None, max_length=20)
+    # Lists are replaced whole: give [] to clear one; null is refused (it used to be a 500).
+    need_ids: list[StrictInt] = Field(default=None, max_length=100)  # type: ignore[arg-type]
+    mechanisms: list[MechanismLinkIn] = Field(default=None, max_length=50)  # type: ignore[arg-type]
+    sdg_targets: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
+    sectors: list[str] = Field(default=None, max_length=20)  # type: ignore[arg-type]
     stage: str | None = None
     timeline: TimelineIn | None = None
     eligibility: EligibilityIn | None = None
-    targets: list[TargetIn] | None = Field(default=None, max_length=30)
+    targets: list[TargetIn] = Field(default=None, max_length=30)  # type: ignore[arg-type]
     rubric: RubricIn | None = None
     ip_terms: IpTermsIn | None = None
     prize_rules: PrizeRules | None = None

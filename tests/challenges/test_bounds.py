@@ -28,3 +28,22 @@ def test_the_list_page_survives_out_of_range_filters(client: TestClient, clock) 
         response = client.get(f"/challenges?{query}")
         assert response.status_code == 200, (query, response.text[-500:])
         assert "Something went wrong" not in response.text
+
+
+def test_patch_with_null_lists_is_a_422_not_a_500(client: TestClient, db, clock) -> None:
+    """Found by fuzzing: `"sectors": null` reached the vocabulary check and crashed it."""
+    from app.accounts.models import Role
+    from tests.challenges.factories import draft
+    from tests.factories import make_user, token_for
+
+    owner = make_user(db, roles=[Role.SPONSOR])
+    challenge = draft(db, owner)
+    headers = token_for(client, owner.email or "")
+    for name in ("sectors", "sdg_targets", "need_ids", "mechanisms", "targets"):
+        response = client.patch(f"/api/v1/challenges/{challenge.id}", json={name: None},
+                                headers=headers)
+        assert response.status_code == 422, (name, response.text)
+        assert name in response.json()["error"]["fields"]
+    cleared = client.patch(f"/api/v1/challenges/{challenge.id}", json={"sdg_targets": []},
+                           headers=headers)
+    assert cleared.status_code == 200 and cleared.json()["sdg_targets"] == []
