@@ -89,7 +89,8 @@ def _apply(db: Session, m: Mechanism, data: MechanismCreate) -> None:
 
 def create_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields, actor: User | None,
                      note: str | None = None, last_verified_at: dt.datetime | None = None,
-                     mechanism_id: int | None = None, action: str = "create") -> Mechanism:
+                     mechanism_id: int | None = None, action: str = "create",
+                     record: bool = True) -> Mechanism:
     """Add a mechanism (a curator's edit; `actor=None` is the seed or a CLI import)."""
     require_curator(actor)
     checked = check_mechanism(db, data=data)
@@ -98,13 +99,14 @@ def create_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields, act
     db.add(mechanism)
     _apply(db, mechanism, checked)
     _flush_unique(db)
-    records.record_mechanism(db, mechanism, action=action, actor=actor, note=note)
+    if record:
+        records.record_mechanism(db, mechanism, action=action, actor=actor, note=note)
     return mechanism
 
 
 def update_mechanism(db: Session, *, mechanism: Mechanism, changes: dict[str, Any],
                      actor: User | None, action: str = "update", note: str | None = None,
-                     ) -> Mechanism:
+                     record: bool = True) -> Mechanism:
     """Change some fields; the whole record is checked again. No change, no revision."""
     require_curator(actor)
     before = records.mechanism_content(mechanism)
@@ -113,7 +115,8 @@ def update_mechanism(db: Session, *, mechanism: Mechanism, changes: dict[str, An
         return mechanism
     _apply(db, mechanism, checked)
     _flush_unique(db)
-    records.record_mechanism(db, mechanism, action=action, actor=actor, note=note)
+    if record:
+        records.record_mechanism(db, mechanism, action=action, actor=actor, note=note)
     return mechanism
 
 

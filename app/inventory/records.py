@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.config import get_settings
 from app.db import utcnow
-from app.errors import Forbidden, ValidationFailed
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.models import Revision
 from app.inventory.models import Mechanism, MechanismLink, Technology
@@ -159,3 +159,11 @@ def record_technology(db: Session, t: Technology, *, action: str, actor: User | 
 def touch(record: Mechanism | Technology) -> None:
     """Association changes do not bump `updated_at` by themselves."""
     record.updated_at = utcnow()
+
+
+def revisions_or_404(db: Session, *, entity_type: str, entity_id: int) -> list[Revision]:
+    """A record's revisions, newest first; 404 when it never existed."""
+    found = history.list_revisions(db, entity_type=entity_type, entity_id=entity_id)
+    if not found:
+        raise NotFound(f"No such {entity_type}.")
+    return found

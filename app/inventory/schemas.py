@@ -38,7 +38,7 @@ def vocab_list(values: Any, vocab: type[enum.StrEnum]) -> list[str]:
 
 
 def text_list(values: Any, *, max_length: int, urls: bool = False) -> list[str]:
-    """Free-text entries (hosts, sources, links): stripped, blanks dropped, de-duplicated, sorted."""
+    """Free-text entries (hosts, sources, links): stripped, blanks dropped, unique, sorted."""
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
         raise PydanticCustomError("list_type", "Input should be a list of strings")
     cleaned = sorted({v.strip() for v in values if v.strip()})
@@ -180,7 +180,7 @@ class TechnologyFields(InputModel):
     sectors: list[Sector] = Field(default_factory=list)
     stage: Stage
     trl: StrictInt | None = Field(default=None, ge=1, le=9, validate_default=True,
-                                  description="Technology Readiness Level, within the stage's range")
+                                  description="Technology Readiness Level, in the stage's range")
     mitigation_adaptation: MitigationAdaptation | None = None
     availability: Availability
     licence_id: str | None = Field(default=None, max_length=100, validate_default=True,

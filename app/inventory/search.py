@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -210,7 +211,9 @@ class Spec:
     facets: dict[str, Facet]
 
 
-_values = lambda enum_cls: [m.value for m in enum_cls]  # noqa: E731
+def _values(enum_cls: type[StrEnum]) -> list[str]:
+    return [m.value for m in enum_cls]
+
 
 SPECS: dict[str, Spec] = {
     "mechanism": Spec(Mechanism, "mechanisms", ("name", "acronym", "description"), {
@@ -253,7 +256,7 @@ def _text_match(db: Session, spec: Spec, terms: list[str]
                 ) -> tuple[ColumnElement[bool], Any]:
     """(condition, rank ordering) for the search words on this database."""
     if db.get_bind().dialect.name == "postgresql":
-        vector = literal_column(PG_VECTORS[spec.table])
+        vector: ColumnElement[Any] = literal_column(PG_VECTORS[spec.table])
         tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
         return vector.op("@@")(tsquery), func.ts_rank(vector, tsquery).desc()
     fts_name = f"{spec.table}_fts"

@@ -88,7 +88,7 @@ def _flush_unique(db: Session) -> None:
 def create_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,
                       actor: User | None, note: str | None = None,
                       last_verified_at: dt.datetime | None = None,
-                      action: str = "create") -> Technology:
+                      action: str = "create", record: bool = True) -> Technology:
     require_curator(actor)
     checked = check_technology(db, data=data)
     technology = Technology(name=checked.name, stage=checked.stage,
@@ -97,13 +97,14 @@ def create_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,
     db.add(technology)
     _apply(technology, checked)
     _flush_unique(db)
-    records.record_technology(db, technology, action=action, actor=actor, note=note)
+    if record:
+        records.record_technology(db, technology, action=action, actor=actor, note=note)
     return technology
 
 
 def update_technology(db: Session, *, technology: Technology, changes: dict[str, Any],
                       actor: User | None, action: str = "update",
-                      note: str | None = None) -> Technology:
+                      note: str | None = None, record: bool = True) -> Technology:
     """Change some fields; the whole record is checked again. No change, no revision."""
     require_curator(actor)
     before = records.technology_content(technology)
@@ -112,7 +113,8 @@ def update_technology(db: Session, *, technology: Technology, changes: dict[str,
         return technology
     _apply(technology, checked)
     _flush_unique(db)
-    records.record_technology(db, technology, action=action, actor=actor, note=note)
+    if record:
+        records.record_technology(db, technology, action=action, actor=actor, note=note)
     return technology
 
 
