@@ -55,5 +55,6 @@ def static_labels() -> dict[str, dict[str, str]]:
 def facet_labels(db: Session) -> dict[str, dict[str, str]]:
     """Every label, with the country groups' English names."""
     labels = static_labels()
-    labels["group"] = dict(db.execute(select(CountryGroup.code, CountryGroup.name_en)).tuples())
+    rows = db.execute(select(CountryGroup.code, CountryGroup.name_en)).all()
+    labels["group"] = {str(code): str(name) for code, name in rows}
     return labels

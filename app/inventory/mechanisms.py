@@ -279,3 +279,14 @@ def mechanism_read(m: Mechanism) -> dict[str, Any]:
     return {"id": m.id, **records.mechanism_content(m), "last_verified_at": m.last_verified_at,
             "stale": records.is_stale(m.last_verified_at), "created_at": m.created_at,
             "updated_at": m.updated_at}
+
+
+def graph_links(db: Session, *, mechanism_id: int) -> list[MechanismLink]:
+    """Links touching the mechanism, and the links among the mechanisms those reach."""
+    touching = list(db.scalars(select(MechanismLink).where(
+        (MechanismLink.source_id == mechanism_id) | (MechanismLink.target_id == mechanism_id))))
+    around = {link.source_id for link in touching} | {link.target_id for link in touching}
+    around.discard(mechanism_id)
+    among = list(db.scalars(select(MechanismLink).where(
+        MechanismLink.source_id.in_(around), MechanismLink.target_id.in_(around))))
+    return sorted(touching, key=lambda link: link.id) + sorted(among, key=lambda link: link.id)

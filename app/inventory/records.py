@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User
@@ -167,3 +167,14 @@ def revisions_or_404(db: Session, *, entity_type: str, entity_id: int) -> list[R
     if not found:
         raise NotFound(f"No such {entity_type}.")
     return found
+
+
+def stale_records(db: Session, model: type[Mechanism] | type[Technology], *,
+                  limit: int = 100) -> tuple[list[Any], int]:
+    """Stale records, never verified first, then the longest unverified; and how many."""
+    cutoff = stale_cutoff()
+    stale = or_(model.last_verified_at.is_(None), model.last_verified_at < cutoff)
+    total = db.scalar(select(func.count()).select_from(model).where(stale)) or 0
+    rows = list(db.scalars(select(model).where(stale).order_by(
+        model.last_verified_at.asc().nulls_first(), func.lower(model.name)).limit(limit)))
+    return rows, total

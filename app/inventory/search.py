@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     case,
     column,
     distinct,
@@ -281,7 +280,7 @@ def _check_filters(db: Session, spec: Spec, filters: dict[str, list[str]]) -> No
                                    fields={name: f"unknown value(s): {', '.join(unknown)}"})
 
 
-def _context(db: Session, filters: dict[str, list[str]]) -> Context:
+def _context(db: Session) -> Context:
     members: dict[str, set[str]] = {}
     for group, country in db.execute(select(CountryGroupMembership.group_code,
                                             CountryGroupMembership.country_code)
@@ -300,7 +299,7 @@ def search(db: Session, *, entity: str, q: str | None = None,
     if sort is not None and sort not in SORTS:
         raise ValidationFailed(fields={"sort": f"one of {', '.join(SORTS)}"})
     terms = query_terms(q)
-    ctx = _context(db, filters)
+    ctx = _context(db)
     text_cond: ColumnElement[bool] | None = None
     rank: Any = None
     if terms:
@@ -315,8 +314,8 @@ def search(db: Session, *, entity: str, q: str | None = None,
         return conds
 
     model = spec.model
-    where = and_(*conditions())
-    total = db.scalar(select(func.count()).select_from(model).where(where)) or 0
+    where = conditions()
+    total = db.scalar(select(func.count()).select_from(model).where(*where)) or 0
     sort = sort or ("relevance" if terms else "name")
     by_name = [func.lower(model.name), model.id]
     if sort == "relevance" and rank is not None:
@@ -325,7 +324,7 @@ def search(db: Session, *, entity: str, q: str | None = None,
         order = [model.last_verified_at.desc().nulls_last(), *by_name]
     else:
         order = by_name
-    items = list(db.scalars(select(model).where(where).order_by(*order)
+    items = list(db.scalars(select(model).where(*where).order_by(*order)
                             .limit(limit).offset(offset)))
 
     labels = facet_labels(db)
@@ -333,7 +332,7 @@ def search(db: Session, *, entity: str, q: str | None = None,
     for name, facet in spec.facets.items():
         values = facet.values(db)
         values += [v for v in filters.get(name, []) if v not in values]
-        ids = select(model.id).where(and_(*conditions(skip=name)))
+        ids = select(model.id).where(*conditions(skip=name))
         counts = facet.counts(db, ids, ctx, values)
         facets[name] = [{"value": v, "label": labels.get(name, {}).get(v, v),
                          "count": counts.get(v, 0), "selected": v in filters.get(name, [])}
