@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -24,7 +24,8 @@ from app.inventory.deps import CuratorUser
 from app.inventory.labels import LINK_LABELS
 from app.inventory.models import Mechanism, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, revisions_or_404, stale_records
-from app.kit.forms import form_data, redirect
+from app.kit.forms import FormData, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -129,10 +130,9 @@ def accept(suggestion_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/suggestions/{suggestion_id}/reject", response_class=HTMLResponse)
-async def reject(suggestion_id: int, request: Request, user: CuratorUser,
+def reject(suggestion_id: int, request: Request, user: CuratorUser, sent: FormData,
                  db: Session = Depends(get_db)) -> Response:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
-    sent = await form_data(request)
     try:
         service.reject(db, suggestion=suggestion, curator=user, reason=sent.get("reason", ""))
     except AppError as exc:
@@ -158,20 +158,27 @@ def transfer_page(request: Request, user: OptionalUser) -> Response:
                                                        "problems": [], "errors": {}})
 
 
-@router.post("/inventory/transfer/import", response_class=HTMLResponse)
-async def import_file(request: Request, user: CuratorUser,
-                      db: Session = Depends(get_db)) -> Response:
-    """Import an export file (.json, or .zip of CSV files); all rows or none."""
+async def uploaded_file(request: Request) -> tuple[str, bytes] | None:
+    """The uploaded file's name and (at most 20 MB + 1 byte of) content, read off the loop."""
     form = await request.form()
     upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    return upload.filename, await upload.read(MAX_IMPORT_BYTES + 1)
+
+
+@router.post("/inventory/transfer/import", response_class=HTMLResponse)
+def import_file(request: Request, user: CuratorUser,
+                upload: tuple[str, bytes] | None = Depends(uploaded_file),
+                db: Session = Depends(get_db)) -> Response:
+    """Import an export file (.json, or .zip of CSV files); all rows or none."""
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if upload is None:
             raise ValidationFailed(fields={"file": "choose a .json or .zip file"})
-        content = await upload.read(MAX_IMPORT_BYTES + 1)
+        name, content = upload
         if len(content) > MAX_IMPORT_BYTES:
             raise ValidationFailed(fields={"file": "the file is larger than 20 MB"})
-        name = upload.filename.lower()
-        kind = "application/zip" if name.endswith(".zip") else "application/json"
+        kind = "application/zip" if name.lower().endswith(".zip") else "application/json"
         report = transfer.import_bundle(db, parse_bundle(kind, content), actor=user)
     except transfer.ImportFailed as exc:
         return render(request, "inventory/transfer.html", {

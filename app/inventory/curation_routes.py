@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from app.inventory import transfer, transfer_csv
 from app.inventory.deps import CuratorUser
 from app.inventory.models import SuggestionStatus
 from app.inventory.schemas import RejectBody, SuggestionCreate, SuggestionRead
+from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])

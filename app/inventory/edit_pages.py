@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,8 @@ from app.inventory.labels import static_labels
 from app.inventory.models import LinkType
 from app.inventory.pages import detail_context
 from app.inventory.records import MECHANISM, is_curator
-from app.kit.forms import form_data, form_lists, form_with_errors, redirect
+from app.kit.forms import FormData, FormLists, form_with_errors, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -54,9 +55,9 @@ def new_form(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/inventory/mechanisms/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def create(request: Request, user: CurrentUser, sent: FormLists,
+           db: Session = Depends(get_db)) -> Response:
     """Curators add the mechanism; anyone else signed in sends it to the moderation queue."""
-    sent = await form_lists(request)
     comment = (sent.get("comment") or [""])[-1]
     try:
         payload = forms.mechanism_payload(sent)
@@ -84,10 +85,9 @@ def edit_form(mechanism_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
-async def edit(mechanism_id: int, request: Request, user: CuratorUser,
+def edit(mechanism_id: int, request: Request, user: CuratorUser, sent: FormLists,
                db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
-    sent = await form_lists(request)
     try:
         service.update_mechanism(db, mechanism=mechanism,
                                  changes=forms.mechanism_payload(sent), actor=user)
@@ -112,11 +112,10 @@ def suggest_form(mechanism_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
-async def suggest(mechanism_id: int, request: Request, user: CurrentUser,
+def suggest(mechanism_id: int, request: Request, user: CurrentUser, sent: FormLists,
                   db: Session = Depends(get_db)) -> Response:
     """Queue the change for a curator; the record itself does not change."""
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
-    sent = await form_lists(request)
     comment = (sent.get("comment") or [""])[-1]
     try:
         suggestion_service.create_suggestion(
@@ -154,10 +153,9 @@ def delete(mechanism_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/links", response_class=HTMLResponse)
-async def add_link(mechanism_id: int, request: Request, user: CuratorUser,
+def add_link(mechanism_id: int, request: Request, user: CuratorUser, sent: FormData,
                    db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
-    sent = await form_data(request)
     try:
         try:
             target_id = int(sent.get("target_id", ""))

@@ -64,7 +64,7 @@ def mechanism_payload(form: dict[str, list[str]]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     payload: dict[str, Any] = {
         "name": _one(form, "name"), "acronym": _one(form, "acronym") or None,
-        "kind": _one(form, "kind"), "status": _one(form, "status") or "active",
+        "kind": _one(form, "kind"), "status": _one(form, "status") or None,
         "hosts": _lines(_one(form, "hosts")), "description": _one(form, "description"),
         "functions": form.get("functions", []), "sectors": form.get("sectors", []),
         "stages": form.get("stages", []), "scope": _codes(_one(form, "scope")),

@@ -16,7 +16,7 @@ KIND_LABELS: dict[str, str] = {
     MechanismKind.INITIATIVE: "Initiative",
 }
 STATUS_LABELS: dict[str, str] = {MechanismStatus.ACTIVE: "Active",
-                                 MechanismStatus.CLOSED: "Closed"}
+                                 MechanismStatus.CLOSED: "Closed", "unknown": "Not known"}
 AVAILABILITY_LABELS: dict[str, str] = {
     Availability.PUBLIC_DOMAIN: "Public domain", Availability.OPEN_LICENCE: "Open licence",
     Availability.AVAILABLE_FOR_LICENSING: "Available for licensing",

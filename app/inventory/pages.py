@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from app.inventory import technologies as tech_service
 from app.inventory.deps import MechanismFilters, TechnologyFilters
 from app.inventory.labels import FACET_TITLES, LINK_LABELS, facet_labels
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator
+from app.kit.routing import APIRouter
 from app.kit.templating import render
 from app.kit.unit_of_work import get_db
 from app.reference.models import Country, CountryGroup

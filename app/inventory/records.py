@@ -105,7 +105,8 @@ def mechanism_content(m: Mechanism) -> dict[str, Any]:
         "sectors": sorted(s.sector.value for s in m.sectors),
         "stages": sorted(s.stage.value for s in m.stages),
         "scope": sorted(s.code for s in m.scope), "website": m.website,
-        "founded_year": m.founded_year, "status": m.status.value, "budget": budget,
+        "founded_year": m.founded_year, "status": m.status.value if m.status else None,
+        "budget": budget,
         "sources": sorted(m.sources),
     }
 

@@ -104,7 +104,8 @@ class MechanismFields(InputModel):
                                          "ISO 3166-1 alpha-3 country codes")
     website: str | None = Field(default=None, max_length=500)
     founded_year: StrictInt | None = Field(default=None, ge=1800, le=2100)
-    status: MechanismStatus = MechanismStatus.ACTIVE
+    status: MechanismStatus | None = Field(default=MechanismStatus.ACTIVE,
+                                           description="null when not known")
     budget: Budget | None = None
     sources: list[str] = Field(default_factory=list, description="URLs or citations")
 
@@ -293,7 +294,7 @@ class MechanismRead(ReadModel):
     scope: list[str]
     website: str | None
     founded_year: int | None
-    status: MechanismStatus
+    status: MechanismStatus | None
     budget: BudgetRead | None
     sources: list[str]
     last_verified_at: dt.datetime | None

@@ -129,19 +129,26 @@ class AssocFacet(Facet):
 
 
 class ColumnFacet(Facet):
+    """Values of one column; `null` names the value standing for NULL (e.g. status unknown)."""
+
     def __init__(self, model_id: InstrumentedAttribute[int], col: InstrumentedAttribute[Any],
-                 values: list[str]) -> None:
-        self.model_id, self.col, self._values = model_id, col, values
+                 values: list[str], null: str | None = None) -> None:
+        self.model_id, self.col, self.null = model_id, col, null
+        self._values = values + ([null] if null else [])
         self.values = lambda db: self._values
 
     def condition(self, selected: list[str], ctx: Context) -> ColumnElement[bool]:
-        return self.col.in_(selected)
+        known = [v for v in selected if v != self.null]
+        parts = [self.col.in_(known)] if known else []
+        if self.null in selected:
+            parts.append(self.col.is_(None))
+        return or_(*parts)
 
     def counts(self, db: Session, ids: Select[Any], ctx: Context,
                values: list[str]) -> dict[str, int]:
         rows = db.execute(select(self.col, func.count()).where(self.model_id.in_(ids))
                           .group_by(self.col))
-        return {str(getattr(v, "value", v)): n for v, n in rows}
+        return {str(self.null if v is None else getattr(v, "value", v)): n for v, n in rows}
 
 
 class VerificationFacet(Facet):
@@ -225,7 +232,8 @@ SPECS: dict[str, Spec] = {
         "group": GroupFacet(Mechanism.id, MechanismScope.mechanism_id,
                             [MechanismScope.group_code, MechanismScope.country_code]),
         "kind": ColumnFacet(Mechanism.id, Mechanism.kind, _values(MechanismKind)),
-        "status": ColumnFacet(Mechanism.id, Mechanism.status, _values(MechanismStatus)),
+        "status": ColumnFacet(Mechanism.id, Mechanism.status, _values(MechanismStatus),
+                              null="unknown"),
         "verification": VerificationFacet(Mechanism.id, Mechanism.last_verified_at),
     }),
     "technology": Spec(Technology, "technologies", ("name", "summary", "description"), {

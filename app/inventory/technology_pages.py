@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,8 @@ from app.inventory import technologies as service
 from app.inventory.deps import CuratorUser
 from app.inventory.labels import static_labels
 from app.inventory.records import TECHNOLOGY, is_curator
-from app.kit.forms import form_lists, form_with_errors, redirect
+from app.kit.forms import FormLists, form_with_errors, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -52,9 +53,9 @@ def new_form(request: Request, user: CurrentUser, db: Session = Depends(get_db))
 
 
 @router.post("/inventory/technologies/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def create(request: Request, user: CurrentUser, sent: FormLists,
+           db: Session = Depends(get_db)) -> Response:
     """Curators add the technology; anyone else signed in sends it to the moderation queue."""
-    sent = await form_lists(request)
     comment = (sent.get("comment") or [""])[-1]
     try:
         payload = forms.technology_payload(sent)
@@ -82,10 +83,9 @@ def edit_form(technology_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/technologies/{technology_id}/edit", response_class=HTMLResponse)
-async def edit(technology_id: int, request: Request, user: CuratorUser,
+def edit(technology_id: int, request: Request, user: CuratorUser, sent: FormLists,
                db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
-    sent = await form_lists(request)
     try:
         service.update_technology(db, technology=technology,
                                   changes=forms.technology_payload(sent), actor=user)
@@ -110,10 +110,9 @@ def suggest_form(technology_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/inventory/technologies/{technology_id}/suggest", response_class=HTMLResponse)
-async def suggest(technology_id: int, request: Request, user: CurrentUser,
+def suggest(technology_id: int, request: Request, user: CurrentUser, sent: FormLists,
                   db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
-    sent = await form_lists(request)
     comment = (sent.get("comment") or [""])[-1]
     try:
         suggestion_service.create_suggestion(

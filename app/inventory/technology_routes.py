@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import Body, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from app.history import service as history
@@ -21,6 +21,7 @@ from app.inventory.schemas import (
     TechnologyUpdate,
     VerifyBody,
 )
+from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])

@@ -78,7 +78,8 @@ class Report:
     skipped: dict[str, int] = field(default_factory=lambda: {MECHANISM: 0, TECHNOLOGY: 0})
 
     def lines(self, label: str) -> list[str]:
-        return [f"{label}: {kind}s {self.created[kind]} created, {self.updated[kind]} updated, "
+        plural = {MECHANISM: "mechanisms", TECHNOLOGY: "technologies"}
+        return [f"{label}: {plural[kind]} {self.created[kind]} created, {self.updated[kind]} updated, "
                 f"{self.unchanged[kind]} unchanged, {self.skipped[kind]} kept (curated)"
                 for kind in (MECHANISM, TECHNOLOGY)]
 

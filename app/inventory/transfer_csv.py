@@ -111,7 +111,7 @@ def _mechanism(cells: dict[str, str]) -> dict[str, Any]:
         "name": cells["name"].strip(), "acronym": _optional(cells["acronym"]),
         "kind": cells["kind"].strip(), "description": cells["description"],
         "website": _optional(cells["website"]), "founded_year": _int(cells["founded_year"]),
-        "status": cells["status"].strip() or "active",
+        "status": _optional(cells["status"]),
         "last_verified_at": _optional(cells["last_verified_at"]),
     }
     data.update({k: _list(cells[k]) for k in MECHANISM_LISTS})

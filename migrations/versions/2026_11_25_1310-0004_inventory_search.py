@@ -1,4 +1,7 @@
-"""inventory full-text search
+"""inventory full-text search; a mechanism's status may be unknown
+
+A mechanism's `status` becomes nullable: the seed leaves it open where the current state of a
+mechanism could not be confirmed.
 
 SQLite: an FTS5 table per searchable table (external content, so the text is stored once), kept
 in sync by triggers, with the Porter stemmer. PostgreSQL: a GIN index on a weighted English
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004'
@@ -65,7 +69,14 @@ def _sqlite_down(table: str) -> None:
     op.execute(f'DROP TABLE IF EXISTS {fts}')
 
 
+STATUS = sa.Enum('active', 'closed', name='mechanism_status', native_enum=False,
+                 create_constraint=True, length=30)
+
+
 def upgrade() -> None:
+    # First, while the table may still be rebuilt (batch mode on SQLite) without losing triggers.
+    with op.batch_alter_table('mechanisms', schema=None) as batch_op:
+        batch_op.alter_column('status', existing_type=STATUS, nullable=True)
     dialect = op.get_bind().dialect.name
     for table, columns in SEARCHABLE.items():
         if dialect == 'sqlite':
@@ -81,3 +92,7 @@ def downgrade() -> None:
             _sqlite_down(table)
         elif dialect == 'postgresql':
             op.execute(f'DROP INDEX IF EXISTS ix_{table}_search')
+    # The older schema cannot say "unknown"; such mechanisms go back as active.
+    op.execute("UPDATE mechanisms SET status = 'active' WHERE status IS NULL")
+    with op.batch_alter_table('mechanisms', schema=None) as batch_op:
+        batch_op.alter_column('status', existing_type=STATUS, nullable=False)
