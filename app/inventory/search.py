@@ -2,9 +2,10 @@
 
 Text: the words of the query (letters and digits; quotes, operators and punctuation are dropped)
 must all occur in the name, acronym or description (a technology: name, summary, description),
-after English stemming. SQLite matches them in an FTS5 table kept in sync by triggers and ranks
-by bm25; PostgreSQL matches a `to_tsvector('english', ...)` expression (GIN-indexed) with
-`plainto_tsquery` and ranks by `ts_rank`. Both tables and indexes come from migration 0004.
+after English stemming. SQLite matches them in an FTS5 table kept in sync by triggers (Porter
+stemmer) and ranks by bm25; PostgreSQL matches a `to_tsvector('english', ...)` expression
+(GIN-indexed) with `plainto_tsquery` and ranks by `ts_rank`; on both, records whose name (or
+acronym) holds every word come first. Tables, triggers and indexes come from migration 0004.
 
 Facets: values of one facet are OR-ed, facets are AND-ed. The counts of a facet are computed
 over the records matching the text and every *other* facet's filter, ignoring its own filter
@@ -260,19 +261,29 @@ class SearchResult:
 
 
 def _text_match(db: Session, spec: Spec, terms: list[str]
-                ) -> tuple[ColumnElement[bool], Any]:
-    """(condition, rank ordering) for the search words on this database."""
+                ) -> tuple[ColumnElement[bool], list[Any]]:
+    """(condition, relevance ordering) for the search words on this database. Relevance: records
+    whose name (or acronym) holds every word first, then by bm25 / ts_rank."""
+    title_columns = spec.fts_columns[:2] if spec.table == "mechanisms" else spec.fts_columns[:1]
     if db.get_bind().dialect.name == "postgresql":
         vector: ColumnElement[Any] = literal_column(PG_VECTORS[spec.table])
         tsquery = func.plainto_tsquery(literal_column("'english'::regconfig"), " ".join(terms))
-        return vector.op("@@")(tsquery), func.ts_rank(vector, tsquery).desc()
+        title: ColumnElement[Any] = literal_column("to_tsvector('english'::regconfig, "
+                               + " || ' ' || ".join(f"coalesce({spec.table}.{c}, '')"
+                                                    for c in title_columns) + ")")
+        in_title = case((title.op("@@")(tsquery), 0), else_=1)
+        return vector.op("@@")(tsquery), [in_title, func.ts_rank(vector, tsquery).desc()]
     fts_name = f"{spec.table}_fts"
     fts = table(fts_name, column("rowid"))
+    match = literal_column(fts_name).op("MATCH")
     ranked = (select(fts.c.rowid.label("id"),
                      literal_column(f"bm25({fts_name}, {FTS_WEIGHTS[spec.table]})").label("rank"))
-              .where(literal_column(fts_name).op("MATCH")(fts5_query(terms))).subquery())
+              .where(match(fts5_query(terms))).subquery())
     rank = select(ranked.c.rank).where(ranked.c.id == spec.model.id).scalar_subquery()
-    return spec.model.id.in_(select(ranked.c.id)), rank.asc()
+    titled = select(fts.c.rowid).where(
+        match("{" + " ".join(title_columns) + "} : (" + fts5_query(terms) + ")"))
+    in_title = case((spec.model.id.in_(titled), 0), else_=1)
+    return spec.model.id.in_(select(ranked.c.id)), [in_title, rank.asc()]
 
 
 def _check_filters(db: Session, spec: Spec, filters: dict[str, list[str]]) -> None:
@@ -309,7 +320,7 @@ def search(db: Session, *, entity: str, q: str | None = None,
     terms = query_terms(q)
     ctx = _context(db)
     text_cond: ColumnElement[bool] | None = None
-    rank: Any = None
+    rank: list[Any] = []
     if terms:
         text_cond, rank = _text_match(db, spec, terms)
     elif q and q.strip():
@@ -326,8 +337,8 @@ def search(db: Session, *, entity: str, q: str | None = None,
     total = db.scalar(select(func.count()).select_from(model).where(*where)) or 0
     sort = sort or ("relevance" if terms else "name")
     by_name = [func.lower(model.name), model.id]
-    if sort == "relevance" and rank is not None:
-        order = [rank, *by_name]
+    if sort == "relevance" and rank:
+        order = [*rank, *by_name]
     elif sort == "verified":
         order = [model.last_verified_at.desc().nulls_last(), *by_name]
     else:

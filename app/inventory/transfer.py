@@ -79,8 +79,9 @@ class Report:
 
     def lines(self, label: str) -> list[str]:
         plural = {MECHANISM: "mechanisms", TECHNOLOGY: "technologies"}
-        return [f"{label}: {plural[kind]} {self.created[kind]} created, {self.updated[kind]} updated, "
-                f"{self.unchanged[kind]} unchanged, {self.skipped[kind]} kept (curated)"
+        return [f"{label}: {plural[kind]} {self.created[kind]} created, "
+                f"{self.updated[kind]} updated, {self.unchanged[kind]} unchanged, "
+                f"{self.skipped[kind]} kept (curated)"
                 for kind in (MECHANISM, TECHNOLOGY)]
 
 
