@@ -112,7 +112,12 @@ def import_failed_response(exc: transfer.ImportFailed) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-@router.post("/inventory/import")
+@router.post("/inventory/import", openapi_extra={"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"type": "object",
+                                    "description": "the document GET /inventory/export gives"}},
+    "application/zip": {"schema": {"type": "string", "format": "binary",
+                                   "description": "the zip GET /inventory/export.zip gives"}},
+}}})
 def import_inventory(user: CuratorUser, body: tuple[str, bytes] = Depends(raw_body),
                      db: Session = Depends(get_db)) -> Any:
     """Import an export (JSON or CSV zip): every row is checked first, and one bad row means

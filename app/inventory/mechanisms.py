@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,7 +70,9 @@ def check_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields,
 def _apply(db: Session, m: Mechanism, data: MechanismCreate) -> None:
     m.name, m.acronym, m.kind = data.name, data.acronym, data.kind
     m.hosts, m.description, m.website = list(data.hosts), data.description, data.website
-    m.founded_year, m.status, m.sources = data.founded_year, data.status, list(data.sources)
+    m.founded_year, m.sources = data.founded_year, list(data.sources)
+    # An explicit NULL: a plain None would let the column default (active) fill it in.
+    m.status = data.status if data.status is not None else null()  # type: ignore[assignment]
     budget = data.budget
     m.budget_amount_minor = budget.amount_minor if budget else None
     m.budget_currency = budget.currency if budget else None

@@ -75,7 +75,7 @@ class Mechanism(Base):
     founded_year: Mapped[int | None]
     # None: not known (the seed leaves it open where the current state could not be confirmed).
     status: Mapped[MechanismStatus | None] = mapped_column(
-        str_enum(MechanismStatus, "mechanism_status"))
+        str_enum(MechanismStatus, "mechanism_status"), default=MechanismStatus.ACTIVE)
     budget_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     budget_currency: Mapped[str | None] = mapped_column(String(3))
     budget_year: Mapped[int | None]

@@ -171,3 +171,16 @@ def test_the_search_machinery_exists(db: Session) -> None:
     else:
         indexes = set(db.scalars(text("SELECT indexname FROM pg_indexes")))
         assert {"ix_mechanisms_search", "ix_technologies_search"} <= indexes
+
+
+def test_status_can_be_unknown_and_is_a_facet_value(client: TestClient, db: Session) -> None:
+    make_mechanism(db, name="Open question", status=None)
+    make_mechanism(db, name="Running", status="active")
+    make_mechanism(db, name="Wound up", status="closed")
+    body = client.get("/api/v1/mechanisms", params={"status": "unknown"}).json()
+    assert [m["name"] for m in body["items"]] == ["Open question"]
+    assert body["items"][0]["status"] is None
+    assert _facet(body, "status") == {"active": 1, "closed": 1, "unknown": 1}
+    both = client.get("/api/v1/mechanisms", params=[("status", "unknown"),
+                                                     ("status", "closed")]).json()
+    assert [m["name"] for m in both["items"]] == ["Open question", "Wound up"]
