@@ -30,6 +30,13 @@ TEMPLATE = "inventory/mechanism_form.html"
 LIST_FIELDS = {"functions", "sectors", "stages"}
 
 
+def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
+             ) -> dict[str, Any]:
+    payload, unreadable = forms.mechanism_payload(sent)
+    return forms.checked(payload, unreadable, lambda data: service.check_mechanism(
+        db, data=data, existing_id=existing_id))
+
+
 def _options() -> dict[str, Any]:
     labels = static_labels()
     return {name: list(labels[name].items())
@@ -60,7 +67,7 @@ def create(request: Request, user: CurrentUser, sent: FormLists,
     """Curators add the mechanism; anyone else signed in sends it to the moderation queue."""
     comment = (sent.get("comment") or [""])[-1]
     try:
-        payload = forms.mechanism_payload(sent)
+        payload = _payload(db, sent, None)
         if is_curator(user):
             mechanism = service.create_mechanism(db, data=payload, actor=user)
             flash(request, f"{mechanism.name} was added.")
@@ -90,7 +97,8 @@ def edit(mechanism_id: int, request: Request, user: CuratorUser, sent: FormLists
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     try:
         service.update_mechanism(db, mechanism=mechanism,
-                                 changes=forms.mechanism_payload(sent), actor=user)
+                                 changes=_payload(db, sent, mechanism_id),
+                                 actor=user)
     except AppError as exc:
         return form_with_errors(request, TEMPLATE, forms.for_form(exc), _context(
             "edit", f"/inventory/mechanisms/{mechanism_id}/edit",
@@ -120,7 +128,7 @@ def suggest(mechanism_id: int, request: Request, user: CurrentUser, sent: FormLi
     try:
         suggestion_service.create_suggestion(
             db, author=user, entity_type=MECHANISM, entity_id=mechanism_id,
-            payload=forms.mechanism_payload(sent), comment=comment)
+            payload=_payload(db, sent, mechanism_id), comment=comment)
     except AppError as exc:
         return form_with_errors(request, TEMPLATE, forms.for_form(exc), {**_context(
             "suggest_edit", f"/inventory/mechanisms/{mechanism_id}/suggest",

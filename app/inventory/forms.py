@@ -9,6 +9,7 @@ and the service's field names are translated back to the form's (`budget.amount_
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -59,8 +60,9 @@ def _amount_minor(text: str, currency: str, errors: dict[str, str]) -> int | Non
     return int(minor)
 
 
-def mechanism_payload(form: dict[str, list[str]]) -> dict[str, Any]:
-    """The mechanism form as a `MechanismFields` dict; unreadable values raise a 422."""
+def mechanism_payload(form: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The mechanism form as a `MechanismFields` dict, and the values that could not be read
+    (left empty in the dict, so the rest can still be checked)."""
     errors: dict[str, str] = {}
     payload: dict[str, Any] = {
         "name": _one(form, "name"), "acronym": _one(form, "acronym") or None,
@@ -82,9 +84,7 @@ def mechanism_payload(form: dict[str, list[str]]) -> dict[str, Any]:
         payload["budget"] = {"amount_minor": _amount_minor(amount, currency, errors) if amount
                              else None, "currency": currency,
                              "year": _int(year, "budget_year", errors), "note": note or None}
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return payload
+    return payload, errors
 
 
 def mechanism_form(content: dict[str, Any]) -> dict[str, Any]:
@@ -108,8 +108,9 @@ def mechanism_form(content: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def technology_payload(form: dict[str, list[str]]) -> dict[str, Any]:
-    """The technology form as a `TechnologyFields` dict; unreadable values raise a 422."""
+def technology_payload(form: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The technology form as a `TechnologyFields` dict, and the values that could not be
+    read."""
     errors: dict[str, str] = {}
     related: list[int] = []
     for value in form.get("related_mechanism_ids", []):
@@ -127,9 +128,7 @@ def technology_payload(form: dict[str, list[str]]) -> dict[str, Any]:
         "countries_deployed": _codes(_one(form, "countries_deployed")),
         "related_mechanism_ids": related, "links": _lines(_one(form, "links")),
     }
-    if errors:
-        raise ValidationFailed(fields=errors)
-    return payload
+    return payload, errors
 
 
 def technology_form(content: dict[str, Any]) -> dict[str, Any]:
@@ -147,6 +146,20 @@ def technology_form(content: dict[str, Any]) -> dict[str, Any]:
 def form_values(form: dict[str, list[str]], list_fields: set[str]) -> dict[str, Any]:
     """What the user sent, to show it again next to the errors."""
     return {k: (v if k in list_fields else (v[-1] if v else "")) for k, v in form.items()}
+
+
+def checked(payload: dict[str, Any], unreadable: dict[str, str],
+            check: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
+    """`payload` when the form was readable; otherwise one 422 with every message: the
+    unreadable values' and whatever `check` (the service's rules) finds in the rest."""
+    if not unreadable:
+        return payload
+    problems = dict(unreadable)
+    try:
+        check(payload)
+    except AppError as exc:
+        problems = {**for_form(exc).fields, **problems}
+    raise ValidationFailed(fields=problems)
 
 
 def for_form(exc: AppError) -> AppError:

@@ -56,14 +56,26 @@ def list_all(db: Session) -> list[Mechanism]:
 
 def check_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields,
                     existing_id: int | None = None) -> MechanismCreate:
-    """Every rule a mechanism must meet (fields, known codes, a unique name) or a 422/409."""
+    """Every rule a mechanism must meet (fields, known codes, a unique name), or one 422 naming
+    every bad field (a 409 when the name is taken and nothing else is wrong)."""
     fields = data.model_dump() if isinstance(data, MechanismFields) else data
-    checked = records.validated(MechanismCreate, fields)
-    checked.scope = reference.check_scope(db, codes=checked.scope, field="scope")
-    same = find_mechanism(db, name=checked.name)
-    if same is not None and same.id != existing_id:
-        raise Conflict(f"A mechanism named {same.name!r} already exists.", code="duplicate_name",
-                       fields={"name": "another mechanism already has this name"})
+    problems = records.Problems()
+    checked: MechanismCreate | None = None
+    with problems.collect():
+        checked = records.validated(MechanismCreate, fields)
+    scope = problems.strings(checked.scope if checked else fields.get("scope"), "scope")
+    if scope is not None:
+        with problems.collect():
+            scope = reference.check_scope(db, codes=[c.upper() for c in scope], field="scope")
+    name = checked.name if checked else fields.get("name")
+    if isinstance(name, str) and "name" not in problems.fields:
+        same = find_mechanism(db, name=name)
+        if same is not None and same.id != existing_id:
+            problems.taken(f"A mechanism named {same.name!r} already exists.",
+                           "another mechanism already has this name")
+    problems.raise_any()
+    assert checked is not None and scope is not None  # noqa: S101 - no problems, so both set
+    checked.scope = scope
     return checked
 
 

@@ -9,7 +9,8 @@ validation as any edit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.config import get_settings
 from app.db import utcnow
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.models import Revision
 from app.inventory.models import Mechanism, MechanismLink, Technology
@@ -67,6 +68,38 @@ def validated(model: type[M], data: dict[str, Any]) -> M:
         return model.model_validate(data)
     except PydanticValidationError as exc:
         raise ValidationFailed(fields=fields_of(exc)) from exc
+
+
+class Problems:
+    """Collects every bad field of a record, so a form shows all its messages at once."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.conflict: str | None = None
+
+    @contextmanager
+    def collect(self) -> Iterator[None]:
+        try:
+            yield
+        except ValidationFailed as exc:
+            for name, message in exc.fields.items():
+                self.fields.setdefault(name, message)
+
+    def strings(self, value: Any, field: str) -> list[str] | None:
+        """`value` when it is a list of strings not already reported bad, else None."""
+        if field in self.fields or not isinstance(value, list):
+            return None
+        return value if all(isinstance(v, str) for v in value) else None
+
+    def taken(self, message: str, why: str) -> None:
+        self.conflict = message
+        self.fields.setdefault("name", why)
+
+    def raise_any(self) -> None:
+        if self.conflict and list(self.fields) == ["name"]:
+            raise Conflict(self.conflict, code="duplicate_name", fields=self.fields)
+        if self.fields:
+            raise ValidationFailed(fields=dict(self.fields))
 
 
 def fields_of(exc: PydanticValidationError) -> dict[str, str]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.db import utcnow
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound
 from app.history import service as history
 from app.inventory import records
 from app.inventory.mechanisms import mechanism_names
@@ -48,19 +48,32 @@ def check_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,
     """Every rule a technology must meet (stage and TRL agree, a licence id for open licences,
     known countries and mechanisms, a unique name) or a 422/409."""
     fields = data.model_dump() if isinstance(data, TechnologyFields) else data
-    checked = records.validated(TechnologyCreate, fields)
-    checked.countries_deployed = reference.check_countries(
-        db, codes=checked.countries_deployed, field="countries_deployed")
-    known = set(mechanism_names(db, set(checked.related_mechanism_ids)))
-    missing = [str(i) for i in checked.related_mechanism_ids if i not in known]
-    if missing:
-        raise ValidationFailed("Unknown related mechanism.", fields={
-            "related_mechanism_ids": f"no mechanism with id {', '.join(missing)}"})
-    same = find_technology(db, name=checked.name)
-    if same is not None and same.id != existing_id:
-        raise Conflict(f"A technology named {same.name!r} already exists.",
-                       code="duplicate_name",
-                       fields={"name": "another technology already has this name"})
+    problems = records.Problems()
+    checked: TechnologyCreate | None = None
+    with problems.collect():
+        checked = records.validated(TechnologyCreate, fields)
+    countries = problems.strings(checked.countries_deployed if checked
+                                 else fields.get("countries_deployed"), "countries_deployed")
+    if countries is not None:
+        with problems.collect():
+            countries = reference.check_countries(db, codes=countries,
+                                                  field="countries_deployed")
+    related = checked.related_mechanism_ids if checked else fields.get("related_mechanism_ids")
+    if isinstance(related, list) and "related_mechanism_ids" not in problems.fields:
+        wanted = {i for i in related if isinstance(i, int)}
+        known = set(mechanism_names(db, wanted))
+        missing = [str(i) for i in sorted(wanted - known)]
+        if missing:
+            problems.fields["related_mechanism_ids"] = f"no mechanism with id {', '.join(missing)}"
+    name = checked.name if checked else fields.get("name")
+    if isinstance(name, str) and "name" not in problems.fields:
+        same = find_technology(db, name=name)
+        if same is not None and same.id != existing_id:
+            problems.taken(f"A technology named {same.name!r} already exists.",
+                           "another technology already has this name")
+    problems.raise_any()
+    assert checked is not None and countries is not None  # noqa: S101 - no problems
+    checked.countries_deployed = countries
     return checked
 
 

@@ -29,6 +29,13 @@ TEMPLATE = "inventory/technology_form.html"
 LIST_FIELDS = {"sectors", "related_mechanism_ids"}
 
 
+def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
+             ) -> dict[str, Any]:
+    payload, unreadable = forms.technology_payload(sent)
+    return forms.checked(payload, unreadable, lambda data: service.check_technology(
+        db, data=data, existing_id=existing_id))
+
+
 def _context(db: Session, mode: str, action: str, form: dict[str, Any], *, title: str,
              cancel: str, comment: str = "") -> dict[str, Any]:
     labels = static_labels()
@@ -58,7 +65,7 @@ def create(request: Request, user: CurrentUser, sent: FormLists,
     """Curators add the technology; anyone else signed in sends it to the moderation queue."""
     comment = (sent.get("comment") or [""])[-1]
     try:
-        payload = forms.technology_payload(sent)
+        payload = _payload(db, sent, None)
         if is_curator(user):
             technology = service.create_technology(db, data=payload, actor=user)
             flash(request, f"{technology.name} was added.")
@@ -88,7 +95,8 @@ def edit(technology_id: int, request: Request, user: CuratorUser, sent: FormList
     technology = service.get_technology(db, technology_id=technology_id)
     try:
         service.update_technology(db, technology=technology,
-                                  changes=forms.technology_payload(sent), actor=user)
+                                  changes=_payload(db, sent, technology_id),
+                                 actor=user)
     except AppError as exc:
         return form_with_errors(request, TEMPLATE, forms.for_form(exc), _context(
             db, "edit", f"/inventory/technologies/{technology_id}/edit",
@@ -117,7 +125,7 @@ def suggest(technology_id: int, request: Request, user: CurrentUser, sent: FormL
     try:
         suggestion_service.create_suggestion(
             db, author=user, entity_type=TECHNOLOGY, entity_id=technology_id,
-            payload=forms.technology_payload(sent), comment=comment)
+            payload=_payload(db, sent, technology_id), comment=comment)
     except AppError as exc:
         return form_with_errors(request, TEMPLATE, forms.for_form(exc), {**_context(
             db, "suggest_edit", f"/inventory/technologies/{technology_id}/suggest",

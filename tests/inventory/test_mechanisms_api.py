@@ -166,3 +166,13 @@ def test_deleting_a_mechanism_records_the_loss_on_records_pointing_at_it(
 def test_unknown_mechanism_is_404_json(client: TestClient) -> None:
     response = client.get("/api/v1/mechanisms/424242")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_every_bad_field_is_named_at_once(client: TestClient, db: Session) -> None:
+    make_mechanism(db, name=CTCN["name"])
+    response = client.post("/api/v1/mechanisms", headers=curator(client, db), json={
+        **CTCN, "scope": ["ATLANTIS"], "sectors": ["space"], "founded_year": 1066})
+    assert response.status_code == 422
+    assert set(response.json()["error"]["fields"]) == {"scope", "sectors", "founded_year",
+                                                       "name"}
+    assert _count(db) == 1
