@@ -43,6 +43,7 @@ def static_labels() -> dict[str, dict[str, str]]:
         "stage": {k.value: f"{v.label} (TRL {v.trl_min}–{v.trl_max})"
                   if v.trl_min != v.trl_max else f"{v.label} (TRL {v.trl_min})"
                   for k, v in STAGES.items()},
+        "stage_name": {k.value: v.label for k, v in STAGES.items()},
         "kind": {str(k): v for k, v in KIND_LABELS.items()},
         "status": {str(k): v for k, v in STATUS_LABELS.items()},
         "availability": {str(k): v for k, v in AVAILABILITY_LABELS.items()},
