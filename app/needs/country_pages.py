@@ -34,6 +34,6 @@ def country_profile(alpha3: str, request: Request, user: OptionalUser, offset: i
         **display.vocab(), "country": country, "groups": groups,
         "rows": display.gap_rows(db, analysis, offset=offset, limit=PAGE_SIZE),
         "total": analysis.total, "offset": offset, "limit": PAGE_SIZE,
-        "uncovered": sum(sg.group.count for sg in analysis.ranked if not sg.covering),
+        "uncovered": analysis.uncovered,
         "mechanisms": coverage.active_mechanisms_in(db, country=country.alpha3),
         "is_sponsor": is_sponsor, "has_demo": service.has_demo_data(db)})

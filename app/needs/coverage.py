@@ -7,12 +7,16 @@ never by looping over need × mechanism pairs; a page of gaps then reads only it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, case, cast, func, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -64,45 +68,99 @@ def check_filters(db: Session, filters: GapFilters) -> GapFilters:
                       uncovered_only=filters.uncovered_only)
 
 
-def current_groups(db: Session) -> dict[str, frozenset[str]]:
-    """Every country's groups today (WORLD, regions, LDC, LLDC, SIDS...)."""
+def _membership_rows(db: Session) -> tuple[tuple[str, str], ...]:
     m = CountryGroupMembership
+    return tuple(tuple(r) for r in db.execute(  # type: ignore[misc]
+        select(m.country_code, m.group_code).where(reference_service.valid_on(None))
+        .order_by(m.country_code, m.group_code)))
+
+
+def _groups(rows: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for country, group in db.execute(select(m.country_code, m.group_code)
-                                     .where(reference_service.valid_on(None))):
+    for country, group in rows:
         out.setdefault(country, set()).add(group)
     return {country: frozenset(groups) for country, groups in out.items()}
 
 
-def mechanism_facets(db: Session, *, active_only: bool = True) -> list[gaps.MechanismFacets]:
-    """Scope, sectors, stages and functions of the mechanisms, as plain strings."""
-    status = type_coerce(Mechanism.status, String)
-    ids = dict(db.execute(select(Mechanism.id, status)).all())
-    if active_only:
-        ids = {i: s for i, s in ids.items() if s == MechanismStatus.ACTIVE.value}
-    facets: dict[str, dict[int, set[str]]] = {k: {} for k in
-                                              ("scope", "sector", "stage", "function")}
-    queries = {
-        "scope": select(MechanismScope.mechanism_id,
-                        func.coalesce(MechanismScope.group_code, MechanismScope.country_code)),
-        "sector": select(MechanismSector.mechanism_id, type_coerce(MechanismSector.sector,
-                                                                   String)),
-        "stage": select(MechanismStage.mechanism_id, type_coerce(MechanismStage.stage, String)),
-        "function": select(MechanismFunction.mechanism_id,
-                           type_coerce(MechanismFunction.function, String)),
-    }
-    for kind, stmt in queries.items():
-        into = facets[kind]
-        for mechanism_id, value in db.execute(stmt):
-            if mechanism_id in ids:
-                into.setdefault(mechanism_id, set()).add(value)
-    empty: frozenset[str] = frozenset()
-    return [gaps.MechanismFacets(
-        id=i, scope=frozenset(facets["scope"].get(i, empty)),
-        sectors=frozenset(facets["sector"].get(i, empty)),
-        stages=frozenset(facets["stage"].get(i, empty)),
-        functions=frozenset(facets["function"].get(i, empty)),
-        active=s == MechanismStatus.ACTIVE.value) for i, s in sorted(ids.items())]
+def current_groups(db: Session) -> dict[str, frozenset[str]]:
+    """Every country's groups today (WORLD, regions, LDC, LLDC, SIDS...)."""
+    return _groups(_membership_rows(db))
+
+
+def _inventory_text(db: Session) -> tuple[str | None, ...]:
+    """The active mechanisms and every facet row as five strings ("12:energy_supply,12:water,
+    ..."): one round trip, one scan per table and no Python object per row. Codes hold no
+    commas or colons."""
+
+    def joined(owner: Any, value: Any) -> Any:
+        pair = type_coerce(cast(owner, String) + ":" + type_coerce(value, String), String)
+        return select(func.aggregate_strings(pair, ",")).scalar_subquery()
+
+    active = type_coerce(Mechanism.status, String) == MechanismStatus.ACTIVE.value
+    stmt = select(
+        select(func.aggregate_strings(cast(Mechanism.id, String), ",")).where(active)
+        .scalar_subquery(),
+        joined(MechanismScope.mechanism_id,
+               func.coalesce(MechanismScope.group_code, MechanismScope.country_code)),
+        joined(MechanismSector.mechanism_id, MechanismSector.sector),
+        joined(MechanismStage.mechanism_id, MechanismStage.stage),
+        joined(MechanismFunction.mechanism_id, MechanismFunction.function))
+    return tuple(db.execute(stmt).one())
+
+
+def _facets(text: tuple[str | None, ...]) -> list[gaps.MechanismFacets]:
+    active, *facet_texts = text
+    ids = sorted(int(i) for i in active.split(",")) if active else []
+    facets: list[dict[int, set[str]]] = [{i: set() for i in ids} for _ in facet_texts]
+    for into, joined in zip(facets, facet_texts, strict=True):
+        for pair in joined.split(",") if joined else ():
+            owner, _, value = pair.partition(":")
+            found = into.get(int(owner))
+            if found is not None:
+                found.add(value)
+    scope, sectors, stages, functions = facets
+    return [gaps.MechanismFacets(id=i, scope=frozenset(scope[i]), sectors=frozenset(sectors[i]),
+                                 stages=frozenset(stages[i]), functions=frozenset(functions[i]))
+            for i in ids]
+
+
+def mechanism_facets(db: Session) -> list[gaps.MechanismFacets]:
+    """Scope, sectors, stages and functions of the active mechanisms, as plain strings."""
+    return _facets(_inventory_text(db))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Today's country groups and the index of active mechanisms' cells."""
+
+    groups_of: dict[str, frozenset[str]]
+    index: gaps.CellIndex
+
+
+# Content-addressed: the key is the very data the index is built from (today's memberships and
+# the active mechanisms' facets), so a cached index can never be stale; building it is skipped
+# only when that data is identical. A few entries cover a few databases (tests, benchmarks).
+_COVERAGE: OrderedDict[tuple[Any, ...], Coverage] = OrderedDict()
+_COVERAGE_LOCK = threading.Lock()
+_COVERAGE_KEPT = 4
+
+
+def current_coverage(db: Session) -> Coverage:
+    memberships = _membership_rows(db)
+    facets = _inventory_text(db)
+    key = (memberships, facets)
+    with _COVERAGE_LOCK:
+        found = _COVERAGE.get(key)
+        if found is not None:
+            _COVERAGE.move_to_end(key)
+            return found
+    groups_of = _groups(memberships)
+    built = Coverage(groups_of, gaps.CellIndex(_facets(facets), groups_of))
+    with _COVERAGE_LOCK:
+        _COVERAGE[key] = built
+        while len(_COVERAGE) > _COVERAGE_KEPT:
+            _COVERAGE.popitem(last=False)
+    return built
 
 
 def need_conditions(filters: GapFilters) -> list[ColumnElement[bool]]:
@@ -123,91 +181,140 @@ def need_conditions(filters: GapFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def need_groups(db: Session, filters: GapFilters) -> list[gaps.NeedGroup]:
-    """Matching needs counted per (country, sector, stage, priority): one aggregated query."""
-    keys = (Need.country_code, type_coerce(Need.sector, String),
-            type_coerce(Need.stage, String), type_coerce(Need.priority, String))
-    stmt = select(*keys, func.count()).where(*need_conditions(filters)).group_by(*keys)
-    return [gaps.NeedGroup(c, s, t, p, n) for c, s, t, p, n in db.execute(stmt)]
+def need_cells(db: Session, filters: GapFilters) -> Sequence[gaps.NeedCell]:
+    """Matching needs counted per (country, sector, stage) and priority: one aggregated query
+    (answered from the ix_needs_status_key index)."""
+    priority = type_coerce(Need.priority, String)
+    keys = (Need.country_code, type_coerce(Need.sector, String), type_coerce(Need.stage, String))
+    counts = [func.sum(case((priority == p, 1), else_=0)) for p in gaps.PRIORITY_WEIGHTS]
+    stmt = select(*keys, *counts).where(*need_conditions(filters)).group_by(*keys)
+    return list(db.execute(stmt))
 
 
 @dataclass
 class Analysis:
-    """Ranked need groups with their covering mechanisms and scores, for one set of filters."""
+    """Need groups with their covering mechanisms and scores, for one set of filters."""
 
     filters: GapFilters
     groups_of: dict[str, frozenset[str]]
     index: gaps.CellIndex
-    ranked: list[gaps.ScoredGroup]
+    cells: list[gaps.ScoredCell]
 
     @property
     def total(self) -> int:
-        return sum(sg.group.count for sg in self.ranked)
+        return sum(sum(c.counts) for c in self.cells)
+
+    @property
+    def uncovered(self) -> int:
+        return sum(sum(c.counts) for c in self.cells if not c.covering)
+
+    def ranked(self, first: int | None = None) -> list[gaps.NeedGroup]:
+        return gaps.rank(self.cells, first)
 
     def matrix(self) -> dict[tuple[str, str], gaps.MatrixCell]:
-        return gaps.matrix(self.ranked)
+        return gaps.matrix(self.cells)
 
     def narrowed(self, *, sector: str | None = None, stage: str | None = None,
                  uncovered_only: bool = False) -> Analysis:
         """The same analysis restricted to a sector, a stage and/or uncovered needs (so a page
         can show the whole matrix and a narrower list from one computation)."""
-        ranked = [sg for sg in self.ranked
-                  if (sector is None or sg.group.sector == sector)
-                  and (stage is None or sg.group.stage == stage)
-                  and (not uncovered_only or not sg.covering)]
+        cells = [c for c in self.cells
+                 if (sector is None or c.sector == sector) and (stage is None or c.stage == stage)
+                 and (not uncovered_only or not c.covering)]
         filters = GapFilters(country=self.filters.country, group=self.filters.group,
                              sector=sector, stage=stage, status=self.filters.status,
                              uncovered_only=uncovered_only)
-        return Analysis(filters, self.groups_of, self.index, ranked)
+        return Analysis(filters, self.groups_of, self.index, cells)
+
+
+_PAUSE_LOCK = threading.Lock()
+_pauses = 0
+_collector_was_enabled = True
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while tens of thousands of short-lived tuples are
+    made: they hold no cycles (reference counting frees them), yet their number alone triggers
+    full collections that scan the whole process heap, which cost more than the analysis itself.
+    Concurrent pauses nest; the collector is restarted when the last one ends."""
+    global _pauses, _collector_was_enabled
+    with _PAUSE_LOCK:
+        if _pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def analyse(db: Session, filters: GapFilters) -> Analysis:
     """Score every matching need group against the mechanisms active today."""
     filters = check_filters(db, filters)
-    groups_of = current_groups(db)
-    index = gaps.CellIndex(mechanism_facets(db), groups_of)
-    ranked = gaps.score_groups(need_groups(db, filters), index, groups_of)
+    with _cycle_collection_paused():
+        found = current_coverage(db)
+        cells = gaps.score_cells(need_cells(db, filters), found.index, found.groups_of)
     if filters.uncovered_only:
-        ranked = [sg for sg in ranked if not sg.covering]
-    return Analysis(filters, groups_of, index, ranked)
+        cells = [c for c in cells if not c.covering]
+    return Analysis(filters, found.groups_of, found.index, cells)
 
 
 @dataclass(frozen=True)
 class Gap:
     need: Need
-    score: gaps.ScoredGroup
+    group: gaps.NeedGroup
+    covering: frozenset[int]
 
 
-def needs_of(db: Session, sg: gaps.ScoredGroup, status: StatusFilter, *, skip: int,
-             take: int) -> list[Need]:
-    g = sg.group
-    stmt = (select(Need).where(Need.country_code == g.country,
-                               type_coerce(Need.sector, String) == g.sector,
-                               type_coerce(Need.stage, String) == g.stage,
-                               type_coerce(Need.priority, String) == g.priority)
-            .order_by(Need.id).offset(skip).limit(take))
-    if status != "all":
-        stmt = stmt.where(type_coerce(Need.status, String) == status)
-    return list(db.scalars(stmt))
+def _group_key() -> tuple[Any, ...]:
+    return (Need.country_code, type_coerce(Need.sector, String), type_coerce(Need.stage, String),
+            type_coerce(Need.priority, String))
+
+
+def needs_on_page(db: Session, slices: Sequence[tuple[gaps.NeedGroup, int, int]],
+                  status: StatusFilter) -> list[tuple[gaps.NeedGroup, Need]]:
+    """The needs of a page, in page order: whole groups in one query, a group cut by the page's
+    start or end on its own (ordered by id, offset and limit)."""
+    status_ok = [type_coerce(Need.status, String) == status] if status != "all" else []
+    whole = [g for g, skip, take in slices if skip == 0 and take == g.needs]
+    found: dict[tuple[str, str, str, str], list[Need]] = {}
+    if whole:
+        keys = [(g.cell.country, g.cell.sector, g.cell.stage, g.priority) for g in whole]
+        for need in db.scalars(select(Need).where(tuple_(*_group_key()).in_(keys), *status_ok)
+                               .order_by(Need.id)):
+            found.setdefault((need.country_code, need.sector.value, need.stage.value,
+                              need.priority.value), []).append(need)
+    out: list[tuple[gaps.NeedGroup, Need]] = []
+    for g, skip, take in slices:
+        key = (g.cell.country, g.cell.sector, g.cell.stage, g.priority)
+        if skip == 0 and take == g.needs:
+            needs = found.get(key, [])
+        else:
+            needs = list(db.scalars(
+                select(Need).where(*(c == v for c, v in zip(_group_key(), key, strict=True)),
+                                   *status_ok).order_by(Need.id).offset(skip).limit(take)))
+        out.extend((g, need) for need in needs)
+    return out
 
 
 def gap_page(db: Session, analysis: Analysis, *, offset: int, limit: int) -> list[Gap]:
     """One page of ranked gaps: only the needs on the page are read."""
-    out: list[Gap] = []
-    for sg, skip, take in gaps.page_slices(analysis.ranked, offset, limit):
-        out.extend(Gap(need, sg) for need in needs_of(db, sg, analysis.filters.status,
-                                                      skip=skip, take=take))
-    return out
+    ranked = analysis.ranked(offset + limit)  # each group holds at least one need
+    slices = gaps.page_slices(ranked, offset, limit)
+    return [Gap(need, g, analysis.index.ids_of(g.cell.mask))
+            for g, need in needs_on_page(db, slices, analysis.filters.status)]
 
 
-def top_needs(db: Session, ranked: Iterable[gaps.ScoredGroup], status: StatusFilter,
+def top_needs(db: Session, cells: Sequence[gaps.ScoredCell], status: StatusFilter,
               limit: int) -> list[tuple[int, str]]:
-    """(id, country) of the `limit` highest-ranked needs among `ranked` (for a challenge link)."""
-    found: list[tuple[int, str]] = []
-    for sg, skip, take in gaps.page_slices(list(ranked), 0, limit):
-        found.extend((n.id, n.country_code)
-                     for n in needs_of(db, sg, status, skip=skip, take=take))
-    return found
+    """(id, country) of the `limit` highest-ranked needs in `cells` (for a challenge link)."""
+    slices = gaps.page_slices(gaps.rank(cells, limit), 0, limit)
+    return [(n.id, n.country_code) for _g, n in needs_on_page(db, slices, status)]
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ class GapRow:
 
 def gap_rows(db: Session, analysis: Analysis, *, offset: int, limit: int) -> list[GapRow]:
     page = coverage.gap_page(db, analysis, offset=offset, limit=limit)
-    names = coverage.briefs(db, [i for g in page for i in g.score.covering])
+    names = coverage.briefs(db, [i for g in page for i in g.covering])
     countries = country_names(db, [g.need.country_code for g in page])
     techs = service.technology_names(db, {g.need.technology_id for g in page
                                           if g.need.technology_id})
@@ -78,8 +78,8 @@ def gap_rows(db: Session, analysis: Analysis, *, offset: int, limit: int) -> lis
         rows.append(GapRow(
             rank=offset + k + 1, need=n, country_name=countries.get(n.country_code, ""),
             technology=n.technology_name or techs.get(n.technology_id or 0),
-            score=heatmap.format_score(g.score.score),
-            covering=sorted((names[i] for i in g.score.covering), key=lambda b: b.name),
+            score=heatmap.format_score(g.group.score),
+            covering=sorted((names[i] for i in g.covering), key=lambda b: b.name),
             challenge_url=gaps.challenge_link(need_ids=[n.id], scope=n.country_code,
                                               sector=n.sector.value, stage=n.stage.value)))
     return rows
@@ -89,12 +89,12 @@ def cell_links(db: Session, analysis: Analysis) -> dict[tuple[str, str], str]:
     """A sponsor's "start a challenge" link per matrix cell with needs: the cell's highest-scoring
     needs (at most CHALLENGE_LINK_MAX_NEEDS), scoped to the filtered group or country, or else to
     the countries of those needs."""
-    by_cell: dict[tuple[str, str], list[gaps.ScoredGroup]] = {}
-    for sg in analysis.ranked:
-        by_cell.setdefault((sg.group.sector, sg.group.stage), []).append(sg)
+    by_cell: dict[tuple[str, str], list[gaps.ScoredCell]] = {}
+    for c in analysis.cells:
+        by_cell.setdefault((c.sector, c.stage), []).append(c)
     links = {}
-    for (sector, stage), ranked in by_cell.items():
-        top = coverage.top_needs(db, ranked, analysis.filters.status,
+    for (sector, stage), cells in by_cell.items():
+        top = coverage.top_needs(db, cells, analysis.filters.status,
                                  gaps.CHALLENGE_LINK_MAX_NEEDS)
         scope = (analysis.filters.group or analysis.filters.country
                  or ",".join(sorted({country for _id, country in top})))

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
-from typing import TypeVar
+from math import lcm
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 from app.reference.vocab import Function, Sector, Stage
@@ -65,8 +66,10 @@ FUNCTION_STAGE_REASONS: dict[Function, str] = {
 }
 
 
-@dataclass(frozen=True)
-class MechanismFacets:
+_COUNTED = {f.value: frozenset(s.value for s in stages) for f, stages in FUNCTION_STAGES.items()}
+
+
+class MechanismFacets(NamedTuple):
     """What the coverage rule needs to know about a mechanism (codes as plain strings)."""
 
     id: int
@@ -81,7 +84,7 @@ def effective_stages(stages: Iterable[str], functions: Iterable[str]) -> frozens
     """The declared stages for which at least one of the functions counts."""
     counted: set[str] = set()
     for function in functions:
-        counted |= FUNCTION_STAGES.get(Function(function), frozenset())
+        counted |= _COUNTED.get(function, frozenset())
     return frozenset(s for s in stages if s in counted)
 
 
@@ -94,38 +97,60 @@ def covers(mechanism: MechanismFacets, *, country: str, country_groups: Iterable
 
 
 class CellIndex:
-    """Active mechanisms by (scope code, sector, effective stage): the same rule as `covers`,
-    answered for many needs with a few set unions instead of a loop over every mechanism."""
+    """Active mechanisms by (sector, effective stage) and scope code, as bit masks (bit i is the
+    i-th mechanism): the rule of `covers` answered for a (country, sector, stage) by OR-ing the
+    masks of the country and its groups, instead of looping over every mechanism."""
 
     def __init__(self, mechanisms: Iterable[MechanismFacets],
                  groups_of: Mapping[str, frozenset[str]]) -> None:
-        cells: dict[tuple[str, str, str], set[int]] = {}
+        self.ids: list[int] = []
+        cells: dict[tuple[str, str], dict[str, int]] = {}
         for m in mechanisms:
-            if not m.active:
+            stages = effective_stages(m.stages, m.functions) if m.active else frozenset()
+            if not (stages and m.sectors and m.scope):
                 continue
-            stages = effective_stages(m.stages, m.functions)
-            for code in m.scope:
-                for sector in m.sectors:
-                    for stage in stages:
-                        cells.setdefault((code, sector, stage), set()).add(m.id)
+            bit = 1 << len(self.ids)
+            self.ids.append(m.id)
+            for sector in m.sectors:
+                for stage in stages:
+                    by_code = cells.setdefault((sector, stage), {})
+                    for code in m.scope:
+                        by_code[code] = by_code.get(code, 0) | bit
         self._cells = cells
-        self._groups_of = groups_of
-        self._memo: dict[tuple[str, str, str], frozenset[int]] = {}
+        self._groups = {c: tuple(sorted(g)) for c, g in groups_of.items()}
+        self._memo: dict[tuple[tuple[str, ...], str, str], int] = {}
+
+    def mask(self, country: str, sector: str, stage: str) -> int:
+        """The covering mechanisms of a need in this country, sector and stage, as a bit mask.
+        Countries with the same groups share the groups' part (kept), plus their own entries."""
+        by_code = self._cells.get((sector, stage))
+        if not by_code:
+            return 0
+        groups = self._groups.get(country, ())
+        key = (groups, sector, stage)
+        shared = self._memo.get(key)
+        if shared is None:
+            shared = 0
+            for code in groups:
+                shared |= by_code.get(code, 0)
+            self._memo[key] = shared
+        return shared | by_code.get(country, 0)
+
+    def ids_of(self, mask: int) -> frozenset[int]:
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(self.ids[low.bit_length() - 1])
+            mask ^= low
+        return frozenset(out)
 
     def covering(self, country: str, sector: str, stage: str) -> frozenset[int]:
         """Ids of the active mechanisms that cover a need in this country, sector and stage."""
-        key = (country, sector, stage)
-        found = self._memo.get(key)
-        if found is None:
-            ids: set[int] = set()
-            for code in (country, *self._groups_of.get(country, ())):
-                ids.update(self._cells.get((code, sector, stage), ()))
-            found = self._memo[key] = frozenset(ids)
-        return found
+        return self.ids_of(self.mask(country, sector, stage))
 
     def worked_cells(self) -> set[tuple[str, str]]:
         """(sector, stage) cells some active mechanism covers somewhere."""
-        return {(sector, stage) for _code, sector, stage in self._cells}
+        return {cell for cell, by_code in self._cells.items() if by_code}
 
 
 # --- The gap score -------------------------------------------------------------------------
@@ -165,57 +190,99 @@ def as_decimal(value: Fraction, places: Decimal = SCORE_PLACES) -> Decimal:
             places, rounding=ROUND_HALF_EVEN)
 
 
-@dataclass(frozen=True)
-class NeedGroup:
-    """Needs that share country, sector, stage and priority, hence covering set and score."""
+NeedCell = Sequence[Any]
+"""(country, sector, stage, then how many needs of each priority in PRIORITY_WEIGHTS order): the
+needs of a cell share covering mechanisms; their scores differ only by priority weight."""
+
+
+class ScoredCell(NamedTuple):
+    """A need cell with its covering mechanisms (a CellIndex mask, and how many) and its
+    country's vulnerability weight."""
 
     country: str
     sector: str
     stage: str
+    counts: Sequence[int]
+    mask: int
+    covering: int
+    vulnerability: Fraction
+
+    def score(self, priority: str) -> Fraction:
+        """`gap_score` for this cell's needs of one priority."""
+        return PRIORITY_WEIGHTS[priority] * self.vulnerability / (1 + self.covering)
+
+
+def score_cells(cells: Iterable[NeedCell], index: CellIndex,
+                groups_of: Mapping[str, frozenset[str]]) -> list[ScoredCell]:
+    """Each need cell with its covering mechanisms and vulnerability weight, in no order."""
+    weights: dict[str, Fraction] = {}
+    out = []
+    for cell in cells:
+        country, sector, stage = cell[0], cell[1], cell[2]
+        mask = index.mask(country, sector, stage)
+        vw = weights.get(country)
+        if vw is None:
+            vw = weights[country] = vulnerability_weight(groups_of.get(country, ()))
+        out.append(ScoredCell(country, sector, stage, cell[3:], mask, mask.bit_count(), vw))
+    return out
+
+
+class NeedGroup(NamedTuple):
+    """The needs of one cell with one priority: a run of needs with the same score."""
+
+    cell: ScoredCell
     priority: str
-    count: int
-
-
-@dataclass(frozen=True)
-class ScoredGroup:
-    group: NeedGroup
-    covering: frozenset[int]
+    needs: int
     score: Fraction
 
-    def sort_key(self) -> tuple[Fraction, int, str, int, int]:
-        """Highest score first; ties by priority, country code, sector and stage order."""
-        g = self.group
-        return (-self.score, PRIORITY_ORDER[g.priority], g.country, SECTOR_ORDER[g.sector],
-                STAGE_ORDER[g.stage])
+
+def rank(cells: Sequence[ScoredCell], first: int | None = None) -> list[NeedGroup]:
+    """Need groups by score, highest first; ties by priority, country code, sector and stage.
+
+    Scores are compared exactly: each is an integer over the common denominator of all scores,
+    packed with the tie-breakers into one integer key, so the work per group is a few integer
+    operations (no objects) and only the groups kept are built. `first` keeps the first n."""
+    weights = list(PRIORITY_WEIGHTS.values())
+    dens = {c.vulnerability.denominator * (1 + c.covering) for c in cells}
+    if not dens:
+        return []
+    common = lcm(*dens)
+    top = max(weights) * max(c.vulnerability.numerator for c in cells) * common + 1
+    countries = {code: i for i, code in enumerate(sorted({c.country for c in cells}))}
+    keys: list[int] = []
+    for i, c in enumerate(cells):
+        base = c.vulnerability.numerator * (common // (c.vulnerability.denominator
+                                                       * (1 + c.covering)))
+        tie = (countries[c.country] << 6) | (SECTOR_ORDER[c.sector] << 2) | STAGE_ORDER[c.stage]
+        for p, needs in enumerate(c.counts):
+            if needs:
+                order = (((top - weights[p] * base) << 2) | p) << 30 | tie  # what is compared
+                keys.append(order << 34 | i << 2 | p)  # then where the group is
+    chosen = (heapq.nsmallest(first, keys) if first is not None and first < len(keys)
+              else sorted(keys))
+    names = list(PRIORITY_WEIGHTS)
+    out = []
+    for key in chosen:
+        p, i = key & 3, (key >> 2) & 0xFFFFFFFF
+        cell = cells[i]
+        out.append(NeedGroup(cell, names[p], cell.counts[p], cell.score(names[p])))
+    return out
 
 
-def score_groups(groups: Iterable[NeedGroup], index: CellIndex,
-                 groups_of: Mapping[str, frozenset[str]]) -> list[ScoredGroup]:
-    """Each group with its covering mechanisms and score, ranked (ties: see `sort_key`)."""
-    scored = []
-    for g in groups:
-        covering = index.covering(g.country, g.sector, g.stage)
-        scored.append(ScoredGroup(g, covering,
-                                  gap_score(g.priority, groups_of.get(g.country, ()),
-                                            len(covering))))
-    scored.sort(key=ScoredGroup.sort_key)
-    return scored
-
-
-def page_slices(ranked: Sequence[ScoredGroup], offset: int,
-                limit: int) -> list[tuple[ScoredGroup, int, int]]:
+def page_slices(ranked: Sequence[NeedGroup], offset: int,
+                limit: int) -> list[tuple[NeedGroup, int, int]]:
     """Which groups a page of `limit` needs from `offset` falls on: (group, skip, take); within
     a group needs are ordered by id."""
-    out: list[tuple[ScoredGroup, int, int]] = []
+    out: list[tuple[NeedGroup, int, int]] = []
     position = taken = 0
-    for sg in ranked:
+    for group in ranked:
         if taken >= limit:
             break
-        end = position + sg.group.count
+        end = position + group.needs
         if end > offset:
             skip = max(0, offset - position)
-            take = min(sg.group.count - skip, limit - taken)
-            out.append((sg, skip, take))
+            take = min(group.needs - skip, limit - taken)
+            out.append((group, skip, take))
             taken += take
         position = end
     return out
@@ -230,18 +297,29 @@ class MatrixCell:
     score: Fraction = field(default_factory=Fraction)
 
 
-def matrix(scored: Iterable[ScoredGroup]) -> dict[tuple[str, str], MatrixCell]:
+def matrix(cells: Iterable[ScoredCell]) -> dict[tuple[str, str], MatrixCell]:
     """Sector × stage totals: needs, needs no mechanism covers, and summed gap score (every
-    cell present, in vocabulary order)."""
-    cells = {(s.value, t.value): MatrixCell(s.value, t.value) for s in Sector for t in Stage}
-    for sg in scored:
-        g = sg.group
-        cell = cells[(g.sector, g.stage)]
-        cell.needs += g.count
-        if not sg.covering:
-            cell.uncovered += g.count
-        cell.score += sg.score * g.count
-    return cells
+    cell present, in vocabulary order). Sums are exact: Σ weight × count over priorities, times
+    the vulnerability numerator, is added up per denominator, then over a common denominator."""
+    out = {(s.value, t.value): MatrixCell(s.value, t.value) for s in Sector for t in Stage}
+    sums: dict[tuple[str, str], dict[int, int]] = {key: {} for key in out}
+    weights = tuple(PRIORITY_WEIGHTS.values())
+    for c in cells:
+        needs = sum(c.counts)
+        total = out[(c.sector, c.stage)]
+        total.needs += needs
+        if not c.covering:
+            total.uncovered += needs
+        weighted = sum(w * n for w, n in zip(weights, c.counts, strict=True))
+        den = c.vulnerability.denominator * (1 + c.covering)
+        by_den = sums[(c.sector, c.stage)]
+        by_den[den] = by_den.get(den, 0) + weighted * c.vulnerability.numerator
+    for key, by_den in sums.items():
+        if by_den:
+            common = lcm(*by_den)
+            out[key].score = Fraction(sum(n * (common // d) for d, n in by_den.items()),
+                                      common)
+    return out
 
 
 def challenge_link(*, need_ids: Sequence[int], scope: str, sector: str, stage: str) -> str:

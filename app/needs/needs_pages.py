@@ -132,10 +132,10 @@ def _need_context(db: Session, need: Need) -> dict[str, Any]:
     analysis = coverage.analyse(db, GapFilters(country=need.country_code,
                                                sector=need.sector.value,
                                                stage=need.stage.value, status="all"))
-    scored = next(sg for sg in analysis.ranked if sg.group.priority == need.priority.value)
+    cell = analysis.cells[0]  # the need's own (country, sector, stage)
     techs = service.technology_names(db, {need.technology_id} if need.technology_id else set())
-    return {"need": need, "score": heatmap.format_score(scored.score),
-            "covering": sorted(coverage.briefs(db, scored.covering).values(),
+    return {"need": need, "score": heatmap.format_score(cell.score(need.priority.value)),
+            "covering": sorted(coverage.briefs(db, analysis.index.ids_of(cell.mask)).values(),
                                key=lambda b: b.name),
             "country_name": display.country_names(db, [need.country_code]).get(
                 need.country_code, ""),

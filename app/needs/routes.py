@@ -100,11 +100,11 @@ def list_gaps(country: CountryQ = None, group: GroupQ = None, sector: Sector | N
                          status=status, uncovered_only=uncovered)
     analysis = coverage.analyse(db, filters)
     page = coverage.gap_page(db, analysis, offset=offset, limit=limit)
-    names = coverage.briefs(db, [i for g in page for i in g.score.covering])
-    items = [GapRead(need=NeedRead.model_validate(g.need), score=gaps.as_decimal(g.score.score),
-                     covering_count=len(g.score.covering),
+    names = coverage.briefs(db, [i for g in page for i in g.covering])
+    items = [GapRead(need=NeedRead.model_validate(g.need), score=gaps.as_decimal(g.group.score),
+                     covering_count=len(g.covering),
                      covering=[MechanismBriefRead.model_validate(names[i])
-                               for i in sorted(g.score.covering, key=lambda i: names[i].name)])
+                               for i in sorted(g.covering, key=lambda i: names[i].name)])
              for g in page]
     return GapPage(items=items, total=analysis.total, limit=limit, offset=offset,
                    formula=gaps.FORMULA)
