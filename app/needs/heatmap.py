@@ -23,8 +23,9 @@ LABEL_W, COL_W, HEAD_H, ROW_H, LEGEND_H = 250, 165, 44, 38, 78
 
 def format_score(value: Fraction | Decimal) -> str:
     """Scores as the page shows them: two decimal places, rounded half-even."""
-    number = as_decimal(value) if isinstance(value, Fraction) else value
-    return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+    if isinstance(value, Fraction):  # rounded once, from the exact value
+        return str(as_decimal(value, Decimal("0.01")))
+    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
 def bands(top: Fraction) -> list[tuple[Fraction, Fraction]]:

@@ -94,8 +94,10 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 
 def _check_header(header: list[str]) -> None:
+    """Known columns, none twice; without an id column every row creates a need, so the
+    required columns must be there (with one, rows without an id are checked one by one)."""
     unknown = [h for h in header if h not in COLUMNS]
-    missing = sorted(REQUIRED - set(header))
+    missing = sorted(REQUIRED - set(header)) if "id" not in header else []
     duplicated = sorted({h for h in header if header.count(h) > 1})
     reasons = ([f"unknown column(s): {', '.join(unknown)}"] if unknown else []) + \
         ([f"missing column(s): {', '.join(missing)}"] if missing else []) + \
@@ -181,17 +183,24 @@ def _check_row(db: Session, record: dict[str, str], width: int, header: list[str
         if need.id in seen:
             raise ValueError(f"id: {raw_id} appears more than once")
         seen.add(need.id)
+    if need is None and REQUIRED - set(header):
+        raise ValueError("a new need (no id) needs the columns "
+                         + ", ".join(sorted(REQUIRED - set(header))))
     ref = record.get("technology_ref") or None
     if ref and ref not in tech_ids:
         raise ValueError(f"technology_ref: no technology named {ref!r} in the knowledge base")
-    values: dict[str, Any] = {
-        "country_code": record.get("country", "").upper(), "sector": record.get("sector"),
-        "stage": record.get("stage"), "technology_id": tech_ids[ref] if ref else None,
-        "technology_name": record.get("technology") or None,
-        "mitigation_adaptation": record.get("mitigation_adaptation"),
-        "priority": record.get("priority"), "source_title": record.get("source_title") or None,
-        "source_url": record.get("source_url") or None,
-        "status": record.get("status") or "open", "notes": record.get("notes") or None}
+    given = {"country_code": record.get("country", "").upper(),
+             "sector": record.get("sector"), "stage": record.get("stage"),
+             "technology_id": tech_ids[ref] if ref else None,
+             "technology_name": record.get("technology") or None,
+             "mitigation_adaptation": record.get("mitigation_adaptation"),
+             "priority": record.get("priority"),
+             "source_title": record.get("source_title") or None,
+             "source_url": record.get("source_url") or None,
+             "status": record.get("status") or "open", "notes": record.get("notes") or None}
+    # An update keeps the need's values for the columns the file does not have.
+    values = {k: v for k, v in (service.snapshot(need) if need else {}).items() if k in given}
+    values.update({k: v for k, v in given.items() if TO_COLUMN.get(k, k) in header or not need})
     try:
         checked = NeedCreate(**values).model_dump()
         checked = service.clean(db, checked)
@@ -200,7 +209,6 @@ def _check_row(db: Session, record: dict[str, str], width: int, header: list[str
     except ValidationFailed as exc:
         raise ValueError("; ".join(f"{TO_COLUMN.get(k, k)}: {v}"
                                    for k, v in exc.fields.items())) from exc
-    checked["dataset"] = record.get("dataset") or None
-    if need is not None:
-        checked = {k: v for k, v in checked.items() if TO_COLUMN.get(k, k) in header}
+    if "dataset" in header or need is None:
+        checked["dataset"] = record.get("dataset") or None
     return need, checked
