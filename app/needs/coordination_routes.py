@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from sqlalchemy.orm import Session
 
+from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 from app.needs import coordination, gaps
 from app.needs.schemas import (

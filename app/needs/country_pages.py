@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import Role
+from app.kit.routing import APIRouter
 from app.kit.templating import render
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, display, service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -14,7 +14,8 @@ from app.accounts.deps import OptionalUser, csrf_protect, require_role
 from app.accounts.models import Role, User
 from app.errors import AppError, ValidationFailed
 from app.history.diff import diff
-from app.kit.forms import form_data, form_with_errors, redirect
+from app.kit.forms import FormData, form_with_errors, redirect
+from app.kit.routing import APIRouter
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, display, heatmap, service, transfer
@@ -97,9 +98,8 @@ def new_need_form(request: Request, user: CuratorPage) -> Response:
 
 
 @router.post("/needs/new", response_class=HTMLResponse)
-async def create_need(request: Request, user: CuratorPage,
-                      db: Session = Depends(get_db)) -> Response:
-    form = await form_data(request)
+def create_need(request: Request, user: CuratorPage, form: FormData,
+                db: Session = Depends(get_db)) -> Response:
     try:
         need = service.create(db, data=NeedCreate(**_parse(db, form)), actor=user)
     except AppError as exc:
@@ -114,11 +114,18 @@ def import_form(request: Request, user: CuratorPage) -> Response:
     return render(request, "needs/import.html", {"errors": {}, "columns": transfer.COLUMNS})
 
 
-@router.post("/needs/import", response_class=HTMLResponse)
-async def import_needs(request: Request, user: CuratorPage,
-                       db: Session = Depends(get_db)) -> Response:
+async def uploaded_file(request: Request) -> bytes:
+    """The bytes of the form's `file` field (read here, so the endpoint can stay a plain def)."""
     upload = (await request.form()).get("file")
-    data = await upload.read() if upload is not None and not isinstance(upload, str) else b""
+    if upload is None or isinstance(upload, str):
+        return b""
+    return await upload.read()
+
+
+@router.post("/needs/import", response_class=HTMLResponse)
+def import_needs(request: Request, user: CuratorPage,
+                 data: Annotated[bytes, Depends(uploaded_file)],
+                 db: Session = Depends(get_db)) -> Response:
     try:
         result = transfer.import_csv(db, data=data, actor=user)
     except AppError as exc:
@@ -162,10 +169,9 @@ def edit_form(need_id: int, request: Request, user: CuratorPage,
 
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
-async def edit_need(need_id: int, request: Request, user: CuratorPage,
-                    db: Session = Depends(get_db)) -> Response:
+def edit_need(need_id: int, request: Request, user: CuratorPage, form: FormData,
+              db: Session = Depends(get_db)) -> Response:
     need = service.get(db, need_id=need_id)
-    form = await form_data(request)
     try:
         changed = service.apply_changes(db, need=need, changes=_parse(db, form), actor=user)
     except AppError as exc:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Response
+from fastapi import Body, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import require_role
 from app.accounts.models import Role, User
+from app.kit.routing import APIRouter
 from app.kit.schemas import Page
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, gaps, service, transfer
