@@ -43,19 +43,22 @@ class OverlapRow:
 
 def coverage_shapes(db: Session) -> list[gaps.CoverageShape]:
     """Each active mechanism's countries (scope expanded today) and (sector, stage) cells."""
-    members: dict[str, set[str]] = {}
+    listed: dict[str, set[str]] = {}
     m = CountryGroupMembership
     for group, country in db.execute(select(m.group_code, m.country_code).where(valid_on(None))):
-        members.setdefault(group, set()).add(country)
-    known = set().union(*members.values()) if members else set()
+        listed.setdefault(group, set()).add(country)
+    members = {group: frozenset(countries) for group, countries in listed.items()}
+    known = members.get("WORLD", frozenset()).union(*members.values())
+    expanded: dict[frozenset[str], frozenset[str]] = {}  # one set per distinct scope
     shapes = []
     for f in mechanism_facets(db):
-        countries: set[str] = set()
-        for code in f.scope:  # a group's members today, or the country itself
-            countries |= members.get(code, {code} if code in known else set())
+        countries = expanded.get(f.scope)
+        if countries is None:  # a group's members today, or the country itself
+            countries = expanded[f.scope] = frozenset().union(*(
+                members.get(code, frozenset({code} & known)) for code in f.scope))
         stages = gaps.effective_stages(f.stages, f.functions)
         shapes.append(gaps.CoverageShape(
-            id=f.id, countries=frozenset(countries),
+            id=f.id, countries=countries,
             cells=frozenset((s, t) for s in f.sectors for t in stages), functions=f.functions))
     return shapes
 

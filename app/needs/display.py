@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +16,16 @@ from app.needs.models import Need
 from app.reference.models import Country, CountryGroup
 from app.reference.vocab import FUNCTION_LABELS, SECTORS, STAGES, Function
 
+CHALLENGE_LINK_MAX_NEEDS = 20  # a matrix cell's link carries its highest-scoring needs
 SECTOR_LABELS = {s.value: info.label for s, info in SECTORS.items()}
 STAGE_LABELS = {s.value: info.label for s, info in STAGES.items()}
+
+
+def challenge_link(*, need_ids: Sequence[int], scope: str, sector: str, stage: str) -> str:
+    """The sponsor's link to the challenge form, pre-filled for a gap."""
+    query = urlencode({"need_ids": ",".join(str(i) for i in need_ids), "scope": scope,
+                       "sector": sector, "stage": stage}, safe=",")
+    return f"/challenges/new?{query}"
 
 
 def vocab() -> dict[str, Any]:
@@ -80,7 +89,7 @@ def gap_rows(db: Session, analysis: Analysis, *, offset: int, limit: int) -> lis
             technology=n.technology_name or techs.get(n.technology_id or 0),
             score=heatmap.format_score(g.group.score),
             covering=sorted((names[i] for i in g.covering), key=lambda b: b.name),
-            challenge_url=gaps.challenge_link(need_ids=[n.id], scope=n.country_code,
+            challenge_url=challenge_link(need_ids=[n.id], scope=n.country_code,
                                               sector=n.sector.value, stage=n.stage.value)))
     return rows
 
@@ -95,10 +104,10 @@ def cell_links(db: Session, analysis: Analysis) -> dict[tuple[str, str], str]:
     links = {}
     for (sector, stage), cells in by_cell.items():
         top = coverage.top_needs(db, cells, analysis.filters.status,
-                                 gaps.CHALLENGE_LINK_MAX_NEEDS)
+                                 CHALLENGE_LINK_MAX_NEEDS)
         scope = (analysis.filters.group or analysis.filters.country
                  or ",".join(sorted({country for _id, country in top})))
-        links[(sector, stage)] = gaps.challenge_link(
+        links[(sector, stage)] = challenge_link(
             need_ids=[i for i, _c in top], scope=scope, sector=sector, stage=stage)
     return links
 

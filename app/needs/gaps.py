@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from math import lcm
-from typing import Any, NamedTuple, TypeVar
-from urllib.parse import urlencode
+from typing import Any, NamedTuple
 
 from app.reference.vocab import Function, Sector, Stage
-
-_K = TypeVar("_K")
 
 # --- The coverage rule ---------------------------------------------------------------------
 #
@@ -64,8 +61,6 @@ FUNCTION_STAGE_REASONS: dict[Function, str] = {
     Function.KNOWLEDGE_SHARING: "Inventories, databases and information platforms help proven "
     "technologies spread; alone they neither fund research, run pilots nor build a market.",
 }
-
-
 _COUNTED = {f.value: frozenset(s.value for s in stages) for f, stages in FUNCTION_STAGES.items()}
 
 
@@ -163,9 +158,7 @@ PRIORITY_WEIGHTS: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
 VULNERABILITY_BONUS: dict[str, Fraction] = {
     "LDC": Fraction(1, 2), "SIDS": Fraction(1, 2), "LLDC": Fraction(1, 4)}
 SCORE_PLACES = Decimal("0.0001")
-CHALLENGE_LINK_MAX_NEEDS = 20  # a matrix cell's link carries its highest-scoring needs
 
-PRIORITY_ORDER = {p: i for i, p in enumerate(PRIORITY_WEIGHTS)}
 SECTOR_ORDER = {s.value: i for i, s in enumerate(Sector)}
 STAGE_ORDER = {s.value: i for i, s in enumerate(Stage)}
 
@@ -322,13 +315,6 @@ def matrix(cells: Iterable[ScoredCell]) -> dict[tuple[str, str], MatrixCell]:
     return out
 
 
-def challenge_link(*, need_ids: Sequence[int], scope: str, sector: str, stage: str) -> str:
-    """The sponsor's link to the challenge form, pre-filled for a gap."""
-    query = urlencode({"need_ids": ",".join(str(i) for i in need_ids), "scope": scope,
-                       "sector": sector, "stage": stage}, safe=",")
-    return f"/challenges/new?{query}"
-
-
 # --- Coordination: Jaccard overlaps --------------------------------------------------------
 #
 # A mechanism's coverage cells are country × sector × effective stage, where its scope codes are
@@ -378,31 +364,38 @@ def overlapping_pairs(shapes: Sequence[CoverageShape], *, threshold: Fraction, l
     more than 1/threshold times the smaller one no later pair can qualify."""
     if not 0 < threshold <= 1:
         raise ValueError("threshold must be above 0 and at most 1")
-    bit = {c: 1 << i for i, c in enumerate(sorted({c for s in shapes for c in s.countries}))}
+    bit = {c: 1 << i for i, c in enumerate(sorted(frozenset().union(
+        *{s.countries for s in shapes})))}
     cell_bit = {c: 1 << i for i, c in enumerate(sorted({c for s in shapes for c in s.cells}))}
-    rows = sorted(((s.size, s.id, _mask(s.countries, bit), _mask(s.cells, cell_bit),
+    masks: dict[frozenset[Any], int] = {}  # shapes often share a scope (WORLD, LDC...)
+    rows = sorted(((s.size, s.id, _mask(s.countries, bit, masks), _mask(s.cells, cell_bit, masks),
                     s.functions) for s in shapes if s.size), key=lambda r: (r[0], r[1]))
-    p, q = threshold.numerator, threshold.denominator
+    p, q = threshold.numerator, threshold.denominator  # J ≥ p/q  ⇔  shared·q ≥ p·union
     found: list[tuple[Fraction, Fraction, int, int]] = []
     for i, (size_a, id_a, ca, sa, fa) in enumerate(rows):
-        for size_b, id_b, cb, sb, fb in rows[i + 1:]:
+        for j in range(i + 1, len(rows)):
+            size_b, id_b, cb, sb, fb = rows[j]
             if size_b * p > size_a * q:
                 break
-            shared = (ca & cb).bit_count() * (sa & sb).bit_count()
-            if not shared:
+            common_cells = (sa & sb).bit_count()
+            if not common_cells:
                 continue
-            cov = Fraction(shared, size_a + size_b - shared)
-            if cov < threshold:
+            shared = (ca & cb).bit_count() * common_cells
+            union = size_a + size_b - shared
+            if not shared or shared * q < p * union:
                 continue
             fun = jaccard(fa, fb)
             if fun >= function_threshold:
-                found.append((cov, fun, min(id_a, id_b), max(id_a, id_b)))
+                found.append((Fraction(shared, union), fun, min(id_a, id_b), max(id_a, id_b)))
     best = heapq.nsmallest(limit, found, key=lambda r: (-r[0], -r[1], r[2], r[3]))
     return [Overlap(a, b, cov, fun) for cov, fun, a, b in best]
 
 
-def _mask(items: Iterable[_K], bits: Mapping[_K, int]) -> int:
-    mask = 0
-    for item in items:
-        mask |= bits[item]
+def _mask(items: frozenset[Any], bits: Mapping[Any, int], memo: dict[frozenset[Any], int]) -> int:
+    mask = memo.get(items)
+    if mask is None:
+        mask = 0
+        for item in items:
+            mask |= bits[item]
+        memo[items] = mask
     return mask

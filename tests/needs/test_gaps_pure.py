@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.needs import gaps
+from app.needs import display, gaps
 from app.needs.gaps import CoverageShape, MechanismFacets
 from app.reference.vocab import Function, Sector, Stage
 
@@ -77,8 +77,8 @@ def test_gap_score_formula_and_parameters() -> None:
 
 
 def test_challenge_link_has_exactly_the_agreed_parameters() -> None:
-    assert gaps.challenge_link(need_ids=[1, 2], scope="NPL", sector="energy_supply",
-                               stage="demonstration") == (
+    assert display.challenge_link(need_ids=[1, 2], scope="NPL", sector="energy_supply",
+                                  stage="demonstration") == (
         "/challenges/new?need_ids=1,2&scope=NPL&sector=energy_supply&stage=demonstration")
 
 
