@@ -18,7 +18,9 @@ from app.needs.gaps import MatrixCell, as_decimal
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#bd0026")  # ColorBrewer YlOrRd, light to dark
 EMPTY = "#eef1ef"
 DARK_TEXT, LIGHT_TEXT = "#1d2a2f", "#ffffff"
-LABEL_W, COL_W, HEAD_H, ROW_H, LEGEND_H = 250, 165, 44, 38, 78
+COL_W, HEAD_H, ROW_H, LEGEND_H = 165, 44, 38, 78
+LEGEND_W, SWATCH_W = 750, 150  # five swatches
+CHAR_W = 7.5  # a generous average width of a 13px sans-serif character, for the label column
 
 
 def format_score(value: Fraction | Decimal) -> str:
@@ -47,8 +49,12 @@ def colour(cell: MatrixCell, top: Fraction) -> str:
 def cell_summary(cell: MatrixCell, sector_label: str, stage_label: str) -> str:
     if not cell.needs:
         return f"{sector_label}, {stage_label}: no needs"
-    return (f"{sector_label}, {stage_label}: {cell.needs} needs, {cell.uncovered} uncovered, "
-            f"gap score {format_score(cell.score)}")
+    return (f"{sector_label}, {stage_label}: {needs_text(cell.needs)}, {cell.uncovered} "
+            f"uncovered, gap score {format_score(cell.score)}")
+
+
+def needs_text(count: int) -> str:
+    return f"{count} need" if count == 1 else f"{count} needs"
 
 
 def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
@@ -57,7 +63,8 @@ def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
                    element_id: str = "heatmap") -> Markup:
     """An accessible SVG heatmap of summed gap score per sector (rows) × stage (columns)."""
     top = max((c.score for c in cells.values()), default=Fraction(0))
-    width = LABEL_W + COL_W * len(stages)
+    label_w = int(max((len(label) for _code, label in sectors), default=10) * CHAR_W) + 20
+    width = max(label_w + COL_W * len(stages), LEGEND_W)
     grid_h = HEAD_H + ROW_H * len(sectors)
     height = grid_h + LEGEND_H
     total = sum(c.needs for c in cells.values())
@@ -72,16 +79,16 @@ def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
         f'gap. The same numbers follow as a table.</desc>',
     ]
     for j, (_code, label) in enumerate(stages):
-        x = LABEL_W + COL_W * j + COL_W // 2
+        x = label_w + COL_W * j + COL_W // 2
         out.append(f'<text x="{x}" y="{HEAD_H - 14}" text-anchor="middle" font-size="14" '
                    f'font-weight="600" fill="{DARK_TEXT}">{escape(label)}</text>')
     for i, (sector, sector_label) in enumerate(sectors):
         y = HEAD_H + ROW_H * i
-        out.append(f'<text x="{LABEL_W - 10}" y="{y + ROW_H // 2 + 5}" text-anchor="end" '
+        out.append(f'<text x="{label_w - 10}" y="{y + ROW_H // 2 + 5}" text-anchor="end" '
                    f'font-size="13" fill="{DARK_TEXT}">{escape(sector_label)}</text>')
         for j, (stage, stage_label) in enumerate(stages):
             cell = cells.get((sector, stage)) or MatrixCell(sector, stage)
-            out.append(_cell(cell, LABEL_W + COL_W * j, y, top,
+            out.append(_cell(cell, label_w + COL_W * j, y, top,
                              cell_summary(cell, sector_label, stage_label),
                              href(sector, stage) if href and cell.needs else None))
     out.append(_legend(top, grid_h + 16))
@@ -101,7 +108,7 @@ def _cell(cell: MatrixCell, x: int, y: int, top: Fraction, summary: str,
         body.append(f'<text x="{cx}" y="{y + 16}" text-anchor="middle" font-size="13" '
                     f'font-weight="700" fill="{ink}">{format_score(cell.score)}</text>')
         body.append(f'<text x="{cx}" y="{y + 31}" text-anchor="middle" font-size="11" '
-                    f'fill="{ink}">{cell.needs} needs · {cell.uncovered} uncovered</text>')
+                    f'fill="{ink}">{needs_text(cell.needs)} · {cell.uncovered} uncovered</text>')
     else:
         body.append(f'<text x="{cx}" y="{y + 24}" text-anchor="middle" font-size="12" '
                     f'fill="#5b6b70">—</text>')
@@ -118,7 +125,7 @@ def _legend(top: Fraction, y: int) -> str:
     swatches += [(PALETTE[i], f"{format_score(low)}–{format_score(high)}")
                  for i, (low, high) in enumerate(bands(top))]
     for k, (fill, label) in enumerate(swatches):
-        x = k * 150
+        x = k * SWATCH_W
         parts.append(f'<rect x="{x}" y="{y + 22}" width="22" height="16" fill="{fill}" '
                      f'stroke="#8a9a96"/>')
         parts.append(f'<text x="{x + 28}" y="{y + 35}" font-size="12" '

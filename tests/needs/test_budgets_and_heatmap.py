@@ -111,7 +111,7 @@ def test_heatmap_svg_has_a_title_a_legend_and_the_numbers() -> None:
     assert "Water &amp; &lt;sanitation&gt;" in svg and "<sanitation>" not in svg
     assert "Summed gap score" in svg and "no needs" in svg            # the legend
     # 21/8 = 2.625 shows as 2.62 (half to even), rounded once from the exact fraction.
-    assert re.search(r">2\.62</text>", svg) and "3 needs · 1 uncovered" in svg
+    assert re.search(r">2\.62</text>", svg) and "3 needs · 1 uncovered" in svg and "1 need · 0 uncovered" in svg and "1 needs" not in svg
     assert "<title>Energy supply, Demonstration: 3 needs, 1 uncovered, gap score 2.62</title>" \
         in svg
     assert 'href="/gaps?sector=energy_supply&amp;stage=demonstration"' in svg

@@ -28,7 +28,7 @@ def test_gaps_page_shows_heatmap_table_ranking_and_method(client: TestClient,
     table = table[:table.index("</table>")]
     for number in ("4.50", "2.62", "2.25", "1.17", "1.00"):   # the same numbers as the SVG
         assert f"<strong>{number}</strong>" in table and f">{number}</text>" in svg
-    assert "1 needs, 1 uncovered" in table
+    assert "1 need, 1 uncovered" in table and "2 needs, 0 uncovered" in table
     ranked = re.findall(r'<a href="/needs/(\d+)">', html)
     assert [int(i) for i in ranked[:6]] == [case.needs[n].id for n in
                                             ("N5", "N1", "N3", "N2", "N6", "N4")]
