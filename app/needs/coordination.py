@@ -15,6 +15,7 @@ from app.inventory.models import Mechanism, MechanismStatus
 from app.kit.money import is_currency, minor_exponent
 from app.needs import budgets as budget_math
 from app.needs import gaps
+from app.needs import overlaps as overlap_math
 from app.needs.coverage import (
     GapFilters,
     MechanismBrief,
@@ -41,7 +42,7 @@ class OverlapRow:
     functions: Fraction
 
 
-def coverage_shapes(db: Session) -> list[gaps.CoverageShape]:
+def coverage_shapes(db: Session) -> list[overlap_math.CoverageShape]:
     """Each active mechanism's countries (scope expanded today) and (sector, stage) cells."""
     listed: dict[str, set[str]] = {}
     m = CountryGroupMembership
@@ -57,7 +58,7 @@ def coverage_shapes(db: Session) -> list[gaps.CoverageShape]:
             countries = expanded[f.scope] = frozenset().union(*(
                 members.get(code, frozenset({code} & known)) for code in f.scope))
         stages = gaps.effective_stages(f.stages, f.functions)
-        shapes.append(gaps.CoverageShape(
+        shapes.append(overlap_math.CoverageShape(
             id=f.id, countries=countries,
             cells=frozenset((s, t) for s in f.sectors for t in stages), functions=f.functions))
     return shapes
@@ -73,7 +74,7 @@ def overlaps(db: Session, *, threshold: Decimal, limit: int,
         fields["function_threshold"] = "must be between 0 and 1"
     if fields:
         raise ValidationFailed(fields=fields)
-    found = gaps.overlapping_pairs(coverage_shapes(db), threshold=Fraction(threshold),
+    found = overlap_math.overlapping_pairs(coverage_shapes(db), threshold=Fraction(threshold),
                                    limit=limit, function_threshold=Fraction(function_threshold))
     names = briefs(db, [i for o in found for i in (o.a, o.b)])
     return [OverlapRow(names[o.a], names[o.b], o.coverage, o.functions) for o in found]

@@ -258,7 +258,7 @@ def analyse(db: Session, filters: GapFilters) -> Analysis:
     filters = check_filters(db, filters)
     with _cycle_collection_paused():
         found = current_coverage(db)
-        cells = gaps.score_cells(need_cells(db, filters), found.index, found.groups_of)
+        cells = gaps.score_cells(need_cells(db, filters), found.index)
     if filters.uncovered_only:
         cells = [c for c in cells if not c.covering]
     return Analysis(filters, found.groups_of, found.index, cells)

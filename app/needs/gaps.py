@@ -1,9 +1,10 @@
 """The gap analysis in one pure module: the coverage rule, the function → stage mapping, the gap
-score and its parameters, the sector × stage matrix and the Jaccard overlaps.
+score and its parameters, ranking and the sector × stage matrix.
 
 No SQLAlchemy or FastAPI here: data in, data out. `coverage.py` and `coordination.py` load the
 rows and call these functions; the pages print the same constants this module computes with.
-Exact budget spreading and currency conversion live in the equally pure `budgets.py`.
+The equally pure `overlaps.py` (Jaccard similarity between mechanisms, built on the same rule)
+and `budgets.py` (exact budget spreading and conversion) serve the coordination view.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from math import lcm
+from operator import mul
 from typing import Any, NamedTuple
 
 from app.reference.vocab import Function, Sector, Stage
@@ -113,23 +115,38 @@ class CellIndex:
                         by_code[code] = by_code.get(code, 0) | bit
         self._cells = cells
         self._groups = {c: tuple(sorted(g)) for c, g in groups_of.items()}
-        self._memo: dict[tuple[tuple[str, ...], str, str], int] = {}
+        self._shared: dict[tuple[tuple[str, ...], str, str], int] = {}
+        # Kept with the index (which outlives a request): (country, sector, stage) → mask, count.
+        self._memo: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self._weights: dict[str, Fraction] = {}
 
     def mask(self, country: str, sector: str, stage: str) -> int:
-        """The covering mechanisms of a need in this country, sector and stage, as a bit mask.
-        Countries with the same groups share the groups' part (kept), plus their own entries."""
-        by_code = self._cells.get((sector, stage))
-        if not by_code:
-            return 0
-        groups = self._groups.get(country, ())
-        key = (groups, sector, stage)
-        shared = self._memo.get(key)
-        if shared is None:
-            shared = 0
-            for code in groups:
-                shared |= by_code.get(code, 0)
-            self._memo[key] = shared
-        return shared | by_code.get(country, 0)
+        """The covering mechanisms of a need in this country, sector and stage, as a bit mask."""
+        return self.covered(country, sector, stage)[0]
+
+    def covered(self, country: str, sector: str, stage: str) -> tuple[int, int]:
+        """(mask, number of covering mechanisms); countries with the same groups share the
+        groups' part, plus their own entries."""
+        key = (country, sector, stage)
+        found = self._memo.get(key)
+        if found is None:
+            by_code = self._cells.get((sector, stage), {})
+            groups = self._groups.get(country, ())
+            shared = self._shared.get((groups, sector, stage))
+            if shared is None:
+                shared = 0
+                for code in groups:
+                    shared |= by_code.get(code, 0)
+                self._shared[(groups, sector, stage)] = shared
+            mask = shared | by_code.get(country, 0)
+            found = self._memo[key] = (mask, mask.bit_count())
+        return found
+
+    def vulnerability(self, country: str) -> Fraction:
+        found = self._weights.get(country)
+        if found is None:
+            found = self._weights[country] = vulnerability_weight(self._groups.get(country, ()))
+        return found
 
     def ids_of(self, mask: int) -> frozenset[int]:
         out = []
@@ -205,18 +222,15 @@ class ScoredCell(NamedTuple):
         return PRIORITY_WEIGHTS[priority] * self.vulnerability / (1 + self.covering)
 
 
-def score_cells(cells: Iterable[NeedCell], index: CellIndex,
-                groups_of: Mapping[str, frozenset[str]]) -> list[ScoredCell]:
+def score_cells(cells: Iterable[NeedCell], index: CellIndex) -> list[ScoredCell]:
     """Each need cell with its covering mechanisms and vulnerability weight, in no order."""
-    weights: dict[str, Fraction] = {}
+    covered, vulnerability = index.covered, index.vulnerability
     out = []
     for cell in cells:
         country, sector, stage = cell[0], cell[1], cell[2]
-        mask = index.mask(country, sector, stage)
-        vw = weights.get(country)
-        if vw is None:
-            vw = weights[country] = vulnerability_weight(groups_of.get(country, ()))
-        out.append(ScoredCell(country, sector, stage, cell[3:], mask, mask.bit_count(), vw))
+        mask, count = covered(country, sector, stage)
+        out.append(ScoredCell(country, sector, stage, cell[3:], mask, count,
+                              vulnerability(country)))
     return out
 
 
@@ -235,24 +249,38 @@ def rank(cells: Sequence[ScoredCell], first: int | None = None) -> list[NeedGrou
     Scores are compared exactly: each is an integer over the common denominator of all scores,
     packed with the tie-breakers into one integer key, so the work per group is a few integer
     operations (no objects) and only the groups kept are built. `first` keeps the first n."""
-    weights = list(PRIORITY_WEIGHTS.values())
-    dens = {c.vulnerability.denominator * (1 + c.covering) for c in cells}
-    if not dens:
+    if not cells:
         return []
+    weights = tuple(PRIORITY_WEIGHTS.values())
+    dens = {c.vulnerability.denominator * (1 + c.covering) for c in cells}
     common = lcm(*dens)
+    scale = {den: common // den for den in dens}
     top = max(weights) * max(c.vulnerability.numerator for c in cells) * common + 1
     countries = {code: i for i, code in enumerate(sorted({c.country for c in cells}))}
-    keys: list[int] = []
-    for i, c in enumerate(cells):
-        base = c.vulnerability.numerator * (common // (c.vulnerability.denominator
-                                                       * (1 + c.covering)))
-        tie = (countries[c.country] << 6) | (SECTOR_ORDER[c.sector] << 2) | STAGE_ORDER[c.stage]
-        for p, needs in enumerate(c.counts):
-            if needs:
-                order = (((top - weights[p] * base) << 2) | p) << 30 | tie  # what is compared
-                keys.append(order << 34 | i << 2 | p)  # then where the group is
-    chosen = (heapq.nsmallest(first, keys) if first is not None and first < len(keys)
-              else sorted(keys))
+
+    def keys(positions: Iterable[int], best_only: bool) -> list[int]:
+        out = []
+        for i in positions:
+            c = cells[i]
+            base = c.vulnerability.numerator * scale[c.vulnerability.denominator * (1 + c.covering)]
+            tie = (countries[c.country] << 6) | (SECTOR_ORDER[c.sector] << 2) | STAGE_ORDER[c.stage]
+            for p, needs in enumerate(c.counts):
+                if needs:
+                    order = (((top - weights[p] * base) << 2) | p) << 30 | tie  # compared
+                    out.append(order << 34 | i << 2 | p)  # then where the group is
+                    if best_only:
+                        break
+        return out
+
+    positions: Iterable[int] = range(len(cells))
+    if first is not None and first < len(cells):
+        # A cell's best group is its first priority with needs; the first n groups overall lie
+        # within the n cells whose best groups come first.
+        positions = [(key >> 2) & 0xFFFFFFFF for key in
+                     heapq.nsmallest(first, keys(positions, best_only=True))]
+    found = keys(positions, best_only=False)
+    chosen = (heapq.nsmallest(first, found) if first is not None and first < len(found)
+              else sorted(found))
     names = list(PRIORITY_WEIGHTS)
     out = []
     for key in chosen:
@@ -303,7 +331,7 @@ def matrix(cells: Iterable[ScoredCell]) -> dict[tuple[str, str], MatrixCell]:
         total.needs += needs
         if not c.covering:
             total.uncovered += needs
-        weighted = sum(w * n for w, n in zip(weights, c.counts, strict=True))
+        weighted = sum(map(mul, weights, c.counts))
         den = c.vulnerability.denominator * (1 + c.covering)
         by_den = sums[(c.sector, c.stage)]
         by_den[den] = by_den.get(den, 0) + weighted * c.vulnerability.numerator
@@ -313,89 +341,3 @@ def matrix(cells: Iterable[ScoredCell]) -> dict[tuple[str, str], MatrixCell]:
             out[key].score = Fraction(sum(n * (common // d) for d, n in by_den.items()),
                                       common)
     return out
-
-
-# --- Coordination: Jaccard overlaps --------------------------------------------------------
-#
-# A mechanism's coverage cells are country × sector × effective stage, where its scope codes are
-# expanded to the countries in them today (so a WORLD mechanism and an LDC one overlap on the
-# LDCs). Because the cells form a product countries × (sector, stage), the intersection of two
-# mechanisms has |countries ∩| × |(sector, stage) ∩| cells, which keeps the count exact and cheap.
-
-
-def jaccard(a: Iterable[object], b: Iterable[object]) -> Fraction:
-    """|A ∩ B| / |A ∪ B|; 0 when both are empty (nothing shared, nothing to coordinate)."""
-    sa, sb = set(a), set(b)
-    union = len(sa | sb)
-    return Fraction(len(sa & sb), union) if union else Fraction(0)
-
-
-@dataclass(frozen=True)
-class CoverageShape:
-    id: int
-    countries: frozenset[str]
-    cells: frozenset[tuple[str, str]]  # (sector, effective stage)
-    functions: frozenset[str]
-
-    @property
-    def size(self) -> int:
-        return len(self.countries) * len(self.cells)
-
-
-def coverage_jaccard(a: CoverageShape, b: CoverageShape) -> Fraction:
-    shared = len(a.countries & b.countries) * len(a.cells & b.cells)
-    union = a.size + b.size - shared
-    return Fraction(shared, union) if union else Fraction(0)
-
-
-@dataclass(frozen=True)
-class Overlap:
-    a: int
-    b: int
-    coverage: Fraction
-    functions: Fraction
-
-
-def overlapping_pairs(shapes: Sequence[CoverageShape], *, threshold: Fraction, limit: int,
-                      function_threshold: Fraction = Fraction(0)) -> list[Overlap]:
-    """Pairs whose coverage similarity is at least `threshold` (> 0), most similar first.
-
-    Pairs are pruned by size: J(A, B) ≤ min(|A|, |B|) / max(|A|, |B|), so once the larger set is
-    more than 1/threshold times the smaller one no later pair can qualify."""
-    if not 0 < threshold <= 1:
-        raise ValueError("threshold must be above 0 and at most 1")
-    bit = {c: 1 << i for i, c in enumerate(sorted(frozenset().union(
-        *{s.countries for s in shapes})))}
-    cell_bit = {c: 1 << i for i, c in enumerate(sorted({c for s in shapes for c in s.cells}))}
-    masks: dict[frozenset[Any], int] = {}  # shapes often share a scope (WORLD, LDC...)
-    rows = sorted(((s.size, s.id, _mask(s.countries, bit, masks), _mask(s.cells, cell_bit, masks),
-                    s.functions) for s in shapes if s.size), key=lambda r: (r[0], r[1]))
-    p, q = threshold.numerator, threshold.denominator  # J ≥ p/q  ⇔  shared·q ≥ p·union
-    found: list[tuple[Fraction, Fraction, int, int]] = []
-    for i, (size_a, id_a, ca, sa, fa) in enumerate(rows):
-        for j in range(i + 1, len(rows)):
-            size_b, id_b, cb, sb, fb = rows[j]
-            if size_b * p > size_a * q:
-                break
-            common_cells = (sa & sb).bit_count()
-            if not common_cells:
-                continue
-            shared = (ca & cb).bit_count() * common_cells
-            union = size_a + size_b - shared
-            if not shared or shared * q < p * union:
-                continue
-            fun = jaccard(fa, fb)
-            if fun >= function_threshold:
-                found.append((Fraction(shared, union), fun, min(id_a, id_b), max(id_a, id_b)))
-    best = heapq.nsmallest(limit, found, key=lambda r: (-r[0], -r[1], r[2], r[3]))
-    return [Overlap(a, b, cov, fun) for cov, fun, a, b in best]
-
-
-def _mask(items: frozenset[Any], bits: Mapping[Any, int], memo: dict[frozenset[Any], int]) -> int:
-    mask = memo.get(items)
-    if mask is None:
-        mask = 0
-        for item in items:
-            mask |= bits[item]
-        memo[items] = mask
-    return mask

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.needs import display, gaps
-from app.needs.gaps import CoverageShape, MechanismFacets
+from app.needs import display, gaps, overlaps
+from app.needs.gaps import MechanismFacets
+from app.needs.overlaps import CoverageShape
 from app.reference.vocab import Function, Sector, Stage
 
 NPL = frozenset({"WORLD", "M49-142", "M49-034", "LDC", "LLDC"})
@@ -107,7 +108,7 @@ def test_index_ranking_and_matrix_agree_with_the_plain_rule(ms: list[MechanismFa
                                                            need_cells: list[tuple]) -> None:
     ms = _unique(ms)
     index = gaps.CellIndex(ms, GROUPS)
-    scored = gaps.score_cells(need_cells, index, GROUPS)
+    scored = gaps.score_cells(need_cells, index)
     expanded = []  # one entry per need, scored with the plain rule and formula
     for c in scored:
         plain = {m.id for m in ms if gaps.covers(m, country=c.country,
@@ -137,7 +138,7 @@ def test_ties_are_ordered_by_priority_country_sector_stage() -> None:
     scored = gaps.score_cells([("KEN", "water", "research", 1, 0, 0),
                                ("DEU", "water", "research", 1, 0, 0),
                                ("DEU", "energy_supply", "diffusion", 1, 0, 0),
-                               ("NPL", "water", "research", 0, 1, 0)], index, GROUPS)
+                               ("NPL", "water", "research", 0, 1, 0)], index)
     ranked = [(g.cell.country, g.cell.sector, g.priority) for g in gaps.rank(scored)]
     assert ranked == [("NPL", "water", "medium"), ("DEU", "energy_supply", "high"),
                       ("DEU", "water", "high"), ("KEN", "water", "high")]
@@ -146,7 +147,7 @@ def test_ties_are_ordered_by_priority_country_sector_stage() -> None:
 def test_page_slices_cut_groups_at_the_page_edges() -> None:
     scored = gaps.score_cells([("NPL", "water", "research", 3, 0, 0),
                                ("KEN", "water", "research", 2, 0, 4)],
-                              gaps.CellIndex([], GROUPS), GROUPS)
+                              gaps.CellIndex([], GROUPS))
     ranked = gaps.rank(scored)  # NPL high ×3, KEN high ×2, KEN low ×4
     got = [(g.cell.country, g.priority, skip, take)
            for g, skip, take in gaps.page_slices(ranked, 2, 4)]
@@ -155,8 +156,8 @@ def test_page_slices_cut_groups_at_the_page_edges() -> None:
 
 
 def test_jaccard() -> None:
-    assert gaps.jaccard({1, 2, 3}, {2, 3, 4}) == Fraction(1, 2)
-    assert gaps.jaccard(set(), set()) == 0
+    assert overlaps.jaccard({1, 2, 3}, {2, 3, 4}) == Fraction(1, 2)
+    assert overlaps.jaccard(set(), set()) == 0
 
 
 shapes = st.builds(
@@ -180,20 +181,20 @@ def test_overlaps_equal_jaccard_of_the_explicit_cells(found: list[CoverageShape]
 
     expected = []
     for a, b in itertools.combinations(found, 2):
-        similarity = gaps.jaccard(explicit(a), explicit(b))
-        assert gaps.coverage_jaccard(a, b) == similarity
+        similarity = overlaps.jaccard(explicit(a), explicit(b))
+        assert overlaps.coverage_jaccard(a, b) == similarity
         if similarity >= threshold:
-            expected.append((similarity, gaps.jaccard(a.functions, b.functions),
+            expected.append((similarity, overlaps.jaccard(a.functions, b.functions),
                              min(a.id, b.id), max(a.id, b.id)))
     expected.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
-    got = gaps.overlapping_pairs(found, threshold=threshold, limit=100)
+    got = overlaps.overlapping_pairs(found, threshold=threshold, limit=100)
     assert [(o.coverage, o.functions, o.a, o.b) for o in got] == expected
-    assert len(gaps.overlapping_pairs(found, threshold=threshold, limit=2)) == min(2, len(got))
+    assert len(overlaps.overlapping_pairs(found, threshold=threshold, limit=2)) == min(2, len(got))
 
 
 def test_overlap_threshold_must_be_positive() -> None:
     with pytest.raises(ValueError, match="above 0"):
-        gaps.overlapping_pairs([], threshold=Fraction(0), limit=5)
+        overlaps.overlapping_pairs([], threshold=Fraction(0), limit=5)
 
 
 def test_sector_and_stage_vocabularies_are_what_the_matrix_spans() -> None:
