@@ -1,5 +1,6 @@
 """The coordination view: which mechanisms overlap, where needs go uncovered, where nobody works,
-and where the recorded budgets go. SQL here, arithmetic in `gaps.py` and `budgets.py`."""
+and where the recorded budgets go. SQL here; arithmetic in `gaps.py`, `overlaps.py` and
+`budgets.py`."""
 
 from __future__ import annotations
 

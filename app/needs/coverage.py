@@ -1,8 +1,9 @@
-"""The SQL side of the gap analysis: needs grouped by (country, sector, stage, priority), the
-active mechanisms' facets and today's country-group memberships, handed to `gaps.py`.
+"""The SQL side of the gap analysis: needs counted per (country, sector, stage) and priority,
+the active mechanisms' facets and today's country-group memberships, handed to `gaps.py`.
 
-Coverage is computed once per distinct (country, sector, stage) from an index of mechanism cells,
-never by looping over need × mechanism pairs; a page of gaps then reads only its own needs.
+Coverage is computed once per distinct (country, sector, stage) from an index of mechanism cells
+(`gaps.CellIndex`), never by looping over need × mechanism pairs; the index is kept between
+requests under a key made of the data it was built from; a page of gaps reads only its own needs.
 """
 
 from __future__ import annotations
@@ -139,10 +140,10 @@ class Coverage:
 
 # Content-addressed: the key is the very data the index is built from (today's memberships and
 # the active mechanisms' facets), so a cached index can never be stale; building it is skipped
-# only when that data is identical. A few entries cover a few databases (tests, benchmarks).
+# only when that data is identical. Two entries: e.g. the site and a scratch database.
 _COVERAGE: OrderedDict[tuple[Any, ...], Coverage] = OrderedDict()
 _COVERAGE_LOCK = threading.Lock()
-_COVERAGE_KEPT = 4
+_COVERAGE_KEPT = 2
 
 
 def current_coverage(db: Session) -> Coverage:
