@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from sqlalchemy import String, case, cast, func, select, tuple_, type_coerce
+from sqlalchemy import String, and_, case, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -285,9 +285,13 @@ def needs_on_page(db: Session, slices: Sequence[tuple[gaps.NeedGroup, int, int]]
     whole = [g for g, skip, take in slices if skip == 0 and take == g.needs]
     found: dict[tuple[str, str, str, str], list[Need]] = {}
     if whole:
-        keys = [(g.cell.country, g.cell.sector, g.cell.stage, g.priority) for g in whole]
-        for need in db.scalars(select(Need).where(tuple_(*_group_key()).in_(keys), *status_ok)
-                               .order_by(Need.id)):
+        # OR of one equality per group: each term is a search of ix_needs_status_key (a row-value
+        # IN list is answered by scanning the table on SQLite).
+        either = or_(*(and_(*(c == v for c, v in zip(_group_key(), (
+            g.cell.country, g.cell.sector, g.cell.stage, g.priority), strict=True)))
+            for g in whole))
+        for need in sorted(db.scalars(select(Need).where(either, *status_ok)),
+                           key=lambda n: n.id):
             found.setdefault((need.country_code, need.sector.value, need.stage.value,
                               need.priority.value), []).append(need)
     out: list[tuple[gaps.NeedGroup, Need]] = []

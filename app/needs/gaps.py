@@ -118,7 +118,7 @@ class CellIndex:
         self._shared: dict[tuple[tuple[str, ...], str, str], int] = {}
         # Kept with the index (which outlives a request): (country, sector, stage) → mask, count.
         self._memo: dict[tuple[str, str, str], tuple[int, int]] = {}
-        self._weights: dict[str, Fraction] = {}
+        self._weights: dict[str, tuple[int, int]] = {}
 
     def mask(self, country: str, sector: str, stage: str) -> int:
         """The covering mechanisms of a need in this country, sector and stage, as a bit mask."""
@@ -142,10 +142,12 @@ class CellIndex:
             found = self._memo[key] = (mask, mask.bit_count())
         return found
 
-    def vulnerability(self, country: str) -> Fraction:
+    def vulnerability(self, country: str) -> tuple[int, int]:
+        """The country's vulnerability weight today, as (numerator, denominator)."""
         found = self._weights.get(country)
         if found is None:
-            found = self._weights[country] = vulnerability_weight(self._groups.get(country, ()))
+            weight = vulnerability_weight(self._groups.get(country, ()))
+            found = self._weights[country] = (weight.numerator, weight.denominator)
         return found
 
     def ids_of(self, mask: int) -> frozenset[int]:
@@ -206,8 +208,9 @@ needs of a cell share covering mechanisms; their scores differ only by priority 
 
 
 class ScoredCell(NamedTuple):
-    """A need cell with its covering mechanisms (a CellIndex mask, and how many) and its
-    country's vulnerability weight."""
+    """A need cell with its covering mechanisms (a CellIndex mask, and how many); a need of
+    priority weight w in it scores w × num / den (`gap_score` in integers: num/den is the
+    country's vulnerability weight divided by 1 + covering)."""
 
     country: str
     sector: str
@@ -215,11 +218,12 @@ class ScoredCell(NamedTuple):
     counts: Sequence[int]
     mask: int
     covering: int
-    vulnerability: Fraction
+    num: int
+    den: int
 
     def score(self, priority: str) -> Fraction:
         """`gap_score` for this cell's needs of one priority."""
-        return PRIORITY_WEIGHTS[priority] * self.vulnerability / (1 + self.covering)
+        return Fraction(PRIORITY_WEIGHTS[priority] * self.num, self.den)
 
 
 def score_cells(cells: Iterable[NeedCell], index: CellIndex) -> list[ScoredCell]:
@@ -229,8 +233,9 @@ def score_cells(cells: Iterable[NeedCell], index: CellIndex) -> list[ScoredCell]
     for cell in cells:
         country, sector, stage = cell[0], cell[1], cell[2]
         mask, count = covered(country, sector, stage)
-        out.append(ScoredCell(country, sector, stage, cell[3:], mask, count,
-                              vulnerability(country)))
+        num, den = vulnerability(country)
+        out.append(ScoredCell(country, sector, stage, cell[3:], mask, count, num,
+                              den * (1 + count)))
     return out
 
 
@@ -252,17 +257,17 @@ def rank(cells: Sequence[ScoredCell], first: int | None = None) -> list[NeedGrou
     if not cells:
         return []
     weights = tuple(PRIORITY_WEIGHTS.values())
-    dens = {c.vulnerability.denominator * (1 + c.covering) for c in cells}
+    dens = {c.den for c in cells}
     common = lcm(*dens)
     scale = {den: common // den for den in dens}
-    top = max(weights) * max(c.vulnerability.numerator for c in cells) * common + 1
+    top = max(weights) * max(c.num for c in cells) * common + 1
     countries = {code: i for i, code in enumerate(sorted({c.country for c in cells}))}
 
     def keys(positions: Iterable[int], best_only: bool) -> list[int]:
         out = []
         for i in positions:
             c = cells[i]
-            base = c.vulnerability.numerator * scale[c.vulnerability.denominator * (1 + c.covering)]
+            base = c.num * scale[c.den]
             tie = (countries[c.country] << 6) | (SECTOR_ORDER[c.sector] << 2) | STAGE_ORDER[c.stage]
             for p, needs in enumerate(c.counts):
                 if needs:
@@ -321,7 +326,7 @@ class MatrixCell:
 def matrix(cells: Iterable[ScoredCell]) -> dict[tuple[str, str], MatrixCell]:
     """Sector × stage totals: needs, needs no mechanism covers, and summed gap score (every
     cell present, in vocabulary order). Sums are exact: Σ weight × count over priorities, times
-    the vulnerability numerator, is added up per denominator, then over a common denominator."""
+    the cell's numerator, is added up per denominator, then over a common denominator."""
     out = {(s.value, t.value): MatrixCell(s.value, t.value) for s in Sector for t in Stage}
     sums: dict[tuple[str, str], dict[int, int]] = {key: {} for key in out}
     weights = tuple(PRIORITY_WEIGHTS.values())
@@ -332,9 +337,8 @@ def matrix(cells: Iterable[ScoredCell]) -> dict[tuple[str, str], MatrixCell]:
         if not c.covering:
             total.uncovered += needs
         weighted = sum(map(mul, weights, c.counts))
-        den = c.vulnerability.denominator * (1 + c.covering)
         by_den = sums[(c.sector, c.stage)]
-        by_den[den] = by_den.get(den, 0) + weighted * c.vulnerability.numerator
+        by_den[c.den] = by_den.get(c.den, 0) + weighted * c.num
     for key, by_den in sums.items():
         if by_den:
             common = lcm(*by_den)
