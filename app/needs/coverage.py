@@ -106,7 +106,7 @@ def _inventory_text(db: Session) -> tuple[str | None, ...]:
         joined(MechanismSector.mechanism_id, MechanismSector.sector),
         joined(MechanismStage.mechanism_id, MechanismStage.stage),
         joined(MechanismFunction.mechanism_id, MechanismFunction.function))
-    return tuple(db.execute(stmt).one())
+    return tuple(db.connection().execute(stmt).one())  # Core: no ORM overhead on big rows
 
 
 def _facets(text: tuple[str | None, ...]) -> list[gaps.MechanismFacets]:
@@ -189,7 +189,7 @@ def need_cells(db: Session, filters: GapFilters) -> Sequence[gaps.NeedCell]:
     keys = (Need.country_code, type_coerce(Need.sector, String), type_coerce(Need.stage, String))
     counts = [func.sum(case((priority == p, 1), else_=0)) for p in gaps.PRIORITY_WEIGHTS]
     stmt = select(*keys, *counts).where(*need_conditions(filters)).group_by(*keys)
-    return list(db.execute(stmt))
+    return list(db.connection().execute(stmt))  # Core rows: no ORM overhead per row
 
 
 @dataclass
