@@ -1,7 +1,7 @@
 """needs gap analysis index
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0006
 Create Date: 2026-11-25 13:20:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0005'
-down_revision: str | None = '0003'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
