@@ -1,9 +1,11 @@
+
 """The gaps, country, coordination and needs pages as a visitor, a sponsor and a curator."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,7 +75,7 @@ def test_country_profile(client: TestClient, db: Session) -> None:
     assert "LDC fund" in mechanisms and "Global platform" in mechanisms
     assert "Africa R&amp;D" not in mechanisms and "SIDS programme" not in mechanisms  # closed
     challenges = html[html.index('id="challenges"'):]
-    assert "Nothing is listed until then" in challenges
+    assert "None at the moment." in challenges
     assert case.m4.name not in html
     assert client.get("/countries/XYZ").status_code == 404
 
@@ -83,7 +85,7 @@ def test_coordination_page(client: TestClient, db: Session) -> None:
     html = client.get("/coordination", params={"threshold": "0.05", "currency": "USD",
                                                "rates": "EUR:1.08"}).text
     overlaps = html[html.index('id="overlaps"'):html.index('id="uncovered"')]
-    assert "LDC fund (LDCF)</td>" in overlaps and "<td>0.11</td>" in overlaps  # 8/75
+    assert "LDC fund</a> (LDCF)</td>" in overlaps and "<td>0.11</td>" in overlaps  # 8/75
     assert "<td>0.08</td><td>0.50</td>" in overlaps                              # 22/271; 1/2
     uncovered = html[html.index('id="uncovered"'):html.index('id="nobody"')]
     assert "Energy supply</td><td>Market formation</td><td>1</td>" in uncovered
@@ -164,3 +166,21 @@ def test_curator_pages_need_the_role_and_forms_need_csrf(client: TestClient,
     db.expire_all()
     assert db.get(Need, need.id) is not None and db.get(Need, need.id).priority.value == "high"
     assert db.scalar(select(func.count()).select_from(Need)) == 6
+
+
+def test_country_profile_lists_challenges_open_to_it(client: TestClient, db: Session,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.challenges import factories as cf
+
+    cf.install_clock(monkeypatch)
+    owner, approver = cf.sponsor(db), cf.admin(db)
+    for_ldcs = cf.published(db, owner, approver, title="Cold rooms for LDC farmers")
+    only_sids = cf.published(db, owner, approver, title="Island desalination prize",
+                             eligibility={"scope": ["SIDS"], "solver_kinds": ["individual"],
+                                          "exclude_sponsor_employees": False})
+    nepal = client.get("/countries/NPL").text
+    section = nepal[nepal.index('id="challenges"'):]
+    assert for_ldcs.title in section and f"/challenges/{for_ldcs.id}" in section
+    assert only_sids.title not in section
+    fiji = client.get("/countries/FJI").text
+    assert only_sids.title in fiji[fiji.index('id="challenges"'):]
