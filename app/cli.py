@@ -94,6 +94,54 @@ def load_demo(admin_email: str, admin_password: str | None) -> None:
         click.echo(line)
 
 
+@main.command("export-inventory")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True, help="csv: a zip of mechanisms.csv, links.csv, technologies.csv")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_inventory(fmt: str, output: Path) -> None:
+    """Write the whole inventory (mechanisms, links, technologies) to a file."""
+    import json
+
+    from app.db import transaction
+    from app.inventory import transfer, transfer_csv
+
+    with transaction() as db:
+        document = transfer.export_data(db)
+    if fmt == "json":
+        output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        output.write_bytes(transfer_csv.export_zip(document))
+    click.echo(f"Wrote {len(document['mechanisms'])} mechanisms and "
+               f"{len(document['technologies'])} technologies to {output}.")
+
+
+@main.command("import-inventory")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_inventory(path: Path) -> None:
+    """Import an inventory export (.json or .zip of CSV files); one bad row and nothing is
+    written. Records are matched by name."""
+    import json
+
+    from app.db import transaction
+    from app.inventory import transfer, transfer_csv
+
+    try:
+        if path.suffix.lower() == ".zip":
+            bundle = transfer_csv.bundle_from_zip(path.read_bytes())
+        else:
+            bundle = transfer.bundle_from_json(json.loads(path.read_text(encoding="utf-8-sig")))
+        with transaction() as db:
+            report = transfer.import_bundle(db, bundle, actor=None, note=f"import {path.name}")
+    except transfer.ImportFailed as exc:
+        for problem in exc.problems:
+            click.echo(f"{problem['where']}: {problem['field']}: {problem['message']}", err=True)
+        raise click.ClickException("Nothing was imported.") from exc
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path} is not JSON: {exc}") from exc
+    for line in report.lines("Imported"):
+        click.echo(line)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from app.config import get_settings
+from app.kit.schema_objects import include_name, include_object
 from app.models import metadata
 
 config = context.config
@@ -23,7 +24,8 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_name=include_name,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -41,7 +43,8 @@ def run_migrations_online() -> None:
 
 def _run(connection: object) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,  # type: ignore[arg-type]
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_name=include_name,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

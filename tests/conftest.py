@@ -20,12 +20,13 @@ def _prepare(url: str) -> None:
     """Migrate a database to head and load the reference data into it."""
     from app.cli import migrate_database
     from app.db import transaction
-    from app.demo import reference_loaders
+    from app.reference.seed import load_reference
 
     migrate_database(url)
-    for loader in reference_loaders():
-        with transaction(url) as db:
-            loader(db)
+    # Only the reference tables (countries, groups, SDGs): each test arranges its own inventory,
+    # needs and challenges; tests of the real seed inventory load it themselves.
+    with transaction(url) as db:
+        load_reference(db)
     dispose_engines()
 
 

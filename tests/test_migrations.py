@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from app.cli import alembic_config
+from app.kit.schema_objects import include_name, include_object
 from app.models import metadata
 from tests.db_setup import PostgresDatabases, SQLiteDatabases
 
@@ -25,8 +26,12 @@ def empty_url(databases: SQLiteDatabases | PostgresDatabases) -> Iterator[str]:
 def _diff(url: str) -> list[object]:
     engine = create_engine(url)
     with engine.connect() as conn:
+        # Hand-made full-text search objects (FTS5 tables, GIN expression indexes) are not
+        # in the models.
         context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                         "render_as_batch": True})
+                                                         "render_as_batch": True,
+                                                         "include_name": include_name,
+                                                         "include_object": include_object})
         diff = compare_metadata(context, metadata)
     engine.dispose()
     return list(diff)

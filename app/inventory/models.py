@@ -73,7 +73,8 @@ class Mechanism(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(500))
     founded_year: Mapped[int | None]
-    status: Mapped[MechanismStatus] = mapped_column(
+    # None: not known (the seed leaves it open where the current state could not be confirmed).
+    status: Mapped[MechanismStatus | None] = mapped_column(
         str_enum(MechanismStatus, "mechanism_status"), default=MechanismStatus.ACTIVE)
     budget_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     budget_currency: Mapped[str | None] = mapped_column(String(3))

@@ -28,6 +28,9 @@ class Need(Base):
     __table_args__ = (
         Index("ix_needs_cell", "sector", "stage"),
         Index("ix_needs_country", "country_code"),
+        # The gap analysis groups needs by status, country, sector, stage and priority; this
+        # index answers that GROUP BY (and a page of one group, ordered by id) without the table.
+        Index("ix_needs_status_key", "status", "country_code", "sector", "stage", "priority"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -81,8 +81,9 @@ def is_member(db: Session, *, group: str, country: str, on: dt.date | None = Non
 def scope_countries(db: Session, *, scope: Iterable[str], on: dt.date | None = None) -> set[str]:
     """The countries a scope (group codes and/or country codes) covers on `on`."""
     codes = set(scope)
-    countries = {c for c in codes if len(c) == 3 and c.isalpha() and c.isupper()}
-    group_codes = codes - countries
+    # Group codes can look like country codes ("LDC"), so ask the table which ones are groups.
+    group_codes = set(db.scalars(select(CountryGroup.code).where(CountryGroup.code.in_(codes))))
+    countries = codes - group_codes
     if group_codes:
         countries |= set(db.scalars(select(CountryGroupMembership.country_code).where(
             CountryGroupMembership.group_code.in_(group_codes), valid_on(on))))

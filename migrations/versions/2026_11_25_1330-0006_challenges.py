@@ -1,7 +1,7 @@
 """challenges, their links, lifecycle transitions, Q&A, announcements, registrations; notification outbox
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-25 13:30:00
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import app.db
 
 
 revision: str = '0006'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

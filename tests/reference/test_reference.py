@@ -34,6 +34,8 @@ def test_country_groups_include_regions_and_un_groups(db: Session) -> None:
 def test_scope_expands_groups_and_keeps_countries(db: Session) -> None:
     covered = service.scope_countries(db, scope=["SIDS", "NPL"])
     assert "FJI" in covered and "NPL" in covered and "FRA" not in covered
+    ldcs = service.scope_countries(db, scope=["LDC"])  # three capitals, yet a group
+    assert "LDC" not in ldcs and "NPL" in ldcs and len(ldcs) == 44
 
 
 def test_unknown_codes_name_the_field(db: Session) -> None:

@@ -1,0 +1,191 @@
+"""HTML forms for mechanisms: add, edit, suggest an edit, link, verify, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CurrentUser, csrf_protect
+from app.accounts.models import User
+from app.errors import AppError, ValidationFailed
+from app.inventory import forms, records
+from app.inventory import mechanisms as service
+from app.inventory import suggestions as suggestion_service
+from app.inventory.deps import CuratorUser
+from app.inventory.labels import static_labels
+from app.inventory.models import LinkType
+from app.inventory.pages import detail_context
+from app.inventory.records import MECHANISM, is_curator
+from app.kit.forms import FormData, FormLists, form_with_errors, redirect
+from app.kit.routing import APIRouter
+from app.kit.templating import flash, render
+from app.kit.unit_of_work import get_db
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+TEMPLATE = "inventory/mechanism_form.html"
+LIST_FIELDS = {"functions", "sectors", "stages"}
+
+
+def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
+             ) -> dict[str, Any]:
+    payload, unreadable = forms.mechanism_payload(sent)
+    return forms.checked(payload, unreadable, lambda data: service.check_mechanism(
+        db, data=data, existing_id=existing_id))
+
+
+def _options() -> dict[str, Any]:
+    labels = static_labels()
+    return {name: list(labels[name].items())
+            for name in ("kind", "status", "function", "sector", "stage")}
+
+
+def _context(mode: str, action: str, form: dict[str, Any], *, title: str, cancel: str,
+             comment: str = "") -> dict[str, Any]:
+    return {"mode": mode, "action": action, "form": form, "errors": {}, "title": title,
+            "cancel": cancel, "options": _options(), "comment": comment}
+
+
+def _new_context(user: User, form: dict[str, Any]) -> dict[str, Any]:
+    curator = is_curator(user)
+    return _context("create" if curator else "suggest_new", "/inventory/mechanisms/new", form,
+                    title="Add a mechanism" if curator else "Suggest a new mechanism",
+                    cancel="/inventory")
+
+
+@router.get("/inventory/mechanisms/new", response_class=HTMLResponse)
+def new_form(request: Request, user: CurrentUser) -> Response:
+    return render(request, TEMPLATE, _new_context(user, {"status": "active", "scope": "WORLD"}))
+
+
+@router.post("/inventory/mechanisms/new", response_class=HTMLResponse)
+def create(request: Request, user: CurrentUser, sent: FormLists,
+           db: Session = Depends(get_db)) -> Response:
+    """Curators add the mechanism; anyone else signed in sends it to the moderation queue."""
+    comment = (sent.get("comment") or [""])[-1]
+    try:
+        payload = _payload(db, sent, None)
+        if is_curator(user):
+            mechanism = service.create_mechanism(db, data=payload, actor=user)
+            flash(request, f"{mechanism.name} was added.")
+            return redirect(f"/inventory/mechanisms/{mechanism.id}")
+        suggestion_service.create_suggestion(db, author=user, entity_type=MECHANISM,
+                                             entity_id=None, payload=payload, comment=comment)
+    except AppError as exc:
+        return form_with_errors(request, TEMPLATE, forms.for_form(exc), {
+            **_new_context(user, forms.form_values(sent, LIST_FIELDS)), "comment": comment})
+    flash(request, "Thank you: a curator will review your suggestion.")
+    return redirect("/inventory/suggestions")
+
+
+@router.get("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
+def edit_form(mechanism_id: int, request: Request, user: CuratorUser,
+              db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    form = forms.mechanism_form(records.mechanism_content(mechanism))
+    return render(request, TEMPLATE, _context(
+        "edit", f"/inventory/mechanisms/{mechanism_id}/edit", form,
+        title=f"Edit {mechanism.name}", cancel=f"/inventory/mechanisms/{mechanism_id}"))
+
+
+@router.post("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
+def edit(mechanism_id: int, request: Request, user: CuratorUser, sent: FormLists,
+               db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    try:
+        service.update_mechanism(db, mechanism=mechanism,
+                                 changes=_payload(db, sent, mechanism_id),
+                                 actor=user)
+    except AppError as exc:
+        return form_with_errors(request, TEMPLATE, forms.for_form(exc), _context(
+            "edit", f"/inventory/mechanisms/{mechanism_id}/edit",
+            forms.form_values(sent, LIST_FIELDS), title=f"Edit {mechanism.name}",
+            cancel=f"/inventory/mechanisms/{mechanism_id}"))
+    flash(request, "The changes were saved.")
+    return redirect(f"/inventory/mechanisms/{mechanism_id}")
+
+
+@router.get("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
+def suggest_form(mechanism_id: int, request: Request, user: CurrentUser,
+                 db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    form = forms.mechanism_form(records.mechanism_content(mechanism))
+    return render(request, TEMPLATE, _context(
+        "suggest_edit", f"/inventory/mechanisms/{mechanism_id}/suggest", form,
+        title=f"Suggest an edit to {mechanism.name}",
+        cancel=f"/inventory/mechanisms/{mechanism_id}"))
+
+
+@router.post("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
+def suggest(mechanism_id: int, request: Request, user: CurrentUser, sent: FormLists,
+                  db: Session = Depends(get_db)) -> Response:
+    """Queue the change for a curator; the record itself does not change."""
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    comment = (sent.get("comment") or [""])[-1]
+    try:
+        suggestion_service.create_suggestion(
+            db, author=user, entity_type=MECHANISM, entity_id=mechanism_id,
+            payload=_payload(db, sent, mechanism_id), comment=comment)
+    except AppError as exc:
+        return form_with_errors(request, TEMPLATE, forms.for_form(exc), {**_context(
+            "suggest_edit", f"/inventory/mechanisms/{mechanism_id}/suggest",
+            forms.form_values(sent, LIST_FIELDS),
+            title=f"Suggest an edit to {mechanism.name}",
+            cancel=f"/inventory/mechanisms/{mechanism_id}"), "comment": comment})
+    flash(request, "Thank you: a curator will review your suggestion.")
+    return redirect(f"/inventory/mechanisms/{mechanism_id}")
+
+
+@router.post("/inventory/mechanisms/{mechanism_id}/verify")
+def verify(mechanism_id: int, request: Request, user: CuratorUser,
+           db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    service.verify_mechanism(db, mechanism=mechanism, actor=user)
+    flash(request, f"{mechanism.name} is marked verified today.")
+    back = request.query_params.get("next")
+    return redirect("/inventory/stale" if back == "stale"
+                    else f"/inventory/mechanisms/{mechanism_id}")
+
+
+@router.post("/inventory/mechanisms/{mechanism_id}/delete")
+def delete(mechanism_id: int, request: Request, user: CuratorUser,
+           db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    name = mechanism.name
+    service.delete_mechanism(db, mechanism=mechanism, actor=user)
+    flash(request, f"{name} was deleted; its history page can restore it.")
+    return redirect("/inventory")
+
+
+@router.post("/inventory/mechanisms/{mechanism_id}/links", response_class=HTMLResponse)
+def add_link(mechanism_id: int, request: Request, user: CuratorUser, sent: FormData,
+                   db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    try:
+        try:
+            target_id = int(sent.get("target_id", ""))
+        except ValueError as exc:
+            raise ValidationFailed(fields={"target_id": "choose a mechanism"}) from exc
+        try:
+            link_type = LinkType(sent.get("type", ""))
+        except ValueError as exc:
+            raise ValidationFailed(fields={"type": "choose a kind of link"}) from exc
+        service.add_link(db, mechanism=mechanism, target_id=target_id, link_type=link_type,
+                         note=sent.get("note"), actor=user)
+    except AppError as exc:
+        return form_with_errors(request, "inventory/mechanism.html", exc, {
+            **detail_context(db, mechanism_id), "is_curator": True, "link_form": sent})
+    flash(request, "The link was added.")
+    return redirect(f"/inventory/mechanisms/{mechanism_id}#links-heading")
+
+
+@router.post("/inventory/mechanisms/{mechanism_id}/links/{link_id}/delete")
+def remove_link(mechanism_id: int, link_id: int, request: Request, user: CuratorUser,
+                db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
+    flash(request, "The link was removed.")
+    return redirect(f"/inventory/mechanisms/{mechanism_id}#links-heading")

@@ -1,0 +1,117 @@
+"""HTML pages to find and read the inventory: lists with search and facets, record pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import OptionalUser, csrf_protect
+from app.history import service as history
+from app.inventory import graph, search
+from app.inventory import mechanisms as mech_service
+from app.inventory import technologies as tech_service
+from app.inventory.deps import MechanismFilters, TechnologyFilters
+from app.inventory.labels import FACET_TITLES, LINK_LABELS, facet_labels
+from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator
+from app.kit.routing import APIRouter
+from app.kit.templating import render
+from app.kit.unit_of_work import get_db
+from app.reference.models import Country, CountryGroup
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+NAV = [("/inventory", "Inventory", 10)]
+PAGE_SIZE = 20
+
+
+def place_names(db: Session, codes: list[str]) -> dict[str, str]:
+    """English names of country and group codes."""
+    rows = list(db.execute(select(Country.alpha3, Country.name_en)
+                           .where(Country.alpha3.in_(codes))).all())
+    rows += db.execute(select(CountryGroup.code, CountryGroup.name_en)
+                       .where(CountryGroup.code.in_(codes))).all()
+    return {str(code): str(name) for code, name in rows}
+
+
+def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str, list[str]],
+               q: str | None, sort: str | None, offset: int) -> Response:
+    offset = max(0, offset)
+    result = search.search(db, entity=entity, q=q, filters=filters, sort=sort,
+                           limit=PAGE_SIZE, offset=offset)
+    read = mech_service.mechanism_read if entity == MECHANISM else tech_service.technology_read
+    params = [("q", q or "")] + [(k, v) for k, values in filters.items() for v in values]
+    if sort:
+        params.append(("sort", sort))
+    return render(request, "inventory/list.html", {
+        "entity": entity, "items": [read(item) for item in result.items], "result": result,
+        "q": q or "", "sort": result.sort, "chosen_sort": sort or "",
+        "facet_titles": FACET_TITLES, "labels": facet_labels(db),
+        "base_query": urlencode(params), "filtered": any(filters.values()) or bool(q),
+        "is_curator": is_curator(getattr(request.state, "user", None)),
+    })
+
+
+@router.get("/inventory", response_class=HTMLResponse)
+def mechanism_list(request: Request, user: OptionalUser, filters: MechanismFilters,
+                   q: str | None = None, sort: str | None = None, offset: int = 0,
+                   db: Session = Depends(get_db)) -> Response:
+    return _list_page(request, db, entity=MECHANISM, filters=filters, q=q, sort=sort or None,
+                      offset=offset)
+
+
+@router.get("/inventory/technologies", response_class=HTMLResponse)
+def technology_list(request: Request, user: OptionalUser, filters: TechnologyFilters,
+                    q: str | None = None, sort: str | None = None, offset: int = 0,
+                    db: Session = Depends(get_db)) -> Response:
+    return _list_page(request, db, entity=TECHNOLOGY, filters=filters, q=q, sort=sort or None,
+                      offset=offset)
+
+
+def mechanism_graph(db: Session, mechanism_id: int) -> graph.GraphLayout:
+    links = mech_service.graph_links(db, mechanism_id=mechanism_id)
+    ids = {mechanism_id} | {link.source_id for link in links} | {link.target_id for link in links}
+    names = mech_service.mechanism_names(db, ids)
+    edges = [graph.GraphEdge(link.source_id, link.target_id, LINK_LABELS[link.link_type])
+             for link in links]
+    return graph.layout(mechanism_id, names, edges)
+
+
+@router.get("/inventory/mechanisms/{mechanism_id:int}", response_class=HTMLResponse)
+def mechanism_page(mechanism_id: int, request: Request, user: OptionalUser,
+                   db: Session = Depends(get_db)) -> Response:
+    return render(request, "inventory/mechanism.html", {
+        **detail_context(db, mechanism_id), "is_curator": is_curator(user), "link_form": {},
+        "errors": {}})
+
+
+@router.get("/inventory/technologies/{technology_id:int}", response_class=HTMLResponse)
+def technology_page(technology_id: int, request: Request, user: OptionalUser,
+                    db: Session = Depends(get_db)) -> Response:
+    technology = tech_service.get_technology(db, technology_id=technology_id)
+    data = tech_service.technology_read(technology)
+    return render(request, "inventory/technology.html", {
+        "t": data, "labels": facet_labels(db),
+        "places": place_names(db, data["countries_deployed"]),
+        "mechanisms": tech_service.related_mechanisms(db, technology=technology),
+        "revisions": history.count(db, entity_type=TECHNOLOGY, entity_id=technology_id),
+        "is_curator": is_curator(user),
+    })
+
+
+def detail_context(db: Session, mechanism_id: int) -> dict[str, Any]:
+    """What the mechanism page needs besides the request (used again to show form errors)."""
+    mechanism = mech_service.get_mechanism(db, mechanism_id=mechanism_id)
+    data = mech_service.mechanism_read(mechanism)
+    return {
+        "m": data, "labels": facet_labels(db), "places": place_names(db, data["scope"]),
+        "links": mech_service.list_links(db, mechanism_id=mechanism_id),
+        "graph": mechanism_graph(db, mechanism_id),
+        "technologies": mech_service.related_technologies(db, mechanism_id=mechanism_id),
+        "revisions": history.count(db, entity_type=MECHANISM, entity_id=mechanism_id),
+        "mechanisms": mech_service.mechanism_names(db),
+    }

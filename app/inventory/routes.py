@@ -1,0 +1,129 @@
+"""JSON API for mechanisms and their links. Reads are public; writes need a curator or admin."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from app.history import service as history
+from app.inventory import mechanisms as service
+from app.inventory import search
+from app.inventory.deps import CuratorUser, MechanismFilters
+from app.inventory.records import MECHANISM, revisions_or_404
+from app.inventory.schemas import (
+    FieldChangeRead,
+    LinkCreate,
+    LinkRead,
+    MechanismCreate,
+    MechanismPage,
+    MechanismRead,
+    MechanismUpdate,
+    RevisionRead,
+    VerifyBody,
+)
+from app.kit.routing import APIRouter
+from app.kit.unit_of_work import get_db
+
+router = APIRouter(prefix="/api/v1", tags=["inventory"])
+
+
+@router.get("/mechanisms", response_model=MechanismPage)
+def list_mechanisms(filters: MechanismFilters,
+                    q: Annotated[str | None, Query(max_length=200)] = None,
+                    sort: Annotated[str | None, Query(description="relevance, name, verified")]
+                    = None,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                    offset: Annotated[int, Query(ge=0)] = 0,
+                    db: Session = Depends(get_db)) -> Any:
+    """Search and filter; `facets` counts each value over the other filters' results."""
+    result = search.search(db, entity="mechanism", q=q, filters=filters, sort=sort, limit=limit,
+                           offset=offset)
+    return {**result.__dict__, "items": [service.mechanism_read(m) for m in result.items]}
+
+
+@router.post("/mechanisms", response_model=MechanismRead, status_code=201)
+def create_mechanism(body: MechanismCreate, user: CuratorUser,
+                     db: Session = Depends(get_db)) -> Any:
+    return service.mechanism_read(service.create_mechanism(db, data=body, actor=user))
+
+
+@router.get("/mechanisms/{mechanism_id}", response_model=MechanismRead)
+def get_mechanism(mechanism_id: int, db: Session = Depends(get_db)) -> Any:
+    return service.mechanism_read(service.get_mechanism(db, mechanism_id=mechanism_id))
+
+
+@router.patch("/mechanisms/{mechanism_id}", response_model=MechanismRead)
+def update_mechanism(mechanism_id: int, body: MechanismUpdate, user: CuratorUser,
+                     db: Session = Depends(get_db)) -> Any:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    service.update_mechanism(db, mechanism=mechanism, changes=body.model_dump(exclude_unset=True),
+                             actor=user)
+    return service.mechanism_read(mechanism)
+
+
+@router.delete("/mechanisms/{mechanism_id}", status_code=204)
+def delete_mechanism(mechanism_id: int, user: CuratorUser,
+                     db: Session = Depends(get_db)) -> Response:
+    service.delete_mechanism(db, mechanism=service.get_mechanism(db, mechanism_id=mechanism_id),
+                             actor=user)
+    return Response(status_code=204)
+
+
+@router.post("/mechanisms/{mechanism_id}/verify", response_model=MechanismRead)
+def verify_mechanism(mechanism_id: int, user: CuratorUser,
+                     body: Annotated[VerifyBody | None, Body()] = None,
+                     db: Session = Depends(get_db)) -> Any:
+    """Mark the record checked against its sources now (a revision)."""
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    service.verify_mechanism(db, mechanism=mechanism, actor=user, note=body.note if body else None)
+    return service.mechanism_read(mechanism)
+
+
+@router.get("/mechanisms/{mechanism_id}/links", response_model=list[LinkRead])
+def list_links(mechanism_id: int, db: Session = Depends(get_db)) -> Any:
+    """Links from the mechanism (outgoing first) and to it."""
+    service.get_mechanism(db, mechanism_id=mechanism_id)
+    return service.list_links(db, mechanism_id=mechanism_id)
+
+
+@router.post("/mechanisms/{mechanism_id}/links", response_model=LinkRead, status_code=201)
+def add_link(mechanism_id: int, body: LinkCreate, user: CuratorUser,
+             db: Session = Depends(get_db)) -> Any:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    link = service.add_link(db, mechanism=mechanism, target_id=body.target_id,
+                            link_type=body.type, note=body.note, actor=user)
+    return next(d for d in service.list_links(db, mechanism_id=mechanism_id)
+                if d["id"] == link.id)
+
+
+@router.delete("/mechanisms/{mechanism_id}/links/{link_id}", status_code=204)
+def remove_link(mechanism_id: int, link_id: int, user: CuratorUser,
+                db: Session = Depends(get_db)) -> Response:
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
+    return Response(status_code=204)
+
+
+@router.get("/mechanisms/{mechanism_id}/revisions", response_model=list[RevisionRead])
+def list_revisions(mechanism_id: int, db: Session = Depends(get_db)) -> Any:
+    """Every revision, newest first (also of a deleted mechanism)."""
+    return revisions_or_404(db, entity_type=MECHANISM, entity_id=mechanism_id)
+
+
+@router.get("/mechanisms/{mechanism_id}/revisions/compare",
+            response_model=list[FieldChangeRead])
+def compare_revisions(mechanism_id: int, older: int, newer: int,
+                      db: Session = Depends(get_db)) -> Any:
+    return history.compare(db, entity_type=MECHANISM, entity_id=mechanism_id, older=older,
+                           newer=newer)
+
+
+@router.post("/mechanisms/{mechanism_id}/revisions/{number}/restore",
+             response_model=MechanismRead)
+def restore_revision(mechanism_id: int, number: int, user: CuratorUser,
+                     db: Session = Depends(get_db)) -> Any:
+    """Make an old revision current again (recorded as a new revision)."""
+    return service.mechanism_read(service.restore_mechanism(
+        db, mechanism_id=mechanism_id, number=number, actor=user))

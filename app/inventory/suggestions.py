@@ -1,0 +1,200 @@
+"""Suggested edits: anyone signed in proposes, a curator accepts (applying it) or rejects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.db import utcnow
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.history import service as history
+from app.history.diff import FieldChange, diff
+from app.inventory import mechanisms as mech_service
+from app.inventory import records
+from app.inventory import technologies as tech_service
+from app.inventory.models import Mechanism, Suggestion, SuggestionStatus, Technology
+from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, require_curator
+from app.inventory.schemas import MechanismUpdate, TechnologyUpdate
+
+
+def _current(db: Session, entity_type: str, entity_id: int) -> Mechanism | Technology | None:
+    if entity_type == MECHANISM:
+        return db.get(Mechanism, entity_id)
+    return db.get(Technology, entity_id)
+
+
+def _content(record: Mechanism | Technology) -> dict[str, Any]:
+    if isinstance(record, Mechanism):
+        return records.mechanism_content(record)
+    return records.technology_content(record)
+
+
+def _check_full(db: Session, entity_type: str, data: dict[str, Any],
+                existing_id: int | None) -> dict[str, Any]:
+    """The whole record as it would be, checked by the same rules as a curator's edit."""
+    if entity_type == MECHANISM:
+        checked: Any = mech_service.check_mechanism(db, data=data, existing_id=existing_id)
+    else:
+        checked = tech_service.check_technology(db, data=data, existing_id=existing_id)
+    result: dict[str, Any] = checked.model_dump(mode="json")
+    return result
+
+
+def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id: int | None,
+                      payload: dict[str, Any], comment: str | None = None) -> Suggestion:
+    """Queue a proposed change (or new record). It is checked now, so the author hears about
+    mistakes at once, and checked again when a curator accepts it."""
+    if entity_type not in (MECHANISM, TECHNOLOGY):
+        raise ValidationFailed(fields={"entity_type": "mechanism or technology"})
+    base_revision: int | None = None
+    if entity_id is None:
+        stored = _check_full(db, entity_type, payload, None)
+    else:
+        record = _current(db, entity_type, entity_id)
+        if record is None:
+            raise NotFound(f"No such {entity_type}.")
+        records.validated(MechanismUpdate if entity_type == MECHANISM else TechnologyUpdate,
+                          payload)
+        before = _content(record)
+        after = _check_full(db, entity_type, {**before, **payload}, entity_id)
+        stored = {k: v for k, v in after.items() if before.get(k) != v}
+        if not stored:
+            raise ValidationFailed("This suggests no change to the record.",
+                                   fields={"payload": "no field differs from the record"})
+        latest = history.latest(db, entity_type=entity_type, entity_id=entity_id)
+        base_revision = latest.number if latest else None
+    suggestion = Suggestion(entity_type=entity_type, entity_id=entity_id, payload=stored,
+                            comment=(comment or "").strip() or None,
+                            base_revision=base_revision, author_id=author.id,
+                            status=SuggestionStatus.PENDING)
+    db.add(suggestion)
+    db.flush()
+    return suggestion
+
+
+def list_suggestions(db: Session, *, viewer: User, status: SuggestionStatus | None = None,
+                     entity_type: str | None = None, entity_id: int | None = None,
+                     ) -> list[Suggestion]:
+    """Curators see everyone's (pending by default); others see only their own."""
+    stmt = select(Suggestion).order_by(Suggestion.created_at, Suggestion.id)
+    if is_curator(viewer):
+        stmt = stmt.where(Suggestion.status == (status or SuggestionStatus.PENDING))
+    else:
+        stmt = stmt.where(Suggestion.author_id == viewer.id)
+        if status is not None:
+            stmt = stmt.where(Suggestion.status == status)
+    if entity_type is not None:
+        stmt = stmt.where(Suggestion.entity_type == entity_type)
+    if entity_id is not None:
+        stmt = stmt.where(Suggestion.entity_id == entity_id)
+    return list(db.scalars(stmt))
+
+
+def get_suggestion(db: Session, *, suggestion_id: int, viewer: User) -> Suggestion:
+    suggestion = db.get(Suggestion, suggestion_id)
+    if suggestion is None or not (is_curator(viewer) or suggestion.author_id == viewer.id):
+        raise NotFound("No such suggestion.")
+    return suggestion
+
+
+def changes(db: Session, suggestion: Suggestion) -> list[FieldChange]:
+    """What accepting would change, against the record as it is now."""
+    if suggestion.entity_id is None:
+        return diff(None, suggestion.payload)
+    record = _current(db, suggestion.entity_type, suggestion.entity_id)
+    if record is None:
+        return diff(None, suggestion.payload)
+    before = _content(record)
+    return diff(before, {**before, **suggestion.payload})
+
+
+def entity_name(db: Session, suggestion: Suggestion) -> str | None:
+    if suggestion.entity_id is None:
+        return str(suggestion.payload.get("name") or "") or None
+    record = _current(db, suggestion.entity_type, suggestion.entity_id)
+    return record.name if record else None
+
+
+def is_outdated(db: Session, suggestion: Suggestion) -> bool:
+    """The record has changed since the suggestion was made."""
+    if suggestion.entity_id is None or suggestion.base_revision is None:
+        return False
+    latest = history.latest(db, entity_type=suggestion.entity_type,
+                            entity_id=suggestion.entity_id)
+    return latest is not None and latest.number != suggestion.base_revision
+
+
+def _pending(suggestion: Suggestion) -> None:
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise Conflict(f"This suggestion was already {suggestion.status.value}.",
+                       code="already_decided")
+
+
+def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism | Technology:
+    """Apply the suggestion (a new revision noting whose it was) and close it."""
+    require_curator(curator)
+    _pending(suggestion)
+    author = db.get(User, suggestion.author_id) if suggestion.author_id else None
+    note = f"suggestion #{suggestion.id}" + (f" by {author.display_name}" if author else "")
+    record: Mechanism | Technology
+    if suggestion.entity_id is None:
+        if suggestion.entity_type == MECHANISM:
+            record = mech_service.create_mechanism(db, data=suggestion.payload, actor=curator,
+                                                   note=note, action="suggestion")
+        else:
+            record = tech_service.create_technology(db, data=suggestion.payload, actor=curator,
+                                                    note=note, action="suggestion")
+    else:
+        current = _current(db, suggestion.entity_type, suggestion.entity_id)
+        if current is None:
+            raise Conflict("The record was deleted after this suggestion was made.",
+                           code="record_gone")
+        if isinstance(current, Mechanism):
+            record = mech_service.update_mechanism(db, mechanism=current,
+                                                   changes=suggestion.payload, actor=curator,
+                                                   action="suggestion", note=note)
+        else:
+            record = tech_service.update_technology(db, technology=current,
+                                                    changes=suggestion.payload, actor=curator,
+                                                    action="suggestion", note=note)
+    suggestion.status = SuggestionStatus.ACCEPTED
+    suggestion.entity_id = record.id
+    suggestion.decided_by_id = curator.id
+    suggestion.decided_at = utcnow()
+    db.flush()
+    return record
+
+
+def reject(db: Session, *, suggestion: Suggestion, curator: User, reason: str) -> Suggestion:
+    """Close the suggestion without applying it; the author sees the reason."""
+    require_curator(curator)
+    _pending(suggestion)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Say why the suggestion is rejected.",
+                               fields={"reason": "give a reason the author can read"})
+    suggestion.status = SuggestionStatus.REJECTED
+    suggestion.decision_reason = reason
+    suggestion.decided_by_id = curator.id
+    suggestion.decided_at = utcnow()
+    db.flush()
+    return suggestion
+
+
+def suggestion_read(db: Session, suggestion: Suggestion) -> dict[str, Any]:
+    """The fields of `SuggestionRead`."""
+    pending = suggestion.status == SuggestionStatus.PENDING
+    return {
+        "id": suggestion.id, "entity_type": suggestion.entity_type,
+        "entity_id": suggestion.entity_id, "entity_name": entity_name(db, suggestion),
+        "payload": suggestion.payload, "comment": suggestion.comment,
+        "status": suggestion.status, "base_revision": suggestion.base_revision,
+        "author_id": suggestion.author_id, "decided_by_id": suggestion.decided_by_id,
+        "decision_reason": suggestion.decision_reason, "decided_at": suggestion.decided_at,
+        "created_at": suggestion.created_at,
+        "changes": [{"field": c.field, "before": c.before, "after": c.after}
+                    for c in changes(db, suggestion)] if pending else [],
+    }

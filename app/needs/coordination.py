@@ -1,0 +1,162 @@
+"""The coordination view: which mechanisms overlap, where needs go uncovered, where nobody works,
+and where the recorded budgets go. SQL here; arithmetic in `gaps.py`, `overlaps.py` and
+`budgets.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationFailed
+from app.inventory.models import Mechanism, MechanismStatus
+from app.kit.money import is_currency, minor_exponent
+from app.needs import budgets as budget_math
+from app.needs import gaps
+from app.needs import overlaps as overlap_math
+from app.needs.coverage import (
+    GapFilters,
+    MechanismBrief,
+    analyse,
+    briefs,
+    mechanism_facets,
+)
+from app.reference.models import CountryGroupMembership
+from app.reference.service import valid_on
+from app.reference.vocab import Sector, Stage
+
+OVERLAP_DEFINITION = (
+    "Coverage similarity is the Jaccard index |A ∩ B| / |A ∪ B| of two active mechanisms' "
+    "coverage cells: country × sector × effective stage, with scope groups expanded to the "
+    "countries in them today and only the stages for which one of the mechanism's functions "
+    "counts. Function similarity is the Jaccard index of their function sets.")
+
+
+@dataclass(frozen=True)
+class OverlapRow:
+    a: MechanismBrief
+    b: MechanismBrief
+    coverage: Fraction
+    functions: Fraction
+
+
+def coverage_shapes(db: Session) -> list[overlap_math.CoverageShape]:
+    """Each active mechanism's countries (scope expanded today) and (sector, stage) cells."""
+    listed: dict[str, set[str]] = {}
+    m = CountryGroupMembership
+    for group, country in db.execute(select(m.group_code, m.country_code).where(valid_on(None))):
+        listed.setdefault(group, set()).add(country)
+    members = {group: frozenset(countries) for group, countries in listed.items()}
+    known = members.get("WORLD", frozenset()).union(*members.values())
+    expanded: dict[frozenset[str], frozenset[str]] = {}  # one set per distinct scope
+    shapes = []
+    for f in mechanism_facets(db):
+        countries = expanded.get(f.scope)
+        if countries is None:  # a group's members today, or the country itself
+            countries = expanded[f.scope] = frozenset().union(*(
+                members.get(code, frozenset({code} & known)) for code in f.scope))
+        stages = gaps.effective_stages(f.stages, f.functions)
+        shapes.append(overlap_math.CoverageShape(
+            id=f.id, countries=countries,
+            cells=frozenset((s, t) for s in f.sectors for t in stages), functions=f.functions))
+    return shapes
+
+
+def overlaps(db: Session, *, threshold: Decimal, limit: int,
+             function_threshold: Decimal = Decimal(0)) -> list[OverlapRow]:
+    """The most overlapping pairs of active mechanisms at or above `threshold`."""
+    fields: dict[str, str] = {}
+    if not 0 < threshold <= 1:
+        fields["threshold"] = "must be above 0 and at most 1"
+    if not 0 <= function_threshold <= 1:
+        fields["function_threshold"] = "must be between 0 and 1"
+    if fields:
+        raise ValidationFailed(fields=fields)
+    found = overlap_math.overlapping_pairs(coverage_shapes(db), threshold=Fraction(threshold),
+                                   limit=limit, function_threshold=Fraction(function_threshold))
+    names = briefs(db, [i for o in found for i in (o.a, o.b)])
+    return [OverlapRow(names[o.a], names[o.b], o.coverage, o.functions) for o in found]
+
+
+@dataclass(frozen=True)
+class CellCount:
+    sector: str
+    stage: str
+    needs: int
+    uncovered: int
+
+
+@dataclass(frozen=True)
+class Cells:
+    uncovered: list[CellCount]
+    nobody_works: list[CellCount]
+
+
+def cells(db: Session, *, group: str | None = None) -> Cells:
+    """Sector × stage cells with open needs no mechanism covers (most uncovered first), and cells
+    where no active mechanism works anywhere (with the open needs there, if any)."""
+    analysis = analyse(db, GapFilters(group=group))
+    matrix = analysis.matrix()
+    worked = analysis.index.worked_cells()
+    uncovered = sorted((CellCount(c.sector, c.stage, c.needs, c.uncovered)
+                        for c in matrix.values() if c.uncovered),
+                       key=lambda c: (-c.uncovered, gaps.SECTOR_ORDER[c.sector],
+                                      gaps.STAGE_ORDER[c.stage]))
+    nobody = [CellCount(s.value, t.value, matrix[(s.value, t.value)].needs,
+                        matrix[(s.value, t.value)].uncovered)
+              for s in Sector for t in Stage if (s.value, t.value) not in worked]
+    return Cells(uncovered, nobody)
+
+
+@dataclass(frozen=True)
+class BudgetItem:
+    mechanism: MechanismBrief
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    currency: str | None
+    rates: dict[str, Decimal]
+    distributions: list[budget_math.Distribution]
+    unconverted: list[BudgetItem]
+    unallocated: list[BudgetItem]
+
+
+def budgets(db: Session, *, currency: str | None, rates: str | None) -> BudgetView:
+    """Recorded budgets of active mechanisms spread over their declared sector × stage cells,
+    in `currency` where a rate is supplied, otherwise per currency."""
+    target = currency.strip().upper() if currency and currency.strip() else None
+    if target is not None and not is_currency(target):
+        raise ValidationFailed(fields={"currency": f"{target!r} is not an ISO 4217 currency"})
+    try:
+        parsed = budget_math.parse_rates(rates, is_currency=is_currency)
+    except ValueError as exc:
+        raise ValidationFailed(f"The rates are not valid: {exc}.",
+                               fields={"rates": str(exc)}) from exc
+    if parsed and target is None:
+        raise ValidationFailed(fields={"currency": "choose the currency the rates convert into"})
+    if target in parsed:
+        raise ValidationFailed(fields={"rates": f"no rate is needed for {target} itself"})
+    facets = {f.id: f for f in mechanism_facets(db)}
+    rows = db.execute(select(Mechanism.id, Mechanism.budget_amount_minor,
+                             Mechanism.budget_currency)
+                      .where(type_coerce(Mechanism.status, String) == MechanismStatus.ACTIVE.value,
+                             Mechanism.budget_amount_minor.is_not(None),
+                             Mechanism.budget_currency.is_not(None))).all()
+    items = [budget_math.Budget(i, amount, code, facets[i].sectors, facets[i].stages)
+             for i, amount, code in rows if i in facets and amount is not None and code]
+    report = budget_math.distribute_budgets(items, target=target, rates=parsed,
+                                            exponent=minor_exponent)
+    names = briefs(db, [b.mechanism_id for b in report.unconverted + report.unallocated])
+
+    def listed(found: list[budget_math.Budget]) -> list[BudgetItem]:
+        return [BudgetItem(names[b.mechanism_id], b.amount_minor, b.currency) for b in found]
+
+    return BudgetView(target, parsed, report.distributions, listed(report.unconverted),
+                      listed(report.unallocated))
+

@@ -1,0 +1,123 @@
+"""JSON API for needs and gaps. Reads are public; changes need the curator or admin role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Body, Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import require_role
+from app.accounts.models import Role, User
+from app.kit.routing import APIRouter
+from app.kit.schemas import Page
+from app.kit.unit_of_work import get_db
+from app.needs import coverage, gaps, service, transfer
+from app.needs.coverage import GapFilters, StatusFilter
+from app.needs.schemas import (
+    GapPage,
+    GapRead,
+    ImportResult,
+    MatrixCellRead,
+    MatrixRead,
+    MechanismBriefRead,
+    NeedCreate,
+    NeedRead,
+    NeedUpdate,
+    RevisionRead,
+)
+from app.reference.vocab import Sector, Stage
+
+router = APIRouter(prefix="/api/v1", tags=["needs"])
+Curator = Annotated[User, Depends(require_role(Role.CURATOR, Role.ADMIN))]
+CountryQ = Annotated[str | None, Query(max_length=3, description="ISO 3166-1 alpha-3")]
+GroupQ = Annotated[str | None, Query(max_length=20, description="e.g. LDC, SIDS, M49-002")]
+LimitQ = Annotated[int, Query(ge=1, le=200)]
+OffsetQ = Annotated[int, Query(ge=0)]
+
+
+@router.get("/needs", response_model=Page[NeedRead])
+def list_needs(country: CountryQ = None, group: GroupQ = None, sector: Sector | None = None,
+               stage: Stage | None = None, status: StatusFilter = "all", limit: LimitQ = 50,
+               offset: OffsetQ = 0, db: Session = Depends(get_db)) -> object:
+    """Needs by country, then id; `dataset` "demo" marks demonstration data."""
+    filters = GapFilters(country=country, group=group, sector=sector, stage=stage, status=status)
+    items, total = service.list_needs(db, filters=filters, limit=limit, offset=offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.post("/needs", response_model=NeedRead, status_code=201)
+def create_need(data: NeedCreate, user: Curator, db: Session = Depends(get_db)) -> object:
+    return service.create(db, data=data, actor=user)
+
+
+@router.get("/needs/export", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def export_needs(db: Session = Depends(get_db)) -> Response:
+    """Every need as CSV (the import's format; importing it again changes nothing)."""
+    return Response(transfer.export_csv(db), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="needs.csv"'})
+
+
+@router.post("/needs/import", response_model=ImportResult)
+def import_needs(user: Curator, data: bytes = Body(..., media_type="text/csv"),
+                 db: Session = Depends(get_db)) -> ImportResult:
+    """Create (no id) or update (with id) needs from CSV; if any row is bad nothing is written
+    and each bad row is named by its line number."""
+    return transfer.import_csv(db, data=data, actor=user)
+
+
+@router.get("/needs/{need_id}", response_model=NeedRead)
+def get_need(need_id: int, db: Session = Depends(get_db)) -> object:
+    return service.get(db, need_id=need_id)
+
+
+@router.patch("/needs/{need_id}", response_model=NeedRead)
+def update_need(need_id: int, data: NeedUpdate, user: Curator,
+                db: Session = Depends(get_db)) -> object:
+    return service.update(db, need=service.get(db, need_id=need_id), data=data, actor=user)
+
+
+@router.delete("/needs/{need_id}", status_code=204)
+def delete_need(need_id: int, user: Curator, db: Session = Depends(get_db)) -> Response:
+    service.delete(db, need=service.get(db, need_id=need_id), actor=user)
+    return Response(status_code=204)
+
+
+@router.get("/needs/{need_id}/revisions", response_model=list[RevisionRead])
+def need_revisions(need_id: int, db: Session = Depends(get_db)) -> object:
+    """Newest first, each a full snapshot with the fields it changed."""
+    return service.revisions(db, need_id=need_id)
+
+
+@router.get("/gaps", response_model=GapPage)
+def list_gaps(country: CountryQ = None, group: GroupQ = None, sector: Sector | None = None,
+              stage: Stage | None = None, status: StatusFilter = "open",
+              uncovered: bool = Query(False, description="only needs no mechanism covers"),
+              limit: LimitQ = 50, offset: OffsetQ = 0,
+              db: Session = Depends(get_db)) -> GapPage:
+    """Needs ranked by gap score (highest first), each with the active mechanisms covering it."""
+    filters = GapFilters(country=country, group=group, sector=sector, stage=stage,
+                         status=status, uncovered_only=uncovered)
+    analysis = coverage.analyse(db, filters)
+    page = coverage.gap_page(db, analysis, offset=offset, limit=limit)
+    names = coverage.briefs(db, [i for g in page for i in g.covering])
+    items = [GapRead(need=NeedRead.model_validate(g.need), score=gaps.as_decimal(g.group.score),
+                     covering_count=len(g.covering),
+                     covering=[MechanismBriefRead.model_validate(names[i])
+                               for i in sorted(g.covering, key=lambda i: names[i].name)])
+             for g in page]
+    return GapPage(items=items, total=analysis.total, limit=limit, offset=offset,
+                   formula=gaps.FORMULA)
+
+
+@router.get("/gaps/matrix", response_model=MatrixRead)
+def gap_matrix(group: GroupQ = None, country: CountryQ = None, status: StatusFilter = "open",
+               db: Session = Depends(get_db)) -> MatrixRead:
+    """Sector × stage: number of needs, how many no mechanism covers, summed gap score."""
+    analysis = coverage.analyse(db, GapFilters(group=group, country=country, status=status))
+    cells = [MatrixCellRead(sector=Sector(c.sector), stage=Stage(c.stage), needs=c.needs,
+                            uncovered=c.uncovered, score=gaps.as_decimal(c.score))
+             for c in analysis.matrix().values()]
+    return MatrixRead(group=analysis.filters.group, status=status, formula=gaps.FORMULA,
+                      cells=cells)
