@@ -26,6 +26,7 @@ from app.inventory.models import Mechanism, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, revisions_or_404, stale_records
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId, QueryId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -55,8 +56,8 @@ def readable(changes: list[FieldChange], names: dict[int, str]) -> list[FieldCha
 
 
 @router.get("/inventory/{kind}/{entity_id:int}/history", response_class=HTMLResponse)
-def history_page(kind: str, entity_id: int, request: Request, user: OptionalUser,
-                 older: int | None = None, newer: int | None = None,
+def history_page(kind: str, entity_id: ObjectId, request: Request, user: OptionalUser,
+                 older: QueryId | None = None, newer: QueryId | None = None,
                  db: Session = Depends(get_db)) -> Response:
     """Every revision; the difference between any two; restore buttons for curators."""
     entity_type = _entity(kind)
@@ -81,7 +82,7 @@ def history_page(kind: str, entity_id: int, request: Request, user: OptionalUser
 
 
 @router.post("/inventory/{kind}/{entity_id:int}/revisions/{number:int}/restore")
-def restore(kind: str, entity_id: int, number: int, request: Request, user: CuratorUser,
+def restore(kind: str, entity_id: ObjectId, number: ObjectId, request: Request, user: CuratorUser,
             db: Session = Depends(get_db)) -> Response:
     if _entity(kind) == MECHANISM:
         mech_service.restore_mechanism(db, mechanism_id=entity_id, number=number, actor=user)
@@ -115,7 +116,7 @@ def suggestions_page(request: Request, user: CurrentUser,
 
 
 @router.post("/inventory/suggestions/{suggestion_id}/accept", response_class=HTMLResponse)
-def accept(suggestion_id: int, request: Request, user: CuratorUser,
+def accept(suggestion_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
     try:
@@ -130,7 +131,7 @@ def accept(suggestion_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/suggestions/{suggestion_id}/reject", response_class=HTMLResponse)
-def reject(suggestion_id: int, request: Request, user: CuratorUser, sent: FormData,
+def reject(suggestion_id: ObjectId, request: Request, user: CuratorUser, sent: FormData,
                  db: Session = Depends(get_db)) -> Response:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
     try:

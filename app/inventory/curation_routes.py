@@ -17,6 +17,7 @@ from app.inventory.deps import CuratorUser
 from app.inventory.models import SuggestionStatus
 from app.inventory.schemas import RejectBody, SuggestionCreate, SuggestionRead
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
@@ -45,13 +46,14 @@ def list_suggestions(user: CurrentUser, status: SuggestionStatus | None = None,
 
 
 @router.get("/suggestions/{suggestion_id}", response_model=SuggestionRead)
-def get_suggestion(suggestion_id: int, user: CurrentUser, db: Session = Depends(get_db)) -> Any:
+def get_suggestion(suggestion_id: ObjectId, user: CurrentUser,
+                   db: Session = Depends(get_db)) -> Any:
     return service.suggestion_read(
         db, service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user))
 
 
 @router.post("/suggestions/{suggestion_id}/accept", response_model=SuggestionRead)
-def accept_suggestion(suggestion_id: int, user: CuratorUser,
+def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
     service.accept(db, suggestion=suggestion, curator=user)
@@ -59,7 +61,7 @@ def accept_suggestion(suggestion_id: int, user: CuratorUser,
 
 
 @router.post("/suggestions/{suggestion_id}/reject", response_model=SuggestionRead)
-def reject_suggestion(suggestion_id: int, body: RejectBody, user: CuratorUser,
+def reject_suggestion(suggestion_id: ObjectId, body: RejectBody, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
     service.reject(db, suggestion=suggestion, curator=user, reason=body.reason)

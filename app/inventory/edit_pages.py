@@ -21,6 +21,7 @@ from app.inventory.pages import detail_context
 from app.inventory.records import MECHANISM, is_curator
 from app.kit.forms import FormData, FormLists, form_with_errors, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -82,7 +83,7 @@ def create(request: Request, user: CurrentUser, sent: FormLists,
 
 
 @router.get("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
-def edit_form(mechanism_id: int, request: Request, user: CuratorUser,
+def edit_form(mechanism_id: ObjectId, request: Request, user: CuratorUser,
               db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     form = forms.mechanism_form(records.mechanism_content(mechanism))
@@ -92,7 +93,7 @@ def edit_form(mechanism_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
-def edit(mechanism_id: int, request: Request, user: CuratorUser, sent: FormLists,
+def edit(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
                db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     try:
@@ -109,7 +110,7 @@ def edit(mechanism_id: int, request: Request, user: CuratorUser, sent: FormLists
 
 
 @router.get("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
-def suggest_form(mechanism_id: int, request: Request, user: CurrentUser,
+def suggest_form(mechanism_id: ObjectId, request: Request, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     form = forms.mechanism_form(records.mechanism_content(mechanism))
@@ -120,7 +121,7 @@ def suggest_form(mechanism_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
-def suggest(mechanism_id: int, request: Request, user: CurrentUser, sent: FormLists,
+def suggest(mechanism_id: ObjectId, request: Request, user: CurrentUser, sent: FormLists,
                   db: Session = Depends(get_db)) -> Response:
     """Queue the change for a curator; the record itself does not change."""
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
@@ -140,7 +141,7 @@ def suggest(mechanism_id: int, request: Request, user: CurrentUser, sent: FormLi
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/verify")
-def verify(mechanism_id: int, request: Request, user: CuratorUser,
+def verify(mechanism_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     service.verify_mechanism(db, mechanism=mechanism, actor=user)
@@ -151,7 +152,7 @@ def verify(mechanism_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/delete")
-def delete(mechanism_id: int, request: Request, user: CuratorUser,
+def delete(mechanism_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     name = mechanism.name
@@ -161,7 +162,7 @@ def delete(mechanism_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/links", response_class=HTMLResponse)
-def add_link(mechanism_id: int, request: Request, user: CuratorUser, sent: FormData,
+def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormData,
                    db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     try:
@@ -183,7 +184,7 @@ def add_link(mechanism_id: int, request: Request, user: CuratorUser, sent: FormD
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/links/{link_id}/delete")
-def remove_link(mechanism_id: int, link_id: int, request: Request, user: CuratorUser,
+def remove_link(mechanism_id: ObjectId, link_id: ObjectId, request: Request, user: CuratorUser,
                 db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)

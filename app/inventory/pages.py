@@ -19,6 +19,7 @@ from app.inventory.deps import MechanismFilters, TechnologyFilters
 from app.inventory.labels import FACET_TITLES, LINK_LABELS, facet_labels
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import render
 from app.kit.unit_of_work import get_db
 from app.reference.models import Country, CountryGroup
@@ -58,7 +59,7 @@ def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str,
 
 @router.get("/inventory", response_class=HTMLResponse)
 def mechanism_list(request: Request, user: OptionalUser, filters: MechanismFilters,
-                   q: str | None = None, sort: str | None = None, offset: int = 0,
+                   q: str | None = None, sort: str | None = None, offset: Offset = 0,
                    db: Session = Depends(get_db)) -> Response:
     return _list_page(request, db, entity=MECHANISM, filters=filters, q=q, sort=sort or None,
                       offset=offset)
@@ -66,7 +67,7 @@ def mechanism_list(request: Request, user: OptionalUser, filters: MechanismFilte
 
 @router.get("/inventory/technologies", response_class=HTMLResponse)
 def technology_list(request: Request, user: OptionalUser, filters: TechnologyFilters,
-                    q: str | None = None, sort: str | None = None, offset: int = 0,
+                    q: str | None = None, sort: str | None = None, offset: Offset = 0,
                     db: Session = Depends(get_db)) -> Response:
     return _list_page(request, db, entity=TECHNOLOGY, filters=filters, q=q, sort=sort or None,
                       offset=offset)
@@ -82,7 +83,7 @@ def mechanism_graph(db: Session, mechanism_id: int) -> graph.GraphLayout:
 
 
 @router.get("/inventory/mechanisms/{mechanism_id:int}", response_class=HTMLResponse)
-def mechanism_page(mechanism_id: int, request: Request, user: OptionalUser,
+def mechanism_page(mechanism_id: ObjectId, request: Request, user: OptionalUser,
                    db: Session = Depends(get_db)) -> Response:
     return render(request, "inventory/mechanism.html", {
         **detail_context(db, mechanism_id), "is_curator": is_curator(user), "link_form": {},
@@ -90,7 +91,7 @@ def mechanism_page(mechanism_id: int, request: Request, user: OptionalUser,
 
 
 @router.get("/inventory/technologies/{technology_id:int}", response_class=HTMLResponse)
-def technology_page(technology_id: int, request: Request, user: OptionalUser,
+def technology_page(technology_id: ObjectId, request: Request, user: OptionalUser,
                     db: Session = Depends(get_db)) -> Response:
     technology = tech_service.get_technology(db, technology_id=technology_id)
     data = tech_service.technology_read(technology)

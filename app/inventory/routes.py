@@ -24,6 +24,7 @@ from app.inventory.schemas import (
     VerifyBody,
 )
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId, Offset, QueryId
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
@@ -35,7 +36,7 @@ def list_mechanisms(filters: MechanismFilters,
                     sort: Annotated[str | None, Query(description="relevance, name, verified")]
                     = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-                    offset: Annotated[int, Query(ge=0)] = 0,
+                    offset: Offset = 0,
                     db: Session = Depends(get_db)) -> Any:
     """Search and filter; `facets` counts each value over the other filters' results."""
     result = search.search(db, entity="mechanism", q=q, filters=filters, sort=sort, limit=limit,
@@ -50,12 +51,12 @@ def create_mechanism(body: MechanismCreate, user: CuratorUser,
 
 
 @router.get("/mechanisms/{mechanism_id}", response_model=MechanismRead)
-def get_mechanism(mechanism_id: int, db: Session = Depends(get_db)) -> Any:
+def get_mechanism(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     return service.mechanism_read(service.get_mechanism(db, mechanism_id=mechanism_id))
 
 
 @router.patch("/mechanisms/{mechanism_id}", response_model=MechanismRead)
-def update_mechanism(mechanism_id: int, body: MechanismUpdate, user: CuratorUser,
+def update_mechanism(mechanism_id: ObjectId, body: MechanismUpdate, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Any:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     service.update_mechanism(db, mechanism=mechanism, changes=body.model_dump(exclude_unset=True),
@@ -64,7 +65,7 @@ def update_mechanism(mechanism_id: int, body: MechanismUpdate, user: CuratorUser
 
 
 @router.delete("/mechanisms/{mechanism_id}", status_code=204)
-def delete_mechanism(mechanism_id: int, user: CuratorUser,
+def delete_mechanism(mechanism_id: ObjectId, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Response:
     service.delete_mechanism(db, mechanism=service.get_mechanism(db, mechanism_id=mechanism_id),
                              actor=user)
@@ -72,7 +73,7 @@ def delete_mechanism(mechanism_id: int, user: CuratorUser,
 
 
 @router.post("/mechanisms/{mechanism_id}/verify", response_model=MechanismRead)
-def verify_mechanism(mechanism_id: int, user: CuratorUser,
+def verify_mechanism(mechanism_id: ObjectId, user: CuratorUser,
                      body: Annotated[VerifyBody | None, Body()] = None,
                      db: Session = Depends(get_db)) -> Any:
     """Mark the record checked against its sources now (a revision)."""
@@ -82,14 +83,14 @@ def verify_mechanism(mechanism_id: int, user: CuratorUser,
 
 
 @router.get("/mechanisms/{mechanism_id}/links", response_model=list[LinkRead])
-def list_links(mechanism_id: int, db: Session = Depends(get_db)) -> Any:
+def list_links(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     """Links from the mechanism (outgoing first) and to it."""
     service.get_mechanism(db, mechanism_id=mechanism_id)
     return service.list_links(db, mechanism_id=mechanism_id)
 
 
 @router.post("/mechanisms/{mechanism_id}/links", response_model=LinkRead, status_code=201)
-def add_link(mechanism_id: int, body: LinkCreate, user: CuratorUser,
+def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
              db: Session = Depends(get_db)) -> Any:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     link = service.add_link(db, mechanism=mechanism, target_id=body.target_id,
@@ -99,7 +100,7 @@ def add_link(mechanism_id: int, body: LinkCreate, user: CuratorUser,
 
 
 @router.delete("/mechanisms/{mechanism_id}/links/{link_id}", status_code=204)
-def remove_link(mechanism_id: int, link_id: int, user: CuratorUser,
+def remove_link(mechanism_id: ObjectId, link_id: ObjectId, user: CuratorUser,
                 db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
@@ -107,14 +108,14 @@ def remove_link(mechanism_id: int, link_id: int, user: CuratorUser,
 
 
 @router.get("/mechanisms/{mechanism_id}/revisions", response_model=list[RevisionRead])
-def list_revisions(mechanism_id: int, db: Session = Depends(get_db)) -> Any:
+def list_revisions(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     """Every revision, newest first (also of a deleted mechanism)."""
     return revisions_or_404(db, entity_type=MECHANISM, entity_id=mechanism_id)
 
 
 @router.get("/mechanisms/{mechanism_id}/revisions/compare",
             response_model=list[FieldChangeRead])
-def compare_revisions(mechanism_id: int, older: int, newer: int,
+def compare_revisions(mechanism_id: ObjectId, older: QueryId, newer: QueryId,
                       db: Session = Depends(get_db)) -> Any:
     return history.compare(db, entity_type=MECHANISM, entity_id=mechanism_id, older=older,
                            newer=newer)
@@ -122,7 +123,7 @@ def compare_revisions(mechanism_id: int, older: int, newer: int,
 
 @router.post("/mechanisms/{mechanism_id}/revisions/{number}/restore",
              response_model=MechanismRead)
-def restore_revision(mechanism_id: int, number: int, user: CuratorUser,
+def restore_revision(mechanism_id: ObjectId, number: ObjectId, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Any:
     """Make an old revision current again (recorded as a new revision)."""
     return service.mechanism_read(service.restore_mechanism(

@@ -20,6 +20,7 @@ from app.inventory.labels import static_labels
 from app.inventory.records import TECHNOLOGY, is_curator
 from app.kit.forms import FormLists, form_with_errors, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -80,7 +81,7 @@ def create(request: Request, user: CurrentUser, sent: FormLists,
 
 
 @router.get("/inventory/technologies/{technology_id}/edit", response_class=HTMLResponse)
-def edit_form(technology_id: int, request: Request, user: CuratorUser,
+def edit_form(technology_id: ObjectId, request: Request, user: CuratorUser,
               db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     form = forms.technology_form(records.technology_content(technology))
@@ -90,7 +91,7 @@ def edit_form(technology_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/technologies/{technology_id}/edit", response_class=HTMLResponse)
-def edit(technology_id: int, request: Request, user: CuratorUser, sent: FormLists,
+def edit(technology_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
                db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     try:
@@ -107,7 +108,7 @@ def edit(technology_id: int, request: Request, user: CuratorUser, sent: FormList
 
 
 @router.get("/inventory/technologies/{technology_id}/suggest", response_class=HTMLResponse)
-def suggest_form(technology_id: int, request: Request, user: CurrentUser,
+def suggest_form(technology_id: ObjectId, request: Request, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     form = forms.technology_form(records.technology_content(technology))
@@ -118,7 +119,7 @@ def suggest_form(technology_id: int, request: Request, user: CurrentUser,
 
 
 @router.post("/inventory/technologies/{technology_id}/suggest", response_class=HTMLResponse)
-def suggest(technology_id: int, request: Request, user: CurrentUser, sent: FormLists,
+def suggest(technology_id: ObjectId, request: Request, user: CurrentUser, sent: FormLists,
                   db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     comment = (sent.get("comment") or [""])[-1]
@@ -137,7 +138,7 @@ def suggest(technology_id: int, request: Request, user: CurrentUser, sent: FormL
 
 
 @router.post("/inventory/technologies/{technology_id}/verify")
-def verify(technology_id: int, request: Request, user: CuratorUser,
+def verify(technology_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     service.verify_technology(db, technology=technology, actor=user)
@@ -148,7 +149,7 @@ def verify(technology_id: int, request: Request, user: CuratorUser,
 
 
 @router.post("/inventory/technologies/{technology_id}/delete")
-def delete(technology_id: int, request: Request, user: CuratorUser,
+def delete(technology_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     name = technology.name

@@ -22,6 +22,7 @@ from app.inventory.schemas import (
     VerifyBody,
 )
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId, Offset, QueryId
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
@@ -33,7 +34,7 @@ def list_technologies(filters: TechnologyFilters,
                       sort: Annotated[str | None,
                                       Query(description="relevance, name, verified")] = None,
                       limit: Annotated[int, Query(ge=1, le=200)] = 20,
-                      offset: Annotated[int, Query(ge=0)] = 0,
+                      offset: Offset = 0,
                       db: Session = Depends(get_db)) -> Any:
     """Search and filter; `facets` counts each value over the other filters' results."""
     result = search.search(db, entity="technology", q=q, filters=filters, sort=sort,
@@ -48,12 +49,12 @@ def create_technology(body: TechnologyCreate, user: CuratorUser,
 
 
 @router.get("/technologies/{technology_id}", response_model=TechnologyRead)
-def get_technology(technology_id: int, db: Session = Depends(get_db)) -> Any:
+def get_technology(technology_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     return service.technology_read(service.get_technology(db, technology_id=technology_id))
 
 
 @router.patch("/technologies/{technology_id}", response_model=TechnologyRead)
-def update_technology(technology_id: int, body: TechnologyUpdate, user: CuratorUser,
+def update_technology(technology_id: ObjectId, body: TechnologyUpdate, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     technology = service.get_technology(db, technology_id=technology_id)
     service.update_technology(db, technology=technology,
@@ -62,7 +63,7 @@ def update_technology(technology_id: int, body: TechnologyUpdate, user: CuratorU
 
 
 @router.delete("/technologies/{technology_id}", status_code=204)
-def delete_technology(technology_id: int, user: CuratorUser,
+def delete_technology(technology_id: ObjectId, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Response:
     service.delete_technology(
         db, technology=service.get_technology(db, technology_id=technology_id), actor=user)
@@ -70,7 +71,7 @@ def delete_technology(technology_id: int, user: CuratorUser,
 
 
 @router.post("/technologies/{technology_id}/verify", response_model=TechnologyRead)
-def verify_technology(technology_id: int, user: CuratorUser,
+def verify_technology(technology_id: ObjectId, user: CuratorUser,
                       body: Annotated[VerifyBody | None, Body()] = None,
                       db: Session = Depends(get_db)) -> Any:
     technology = service.get_technology(db, technology_id=technology_id)
@@ -80,13 +81,13 @@ def verify_technology(technology_id: int, user: CuratorUser,
 
 
 @router.get("/technologies/{technology_id}/revisions", response_model=list[RevisionRead])
-def list_revisions(technology_id: int, db: Session = Depends(get_db)) -> Any:
+def list_revisions(technology_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     return revisions_or_404(db, entity_type=TECHNOLOGY, entity_id=technology_id)
 
 
 @router.get("/technologies/{technology_id}/revisions/compare",
             response_model=list[FieldChangeRead])
-def compare_revisions(technology_id: int, older: int, newer: int,
+def compare_revisions(technology_id: ObjectId, older: QueryId, newer: QueryId,
                       db: Session = Depends(get_db)) -> Any:
     return history.compare(db, entity_type=TECHNOLOGY, entity_id=technology_id, older=older,
                            newer=newer)
@@ -94,7 +95,7 @@ def compare_revisions(technology_id: int, older: int, newer: int,
 
 @router.post("/technologies/{technology_id}/revisions/{number}/restore",
              response_model=TechnologyRead)
-def restore_revision(technology_id: int, number: int, user: CuratorUser,
+def restore_revision(technology_id: ObjectId, number: ObjectId, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Any:
     return service.technology_read(service.restore_technology(
         db, technology_id=technology_id, number=number, actor=user))

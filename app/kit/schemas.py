@@ -37,6 +37,7 @@ MAX_DB_INT = 2**31 - 1
 Limit = Annotated[int, Query(ge=1, le=200, description="at most 200")]
 Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 ObjectId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_DB_INT)]
 
 
 class PageParams(BaseModel):

@@ -12,6 +12,7 @@ from app.accounts.models import Role
 from app.challenges import search as challenge_search
 from app.challenges.models import Challenge
 from app.kit.routing import APIRouter
+from app.kit.schemas import Offset
 from app.kit.templating import render
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, display, service
@@ -24,7 +25,7 @@ PAGE_SIZE = 100
 
 
 @router.get("/countries/{alpha3}", response_class=HTMLResponse)
-def country_profile(alpha3: str, request: Request, user: OptionalUser, offset: int = 0,
+def country_profile(alpha3: str, request: Request, user: OptionalUser, offset: Offset = 0,
                     db: Session = Depends(get_db)) -> Response:
     country = reference_service.get_country(db, code=alpha3)
     codes = reference_service.groups_of(db, country=country.alpha3)

@@ -16,6 +16,7 @@ from app.errors import AppError, ValidationFailed
 from app.history.diff import diff
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, display, heatmap, service, transfer
@@ -45,7 +46,7 @@ def _is_curator(user: User | None) -> bool:
 
 @router.get("/needs", response_class=HTMLResponse)
 def needs_list(request: Request, user: OptionalUser, country: str | None = None,
-               status: str | None = None, offset: int = 0,
+               status: str | None = None, offset: Offset = 0,
                db: Session = Depends(get_db)) -> Response:
     form = {"country": (country or "").strip().upper(),
             "status": status if status in ("open", "addressed") else "all"}
@@ -150,7 +151,7 @@ def _need_context(db: Session, need: Need) -> dict[str, Any]:
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
-def need_detail(need_id: int, request: Request, user: OptionalUser,
+def need_detail(need_id: ObjectId, request: Request, user: OptionalUser,
                 db: Session = Depends(get_db)) -> Response:
     need = service.get(db, need_id=need_id)
     return render(request, "needs/detail.html", {
@@ -158,7 +159,7 @@ def need_detail(need_id: int, request: Request, user: OptionalUser,
 
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
-def edit_form(need_id: int, request: Request, user: CuratorPage,
+def edit_form(need_id: ObjectId, request: Request, user: CuratorPage,
               db: Session = Depends(get_db)) -> Response:
     need = service.get(db, need_id=need_id)
     current = {k: ("" if v is None else str(v)) for k, v in service.snapshot(need).items()}
@@ -169,7 +170,7 @@ def edit_form(need_id: int, request: Request, user: CuratorPage,
 
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
-def edit_need(need_id: int, request: Request, user: CuratorPage, form: FormData,
+def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: FormData,
               db: Session = Depends(get_db)) -> Response:
     need = service.get(db, need_id=need_id)
     try:
@@ -182,7 +183,7 @@ def edit_need(need_id: int, request: Request, user: CuratorPage, form: FormData,
 
 
 @router.post("/needs/{need_id}/delete")
-def delete_need(need_id: int, request: Request, user: CuratorPage,
+def delete_need(need_id: ObjectId, request: Request, user: CuratorPage,
                 db: Session = Depends(get_db)) -> Response:
     service.delete(db, need=service.get(db, need_id=need_id), actor=user)
     flash(request, f"Need {need_id} was deleted; its history is kept.")
@@ -190,7 +191,7 @@ def delete_need(need_id: int, request: Request, user: CuratorPage,
 
 
 @router.get("/needs/{need_id}/history", response_class=HTMLResponse)
-def need_history(need_id: int, request: Request, user: OptionalUser,
+def need_history(need_id: ObjectId, request: Request, user: OptionalUser,
                  db: Session = Depends(get_db)) -> Response:
     revisions = service.revisions(db, need_id=need_id)
     older = {r.number: r for r in revisions}

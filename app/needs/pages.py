@@ -10,6 +10,7 @@ from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import Role
 from app.errors import AppError, ValidationFailed
 from app.kit.routing import APIRouter
+from app.kit.schemas import Offset
 from app.kit.templating import render
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, display, service
@@ -27,7 +28,7 @@ def _status(value: str | None) -> StatusFilter:
 @router.get("/gaps", response_class=HTMLResponse)
 def gaps_page(request: Request, user: OptionalUser, country: str | None = None,
               group: str | None = None, sector: str | None = None, stage: str | None = None,
-              status: str | None = None, uncovered: str | None = None, offset: int = 0,
+              status: str | None = None, uncovered: str | None = None, offset: Offset = 0,
               db: Session = Depends(get_db)) -> Response:
     form = {"country": (country or "").strip().upper(), "group": group or "",
             "sector": sector or "", "stage": stage or "", "status": _status(status),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import require_role
 from app.accounts.models import Role, User
 from app.kit.routing import APIRouter
-from app.kit.schemas import Page
+from app.kit.schemas import ObjectId, Offset, Page
 from app.kit.unit_of_work import get_db
 from app.needs import coverage, gaps, service, transfer
 from app.needs.coverage import GapFilters, StatusFilter
@@ -33,7 +33,7 @@ Curator = Annotated[User, Depends(require_role(Role.CURATOR, Role.ADMIN))]
 CountryQ = Annotated[str | None, Query(max_length=3, description="ISO 3166-1 alpha-3")]
 GroupQ = Annotated[str | None, Query(max_length=20, description="e.g. LDC, SIDS, M49-002")]
 LimitQ = Annotated[int, Query(ge=1, le=200)]
-OffsetQ = Annotated[int, Query(ge=0)]
+OffsetQ = Offset
 
 
 @router.get("/needs", response_model=Page[NeedRead])
@@ -68,24 +68,24 @@ def import_needs(user: Curator, data: bytes = Body(..., media_type="text/csv"),
 
 
 @router.get("/needs/{need_id}", response_model=NeedRead)
-def get_need(need_id: int, db: Session = Depends(get_db)) -> object:
+def get_need(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
     return service.get(db, need_id=need_id)
 
 
 @router.patch("/needs/{need_id}", response_model=NeedRead)
-def update_need(need_id: int, data: NeedUpdate, user: Curator,
+def update_need(need_id: ObjectId, data: NeedUpdate, user: Curator,
                 db: Session = Depends(get_db)) -> object:
     return service.update(db, need=service.get(db, need_id=need_id), data=data, actor=user)
 
 
 @router.delete("/needs/{need_id}", status_code=204)
-def delete_need(need_id: int, user: Curator, db: Session = Depends(get_db)) -> Response:
+def delete_need(need_id: ObjectId, user: Curator, db: Session = Depends(get_db)) -> Response:
     service.delete(db, need=service.get(db, need_id=need_id), actor=user)
     return Response(status_code=204)
 
 
 @router.get("/needs/{need_id}/revisions", response_model=list[RevisionRead])
-def need_revisions(need_id: int, db: Session = Depends(get_db)) -> object:
+def need_revisions(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
     """Newest first, each a full snapshot with the fields it changed."""
     return service.revisions(db, need_id=need_id)
 

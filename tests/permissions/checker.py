@@ -89,6 +89,8 @@ def run_cell(client: TestClient, scenario: Scenario, method: str, path: str, ent
     """One real request as `role`: bearer token for the API, session + CSRF token for pages."""
     values = scenario.values(role)
     url = _fill(path, {**values, **_fill(entry.params, values)})
+    if entry.query:
+        url += "?" + _fill(entry.query, values)
     person = scenario.people[role]
     headers: dict[str, str] = {}
     kwargs: dict[str, Any] = {}

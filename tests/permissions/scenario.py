@@ -26,6 +26,12 @@ from app.challenges import authoring, covers, lifecycle, qa, registrations
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
 from app.db import utcnow
+from app.inventory import mechanisms, suggestions, technologies
+from app.inventory.models import LinkType
+from app.needs import service as needs_service
+from app.needs.models import NeedStatus, Priority
+from app.needs.schemas import NeedCreate
+from app.reference.vocab import MitigationAdaptation, Sector, Stage
 from tests.challenges.factories import body as challenge_body
 
 PASSWORD = "matrix password for every role"
@@ -101,6 +107,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     owned_token, _ = auth.create_token(db, user=owner, name="owned by sponsor_owner")
     db.commit()
     challenges = _challenges(db, scenario, owner)
+    knowledge = _inventory_and_needs(db, scenario)
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
         person = scenario.people[role]
@@ -113,8 +120,35 @@ def build(db: Session, client: TestClient) -> Scenario:
         "country": "NPL",
         "group": "LDC",
         **challenges,
+        **knowledge,
     }
     return scenario
+
+
+def _inventory_and_needs(db: Session, scenario: Scenario) -> dict[str, str]:
+    """Two linked mechanisms, a technology, a need and a pending suggestion by `solver`."""
+    curator = accounts_service.get(db, user_id=scenario.people["curator"].user_id or 0)
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    first = mechanisms.create_mechanism(db, data={
+        "name": "Matrix Climate Technology Network", "kind": "network", "scope": ["WORLD"]},
+        actor=curator)
+    second = mechanisms.create_mechanism(db, data={
+        "name": "Matrix Green Fund", "kind": "fund", "scope": ["LDC"]}, actor=curator)
+    link = mechanisms.add_link(db, mechanism=first, target_id=second.id,
+                               link_type=LinkType.FUNDED_BY, note=None, actor=curator)
+    technology = technologies.create_technology(db, data={
+        "name": "Matrix solar dryer", "stage": "demonstration", "trl": 6,
+        "availability": "public_domain"}, actor=curator)
+    suggestion = suggestions.create_suggestion(
+        db, author=solver, entity_type="mechanism", entity_id=first.id,
+        payload={"name": "Matrix Climate Technology Centre"}, comment="renamed in 2025")
+    need = needs_service.create(db, data=NeedCreate(
+        country_code="NPL", sector=Sector.ENERGY_SUPPLY, stage=Stage.DEMONSTRATION,
+        technology_name="Solar mini-grids", mitigation_adaptation=MitigationAdaptation.MITIGATION,
+        priority=Priority.HIGH, status=NeedStatus.OPEN), actor=curator)
+    db.commit()
+    return {"mechanism": str(first.id), "link": str(link.id), "technology": str(technology.id),
+            "suggestion": str(suggestion.id), "need": str(need.id), "revision": "1"}
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
