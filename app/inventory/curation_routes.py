@@ -16,6 +16,7 @@ from app.inventory import transfer, transfer_csv
 from app.inventory.deps import CuratorUser
 from app.inventory.models import SuggestionStatus
 from app.inventory.schemas import RejectBody, SuggestionCreate, SuggestionRead
+from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import get_db
@@ -25,7 +26,8 @@ router = APIRouter(prefix="/api/v1", tags=["inventory"])
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-@router.post("/suggestions", response_model=SuggestionRead, status_code=201)
+@router.post("/suggestions", response_model=SuggestionRead, status_code=201,
+             responses=error_responses(404))
 def create_suggestion(body: SuggestionCreate, user: CurrentUser,
                       db: Session = Depends(get_db)) -> Any:
     """Propose a change to a record (or a new one, without `entity_id`); nothing changes until a
@@ -75,7 +77,9 @@ def export_json(db: Session = Depends(get_db)) -> JSONResponse:
         "content-disposition": 'attachment; filename="inventory.json"'})
 
 
-@router.get("/inventory/export.zip")
+@router.get("/inventory/export.zip", response_class=Response, responses={
+    200: {"description": "mechanisms.csv, links.csv, technologies.csv",
+          "content": {"application/zip": {}}}})
 def export_zip(db: Session = Depends(get_db)) -> Response:
     """mechanisms.csv, links.csv and technologies.csv in one zip (lists joined with `|`)."""
     return Response(transfer_csv.export_zip(transfer.export_data(db)),
@@ -114,7 +118,8 @@ def import_failed_response(exc: transfer.ImportFailed) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-@router.post("/inventory/import", openapi_extra={"requestBody": {"required": True, "content": {
+@router.post("/inventory/import", responses=error_responses(422),
+             openapi_extra={"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"type": "object",
                                     "description": "the document GET /inventory/export gives"}},
     "application/zip": {"schema": {"type": "string", "format": "binary",

@@ -23,6 +23,7 @@ from app.inventory.schemas import (
     RevisionRead,
     VerifyBody,
 )
+from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset, QueryId
 from app.kit.unit_of_work import get_db
@@ -44,7 +45,8 @@ def list_mechanisms(filters: MechanismFilters,
     return {**result.__dict__, "items": [service.mechanism_read(m) for m in result.items]}
 
 
-@router.post("/mechanisms", response_model=MechanismRead, status_code=201)
+@router.post("/mechanisms", response_model=MechanismRead, status_code=201,
+             responses=error_responses(409))
 def create_mechanism(body: MechanismCreate, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Any:
     return service.mechanism_read(service.create_mechanism(db, data=body, actor=user))
@@ -55,7 +57,8 @@ def get_mechanism(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     return service.mechanism_read(service.get_mechanism(db, mechanism_id=mechanism_id))
 
 
-@router.patch("/mechanisms/{mechanism_id}", response_model=MechanismRead)
+@router.patch("/mechanisms/{mechanism_id}", response_model=MechanismRead,
+              responses=error_responses(409))
 def update_mechanism(mechanism_id: ObjectId, body: MechanismUpdate, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Any:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)

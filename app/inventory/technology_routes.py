@@ -21,6 +21,7 @@ from app.inventory.schemas import (
     TechnologyUpdate,
     VerifyBody,
 )
+from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset, QueryId
 from app.kit.unit_of_work import get_db
@@ -42,7 +43,8 @@ def list_technologies(filters: TechnologyFilters,
     return {**result.__dict__, "items": [service.technology_read(t) for t in result.items]}
 
 
-@router.post("/technologies", response_model=TechnologyRead, status_code=201)
+@router.post("/technologies", response_model=TechnologyRead, status_code=201,
+             responses=error_responses(409))
 def create_technology(body: TechnologyCreate, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     return service.technology_read(service.create_technology(db, data=body, actor=user))
@@ -53,7 +55,8 @@ def get_technology(technology_id: ObjectId, db: Session = Depends(get_db)) -> An
     return service.technology_read(service.get_technology(db, technology_id=technology_id))
 
 
-@router.patch("/technologies/{technology_id}", response_model=TechnologyRead)
+@router.patch("/technologies/{technology_id}", response_model=TechnologyRead,
+              responses=error_responses(409))
 def update_technology(technology_id: ObjectId, body: TechnologyUpdate, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     technology = service.get_technology(db, technology_id=technology_id)

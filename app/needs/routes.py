@@ -67,24 +67,24 @@ def import_needs(user: Curator, data: bytes = Body(..., media_type="text/csv"),
     return transfer.import_csv(db, data=data, actor=user)
 
 
-@router.get("/needs/{need_id}", response_model=NeedRead)
+@router.get("/needs/{need_id:int}", response_model=NeedRead)
 def get_need(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
     return service.get(db, need_id=need_id)
 
 
-@router.patch("/needs/{need_id}", response_model=NeedRead)
+@router.patch("/needs/{need_id:int}", response_model=NeedRead)
 def update_need(need_id: ObjectId, data: NeedUpdate, user: Curator,
                 db: Session = Depends(get_db)) -> object:
     return service.update(db, need=service.get(db, need_id=need_id), data=data, actor=user)
 
 
-@router.delete("/needs/{need_id}", status_code=204)
+@router.delete("/needs/{need_id:int}", status_code=204)
 def delete_need(need_id: ObjectId, user: Curator, db: Session = Depends(get_db)) -> Response:
     service.delete(db, need=service.get(db, need_id=need_id), actor=user)
     return Response(status_code=204)
 
 
-@router.get("/needs/{need_id}/revisions", response_model=list[RevisionRead])
+@router.get("/needs/{need_id:int}/revisions", response_model=list[RevisionRead])
 def need_revisions(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
     """Newest first, each a full snapshot with the fields it changed."""
     return service.revisions(db, need_id=need_id)

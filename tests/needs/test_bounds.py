@@ -16,3 +16,11 @@ HUGE = "99999999999999999999999"
 def test_out_of_range_numbers_are_a_422(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 422, (url, response.text[:300])
+
+
+def test_a_wrong_method_on_export_is_405_not_a_need_id_error(client: TestClient) -> None:
+    """Found by fuzzing: PATCH /api/v1/needs/export matched PATCH /needs/{need_id} (422)."""
+    for path, allowed in (("/api/v1/needs/export", "GET"), ("/api/v1/needs/import", "POST")):
+        response = client.patch(path, json={})
+        assert response.status_code == 405, (path, response.text)
+        assert response.headers["allow"] == allowed
