@@ -47,6 +47,18 @@ run_target() {
     # Search and group filter: the reference countries.
     countries-filter) probe countries-filter -u "$base/api/v1/reference/countries?q=nep&group=LDC" \
         -p "q,group" ;;
+    # Search, filters and sort: challenges, the mechanism inventory, technologies, needs, gaps.
+    challenges-search) probe challenges-search \
+        -u "$base/api/v1/challenges?q=solar&state=open&sector=energy_supply&sort=newest&eligible_from=NPL" \
+        -p "q,state,sector,sort,eligible_from" ;;
+    mechanisms-search) probe mechanisms-search -u "$base/api/v1/mechanisms?q=climate&sort=name" \
+        -p "q,sort" ;;
+    technologies-search) probe technologies-search -u "$base/api/v1/technologies?q=solar&sort=name" \
+        -p "q,sort" ;;
+    needs-filter) probe needs-filter -u "$base/api/v1/needs?country=NPL&group=LDC&status=open" \
+        -p "country,group,status" ;;
+    gaps-filter) probe gaps-filter -u "$base/api/v1/gaps?country=NPL&group=LDC&status=open" \
+        -p "country,group,status" ;;
     # The sign-in form, with a fresh CSRF token read from the form before every request. Only
     # `email` reaches SQL: the password only meets Argon2 and `next` is only checked to be a
     # local path (each tried request costs an Argon2 hash, so they are left out for time).
@@ -58,7 +70,9 @@ run_target() {
   esac
 }
 
-for target in ${SQLMAP_TARGETS:-users-search countries-filter login-form}; do
+ALL="users-search countries-filter challenges-search mechanisms-search technologies-search"
+ALL="$ALL needs-filter gaps-filter login-form"
+for target in ${SQLMAP_TARGETS:-$ALL}; do
   run_target "$target"
 done
 exit "$failed"

@@ -62,7 +62,8 @@ def test_sqlmap_finds_no_injection(target: tuple[LiveServer, str]) -> None:
     result = _run(server.url, token, ARTIFACTS / "app", dbms)
     print(result.stdout, f"sqlmap total: {time.monotonic() - started:.0f}s")
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\n{server.log()}"
-    for name in ("users-search", "countries-filter", "login-form"):
+    for name in ("users-search", "countries-filter", "challenges-search", "mechanisms-search",
+                 "technologies-search", "needs-filter", "gaps-filter", "login-form"):
         assert f"sqlmap {name}: exit 0" in result.stdout
 
 
