@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.config import PROJECT_ROOT
 from app.db import dispose_engines, session_factory
-from tests.live import LiveServer, live_server
+from tests.live import DEMO_PASSWORD, LiveServer, live_server, load_demo
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
@@ -102,3 +102,23 @@ def create_user(live: LiveServer, *, email: str, display_name: str, roles: list[
 def _create(db: Session, *, email: str, display_name: str, roles: list[Role]) -> User:
     return accounts_service.create_user(db, email=email, password=PASSWORD,
                                         display_name=display_name, roles=roles)
+
+
+def demo_server(databases: object, var_dir: Path) -> Iterator[LiveServer]:
+    """A live server on a fresh database with the demo data (`python -m app load-demo`)."""
+    url = databases.fresh()  # type: ignore[attr-defined]
+    try:
+        with live_server(url, var_dir) as server:
+            load_demo(server)
+            yield server
+    finally:
+        dispose_engines()
+        databases.drop(url)  # type: ignore[attr-defined]
+
+
+def sign_in_as(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
