@@ -28,7 +28,7 @@ def build(url: str, *, needs: int, mechanisms: int, seed: int) -> None:
 
     from app.cli import migrate_database
     from app.db import dispose_engines, transaction
-    from app.demo import reference_loaders
+    from app.reference.seed import load_reference
     from app.inventory.models import (
         Mechanism,
         MechanismFunction,
@@ -41,9 +41,8 @@ def build(url: str, *, needs: int, mechanisms: int, seed: int) -> None:
     from app.reference.vocab import Function, Sector, Stage
 
     migrate_database(url)
-    for loader in reference_loaders():
-        with transaction(url) as db:
-            loader(db)
+    with transaction(url) as db:  # countries and groups only: every mechanism is synthetic
+        load_reference(db)
     rnd = random.Random(seed)
     with transaction(url) as db:
         countries = list(db.scalars(select(Country.alpha3).order_by(Country.alpha3)))
