@@ -23,7 +23,7 @@ from pydantic import (
 
 from app.challenges.enums import ChallengeState, Direction, IpTerms, MechanismRole, SolverKind
 from app.kit.money import Money
-from app.kit.schemas import InputModel, ReadModel
+from app.kit.schemas import IdValue, InputModel, ReadModel
 
 
 def _no_float(value: Any) -> Any:
@@ -163,7 +163,7 @@ class IpTermsIn(InputModel):
 
 
 class MechanismLinkIn(InputModel):
-    mechanism_id: StrictInt
+    mechanism_id: IdValue
     role: MechanismRole
 
 
@@ -175,7 +175,7 @@ class ChallengeCreate(InputModel):
     description: str = Field(default="", max_length=50_000)
     sponsor_organisation: str = Field(default="", max_length=200)
     contact: str = Field(default="", max_length=200)
-    need_ids: list[StrictInt] = Field(default_factory=list, max_length=100)
+    need_ids: list[IdValue] = Field(default_factory=list, max_length=100)
     mechanisms: list[MechanismLinkIn] = Field(default_factory=list, max_length=50)
     sdg_targets: list[str] = Field(default_factory=list, max_length=50)
     sectors: list[str] = Field(default_factory=list, max_length=20)
@@ -197,7 +197,7 @@ class ChallengeUpdate(InputModel):
     sponsor_organisation: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
     # Lists are replaced whole: give [] to clear one; null is refused (it used to be a 500).
-    need_ids: list[StrictInt] = Field(default=None, max_length=100)  # type: ignore[arg-type]
+    need_ids: list[IdValue] = Field(default=None, max_length=100)  # type: ignore[arg-type]
     mechanisms: list[MechanismLinkIn] = Field(default=None, max_length=50)  # type: ignore[arg-type]
     sdg_targets: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
     sectors: list[str] = Field(default=None, max_length=20)  # type: ignore[arg-type]

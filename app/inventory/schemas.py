@@ -18,7 +18,7 @@ from app.inventory.models import (
     SuggestionStatus,
 )
 from app.kit.money import is_currency
-from app.kit.schemas import InputModel, ReadModel
+from app.kit.schemas import IdValue, InputModel, ReadModel
 from app.reference.vocab import STAGES, Function, MitigationAdaptation, Sector, Stage
 
 EntityType = Literal["mechanism", "technology"]
@@ -188,7 +188,7 @@ class TechnologyFields(InputModel):
                                    description="SPDX id; required for open_licence")
     provider: str | None = Field(default=None, max_length=200)
     countries_deployed: list[str] = Field(default_factory=list, description="ISO alpha-3")
-    related_mechanism_ids: list[StrictInt] = Field(default_factory=list)
+    related_mechanism_ids: list[IdValue] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list, description="http(s) addresses")
 
     @field_validator("sectors", mode="before")
@@ -254,12 +254,12 @@ class TechnologyUpdate(InputModel):
     licence_id: str | None = Field(default=None, max_length=100)
     provider: str | None = Field(default=None, max_length=200)
     countries_deployed: list[str] | None = None
-    related_mechanism_ids: list[StrictInt] | None = None
+    related_mechanism_ids: list[IdValue] | None = None
     links: list[str] | None = None
 
 
 class LinkCreate(InputModel):
-    target_id: StrictInt
+    target_id: IdValue
     type: LinkType
     note: str | None = Field(default=None, max_length=1000)
 
@@ -371,7 +371,7 @@ class RevisionRead(ReadModel):
 
 class SuggestionCreate(InputModel):
     entity_type: EntityType
-    entity_id: StrictInt | None = Field(default=None, description="omit to propose a new record")
+    entity_id: IdValue | None = Field(default=None, description="omit to propose a new record")
     payload: dict[str, Any] = Field(description="the fields to change (or the whole new record)")
     comment: str | None = Field(default=None, max_length=2000)
 

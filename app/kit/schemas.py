@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 T = TypeVar("T")
 
@@ -38,6 +38,7 @@ Limit = Annotated[int, Query(ge=1, le=200, description="at most 200")]
 Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 ObjectId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 QueryId = Annotated[int, Query(ge=1, le=MAX_DB_INT)]
+IdValue = Annotated[StrictInt, Field(ge=1, le=MAX_DB_INT)]  # an id inside a request body
 
 
 class PageParams(BaseModel):

@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
-from app.kit.schemas import InputModel, Page, ReadModel
+from app.kit.schemas import IdValue, InputModel, Page, ReadModel
 from app.needs.models import NeedStatus, Priority
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
 
@@ -17,7 +17,7 @@ class NeedCreate(InputModel):
     country_code: str = Field(min_length=3, max_length=3, examples=["NPL"])
     sector: Sector
     stage: Stage
-    technology_id: StrictInt | None = Field(None, description="a technology in the knowledge base")
+    technology_id: IdValue | None = Field(None, description="a technology in the knowledge base")
     technology_name: str | None = Field(None, max_length=200,
                                         description="the technology as the source names it")
     mitigation_adaptation: MitigationAdaptation
@@ -35,7 +35,7 @@ class NeedUpdate(InputModel):
     country_code: str | None = Field(None, min_length=3, max_length=3)
     sector: Sector | None = None
     stage: Stage | None = None
-    technology_id: StrictInt | None = None
+    technology_id: IdValue | None = None
     technology_name: str | None = Field(None, max_length=200)
     mitigation_adaptation: MitigationAdaptation | None = None
     priority: Priority | None = None

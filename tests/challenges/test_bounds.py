@@ -47,3 +47,18 @@ def test_patch_with_null_lists_is_a_422_not_a_500(client: TestClient, db, clock)
     cleared = client.patch(f"/api/v1/challenges/{challenge.id}", json={"sdg_targets": []},
                            headers=headers)
     assert cleared.status_code == 200 and cleared.json()["sdg_targets"] == []
+
+
+def test_huge_ids_inside_a_body_are_a_422(client: TestClient, db, clock) -> None:
+    """Found by fuzzing (admin pass): a mechanism id of 31 digits in PATCH crashed the query."""
+    from app.accounts.models import Role
+    from tests.challenges.factories import draft
+    from tests.factories import make_user, token_for
+
+    owner = make_user(db, roles=[Role.SPONSOR])
+    challenge = draft(db, owner)
+    headers = token_for(client, owner.email or "")
+    for body in ({"mechanisms": [{"mechanism_id": int(HUGE), "role": "sponsor"}]},
+                 {"need_ids": [int(HUGE)]}):
+        response = client.patch(f"/api/v1/challenges/{challenge.id}", json=body, headers=headers)
+        assert response.status_code == 422, response.text
