@@ -28,7 +28,6 @@ def build(url: str, *, needs: int, mechanisms: int, seed: int) -> None:
 
     from app.cli import migrate_database
     from app.db import dispose_engines, transaction
-    from app.reference.seed import load_reference
     from app.inventory.models import (
         Mechanism,
         MechanismFunction,
@@ -38,6 +37,7 @@ def build(url: str, *, needs: int, mechanisms: int, seed: int) -> None:
     )
     from app.needs.models import Need
     from app.reference.models import Country, CountryGroup
+    from app.reference.seed import load_reference
     from app.reference.vocab import Function, Sector, Stage
 
     migrate_database(url)
