@@ -118,8 +118,15 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-def _log_auth_failure(request: Request, exc: AppError) -> None:
-    """Every refused authentication or authorisation, in one place (OWASP ASVS V16.3)."""
+def record_refusal(request: Request, exc: AppError) -> None:
+    """Log a refused authentication or authorisation (OWASP ASVS V16.3).
+
+    The error handler calls it for every AppError; a page that catches one to show it inline
+    (a form with its errors, an action button's message) calls it too.
+    """
+    if exc.status_code not in (401, 403):
+        return
+    request.state.auth_failure = exc.code
     user = getattr(request.state, "user", None)
     # A visitor meeting a sign-in wall is routine; bad credentials and refusals are not.
     level = logging.INFO if exc.code == "not_authenticated" else logging.WARNING
@@ -131,9 +138,7 @@ def _log_auth_failure(request: Request, exc: AppError) -> None:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
-        if exc.status_code in (401, 403):
-            request.state.auth_failure = exc.code
-            _log_auth_failure(request, exc)
+        record_refusal(request, exc)
         return _render(request, exc.status_code, exc.code, exc.message, exc.fields, exc.headers)
 
     @app.exception_handler(RequestValidationError)

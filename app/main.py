@@ -16,6 +16,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
 from app.kit.openapi import install_openapi
+from app.kit.refusals import UnloggedRefusalMiddleware
 from app.kit.security_headers import SecurityHeadersMiddleware
 from app.kit.templating import templates
 from app.kit.unit_of_work import DBSessionMiddleware
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None,
         https_only=settings.is_https,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(UnloggedRefusalMiddleware)
     install_error_handlers(app)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

@@ -81,6 +81,7 @@ async def current_user_optional(request: Request,
         raise Forbidden("Send the X-CSRF-Token header with cookie-authenticated API calls.",
                         code="csrf_failed")
     request.state.user = user
+    request.state.user_id = user.id if user else None  # for logs written after the session ends
     request.state.auth_via = via
     return user
 

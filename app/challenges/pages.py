@@ -54,9 +54,11 @@ def vocab_context() -> dict[str, Any]:
 def list_page(request: Request, user: OptionalUser, offset: int = 0,
               db: Session = Depends(get_db)) -> Response:
     params = {k: request.query_params.get(k, "").strip() for k in FILTER_NAMES}
-    errors: dict[str, str] = {}
     items: list[Challenge] = []
     total = 0
+    # A number that is not one is named next to its field, not silently dropped.
+    errors = {name: "a whole number, 0 or more" for name in ("mechanism", "min_purse")
+              if params[name] and not params[name].isdigit()}
     try:
         filters = search.Filters(
             state=params["state"] or None, sector=params["sector"] or None,
@@ -66,10 +68,11 @@ def list_page(request: Request, user: OptionalUser, offset: int = 0,
             min_purse=int(params["min_purse"]) if params["min_purse"].isdigit() else None,
             currency=params["currency"].upper() or None, q=params["q"] or None,
             sort=params["sort"] or "closing_soonest")
-        items, total = search.list_challenges(db, viewer=user, filters=filters, limit=20,
-                                              offset=max(0, offset))
+        if not errors:
+            items, total = search.list_challenges(db, viewer=user, filters=filters, limit=20,
+                                                  offset=max(0, offset))
     except AppError as exc:
-        errors = exc.fields
+        errors = {**exc.fields, **errors}
     now = clock.now()
     query = urlencode({k: v for k, v in params.items() if v})
     return render(request, "challenges/list.html", {

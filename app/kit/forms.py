@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.errors import AppError
+from app.errors import AppError, record_refusal
 from app.kit.templating import render
 
 
@@ -25,6 +25,7 @@ def redirect(url: str) -> RedirectResponse:
 def form_with_errors(request: Request, template: str, exc: AppError,
                      context: dict[str, Any]) -> HTMLResponse:
     """Show the form again with the submitted values and a message next to each bad field."""
+    record_refusal(request, exc)
     return render(request, template,
                   {**context, "errors": exc.fields, "error_message": exc.message},
                   status_code=exc.status_code, headers=exc.headers)

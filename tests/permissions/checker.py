@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,10 +80,35 @@ class CellResult:
     got: Outcome | None
     status: int
     detail: str
+    logged: bool = False  # the request left a record on the security log
 
     @property
     def ok(self) -> bool:
-        return self.got == self.expected
+        # Every refusal is logged (ASVS V16.3), also when a page shows it inline.
+        refused = self.got in (Outcome.D401, Outcome.D403, Outcome.LOGIN)
+        return self.got == self.expected and (self.logged or not refused)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def security_records() -> Iterator[list[logging.LogRecord]]:
+    logger = logging.getLogger("valleycross.security")
+    handler, level = _Collect(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def run_cell(client: TestClient, scenario: Scenario, method: str, path: str, entry: Row,
@@ -108,11 +135,14 @@ def run_cell(client: TestClient, scenario: Scenario, method: str, path: str, ent
         if method in UNSAFE and not entry.files:
             kwargs["json"] = body
     client.cookies.clear()
-    response = client.request(method, url, headers=headers, follow_redirects=False, **kwargs)
+    with security_records() as records:
+        response = client.request(method, url, headers=headers, follow_redirects=False, **kwargs)
     client.cookies.clear()
     detail = f"{response.status_code} {response.headers.get('location', '')} {response.text[:200]}"
+    if not records and response.status_code in (401, 403):
+        detail = "refused without a record on the security log: " + detail
     return CellResult(role, entry.expect[role], classify(response), response.status_code,
-                      detail.strip())
+                      detail.strip(), logged=bool(records))
 
 
 def describe(method: str, path: str, failures: list[CellResult]) -> str:
