@@ -103,9 +103,13 @@ def _render(request: Request, status: int, code: str, message: str,
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return render(request, "errors/error.html",
-                  {"status": status, "code": code, "message": message, "fields": fields or {}},
-                  status_code=status, headers=headers)
+    context: dict[str, Any] = {"status": status, "code": code, "message": message,
+                               "fields": fields or {}}
+    if status >= 500:
+        # The request's database session may be gone by now (an unhandled error passed the
+        # middleware that closes it), so the page must not load anything through it.
+        context["current_user"] = None
+    return render(request, "errors/error.html", context, status_code=status, headers=headers)
 
 
 def allowed_methods(request: Request) -> str:

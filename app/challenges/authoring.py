@@ -11,7 +11,7 @@ from typing import Any
 
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.accounts.models import Role, User
 from app.challenges import clock
@@ -143,6 +143,19 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
     return out
 
 
+def _replace(challenge: Challenge, collection: str, rows: list[Any]) -> None:
+    """Put `rows` in place of a child collection, deleting the old rows first.
+
+    The unit of work inserts new rows before it deletes orphans, so a draft saved again with
+    the same target keys (or scope entries) would break their unique constraint.
+    """
+    getattr(challenge, collection).clear()
+    session = object_session(challenge)
+    if session is not None and challenge.id is not None:
+        session.flush()
+    setattr(challenge, collection, rows)
+
+
 def _assign(challenge: Challenge, values: dict[str, Any]) -> None:
     for name in ("title", "summary", "description", "sponsor_organisation", "contact"):
         if name in values and values[name] is not None:
@@ -150,14 +163,17 @@ def _assign(challenge: Challenge, values: dict[str, Any]) -> None:
     if "stage" in values:
         challenge.stage = Stage(values["stage"]) if values["stage"] else None
     if "need_ids" in values:
-        challenge.needs = [ChallengeNeed(need_id=n) for n in values["need_ids"]]
+        _replace(challenge, "needs", [ChallengeNeed(need_id=n) for n in values["need_ids"]])
     if "mechanisms" in values:
-        challenge.mechanisms = [ChallengeMechanism(mechanism_id=m.mechanism_id, role=m.role)
-                                for m in values["mechanisms"]]
+        _replace(challenge, "mechanisms", [
+            ChallengeMechanism(mechanism_id=m.mechanism_id, role=m.role)
+            for m in values["mechanisms"]])
     if "sdg_targets" in values:
-        challenge.sdg_targets = [ChallengeSdgTarget(target_code=c) for c in values["sdg_targets"]]
+        _replace(challenge, "sdg_targets",
+                 [ChallengeSdgTarget(target_code=c) for c in values["sdg_targets"]])
     if "sectors" in values:
-        challenge.sectors = [ChallengeSector(sector=Sector(s)) for s in values["sectors"]]
+        _replace(challenge, "sectors",
+                 [ChallengeSector(sector=Sector(s)) for s in values["sectors"]])
     timeline: TimelineIn | None = values.get("timeline")
     if timeline is not None:
         challenge.opens_at = timeline.opens_at
@@ -169,27 +185,27 @@ def _assign(challenge: Challenge, values: dict[str, Any]) -> None:
                               if timeline.opens_at else None)
     eligibility: EligibilityIn | None = values.get("eligibility")
     if eligibility is not None:
-        challenge.scope = [ChallengeScope(group_code=c, country_code=None)
-                           if c in values["_groups"] else
-                           ChallengeScope(group_code=None, country_code=c)
-                           for c in values["scope"]]
+        _replace(challenge, "scope", [ChallengeScope(group_code=c, country_code=None)
+                                      if c in values["_groups"] else
+                                      ChallengeScope(group_code=None, country_code=c)
+                                      for c in values["scope"]])
         challenge.solver_kinds = [k.value for k in eligibility.solver_kinds]
         challenge.team_min = eligibility.team_min
         challenge.team_max = eligibility.team_max
         challenge.exclude_sponsor_employees = eligibility.exclude_sponsor_employees
     targets: list[TargetIn] | None = values.get("targets")
     if targets is not None:
-        challenge.targets = [
+        _replace(challenge, "targets", [
             ChallengeTarget(position=i, key=key, metric=t.metric, unit=t.unit,
                             direction=t.direction, threshold=t.threshold, baseline=t.baseline,
                             verification_method=t.verification_method, required=t.required)
-            for i, (t, key) in enumerate(zip(targets, _target_keys(targets), strict=True))]
+            for i, (t, key) in enumerate(zip(targets, _target_keys(targets), strict=True))])
     rubric: RubricIn | None = values.get("rubric")
     if rubric is not None:
-        challenge.criteria = [
+        _replace(challenge, "criteria", [
             ChallengeCriterion(position=i, name=c.name, description=c.description,
                                weight=c.weight, min_score=c.min_score)
-            for i, c in enumerate(rubric.criteria)]
+            for i, c in enumerate(rubric.criteria)])
         challenge.min_overall_score = rubric.min_overall_score
     if "ip_terms" in values:
         ip: IpTermsIn | None = values["ip_terms"]

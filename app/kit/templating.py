@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT, get_settings
 from app.kit.markdown import render_markdown
@@ -46,8 +47,17 @@ def _money(amount_minor: int | None, currency: str | None) -> str:
     return format_money(amount_minor, currency)
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linkify(text: str | None) -> Markup:
+    """Plain text, escaped, with its web addresses made into links (messages, notes)."""
+    escaped = str(escape(text or ""))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+
+
 templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input)
-templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown)
+templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown, linkify=_linkify)
 
 
 def flash(request: Request, message: str, category: str = "info") -> None:

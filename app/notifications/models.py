@@ -9,7 +9,11 @@ from app.db import Base, utcnow
 
 
 class OutboxMessage(Base):
-    """One message waiting for delivery (`sent_at` is null until a sender has delivered it)."""
+    """One message to a user: shown in their inbox at once, and waiting for email delivery.
+
+    `sent_at` is null until a sender has delivered it by email; `read_at` until the recipient
+    has seen it in the inbox.
+    """
 
     __tablename__ = "notification_outbox"
     __table_args__ = (Index("ix_notification_outbox_pending", "sent_at", "id"),)
@@ -22,3 +26,4 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+    read_at: Mapped[dt.datetime | None]

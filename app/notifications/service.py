@@ -1,4 +1,7 @@
-"""Queue messages in the outbox. Nothing is sent here; a delivery worker (SMTP) comes later.
+"""Queue messages in the outbox and read them in the inbox.
+
+Nothing is emailed here; a delivery worker (SMTP) comes later. Until then, and afterwards for
+whoever prefers it, every message is readable at once on the recipient's inbox page.
 
 This module imports no domain: callers pass user ids and ready-made texts.
 """
@@ -7,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -54,6 +57,33 @@ def for_recipient(db: Session, *, recipient_id: int, kind: str | None = None
     if kind:
         stmt = stmt.where(OutboxMessage.kind == kind)
     return list(db.scalars(stmt.order_by(OutboxMessage.id)))
+
+
+def inbox(db: Session, *, recipient_id: int, limit: int = 50, offset: int = 0
+          ) -> tuple[list[OutboxMessage], int]:
+    """One page of a user's messages, newest first, and how many there are in all."""
+    mine = OutboxMessage.recipient_id == recipient_id
+    total = db.scalar(select(func.count()).select_from(OutboxMessage).where(mine)) or 0
+    page = db.scalars(select(OutboxMessage).where(mine).order_by(OutboxMessage.id.desc())
+                      .limit(limit).offset(offset))
+    return list(page), total
+
+
+def unread_count(db: Session, *, recipient_id: int) -> int:
+    return db.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.recipient_id == recipient_id, OutboxMessage.read_at.is_(None))) or 0
+
+
+def mark_read(db: Session, *, recipient_id: int, up_to_id: int | None = None) -> int:
+    """Mark the user's unread messages read (only those up to `up_to_id`, the newest one they
+    were shown, so a message that arrived meanwhile stays unread). Returns how many."""
+    stmt = update(OutboxMessage).where(OutboxMessage.recipient_id == recipient_id,
+                                       OutboxMessage.read_at.is_(None))
+    if up_to_id is not None:
+        stmt = stmt.where(OutboxMessage.id <= up_to_id)
+    result = db.execute(stmt.values(read_at=utcnow()).execution_options(
+        synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _subject(text: str) -> str:

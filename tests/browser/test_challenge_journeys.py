@@ -1,5 +1,5 @@
-"""A sponsor turns a gap into a challenge, submits it, and an admin approves it: real browser,
-demo data."""
+"""A sponsor turns a gap into a challenge and submits it; an admin asks for changes, the sponsor
+reads why in the inbox, edits and resubmits, and the admin approves: real browser, demo data."""
 
 from __future__ import annotations
 
@@ -76,8 +76,8 @@ def draft_from_a_gap(page: Page, shots: Screenshots) -> None:
     page.get_by_role("button", name="Save draft").click()
 
 
-def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves(browser: Browser, live: LiveServer,
-                                                           shots: Screenshots) -> None:
+def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves_after_changes(
+        browser: Browser, live: LiveServer, shots: Screenshots) -> None:
     sponsor_context, admin_context = new_context(browser, live), new_context(browser, live)
     sponsor, admin = sponsor_context.new_page(), admin_context.new_page()
     sign_in_as(sponsor, f"sponsor@{DOMAIN}")
@@ -97,6 +97,33 @@ def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves(browser: Browser, liv
     admin.goto("/admin/challenges/review")
     admin.get_by_role("link", name=TITLE).click()
     shots(admin, "admin reviews")
+    admin.get_by_label("Reason to request changes").fill(
+        "Name the districts where the pilots will run.")
+    admin.get_by_role("button", name="Request changes").click()
+    expect(admin.get_by_role("status")).to_contain_text("Request changes: done.")
+    expect(admin.locator("main")).to_contain_text("Name the districts")  # in the history
+    shots(admin, "changes requested")
+
+    sponsor.goto("/challenges/mine")
+    sponsor.get_by_role("link", name=re.compile(r"^Inbox \d+ unread$")).click()
+    request = sponsor.locator("article", has=sponsor.get_by_role(
+        "heading", name=f"new Changes requested: {TITLE}"))
+    expect(request).to_contain_text("Name the districts where the pilots will run.")
+    shots(sponsor, "inbox with the reviewer's request")
+    request.get_by_role("link", name=re.compile(r"challenges.\d+$")).click()
+    expect(sponsor.locator("main")).to_contain_text(
+        "Changes requested: Name the districts where the pilots will run.")
+    sponsor.get_by_role("link", name="Edit draft").click()
+    fill(sponsor, "summary", "Lift water without diesel in Dolakha and Sindhupalchok.")
+    sponsor.get_by_role("button", name="Save draft").click()
+    expect(sponsor.locator("main")).to_contain_text("Dolakha and Sindhupalchok")
+    sponsor.get_by_role("button", name="Submit for review").click()
+    expect(sponsor.get_by_role("status")).to_contain_text("The challenge is now in review.")
+    shots(sponsor, "resubmitted after changes")
+
+    admin.goto("/admin/challenges/review")
+    admin.get_by_role("link", name=TITLE).click()
+    expect(admin.locator("main")).to_contain_text("Dolakha and Sindhupalchok")
     admin.get_by_role("button", name="Approve and publish").click()
     expect(admin.get_by_role("status")).to_contain_text("Approve and publish: done.")
     expect(admin.get_by_role("status")).to_contain_text("published")

@@ -75,6 +75,24 @@ def test_sponsor_drafts_admin_requests_changes_then_approves(client, people, clo
     assert transitions[2]["reason"] == "Say how temperatures are logged."
 
 
+def test_a_draft_saved_again_with_the_same_rows_keeps_them(client, people, clock, db) -> None:
+    """Regression: the unit of work inserted the new targets before deleting the old ones, so
+    saving a draft with unchanged target keys broke their unique constraint (a 500 in the
+    browser journey, on the edit form after a reviewer asked for changes)."""
+    need, mech = make_need(db), make_mechanism(db)
+    sent = body(need_ids=[need.id], mechanisms=[{"mechanism_id": mech.id, "role": "partner"}])
+    cid = create(client, people["sponsor"], **sent)["id"]
+    again = {k: sent[k] for k in ("need_ids", "mechanisms", "sdg_targets", "sectors",
+                                  "eligibility", "targets", "rubric")}
+    for _ in range(2):
+        r = client.patch(f"/api/v1/challenges/{cid}", headers=people["sponsor"], json=again)
+        assert r.status_code == 200, r.text
+    saved = r.json()
+    assert [t["key"] for t in saved["targets"]] == ["cooling", "cost"]
+    assert [c["name"] for c in saved["rubric"]["criteria"]] == ["Impact", "Affordability"]
+    assert saved["need_ids"] == [need.id] and sorted(saved["sdg_targets"]) == ["2.3", "7.1"]
+
+
 def test_opens_and_closes_by_the_clock(client, people, clock, db) -> None:
     cid = create(client, people["sponsor"])["id"]
     client.post(f"/api/v1/challenges/{cid}/submit", headers=people["sponsor"])

@@ -231,6 +231,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/inventory/technologies/{technology_id}/verify"):                 row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"technology_id": "{technology}"}, body={}),
     ("POST", "/inventory/transfer/import"):                                     row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, body={}),
     ("POST", "/inventory/{kind}/{entity_id:int}/revisions/{number:int}/restore"):row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"kind": "mechanisms", "entity_id": "{mechanism}", "number": "{revision}"}, body={}),
+    # -- notifications: each signed-in user reads only their own inbox
+    ("GET", "/api/v1/me/messages"):                       row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/api/v1/me/messages/read"):                 row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("GET", "/inbox"):                                    row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/inbox/read"):                              row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
     # -- needs, gaps, coordination and country profiles (public reads; curators write)
     ("DELETE", "/api/v1/needs/{need_id:int}"):                                      row(D401 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"need_id": "{need}"}, body={}, isolate=True),
     ("GET", "/api/v1/coordination/budgets"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),

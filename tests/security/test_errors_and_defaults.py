@@ -6,13 +6,18 @@ import subprocess
 import sys
 
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
 
-from app.accounts.models import User
+from app.accounts.deps import OptionalUser
+from app.accounts.models import Role, User
 from app.config import PROJECT_ROOT, Settings
+from app.kit.routing import APIRouter
+from app.kit.unit_of_work import get_db
+from tests.factories import login, make_user
 from tests.live import server_env
 
 GENERIC = {"error": {"code": "internal_error", "message": "Something went wrong on our side.",
@@ -43,6 +48,25 @@ def test_a_forced_500_is_generic_on_the_api_and_on_pages(app: FastAPI,
     for leak in ("Traceback", "secret_table", "password_hash", "service.py", "ZeroDivision",
                  "KeyError"):
         assert leak not in api.text and leak not in page.text
+
+
+def test_a_500_page_renders_for_a_signed_in_user_too(app: FastAPI, client: TestClient,
+                                                     db: Session) -> None:
+    """Regression: the error page read the user's roles after the request's session was
+    closed, so a signed-in user's 500 became a bare "Internal Server Error" from the server."""
+    router = APIRouter()
+
+    @router.get("/explode-signed-in")
+    def explode(user: OptionalUser, session: Session = Depends(get_db)) -> None:
+        session.execute(text("SELECT 1"))
+        raise RuntimeError("boom")
+
+    app.include_router(router)
+    user = make_user(db, roles=[Role.ADMIN])
+    login(client, user.email or "")
+    page = client.get("/explode-signed-in")
+    assert page.status_code == 500 and "Something went wrong on our side." in page.text
+    assert "<!doctype html>" in page.text.lower() and "boom" not in page.text
 
 
 def test_unknown_paths_and_methods_answer_without_internals(client: TestClient) -> None:

@@ -1,0 +1,58 @@
+"""The inbox page, and the unread count beside the account link on every page."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CurrentUser, csrf_protect
+from app.kit.forms import FormData, redirect
+from app.kit.routing import APIRouter
+from app.kit.schemas import MAX_DB_INT
+from app.kit.templating import flash, render, templates
+from app.kit.unit_of_work import get_db
+from app.notifications import service
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+log = logging.getLogger("valleycross.notifications")
+PAGE_SIZE = 30
+
+
+def unread_messages(request: Request) -> int:
+    """For the navigation bar; never lets a page fail (an error page renders it too)."""
+    user_id = getattr(request.state, "user_id", None)
+    db = getattr(request.state, "db", None)
+    if user_id is None or db is None:
+        return 0
+    try:
+        return service.unread_count(db, recipient_id=user_id)
+    except SQLAlchemyError:  # e.g. the error page of a request whose transaction failed
+        log.warning("unread count unavailable for user %s", user_id, exc_info=True)
+        return 0
+
+
+templates.env.globals["unread_messages"] = unread_messages
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(request: Request, user: CurrentUser, offset: int = 0,
+          db: Session = Depends(get_db)) -> Response:
+    offset = min(max(0, offset), MAX_DB_INT)
+    items, total = service.inbox(db, recipient_id=user.id, limit=PAGE_SIZE, offset=offset)
+    return render(request, "notifications/inbox.html", {
+        "items": items, "total": total, "offset": offset, "page_size": PAGE_SIZE,
+        "newest_id": items[0].id if items and offset == 0 else None})
+
+
+@router.post("/inbox/read")
+def mark_read(request: Request, form: FormData, user: CurrentUser,
+              db: Session = Depends(get_db)) -> Response:
+    raw = form.get("up_to_id", "")
+    up_to = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_DB_INT else None
+    marked = service.mark_read(db, recipient_id=user.id, up_to_id=up_to)
+    flash(request, f"{marked} message{'s' if marked != 1 else ''} marked read.")
+    return redirect("/inbox")
