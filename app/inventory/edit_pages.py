@@ -9,16 +9,20 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.accounts.models import User
 from app.errors import AppError, ValidationFailed
 from app.inventory import forms, records
 from app.inventory import mechanisms as service
-from app.inventory import suggestions as suggestion_service
 from app.inventory.deps import CuratorUser
 from app.inventory.labels import static_labels
 from app.inventory.models import LinkType
 from app.inventory.pages import detail_context
-from app.inventory.records import MECHANISM, is_curator
+from app.inventory.record_forms import (
+    RecordForms,
+    create_or_suggest,
+    save_edit,
+    save_suggestion,
+)
+from app.inventory.records import MECHANISM
 from app.kit.forms import FormData, FormLists, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -26,9 +30,6 @@ from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-
-TEMPLATE = "inventory/mechanism_form.html"
-LIST_FIELDS = {"functions", "sectors", "stages"}
 
 
 def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
@@ -38,48 +39,31 @@ def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
         db, data=data, existing_id=existing_id))
 
 
-def _options() -> dict[str, Any]:
+def _options(db: Session) -> dict[str, Any]:
     labels = static_labels()
     return {name: list(labels[name].items())
             for name in ("kind", "status", "function", "sector", "stage")}
 
 
-def _context(mode: str, action: str, form: dict[str, Any], *, title: str, cancel: str,
-             comment: str = "") -> dict[str, Any]:
-    return {"mode": mode, "action": action, "form": form, "errors": {}, "title": title,
-            "cancel": cancel, "options": _options(), "comment": comment}
-
-
-def _new_context(user: User, form: dict[str, Any]) -> dict[str, Any]:
-    curator = is_curator(user)
-    return _context("create" if curator else "suggest_new", "/inventory/mechanisms/new", form,
-                    title="Add a mechanism" if curator else "Suggest a new mechanism",
-                    cancel="/inventory")
+MECHANISM_FORMS = RecordForms(
+    entity_type=MECHANISM, noun="mechanism", base="/inventory/mechanisms",
+    list_page="/inventory", template="inventory/mechanism_form.html",
+    list_fields=frozenset({"functions", "sectors", "stages"}), payload=_payload,
+    options=_options)
 
 
 @router.get("/inventory/mechanisms/new", response_class=HTMLResponse)
-def new_form(request: Request, user: CurrentUser) -> Response:
-    return render(request, TEMPLATE, _new_context(user, {"status": "active", "scope": "WORLD"}))
+def new_form(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+    return render(request, MECHANISM_FORMS.template, MECHANISM_FORMS.new_context(
+        db, user, {"status": "active", "scope": "WORLD"}))
 
 
 @router.post("/inventory/mechanisms/new", response_class=HTMLResponse)
 def create(request: Request, user: CurrentUser, sent: FormLists,
            db: Session = Depends(get_db)) -> Response:
     """Curators add the mechanism; anyone else signed in sends it to the moderation queue."""
-    comment = (sent.get("comment") or [""])[-1]
-    try:
-        payload = _payload(db, sent, None)
-        if is_curator(user):
-            mechanism = service.create_mechanism(db, data=payload, actor=user)
-            flash(request, f"{mechanism.name} was added.")
-            return redirect(f"/inventory/mechanisms/{mechanism.id}")
-        suggestion_service.create_suggestion(db, author=user, entity_type=MECHANISM,
-                                             entity_id=None, payload=payload, comment=comment)
-    except AppError as exc:
-        return form_with_errors(request, TEMPLATE, forms.for_form(exc), {
-            **_new_context(user, forms.form_values(sent, LIST_FIELDS)), "comment": comment})
-    flash(request, "Thank you: a curator will review your suggestion.")
-    return redirect("/inventory/suggestions")
+    return create_or_suggest(MECHANISM_FORMS, request, db, user, sent, lambda payload:
+                             service.create_mechanism(db, data=payload, actor=user))
 
 
 @router.get("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
@@ -87,26 +71,17 @@ def edit_form(mechanism_id: ObjectId, request: Request, user: CuratorUser,
               db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     form = forms.mechanism_form(records.mechanism_content(mechanism))
-    return render(request, TEMPLATE, _context(
-        "edit", f"/inventory/mechanisms/{mechanism_id}/edit", form,
-        title=f"Edit {mechanism.name}", cancel=f"/inventory/mechanisms/{mechanism_id}"))
+    return render(request, MECHANISM_FORMS.template,
+                  MECHANISM_FORMS.edit_context(db, mechanism.id, mechanism.name, form))
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
 def edit(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
-               db: Session = Depends(get_db)) -> Response:
+         db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
-    try:
-        service.update_mechanism(db, mechanism=mechanism,
-                                 changes=_payload(db, sent, mechanism_id),
-                                 actor=user)
-    except AppError as exc:
-        return form_with_errors(request, TEMPLATE, forms.for_form(exc), _context(
-            "edit", f"/inventory/mechanisms/{mechanism_id}/edit",
-            forms.form_values(sent, LIST_FIELDS), title=f"Edit {mechanism.name}",
-            cancel=f"/inventory/mechanisms/{mechanism_id}"))
-    flash(request, "The changes were saved.")
-    return redirect(f"/inventory/mechanisms/{mechanism_id}")
+    return save_edit(MECHANISM_FORMS, request, db, mechanism, sent, lambda changes:
+                     service.update_mechanism(db, mechanism=mechanism, changes=changes,
+                                              actor=user))
 
 
 @router.get("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
@@ -114,30 +89,16 @@ def suggest_form(mechanism_id: ObjectId, request: Request, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     form = forms.mechanism_form(records.mechanism_content(mechanism))
-    return render(request, TEMPLATE, _context(
-        "suggest_edit", f"/inventory/mechanisms/{mechanism_id}/suggest", form,
-        title=f"Suggest an edit to {mechanism.name}",
-        cancel=f"/inventory/mechanisms/{mechanism_id}"))
+    return render(request, MECHANISM_FORMS.template,
+                  MECHANISM_FORMS.suggest_context(db, mechanism.id, mechanism.name, form))
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
 def suggest(mechanism_id: ObjectId, request: Request, user: CurrentUser, sent: FormLists,
-                  db: Session = Depends(get_db)) -> Response:
+            db: Session = Depends(get_db)) -> Response:
     """Queue the change for a curator; the record itself does not change."""
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
-    comment = (sent.get("comment") or [""])[-1]
-    try:
-        suggestion_service.create_suggestion(
-            db, author=user, entity_type=MECHANISM, entity_id=mechanism_id,
-            payload=_payload(db, sent, mechanism_id), comment=comment)
-    except AppError as exc:
-        return form_with_errors(request, TEMPLATE, forms.for_form(exc), {**_context(
-            "suggest_edit", f"/inventory/mechanisms/{mechanism_id}/suggest",
-            forms.form_values(sent, LIST_FIELDS),
-            title=f"Suggest an edit to {mechanism.name}",
-            cancel=f"/inventory/mechanisms/{mechanism_id}"), "comment": comment})
-    flash(request, "Thank you: a curator will review your suggestion.")
-    return redirect(f"/inventory/mechanisms/{mechanism_id}")
+    return save_suggestion(MECHANISM_FORMS, request, db, user, mechanism, sent)
 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/verify")
