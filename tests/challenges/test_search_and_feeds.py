@@ -135,3 +135,20 @@ def test_ical_text_is_escaped_and_folded() -> None:
     folded = fold(line)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("min_purse=-5&currency=USD", "min_purse", "a whole number, 0 or more"),
+    ("min_purse=lots&currency=USD", "min_purse", "a whole number, 0 or more"),
+    ("min_purse=99999999999999999999&currency=USD", "min_purse", "between 0 and"),
+    ("min_purse=100", "currency", "give the currency of min_purse"),
+    ("mechanism=abc", "mechanism", "a whole number, 0 or more"),
+])
+def test_the_list_page_names_a_bad_filter_next_to_its_field(client, catalogue, query, field,
+                                                            message) -> None:
+    page = client.get(f"/challenges?{query}")
+    assert page.status_code == 200
+    assert message in page.text, page.text
+    assert "Some filters are not valid" in page.text
+    assert 'class="challenge-card' not in page.text  # no results for a filter not understood
+    assert 'class="challenge-card' in client.get("/challenges").text

@@ -21,6 +21,7 @@ from app.db import dispose_engines, session_factory
 from tests.oidc_provider import Provider, ProviderConfig, ProviderUser
 from tests.permissions.checker import (
     UNSAFE,
+    CellResult,
     app_routes,
     compare,
     describe,
@@ -147,3 +148,10 @@ def test_cell(env: Env, method: str, path: str) -> None:
     failures = [r for r in results if not r.ok]
     assert not failures, describe(method, path, failures)
 
+
+
+def test_a_refusal_without_a_security_log_record_fails_its_cell() -> None:
+    logged = CellResult("solver", D403, D403, 403, "", logged=True)
+    silent = CellResult("solver", D403, D403, 403, "", logged=False)
+    assert logged.ok and not silent.ok
+    assert CellResult("solver", ALLOW, ALLOW, 200, "", logged=False).ok
