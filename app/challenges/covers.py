@@ -11,6 +11,7 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.kit import stored_files
 
 MAX_BYTES = 2 * 1024 * 1024
 _KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
@@ -46,12 +47,12 @@ def set_cover(db: Session, *, challenge: Challenge, data: bytes) -> str:
         raise ValidationFailed("The file is not an image we accept.",
                                fields={"cover": "upload a PNG or JPEG image"})
     name = f"{challenge.id}-{secrets.token_hex(8)}.{ext}"
-    (_folder() / name).write_bytes(data)
+    stored_files.write(db, _folder() / name, data)
     old = challenge.cover_image
     challenge.cover_image = name
     db.flush()
     if old:
-        (_folder() / old).unlink(missing_ok=True)
+        stored_files.delete_after_commit(db, _folder() / Path(old).name)
     return name
 
 
@@ -60,7 +61,7 @@ def remove_cover(db: Session, *, challenge: Challenge) -> None:
         raise Conflict("The cover can be changed while the challenge is a draft.",
                        code="rules_locked")
     if challenge.cover_image:
-        (_folder() / challenge.cover_image).unlink(missing_ok=True)
+        stored_files.delete_after_commit(db, _folder() / Path(challenge.cover_image).name)
     challenge.cover_image = None
     db.flush()
 
