@@ -26,7 +26,7 @@ from app.inventory.models import Mechanism, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, revisions_or_404, stale_records
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId, QueryId
+from app.kit.schemas import MAX_DB_INT, ObjectId, QueryId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
@@ -92,10 +92,16 @@ def restore(kind: str, entity_id: ObjectId, number: ObjectId, request: Request, 
     return redirect(f"/inventory/{kind}/{entity_id}/history")
 
 
+QUEUE_PAGE_SIZE = 25
+
+
 def _queue(request: Request, db: Session, user: User, *, errors: dict[int, dict[str, str]]
-           | None = None, status_code: int = 200, message: str | None = None) -> Response:
+           | None = None, status_code: int = 200, message: str | None = None,
+           offset: int = 0) -> Response:
     curator = is_curator(user)
-    items = service.list_suggestions(db, viewer=user)
+    offset = min(max(0, offset), MAX_DB_INT)
+    items = service.list_suggestions(db, viewer=user, limit=QUEUE_PAGE_SIZE, offset=offset)
+    total = service.count_suggestions(db, viewer=user)
     names = mech_service.mechanism_names(db)
     rows = [{"s": s, "name": service.entity_name(db, s),
              "outdated": service.is_outdated(db, s),
@@ -105,14 +111,15 @@ def _queue(request: Request, db: Session, user: User, *, errors: dict[int, dict[
             for s in items]
     return render(request, "inventory/suggestions.html", {
         "rows": rows, "is_curator": curator, "errors": errors or {},
-        "error_message": message}, status_code=status_code)
+        "error_message": message, "total": total, "offset": offset,
+        "page_size": QUEUE_PAGE_SIZE}, status_code=status_code)
 
 
 @router.get("/inventory/suggestions", response_class=HTMLResponse)
-def suggestions_page(request: Request, user: CurrentUser,
+def suggestions_page(request: Request, user: CurrentUser, offset: int = 0,
                      db: Session = Depends(get_db)) -> Response:
     """Curators: the moderation queue. Everyone else: their own suggestions and decisions."""
-    return _queue(request, db, user)
+    return _queue(request, db, user, offset=offset)
 
 
 @router.post("/inventory/suggestions/{suggestion_id}/accept", response_class=HTMLResponse)

@@ -18,7 +18,7 @@ from app.inventory.models import SuggestionStatus
 from app.inventory.schemas import RejectBody, SuggestionCreate, SuggestionRead
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId
+from app.kit.schemas import Limit, ObjectId, Offset, Page
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
@@ -38,13 +38,16 @@ def create_suggestion(body: SuggestionCreate, user: CurrentUser,
     return service.suggestion_read(db, suggestion)
 
 
-@router.get("/suggestions", response_model=list[SuggestionRead])
+@router.get("/suggestions", response_model=Page[SuggestionRead])
 def list_suggestions(user: CurrentUser, status: SuggestionStatus | None = None,
+                     limit: Limit = 50, offset: Offset = 0,
                      db: Session = Depends(get_db)) -> Any:
     """Curators: everyone's suggestions (pending unless `status` says otherwise); others: their
-    own."""
-    return [service.suggestion_read(db, s)
-            for s in service.list_suggestions(db, viewer=user, status=status)]
+    own. Oldest first, one page at a time."""
+    items = service.list_suggestions(db, viewer=user, status=status, limit=limit, offset=offset)
+    return {"items": [service.suggestion_read(db, s) for s in items],
+            "total": service.count_suggestions(db, viewer=user, status=status),
+            "limit": limit, "offset": offset}
 
 
 @router.get("/suggestions/{suggestion_id}", response_model=SuggestionRead)

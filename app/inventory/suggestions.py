@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -75,22 +75,38 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
     return suggestion
 
 
+def _visible(viewer: User, status: SuggestionStatus | None, entity_type: str | None,
+             entity_id: int | None) -> list[ColumnElement[bool]]:
+    """Curators see everyone's (pending by default); others see only their own."""
+    where: list[ColumnElement[bool]] = []
+    if is_curator(viewer):
+        where.append(Suggestion.status == (status or SuggestionStatus.PENDING))
+    else:
+        where.append(Suggestion.author_id == viewer.id)
+        if status is not None:
+            where.append(Suggestion.status == status)
+    if entity_type is not None:
+        where.append(Suggestion.entity_type == entity_type)
+    if entity_id is not None:
+        where.append(Suggestion.entity_id == entity_id)
+    return where
+
+
 def list_suggestions(db: Session, *, viewer: User, status: SuggestionStatus | None = None,
                      entity_type: str | None = None, entity_id: int | None = None,
-                     ) -> list[Suggestion]:
-    """Curators see everyone's (pending by default); others see only their own."""
-    stmt = select(Suggestion).order_by(Suggestion.created_at, Suggestion.id)
-    if is_curator(viewer):
-        stmt = stmt.where(Suggestion.status == (status or SuggestionStatus.PENDING))
-    else:
-        stmt = stmt.where(Suggestion.author_id == viewer.id)
-        if status is not None:
-            stmt = stmt.where(Suggestion.status == status)
-    if entity_type is not None:
-        stmt = stmt.where(Suggestion.entity_type == entity_type)
-    if entity_id is not None:
-        stmt = stmt.where(Suggestion.entity_id == entity_id)
+                     limit: int | None = None, offset: int = 0) -> list[Suggestion]:
+    """The suggestions the viewer may see, oldest first (one page of them with `limit`)."""
+    stmt = (select(Suggestion).where(*_visible(viewer, status, entity_type, entity_id))
+            .order_by(Suggestion.created_at, Suggestion.id).offset(offset))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return list(db.scalars(stmt))
+
+
+def count_suggestions(db: Session, *, viewer: User, status: SuggestionStatus | None = None,
+                      entity_type: str | None = None, entity_id: int | None = None) -> int:
+    return db.scalar(select(func.count()).select_from(Suggestion).where(
+        *_visible(viewer, status, entity_type, entity_id))) or 0
 
 
 def get_suggestion(db: Session, *, suggestion_id: int, viewer: User) -> Suggestion:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
 from app.inventory.models import Mechanism
+from tests.factories import login
 from tests.inventory.factories import headers_for, make_mechanism, make_technology
 
 
@@ -35,12 +36,12 @@ def test_a_suggested_edit_waits_for_a_curator_then_shows_in_the_history(
     assert len(client.get(f"/api/v1/mechanisms/{mechanism.id}/revisions").json()) == 1
 
     # the author sees it; a solver cannot decide
-    mine = client.get("/api/v1/suggestions", headers=solver).json()
+    mine = client.get("/api/v1/suggestions", headers=solver).json()["items"]
     assert [s["id"] for s in mine] == [suggestion["id"]]
     url = f"/api/v1/suggestions/{suggestion['id']}"
     assert client.post(f"{url}/accept", headers=solver).status_code == 403
 
-    queue = client.get("/api/v1/suggestions", headers=curator).json()
+    queue = client.get("/api/v1/suggestions", headers=curator).json()["items"]
     assert [s["id"] for s in queue] == [suggestion["id"]]
     accepted = client.post(f"{url}/accept", headers=curator)
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
@@ -58,7 +59,7 @@ def test_a_suggested_edit_waits_for_a_curator_then_shows_in_the_history(
         {"field": "acronym", "before": None, "after": "CTCN"},
         {"field": "functions", "before": ["technical_assistance"],
          "after": ["matchmaking", "technical_assistance"]}]
-    assert client.get("/api/v1/suggestions", headers=curator).json() == []
+    assert client.get("/api/v1/suggestions", headers=curator).json()["items"] == []
 
 
 def test_rejecting_needs_a_reason_the_author_can_read(client: TestClient, db: Session) -> None:
@@ -74,7 +75,7 @@ def test_rejecting_needs_a_reason_the_author_can_read(client: TestClient, db: Se
         assert refused.status_code == 422 and "reason" in refused.json()["error"]["fields"]
     rejected = client.post(url, json={"reason": "No source for this claim."}, headers=curator)
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
-    mine = client.get("/api/v1/suggestions", headers=solver).json()
+    mine = client.get("/api/v1/suggestions", headers=solver).json()["items"]
     assert mine[0]["decision_reason"] == "No source for this claim."
     assert client.get(f"/api/v1/technologies/{technology.id}").json()["summary"] == ""
 
@@ -113,7 +114,7 @@ def test_a_bad_suggestion_is_refused_at_once(client: TestClient, db: Session) ->
     missing = client.post("/api/v1/suggestions", headers=solver, json={
         "entity_type": "mechanism", "entity_id": 999999, "payload": {"acronym": "X"}})
     assert missing.status_code == 404
-    assert client.get("/api/v1/suggestions", headers=solver).json() == []
+    assert client.get("/api/v1/suggestions", headers=solver).json()["items"] == []
 
 
 def test_a_suggestion_for_a_deleted_record_cannot_be_applied(client: TestClient,
@@ -139,4 +140,25 @@ def test_others_cannot_see_someone_elses_suggestion(client: TestClient, db: Sess
         "entity_type": "mechanism", "entity_id": mechanism.id,
         "payload": {"acronym": "AB"}}).json()
     assert client.get(f"/api/v1/suggestions/{suggestion['id']}", headers=bob).status_code == 404
-    assert client.get("/api/v1/suggestions", headers=bob).json() == []
+    assert client.get("/api/v1/suggestions", headers=bob).json()["items"] == []
+
+
+def test_the_queue_comes_a_page_at_a_time(client: TestClient, db: Session) -> None:
+    technology = make_technology(db, name="Cold room")
+    _, solver = headers_for(client, db, Role.SOLVER)
+    for n in range(27):
+        sent = client.post("/api/v1/suggestions", headers=solver, json={
+            "entity_type": "technology", "entity_id": technology.id,
+            "payload": {"summary": f"Queued {n:02d}"}})
+        assert sent.status_code == 201, sent.text
+    curator_user, curator = headers_for(client, db, Role.CURATOR)
+    page = client.get("/api/v1/suggestions?limit=10&offset=20", headers=curator).json()
+    assert page["total"] == 27 and page["limit"] == 10 and page["offset"] == 20
+    assert [s["payload"]["summary"] for s in page["items"]] == [
+        f"Queued {n}" for n in range(20, 27)]
+    login(client, curator_user.email or "")
+    first = client.get("/inventory/suggestions").text
+    assert "Moderation queue <small>(27)</small>" in first and "1–25 of 27" in first
+    assert "Queued 24" in first and "Queued 25" not in first
+    last = client.get("/inventory/suggestions?offset=25").text
+    assert "Queued 26" in last and "Queued 00" not in last
