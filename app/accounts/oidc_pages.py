@@ -144,16 +144,23 @@ async def oidc_callback(request: Request, user: OptionalUser, db: Session = Depe
 @router.post("/account/identities/link")
 async def link_start(request: Request, user: CurrentUser, db: Session = Depends(get_db)
                      ) -> Response:
-    """Start the provider's flow in link mode for the signed-in user."""
+    """Start the provider's flow in link mode for the signed-in user.
+
+    The answer is a page that moves on to the provider (meta refresh, and a link), not a
+    redirect: the CSP's `form-action 'self'` also covers the redirects after a form is sent.
+    """
     client, settings = _client(request)
     keep_changes_on_error(request)
     try:
-        response = await oidc.authorization_redirect(client, request, settings=settings)
+        redirect_to = await oidc.authorization_redirect(client, request, settings=settings)
     except oidc.SignInFailed as exc:
         return await run_in_threadpool(_failed, request, db, exc, settings,
                                        linking_user_id=user.id)
-    request.session[LINK_KEY] = {"user_id": user.id, "state": oidc.flow_state(response)}
-    return response
+    request.session[LINK_KEY] = {"user_id": user.id, "state": oidc.flow_state(redirect_to)}
+    return render(request, "accounts/oidc_link_continue.html",
+                  {"url": redirect_to.headers["location"],
+                   "provider": settings.oidc_display_name},
+                  headers={"Cache-Control": "no-store"})
 
 
 @router.post("/account/identities/{identity_id}/unlink", response_class=HTMLResponse)

@@ -5,7 +5,9 @@ Every flow is the real one: the app, Authlib and the local provider (tests/oidc_
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from base64 import b64decode, b64encode
 from typing import Any
 
@@ -41,11 +43,20 @@ def _link_start(client: TestClient) -> httpx.Response:
                        follow_redirects=False)
 
 
+def provider_url(started: httpx.Response) -> str:
+    """Where the "Continue to Example ID" page sends the browser (meta refresh and link)."""
+    assert started.status_code == 200, started.text
+    link = re.search(r'<a class="button" href="([^"]+)">Continue to Example ID</a>', started.text)
+    assert link, started.text
+    url = html.unescape(link.group(1))
+    assert f'<meta http-equiv="refresh" content="0; url={link.group(1)}">' in started.text
+    return url
+
+
 def link_via_provider(client: TestClient, provider: Provider) -> httpx.Response:
     """The whole link round trip from the account page; the callback's answer (not followed)."""
-    started = _link_start(client)
-    assert started.status_code == 302, started.text
-    return client.get(at_provider(provider, started.headers["location"]), follow_redirects=False)
+    return client.get(at_provider(provider, provider_url(_link_start(client))),
+                      follow_redirects=False)
 
 
 def _unlink(client: TestClient, identity_id: int) -> httpx.Response:
@@ -116,14 +127,15 @@ def test_link_from_the_account_page_then_sign_in_with_the_provider(
     local = make_user(db, email="alice@example.org", display_name="Alice (local)")
     login(site, "alice@example.org")
     page = site.get("/account").text
-    assert "<h2>Sign-in providers</h2>" in page and "No provider is linked" in page
+    assert ">Sign-in providers</h2>" in page and "No provider is linked" in page
 
     started = _link_start(site)
-    assert started.headers["location"].startswith(f"{ISSUER}/authorize?")
+    assert started.headers["cache-control"] == "no-store"
+    authorize_url = provider_url(started)
+    assert authorize_url.startswith(f"{ISSUER}/authorize?")
     intent = _session(site)["oidc_link"]
-    assert intent == {"user_id": local.id, "state": query_of(started.headers["location"])["state"]}
-    response = site.get(at_provider(provider, started.headers["location"]),
-                        follow_redirects=False)
+    assert intent == {"user_id": local.id, "state": query_of(authorize_url)["state"]}
+    response = site.get(at_provider(provider, authorize_url), follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/account"
     account = site.get("/account").text
     assert "Your Example ID login is now linked to this account." in account
@@ -182,8 +194,7 @@ def test_link_refused_when_the_signed_in_user_changed(
     alice = make_user(db, email="alice@example.org")
     bob = make_user(db, email="bob@example.org")
     login(site, "alice@example.org")
-    started = _link_start(site)
-    callback = at_provider(provider, started.headers["location"])
+    callback = at_provider(provider, provider_url(_link_start(site)))
     # The cookie now names Bob's server session, the link intent still Alice (a forged swap).
     bobs_browser = TestClient(site.app)
     login(bobs_browser, "bob@example.org")
@@ -202,11 +213,10 @@ def test_link_refused_when_the_session_ended_meanwhile(
         site: TestClient, provider: Provider, db: Session) -> None:
     make_user(db, email="alice@example.org")
     login(site, "alice@example.org")
-    started = _link_start(site)
+    authorize_url = provider_url(_link_start(site))
     db.execute(update(UserSession).values(revoked_at=UserSession.created_at))
     db.commit()
-    response = site.get(at_provider(provider, started.headers["location"]),
-                        follow_redirects=False)
+    response = site.get(at_provider(provider, authorize_url), follow_redirects=False)
     assert response.status_code == 403 and "nothing was linked" in response.text
     assert identities(db) == []
 
@@ -216,9 +226,9 @@ def test_signing_in_as_someone_else_mid_flow_ends_the_link(
     make_user(db, email="alice@example.org")
     make_user(db, email="bob@example.org")
     login(site, "alice@example.org")
-    started = _link_start(site)
+    authorize_url = provider_url(_link_start(site))
     login(site, "bob@example.org")  # a fresh session: the flow and its intent are gone
-    response = site.get(at_provider(provider, started.headers["location"]))
+    response = site.get(at_provider(provider, authorize_url))
     assert response.status_code == 400 and "Nothing was linked" not in response.text
     assert identities(db) == []
 
@@ -282,7 +292,7 @@ def test_the_last_way_to_sign_in_cannot_be_unlinked(
     refused = _unlink(site, first.id)
     assert refused.status_code == 409
     assert "This is the only way you can sign in to this account" in refused.text
-    assert "<h2>Sign-in providers</h2>" in refused.text  # the account page, with the message
+    assert ">Sign-in providers</h2>" in refused.text  # the account page, with the message
     assert [i.id for i in identities(db)] == [first.id]
 
     provider.config.user = ProviderUser(sub="alice-second", email="alice@other.example")
