@@ -1,4 +1,4 @@
-"""OpenID Connect sign-in: the Authlib client built from settings, and linking provider accounts.
+"""OpenID Connect sign-in: the Authlib client built from settings and the verified claims.
 
 Authlib does the protocol work: discovery, the authorization-code flow with PKCE (S256), the
 `state` check, the token request with the configured client authentication, and the ID token's
@@ -6,8 +6,23 @@ signature (against the provider's JWKS), `nonce`, `exp` and `iat`. Two checks Au
 the caller are made here: the discovery document must name the configured issuer, and the
 ID token's `aud` must contain our client id.
 
-External accounts are known by issuer + `sub`, never by email. An email is only trusted to link
-a provider login to an existing local account when the provider says `email_verified: true`.
+Which local account a provider login belongs to is decided in `app/accounts/identities.py`, by
+this rule (OWASP ASVS V10; it prevents pre-account takeover):
+
+- A provider account is known by issuer + `sub`, never by email. A known issuer + `sub` signs
+  in to the account it is linked to.
+- A provider identity is never attached to an existing account because the emails match, not
+  even with `email_verified: true`: local accounts never prove their email, so whoever
+  registered the address first (perhaps an attacker who kept the password) would get the
+  provider's user. A first login whose email belongs to an account here is refused with a page
+  that says so: sign in to that account (with its password) and link the provider from the
+  account page.
+- A first login with an email nobody here has (or with none, as ORCID) makes a new solver
+  account; without an email the person is asked for one, and an address in use is refused.
+- Linking is only done by a signed-in person from the account page: the flow runs in "link
+  mode" (the intent, the user id and the flow's `state` kept in the session) and the callback
+  attaches the verified issuer + `sub` to that same, still signed-in user, unless another
+  account already has it. Unlinking is refused when it would leave no way to sign in.
 """
 
 from __future__ import annotations
@@ -15,45 +30,41 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
 from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import JoseError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.accounts import service as accounts_service
-from app.accounts.models import ExternalIdentity, Role, User
-from app.audit import service as audit
 from app.config import Settings
-from app.db import utcnow
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError
 
 log = logging.getLogger("valleycross.security")
 
 CLIENT_NAME = "oidc"
 CALLBACK_PATH = "/auth/oidc/callback"
 HTTP_TIMEOUT_SECONDS = 10.0
-FALLBACK_DISPLAY_NAME = "New member"
-
-EmailProblem = Literal["missing", "taken"]
 _ERROR_CODE = re.compile(r"[a-z_]{1,40}")
 
 
 class SignInFailed(AppError):
-    """An OpenID Connect sign-in that did not succeed; `code` is the reason kept in the audit."""
+    """An OpenID Connect sign-in (or link) that did not succeed; `code` is the audited reason.
+
+    `subject_user_id` names the local account concerned when it is not the person's own (the
+    holder of an email, the owner of an identity), for the audit record only.
+    """
 
     def __init__(self, reason: str, message: str, *, status_code: int = 401,
-                 detail: str = "") -> None:
+                 detail: str = "", subject_user_id: int | None = None) -> None:
         super().__init__(message, code=reason)
         self.status_code = status_code
         self.detail = detail[:300]
+        self.subject_user_id = subject_user_id
 
 
 # --- the Authlib client ---------------------------------------------------------------------
@@ -140,6 +151,12 @@ async def authorization_redirect(client: Any, request: Request, *, settings: Set
     return response
 
 
+def flow_state(response: Response) -> str:
+    """The `state` Authlib put into the authorization redirect (a link intent is bound to it)."""
+    location = response.headers.get("location", "")
+    return parse_qs(urlsplit(location).query).get("state", [""])[0]
+
+
 def claims_options(*, issuer: str, client_id: str) -> dict[str, Any]:
     """Claim rules for the ID token; Authlib checks neither `aud` nor a pinned `iss` by itself."""
     return {"iss": {"essential": True, "value": issuer},
@@ -206,95 +223,3 @@ async def _userinfo(client: Any, token: Mapping[str, Any], *, subject: str) -> d
         log.warning("OpenID Connect userinfo is about another subject; ignored")
         return {}
     return info
-
-
-# --- linking provider accounts to local accounts --------------------------------------------
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    user: User
-    created: bool  # a new local account was made
-    linked: bool  # the external identity was new (attached to a new or an existing account)
-    email_problem: EmailProblem | None  # why we should ask the person for an email address
-
-
-def display_name_from(claims: Mapping[str, Any]) -> str:
-    """A name to show for a new account, from the standard claims (ORCID may send none)."""
-    candidates = [
-        claims.get("name"),
-        " ".join(str(claims[k]) for k in ("given_name", "family_name")
-                 if isinstance(claims.get(k), str) and claims[k].strip()),
-        claims.get("preferred_username"),
-        claims.get("nickname"),
-    ]
-    for value in candidates:
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())[:120]
-    return FALLBACK_DISPLAY_NAME
-
-
-def _claimed_email(claims: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(as sent, normalised) for a well-formed `email` claim, else None."""
-    raw = claims.get("email")
-    if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > 320:
-        return None
-    try:
-        return raw.strip(), accounts_service.normalize_email(raw)
-    except ValidationFailed:
-        return None
-
-
-def _refuse_inactive(user: User) -> None:
-    if not user.is_active:
-        raise SignInFailed("account_disabled", "This account has been disabled. Contact the "
-                           "site's administrators if you think this is a mistake.",
-                           status_code=403)
-
-
-def link_or_create(db: Session, *, issuer: str, subject: str,
-                   claims: Mapping[str, Any]) -> LinkResult:
-    """The local account for a verified provider login, linking or creating it on first login.
-
-    Known issuer + `sub`: that account. Otherwise an existing account is linked by email only
-    when the provider says `email_verified: true`; else a new solver account is made (without
-    the email when another account already has it).
-    """
-    if not subject or len(subject) > 255 or not issuer or len(issuer) > 500:
-        raise SignInFailed("invalid_id_token", "The identity token has no usable subject.",
-                           detail=f"sub of length {len(subject)}")
-    now = utcnow()
-    email = _claimed_email(claims)
-    email_claim = email[0] if email else None
-    identity = db.scalar(select(ExternalIdentity).where(
-        ExternalIdentity.issuer == issuer, ExternalIdentity.subject == subject))
-    if identity is not None:
-        user = accounts_service.get(db, user_id=identity.user_id)
-        _refuse_inactive(user)
-        identity.email_claim = email_claim
-        identity.last_login_at = now
-        db.flush()
-        return LinkResult(user=user, created=False, linked=False,
-                          email_problem="missing" if user.email is None else None)
-
-    holder = accounts_service.get_by_email(db, email=email[1]) if email else None
-    problem: EmailProblem | None = None
-    if holder is not None and claims.get("email_verified") is True:
-        user, created = holder, False
-        _refuse_inactive(user)
-    else:
-        if email is None:
-            problem = "missing"
-        elif holder is not None:
-            problem = "taken"  # not proven to be the same person: never merged
-        user = accounts_service.create_user(
-            db, email=email_claim if problem is None else None, password=None,
-            display_name=display_name_from(claims), roles=[Role.SOLVER])
-        created = True
-    db.add(ExternalIdentity(user_id=user.id, issuer=issuer, subject=subject,
-                            email_claim=email_claim, last_login_at=now))
-    db.flush()
-    audit.record(db, event="oidc.linked", actor_id=user.id, subject_user_id=user.id,
-                 issuer=issuer, subject=subject, new_account=created,
-                 by_verified_email=not created)
-    return LinkResult(user=user, created=created, linked=True, email_problem=problem)

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from app.accounts import auth
+from app.accounts import auth, identities
 from app.accounts import service as accounts_service
 from app.accounts.deps import (
     SESSION_TOKEN_KEY,
@@ -92,13 +92,15 @@ def logout(request: Request, db: Session = Depends(get_db)) -> Response:
     return redirect("/")
 
 
-def _account_context(db: Session, user: User) -> dict[str, object]:
-    return {"user": user, "tokens": auth.list_tokens(db, user=user), "form": {}, "errors": {}}
+def account_context(db: Session, user: User) -> dict[str, object]:
+    """What the account page shows: the profile, API tokens and linked sign-in providers."""
+    return {"user": user, "tokens": auth.list_tokens(db, user=user),
+            "identities": identities.list_for_user(db, user=user), "form": {}, "errors": {}}
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
-    return render(request, "accounts/account.html", _account_context(db, user))
+    return render(request, "accounts/account.html", account_context(db, user))
 
 
 @router.post("/account", response_class=HTMLResponse)
@@ -111,7 +113,7 @@ def update_account(request: Request, user: CurrentUser, form: FormData,
             email=form.get("email") or None)
     except AppError as exc:
         return form_with_errors(request, "accounts/account.html", exc,
-                                {**_account_context(db, user), "form": form})
+                                {**account_context(db, user), "form": form})
     flash(request, "Your profile was saved.")
     return redirect("/account")
 
@@ -123,9 +125,9 @@ def create_token(request: Request, user: CurrentUser, form: FormData,
         token, raw = auth.create_token(db, user=user, name=form.get("name", ""))
     except AppError as exc:
         return form_with_errors(request, "accounts/account.html", exc,
-                                _account_context(db, user))
+                                account_context(db, user))
     return render(request, "accounts/account.html",
-                  {**_account_context(db, user), "new_token": raw, "new_token_name": token.name},
+                  {**account_context(db, user), "new_token": raw, "new_token_name": token.name},
                   status_code=201)
 
 

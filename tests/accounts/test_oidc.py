@@ -80,7 +80,7 @@ def test_first_login_creates_account_identity_and_session(
     [succeeded] = events(db, "login.succeeded")
     assert created.subject_user_id == linked.subject_user_id == succeeded.subject_user_id == user.id
     assert linked.details == {"issuer": ISSUER, "subject": "alice-7f3a", "new_account": True,
-                              "by_verified_email": False}
+                              "via": "first_login"}
     assert succeeded.details == {"method": "oidc", "issuer": ISSUER}
 
 
@@ -158,62 +158,54 @@ def test_email_form_needs_a_signed_in_user(site: TestClient) -> None:
     assert response.headers["location"] == "/login?next=/account/email"
 
 
-def test_verified_email_links_existing_local_account(
-        site: TestClient, provider: Provider, db: Session) -> None:
-    local = make_user(db, email="Alice@Example.org", display_name="Alice (local)")
-
-    response = sign_in_via_provider(site, provider, next="/account")
-    assert response.headers["location"] == "/account"
-    account = site.get("/account")
-    assert "Alice (local)" in account.text
-    assert "Your Example ID login is now linked to this account." in account.text
-
-    assert [u.id for u in users(db)] == [local.id]
-    [identity] = identities(db)
-    assert identity.user_id == local.id
-    [linked] = events(db, "oidc.linked")
-    assert linked.details["by_verified_email"] is True
-    assert len(events(db, "user.created")) == 1  # only the local sign-up
-
-
-@pytest.mark.parametrize("verified", [False, None], ids=["unverified", "no-claim"])
-def test_unverified_email_never_merges_into_existing_account(
+@pytest.mark.parametrize("verified", [True, False, None],
+                         ids=["verified", "unverified", "no-claim"])
+def test_a_first_login_with_an_email_in_use_is_refused_not_linked(
         oidc_site: OidcSite, db: Session, verified: bool | None) -> None:
-    local = make_user(db, email="alice@example.org", display_name="Alice (local)")
+    """Whatever `email_verified` says, a new identity never joins an account found by email.
+
+    (This replaces the test that expected `email_verified: true` to link the existing account:
+    that was the pre-account-takeover hole, see test_oidc_linking.py.)
+    """
+    local = make_user(db, email="Alice@Example.org", display_name="Alice (local)")
     provider = Provider(ProviderConfig(user=ProviderUser(
-        sub="mallory-1", email="alice@example.org", email_verified=bool(verified),
-        name="Mallory")))
+        sub="alice-7f3a", email="alice@example.org", email_verified=bool(verified),
+        name="Alice Moreau")))
     if verified is None:
         provider.config.id_token_overrides = {"email_verified": None}
     site = oidc_site(provider)
 
-    response = sign_in_via_provider(site, provider)
-    assert response.headers["location"] == "/account/email"
-    page = site.get("/account/email")
-    assert "gave us the address <strong>alice@example.org</strong>" in page.text
-    assert "Mallory" in page.text and "Alice (local)" not in page.text
+    response = sign_in_via_provider(site, provider, next="/account")
+    assert response.status_code == 409
+    assert "An account with this email already exists" in response.text
+    assert "gave us the address <strong>alice@example.org</strong>" in response.text
+    assert "Sign in to it with its email address and password." in response.text
+    assert "choose “Link Example ID”" in response.text
+    assert "Alice (local)" not in response.text
+    assert site.get("/account", follow_redirects=False).status_code == 303  # not signed in
 
-    local_after, new = users(db)
-    assert local_after.id == local.id and local_after.email == "alice@example.org"
-    assert (new.email, new.display_name) == (None, "Mallory")
-    [identity] = identities(db)
-    assert identity.user_id == new.id and identity.email_claim == "alice@example.org"
+    assert [u.id for u in users(db)] == [local.id]  # no second account
+    assert identities(db) == [] and count(db, UserSession) == 0
+    [failure] = events(db, "login.failed")
+    assert failure.subject_user_id == local.id
+    assert failure.details["reason"] == "email_in_use" and failure.details["method"] == "oidc"
+    assert events(db, "oidc.linked") == [] and len(events(db, "user.created")) == 1
 
 
-def test_same_email_different_sub_unverified_is_a_new_account(
+def test_same_email_from_another_sub_is_refused(
         site: TestClient, provider: Provider, db: Session) -> None:
+    """The account a first provider login made is not joined by another provider account."""
     sign_in_via_provider(site, provider)
     other_browser = TestClient(site.app)
     provider.config.user = ProviderUser(sub="other-sub", email="alice@example.org",
-                                        email_verified=False)
+                                        email_verified=True)
     response = sign_in_via_provider(other_browser, provider)
-    assert response.headers["location"] == "/account/email"
+    assert response.status_code == 409 and "already exists" in response.text
 
-    first, second = users(db)
-    assert first.email == "alice@example.org" and second.email is None
-    assert [(i.subject, i.user_id) for i in identities(db)] == [
-        ("alice-7f3a", first.id), ("other-sub", second.id)]
-    assert live_sessions(db, first.id) == 1 and live_sessions(db, second.id) == 1
+    [first] = users(db)
+    assert [(i.subject, i.user_id) for i in identities(db)] == [("alice-7f3a", first.id)]
+    assert other_browser.get("/account", follow_redirects=False).status_code == 303
+    assert live_sessions(db, first.id) == 1  # only the first browser's
 
 
 def _refused(site: TestClient, db: Session, response: httpx.Response, *, status: int,
@@ -392,13 +384,14 @@ def test_next_must_be_a_local_path(site: TestClient, provider: Provider) -> None
 
 
 def test_an_unknown_identity_is_not_found_by_email_alone(db: Session) -> None:
-    """A login with a known email but a new sub and no verification creates, never attaches."""
-    from app.accounts.oidc import link_or_create
+    """A new sub with a known email (verified or not) creates nothing and attaches nothing."""
+    from app.accounts.identities import EmailInUse, account_for_login
 
     local = make_user(db, email="x@example.org")
-    result = link_or_create(db, issuer=ISSUER, subject="s-1",
-                            claims={"email": "X@example.org", "email_verified": "true"})
-    assert result.created and result.user.id != local.id and result.email_problem == "taken"
-    assert result.user.email is None
-    identity = db.scalar(select(ExternalIdentity).where(ExternalIdentity.subject == "s-1"))
-    assert identity is not None and identity.user_id == result.user.id
+    for verified in (True, "true", False):
+        with pytest.raises(EmailInUse) as refused:
+            account_for_login(db, issuer=ISSUER, subject="s-1",
+                              claims={"email": "X@example.org", "email_verified": verified})
+        assert refused.value.subject_user_id == local.id and refused.value.status_code == 409
+    assert db.scalar(select(ExternalIdentity).where(ExternalIdentity.subject == "s-1")) is None
+    assert [u.id for u in db.scalars(select(User))] == [local.id]

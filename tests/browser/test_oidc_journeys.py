@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from app.accounts.models import Role
 from app.config import PROJECT_ROOT
 from app.db import dispose_engines
-from tests.browser.conftest import Screenshots, create_user
+from tests.browser.conftest import PASSWORD, Screenshots, create_user, sign_in_as
 from tests.live import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -65,6 +65,12 @@ def at_provider(page: Page, shots: Screenshots, *, sub: str, email: str, name: s
     """Start from the sign-in page and say who we are at the provider."""
     page.goto("/login")
     page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    consent(page, shots, sub=sub, email=email, name=name, verified=verified)
+
+
+def consent(page: Page, shots: Screenshots, *, sub: str, email: str, name: str,
+            verified: bool = True) -> None:
+    """On the provider's consent form: say who we are and approve."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Test OpenID Provider")
     page.get_by_role("textbox", name="Subject").fill(sub)
     page.get_by_role("textbox", name="Email").fill(email)
@@ -111,17 +117,49 @@ def test_a_provider_without_email_leads_to_the_email_question(page: Page,
     shots(page, "email saved")
 
 
-def test_a_verified_email_links_the_existing_account(page: Page, live: LiveServer,
-                                                     shots: Screenshots) -> None:
+def test_a_verified_email_of_an_existing_account_is_refused_not_joined(
+        page: Page, live: LiveServer, shots: Screenshots) -> None:
+    """Whoever registered the address first must not receive the provider's user."""
     create_user(live, email="kofi@example.org", display_name="Kofi Mensah",
                 roles=[Role.SPONSOR])
     at_provider(page, shots, sub="kofi-1", email="kofi@example.org", name="K. M.")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "An account with this email already exists")
+    expect(page.get_by_role("alert")).to_contain_text("kofi@example.org")
+    expect(page.get_by_text(f"choose “Link {PROVIDER_NAME}”")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)  # nobody signed in
+    shots(page, "refused: the email belongs to an account")
+
+
+def test_link_the_provider_from_the_account_page_and_sign_in_with_it(
+        page: Page, live: LiveServer, shots: Screenshots) -> None:
+    create_user(live, email="amina@example.org", display_name="Amina Diallo",
+                roles=[Role.SPONSOR])
+    sign_in_as(page, "amina@example.org", PASSWORD)
+    page.goto("/account")
+    providers = page.get_by_role("region", name="Sign-in providers")
+    expect(providers).to_contain_text("No provider is linked to this account.")
+    shots(page, "account page before linking")
+
+    providers.get_by_role("button", name=f"Link {PROVIDER_NAME}").click()
+    consent(page, shots, sub="amina-42", email="amina@example.org", name="Amina D.")
+    expect(page).to_have_url(re.compile(r"/account$"))
     expect(page.get_by_role("status")).to_have_text(
-        f"Your {PROVIDER_NAME} login is now linked to this account.")
-    expect(nav_link(page, "Kofi Mensah")).to_be_visible()  # type: ignore[attr-defined]
+        f"Your {PROVIDER_NAME} login is now linked to this account. You can sign in with it "
+        "from now on.")
+    expect(providers.get_by_role("cell").first).to_contain_text(PROVIDER_NAME)
+    expect(providers).to_contain_text("as amina@example.org")
+    expect(providers.get_by_role("button", name=re.compile(r"^Unlink"))).to_have_count(1)
+    shots(page, "provider linked")
+
+    page.get_by_role("button", name="Sign out").click()
+    at_provider(page, shots, sub="amina-42", email="amina@example.org", name="Amina D.")
+    expect(nav_link(page, "Amina Diallo")).to_be_visible()  # type: ignore[attr-defined]
     page.goto("/account")
     expect(page.locator("p", has_text="Roles:")).to_contain_text("sponsor")
-    shots(page, "linked to the existing sponsor")
+    expect(page.get_by_label("Email")).to_have_value("amina@example.org")
+    expect(providers).not_to_contain_text("not yet")  # last used: just now
+    shots(page, "signed in with the provider into the same account")
 
 
 def test_cancelling_at_the_provider_signs_nobody_in(page: Page, shots: Screenshots) -> None:

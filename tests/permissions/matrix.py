@@ -14,8 +14,9 @@ Outcomes:
 A 5xx is never an outcome.
 
 Placeholders `{name}` in paths and bodies are filled from tests/permissions/scenario.py:
-`{token_id}` is a token owned by sponsor_owner, `{user_id}` a bystander, `{email}`/`{password}`
-the acting role's own credentials (a spare account's for anonymous).
+`{token_id}` is a token and `{identity_id}` a linked provider identity owned by sponsor_owner,
+`{user_id}` a bystander, `{email}`/`{password}` the acting role's own credentials (a spare
+account's for anonymous).
 
 Not in the table, on purpose: the `/static` mount (the public stylesheet: files, no handler of
 ours) and HEAD, which Starlette answers with the GET handler of the same route.
@@ -107,6 +108,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     #    a flow in progress is refused for everyone alike, which is not an access decision
     ("GET", "/auth/oidc/login"):                          row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/auth/oidc/callback"):                       row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/account/identities/link"):                 row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("POST", "/account/identities/{identity_id}/unlink"): row(LOGIN, H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  body={}),
     ("POST", "/admin/users/{user_id}/roles"):             row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, body={"role": "judge", "action": "grant"}),
     # -- reference data (public, read-only)
     ("GET", "/api/v1/reference/countries"):               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),

@@ -5,9 +5,10 @@ One user per matrix role (plus a `visitor` account the anonymous role may sign i
 a browser session made through the real login form, with its CSRF token (page cells).
 
 Path parameters and body placeholders are filled from `Scenario.values(role)`: e.g.
-`{token_id}` is a token owned by sponsor_owner, `{user_id}` the target user, `{draft}` and
-`{open}` challenges owned by sponsor_owner. When a capability lands, add the objects it needs
-here (judge_assigned on a panel, ...) and name them in `values`.
+`{token_id}` is a token and `{identity_id}` a provider identity owned by sponsor_owner,
+`{user_id}` the target user, `{draft}` and `{open}` challenges owned by sponsor_owner. When a
+capability lands, add the objects it needs here (judge_assigned on a panel, ...) and name them
+in `values`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.accounts import auth
+from app.accounts import auth, identities
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.challenges import authoring, covers, lifecycle, qa, registrations
@@ -105,6 +106,9 @@ def build(db: Session, client: TestClient) -> Scenario:
         scenario.people[name] = Identity(name, user.email or "", user.id, bearer=raw)
     owner = accounts_service.get(db, user_id=scenario.people["sponsor_owner"].user_id or 0)
     owned_token, _ = auth.create_token(db, user=owner, name="owned by sponsor_owner")
+    identities.link(db, user=owner, issuer="https://id.example.test", subject="matrix-owner",
+                    claims={}, provider="Example ID")
+    [owned_identity] = identities.list_for_user(db, user=owner)
     db.commit()
     challenges = _challenges(db, scenario, owner)
     knowledge = _inventory_and_needs(db, scenario)
@@ -116,6 +120,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     scenario.objects = {
         "user_id": str(scenario.people["target"].user_id),
         "token_id": str(owned_token.id),  # owned by sponsor_owner
+        "identity_id": str(owned_identity.id),  # sponsor_owner's (who has a password too)
         "role": Role.JUDGE.value,
         "country": "NPL",
         "group": "LDC",
