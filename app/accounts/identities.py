@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
@@ -153,9 +154,17 @@ def link(db: Session, *, user: User, issuer: str, subject: str, claims: Mapping[
             status_code=409, subject_user_id=identity.user_id,
             detail=f"{issuer} sub {subject!r} belongs to user {identity.user_id}")
     email = _claimed_email(claims)
-    db.add(ExternalIdentity(user_id=user.id, issuer=issuer, subject=subject,
-                            email_claim=email[0] if email else None))
-    db.flush()
+    try:
+        # A savepoint: the same login linked at the same moment by another request meets the
+        # unique key, and only this insert is undone.
+        with db.begin_nested():
+            db.add(ExternalIdentity(user_id=user.id, issuer=issuer, subject=subject,
+                                    email_claim=email[0] if email else None))
+    except IntegrityError as exc:
+        raise SignInFailed(
+            "identity_linked_elsewhere", f"This {provider} login was linked to an account "
+            "here at the same moment, so it was not linked again. Reload your account page.",
+            status_code=409, detail=f"{issuer} sub {subject!r}: concurrent link") from exc
     audit.record(db, event="oidc.linked", actor_id=user.id, subject_user_id=user.id,
                  issuer=issuer, subject=subject, new_account=False, via="account_page")
     return True

@@ -15,7 +15,7 @@ import httpx
 import itsdangerous
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import ExternalIdentity, UserSession
@@ -320,3 +320,23 @@ def test_another_users_identity_is_not_found_and_csrf_is_needed(
                      follow_redirects=False).status_code == 403
     assert [i.id for i in identities(db)] == [theirs.id]
     assert db.get(ExternalIdentity, theirs.id) is not None
+
+
+def test_a_link_racing_another_for_the_same_login_is_refused_not_a_500(
+        db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both requests saw the login unlinked; the second insert meets the unique key."""
+    from app.accounts import identities
+    from app.accounts.oidc import SignInFailed
+
+    first, second = make_user(db), make_user(db)
+    db.add(ExternalIdentity(user_id=first.id, issuer="https://id.example", subject="race"))
+    db.commit()
+    monkeypatch.setattr(identities, "find", lambda *a, **k: None)  # the race, made certain
+    with pytest.raises(SignInFailed) as refused:
+        identities.link(db, user=second, issuer="https://id.example", subject="race",
+                        claims={}, provider="Example ID")
+    assert refused.value.status_code == 409
+    db.commit()  # the session is still usable: only the insert was undone
+    owners = db.scalars(select(ExternalIdentity.user_id).where(
+        ExternalIdentity.subject == "race")).all()
+    assert owners == [first.id]
