@@ -68,7 +68,7 @@ def json_bodies(app: FastAPI) -> list[Body]:
         for param in _body_params(route.dependant):
             if isinstance(param.field_info, params.Form):  # forms and files: strings
                 continue
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 found.append(Body(method, route.path, param.field_info.annotation))
     return found
 
