@@ -105,8 +105,9 @@ def test_the_demo_password_opens_nothing_until_load_demo(client: TestClient,
     emails = ["admin@valleycross.example", *(f"{u[0]}@valleycross.example" for u in DEMO_USERS)]
 
     def sign_in(email: str, secret: str = password) -> int:
-        return client.post("/api/v1/auth/tokens", json={
-            "name": "demo", "email": email, "password": secret}).status_code
+        response = client.post("/api/v1/auth/tokens", json={
+            "name": "demo", "email": email, "password": secret})
+        return int(response.status_code)
 
     assert [sign_in(e) for e in emails] == [401] * len(emails)
     lines = list(load_demo_data(admin_email=emails[0], admin_password=None))

@@ -118,3 +118,26 @@ def test_stored_markup_in_a_challenge_is_text_on_its_pages_and_in_the_feed(
     title = next(e.find(f"{atom}title") for e in entries
                  if e.findtext(f"{atom}title") == SCRIPT)  # the same text, as data
     assert title is not None and title.get("type") == "text"  # never read as markup
+
+
+# Where output may bypass escaping, each place reviewed: template literals and sanitised HTML.
+SAFE_FILTERS = {("_macros.html", "attrs|safe"), ("challenges/form.html", "attrs|safe")}
+MARKUP_MODULES = {"app/kit/templating.py", "app/kit/markdown.py", "app/needs/heatmap.py"}
+
+
+def test_every_template_autoescapes_and_unescaped_output_is_only_where_reviewed() -> None:
+    from app.config import PROJECT_ROOT
+    from app.kit.templating import templates
+
+    env = templates.env
+    names = [n for n in env.list_templates() if n.endswith(".html")]
+    assert len(names) > 30
+    autoescape = env.autoescape
+    assert all(autoescape(n) if callable(autoescape) else autoescape for n in names)
+    found = {(name, re.sub(r"\s+", "", m.group(0)))
+             for name in names
+             for m in re.finditer(r"[\w.]+\s*\|\s*safe\b", env.loader.get_source(env, name)[0])}  # type: ignore[union-attr]
+    assert found == SAFE_FILTERS
+    markup = {str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "app").rglob("*.py")
+              if re.search(r"\bMarkup\(", path.read_text())}
+    assert markup == MARKUP_MODULES
