@@ -86,8 +86,8 @@ def test_stored_markup_in_a_mechanism_is_shown_as_text(client: TestClient, db: S
 
     mechanism = make_mechanism(db, name=SCRIPT, acronym=ATTRIBUTE, hosts=[SCRIPT + " host"],
                                description=f"Funds pilots. {SCRIPT} <img src=x onerror=alert(3)>")
-    for path in (f"/inventory/mechanisms/{mechanism.id}", "/inventory",
-                 f"/inventory?q={mechanism.name[:8]}"):
+    for path in (f"/inventory/mechanisms/{mechanism.id}", "/inventory", "/inventory?q=alert",
+                 f"/inventory?q={SCRIPT}"):  # the last one echoes the term in the search box
         html = client.get(path).text
         _assert_escaped(html, path)
         assert not HANDLER.search(html), path
