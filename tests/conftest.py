@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -12,6 +13,11 @@ from sqlalchemy.orm import Session
 from app.config import Settings, get_settings
 from app.db import dispose_engines, session_factory
 from tests.db_setup import PostgresDatabases, SQLiteDatabases, backend_url
+
+# How long one example takes on two shared cores says nothing about the property under test;
+# Hypothesis's 200 ms per-example deadline made a pure test flaky under CI load.
+hypothesis_settings.register_profile("valleycross", deadline=None)
+hypothesis_settings.load_profile("valleycross")
 
 os.environ.setdefault("ENVIRONMENT", "test")
 

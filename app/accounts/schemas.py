@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import EmailStr, Field, field_validator
 
 from app.accounts.models import Role
-from app.kit.schemas import InputModel, ReadModel
+from app.kit.schemas import InputModel, IsoDateTime, ReadModel
 
 
 class SignUp(InputModel):
@@ -54,7 +54,7 @@ class TokenCreate(InputModel):
     name: str = Field(min_length=1, max_length=100)
     email: EmailStr | None = None
     password: str | None = Field(default=None, max_length=256)
-    expires_at: dt.datetime | None = None
+    expires_at: IsoDateTime | None = None
 
 
 class TokenRead(ReadModel):

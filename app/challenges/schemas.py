@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +22,7 @@ from pydantic import (
 
 from app.challenges.enums import ChallengeState, Direction, IpTerms, MechanismRole, SolverKind
 from app.kit.money import Money
-from app.kit.schemas import IdValue, InputModel, ReadModel
+from app.kit.schemas import IdValue, InputModel, IsoDateTime, ReadModel
 
 
 def _no_float(value: Any) -> Any:
@@ -116,10 +115,10 @@ class PrizeRules(RuleModel):
 
 
 class TimelineIn(InputModel):
-    opens_at: AwareDatetime | None = None
-    submissions_close_at: AwareDatetime | None = None
-    judging_ends_at: AwareDatetime | None = None
-    verification_closes_at: AwareDatetime | None = None
+    opens_at: IsoDateTime | None = None
+    submissions_close_at: IsoDateTime | None = None
+    judging_ends_at: IsoDateTime | None = None
+    verification_closes_at: IsoDateTime | None = None
     appeals_window_days: Annotated[StrictInt, Field(ge=0, le=365)] = 14
 
 

@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 T = TypeVar("T")
 
@@ -59,3 +59,21 @@ def _full_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_full_date)]
+
+
+# RFC 3339 date-time: a full date, "T" (or a space), then the time. Lax pydantic would also take
+# a number, or a string of digits, as Unix time (`"expires_at": 0` is 1970).
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _date_time_text(value: Any) -> Any:
+    """Only an RFC 3339 date-time (what `format: date-time` promises); not a Unix timestamp."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        raise ValueError("give a date-time as YYYY-MM-DDTHH:MM:SS with its offset (Z or +HH:MM)")
+    return value
+
+
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+"""A moment in a request body: an RFC 3339 string with its offset (a naive time is refused)."""

@@ -1,9 +1,12 @@
-"""No debug output, generic errors (ASVS V16.5) and no default credentials (ASVS V13.3)."""
+"""No debug output, generic errors (ASVS V16.5, also as production builds the app) and no default
+credentials (ASVS V13.3/13.4: none after install, the demo password only after load-demo)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import Depends, FastAPI
@@ -14,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser
 from app.accounts.models import Role, User
-from app.config import PROJECT_ROOT, Settings
+from app.config import PROJECT_ROOT, Settings, get_settings
 from app.kit.routing import APIRouter
 from app.kit.unit_of_work import get_db
 from tests.factories import login, make_user
@@ -115,3 +118,73 @@ def test_demo_accounts_get_a_generated_password_not_a_default(tmp_path: object) 
             passwords.add(_demo_password(None))
             get_settings.cache_clear()
     assert len(passwords) == 2 and all(len(p) >= 20 for p in passwords)
+
+
+def test_the_demo_password_opens_nothing_until_load_demo(client: TestClient,
+                                                         settings: Settings) -> None:
+    """The demo accounts exist only after `load-demo`, with the password it generated."""
+    from app.demo import DEMO_USERS, _demo_password, load_demo_data
+
+    password = _demo_password(None)  # what load-demo will use (kept under VAR_DIR)
+    emails = ["admin@valleycross.example", *(f"{u[0]}@valleycross.example" for u in DEMO_USERS)]
+
+    def sign_in(email: str, secret: str = password) -> int:
+        response = client.post("/api/v1/auth/tokens", json={
+            "name": "demo", "email": email, "password": secret})
+        return int(response.status_code)
+
+    assert [sign_in(e) for e in emails] == [401] * len(emails)
+    lines = list(load_demo_data(admin_email=emails[0], admin_password=None))
+    assert any(f"admin:    {emails[0]}  password: {password}" in line for line in lines)
+    assert [sign_in(e) for e in emails] == [201] * len(emails)
+    assert sign_in(emails[0], "admin") == 401 and sign_in(emails[1], "password") == 401
+
+
+@pytest.fixture
+def production(database_url: str, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FastAPI, TestClient]]:
+    """The application as `ENVIRONMENT=production` builds it, behind https."""
+    from app.main import create_app
+
+    for name, value in {"ENVIRONMENT": "production", "DATABASE_URL": database_url,
+                        "VAR_DIR": str(tmp_path / "var"), "BASE_URL": "https://vc.example",
+                        "SECRET_KEY": "production-test-secret-0123456789abcdef"}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    app = create_app(get_settings())
+    assert app.state.settings.environment == "production"
+    with TestClient(app, base_url="https://vc.example", raise_server_exceptions=False) as client:
+        yield app, client
+    get_settings.cache_clear()
+
+
+def test_production_errors_are_generic_and_echo_nothing(
+        production: tuple[FastAPI, TestClient]) -> None:
+    app, client = production
+    assert app.debug is False and client.get("/docs").status_code == 404
+
+    @app.get("/api/v1/explode")
+    def explode() -> None:
+        raise RuntimeError("postgresql://admin:hunter2@db/valleycross")
+
+    @app.get("/explode")
+    def explode_page() -> None:
+        raise ZeroDivisionError("hunter2 in /work/app/service.py")
+
+    api = client.get("/api/v1/explode")
+    assert api.status_code == 500 and api.json() == GENERIC
+    page = client.get("/explode")
+    assert page.status_code == 500 and "Something went wrong on our side." in page.text
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Not found." in missing.text
+    secret = "hunter2-x"  # too short: refused by the schema
+    refused = client.post("/api/v1/auth/signup", json={
+        "email": "a@example.org", "password": secret, "display_name": "A", "extra": secret})
+    assert refused.status_code == 422 and set(refused.json()["error"]["fields"]) == {
+        "password", "extra"}
+    broken = client.post("/api/v1/auth/tokens", content=f'{{"password": "{secret}',
+                         headers={"content-type": "application/json"})
+    assert broken.status_code == 422 and broken.json()["error"]["code"] == "validation_error"
+    for response in (api, page, missing, refused, broken):
+        for leak in (secret, "hunter2", "Traceback", "RuntimeError", ".py"):
+            assert leak not in response.text, (response.request.url, leak)
