@@ -71,6 +71,8 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     size = form.get("team_size", "").strip()
     try:
+        if size and not size.isdigit():
+            raise ValidationFailed(fields={"team_size": "a whole number of people"})
         body = _valid(RegistrationIn, {
             "solver_kind": form.get("solver_kind", ""),
             "team_size": int(size) if size.isdigit() else None,

@@ -166,6 +166,10 @@ def test_solver_registers_and_asks_through_the_page(client: TestClient, db: Sess
     r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_size": "9",
                                                      "declares_not_sponsor_employee": "on"})
     assert r.status_code == 422 and "teams may have at most 6 members" in r.text
+    r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_size": "three",
+                                                     "declares_not_sponsor_employee": "on"})
+    assert r.status_code == 422 and "a whole number of people" in r.text
+    assert 'value="three"' in r.text  # what was typed stays in the field
     r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_size": "3",
                                                      "declares_not_sponsor_employee": "on"})
     assert r.status_code == 303
