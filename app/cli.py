@@ -154,7 +154,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     os.environ.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port,
                 workers=workers if not reload else 1, reload=reload, proxy_headers=True,
-                log_level="info")
+                log_level="info", server_header=False)  # no "server: uvicorn" (ASVS 13.4.6)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-             "--no-access-log"],
+             "--no-access-log", "--no-server-header"],  # as `python -m app serve`
             cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout

@@ -188,3 +188,35 @@ def test_production_errors_are_generic_and_echo_nothing(
     for response in (api, page, missing, refused, broken):
         for leak in (secret, "hunter2", "Traceback", "RuntimeError", ".py"):
             assert leak not in response.text, (response.request.url, leak)
+
+
+def test_the_serve_command_does_not_name_its_server(databases: object,
+                                                    tmp_path: object) -> None:
+    """`valleycross serve` answers without a `server: uvicorn` header (ASVS 13.4.6)."""
+    import time
+
+    import httpx
+
+    from tests.live import free_port
+
+    url = databases.fresh()  # type: ignore[attr-defined]
+    port = free_port()
+    env = server_env(url, tmp_path / "var", f"http://127.0.0.1:{port}")  # type: ignore[operator]
+    process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)],
+                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert "server" not in response.headers
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        databases.drop(url)  # type: ignore[attr-defined]
