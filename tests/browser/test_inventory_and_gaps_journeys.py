@@ -76,7 +76,7 @@ def test_a_solver_suggests_an_edit_and_a_curator_applies_it(browser: Browser, li
 
     sign_in_as(curator, f"curator@{DOMAIN}")
     curator.goto("/inventory/suggestions")
-    expect(curator.get_by_role("heading", level=1)).to_have_text("Moderation queue")
+    expect(curator.get_by_role("heading", level=1)).to_have_text("Moderation queue (1)")
     expect(curator.locator("main")).to_contain_text("VXPROOF")  # the proposed value
     apply = curator.get_by_role("button", name=re.compile(r"Apply suggestion #\d+"))
     expect(apply).to_have_count(1)
