@@ -148,3 +148,10 @@ def revoke_role(db: Session, *, user: User, role: Role, revoked_by: User) -> Use
         audit.record(db, event="role.revoked", actor_id=revoked_by.id, subject_user_id=user.id,
                      role=role.value)
     return user
+
+
+def active_user_ids_with_role(db: Session, *, role: Role) -> list[int]:
+    """Who to tell when work waits for a role (e.g. the admins, when a challenge needs review)."""
+    return list(db.scalars(select(UserRole.user_id).join(User, User.id == UserRole.user_id)
+                           .where(UserRole.role == role, User.is_active.is_(True))
+                           .order_by(UserRole.user_id)))

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.accounts.models import User
+from app.accounts import service as accounts_service
+from app.accounts.models import Role, User
 from app.challenges import clock
 from app.challenges.access import is_admin, is_manager
 from app.challenges.authoring import check_complete
@@ -167,7 +168,15 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
 def _notify(db: Session, *, challenge: Challenge, action: str, actor: User,
             reason: str | None) -> None:
     url = _url(challenge)
-    if action == "approve" and challenge.owner_id != actor.id:
+    if action == "submit":
+        notifications.queue_many(
+            db, recipient_ids=[i for i in accounts_service.active_user_ids_with_role(
+                db, role=Role.ADMIN) if i != actor.id],
+            subject=f"Waiting for review: {challenge.title}",
+            body=f"A sponsor submitted a challenge for review.\n\n{url}\n\n"
+                 f"The review queue: {get_settings().base_url}/admin/challenges/review",
+            kind="challenge.submitted")
+    elif action == "approve" and challenge.owner_id != actor.id:
         notifications.queue(db, recipient_id=challenge.owner_id,
                             subject=f"Approved: {challenge.title}",
                             body=f"Your challenge was approved and published.\n\n{url}",

@@ -36,6 +36,13 @@ def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> Challeng
                                  created_at=clock.now())
     db.add(question)
     db.flush()
+    if challenge.owner_id != user.id:
+        notifications.queue(db, recipient_id=challenge.owner_id,
+                            subject=f"New question: {challenge.title}",
+                            body=f"{question.body}\n\nAnswer it on the challenge page; the "
+                                 f"answer is public, the asker is not named.\n\n"
+                                 f"{get_settings().base_url}/challenges/{challenge.id}",
+                            kind="challenge.question_asked")
     return question
 
 

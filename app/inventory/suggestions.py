@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.history import service as history
@@ -18,6 +19,7 @@ from app.inventory import technologies as tech_service
 from app.inventory.models import Mechanism, Suggestion, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, require_curator
 from app.inventory.schemas import MechanismUpdate, TechnologyUpdate
+from app.notifications import service as notifications
 
 
 def _current(db: Session, entity_type: str, entity_id: int) -> Mechanism | Technology | None:
@@ -181,6 +183,8 @@ def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism |
     suggestion.decided_by_id = curator.id
     suggestion.decided_at = utcnow()
     db.flush()
+    _tell_author(db, suggestion, curator, subject=f"Your suggestion was applied: {record.name}",
+                 text="A curator applied your suggestion; the record's history names you.")
     return record
 
 
@@ -197,7 +201,22 @@ def reject(db: Session, *, suggestion: Suggestion, curator: User, reason: str) -
     suggestion.decided_by_id = curator.id
     suggestion.decided_at = utcnow()
     db.flush()
+    _tell_author(db, suggestion, curator,
+                 subject=f"Your suggestion was not applied: {entity_name(db, suggestion) or ''}",
+                 text=f"A curator did not apply your suggestion, saying:\n\n{reason}")
     return suggestion
+
+
+def _tell_author(db: Session, suggestion: Suggestion, curator: User, *, subject: str,
+                 text: str) -> None:
+    if suggestion.author_id is None or suggestion.author_id == curator.id:
+        return
+    base = get_settings().base_url
+    folder = "mechanisms" if suggestion.entity_type == MECHANISM else "technologies"
+    where = (f"{base}/inventory/{folder}/{suggestion.entity_id}" if suggestion.entity_id
+             else f"{base}/inventory/suggestions")
+    notifications.queue(db, recipient_id=suggestion.author_id, subject=subject,
+                        body=f"{text}\n\n{where}", kind="inventory.suggestion_decided")
 
 
 def suggestion_read(db: Session, suggestion: Suggestion) -> dict[str, Any]:

@@ -52,6 +52,9 @@ def test_sponsor_drafts_admin_requests_changes_then_approves(client, people, clo
 
     r = client.post(f"/api/v1/challenges/{cid}/submit", headers=people["sponsor"])
     assert r.status_code == 200 and r.json()["state"] == "in_review"
+    admins = client.get("/api/v1/me/messages", headers=people["admin"]).json()["items"]
+    assert [m["subject"] for m in admins] == [f"Waiting for review: {created['title']}"]
+    assert client.get("/api/v1/me/messages", headers=people["other"]).json()["total"] == 0
     r = client.post(f"/api/v1/challenges/{cid}/request-changes", headers=people["admin"],
                     json={"reason": "Say how temperatures are logged."})
     assert r.status_code == 200, r.text

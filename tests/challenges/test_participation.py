@@ -89,6 +89,9 @@ def test_questions_are_answered_publicly_without_the_asker(client, world, db) ->
     assert r.status_code == 201
     qid = r.json()["id"]
     assert client.get(f"/api/v1/challenges/{cid}/questions").json() == []  # not answered yet
+    (told,) = notifications.for_recipient(db, recipient_id=world["owner"].id,
+                                          kind="challenge.question_asked")
+    assert "Do ice packs count?" in told.body and "Asha" not in told.body
     mine = client.get(f"/api/v1/challenges/{cid}/questions", headers=world["h"]["nepal"]).json()
     assert mine[0]["mine"] is True
     r = client.post(f"/api/v1/challenges/{cid}/questions/{qid}/answer",

@@ -46,6 +46,8 @@ def test_a_suggested_edit_waits_for_a_curator_then_shows_in_the_history(
     accepted = client.post(f"{url}/accept", headers=curator)
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     assert client.post(f"{url}/accept", headers=curator).status_code == 409
+    (told,) = client.get("/api/v1/me/messages", headers=solver).json()["items"]
+    assert told["subject"] == "Your suggestion was applied: Climate Technology Centre and Network"
 
     record = client.get(f"/api/v1/mechanisms/{mechanism.id}").json()
     assert record["acronym"] == "CTCN"
@@ -77,6 +79,10 @@ def test_rejecting_needs_a_reason_the_author_can_read(client: TestClient, db: Se
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
     mine = client.get("/api/v1/suggestions", headers=solver).json()["items"]
     assert mine[0]["decision_reason"] == "No source for this claim."
+    (told,) = client.get("/api/v1/me/messages", headers=solver).json()["items"]
+    assert told["subject"] == "Your suggestion was not applied: Cold room"
+    assert "No source for this claim." in told["body"]
+    assert f"/inventory/technologies/{technology.id}" in told["body"]
     assert client.get(f"/api/v1/technologies/{technology.id}").json()["summary"] == ""
 
 
