@@ -96,7 +96,10 @@ def main() -> None:
                    ("GET /api/v1/me (token lookup)", "/api/v1/me", auth),
                    ("GET /api/v1/reference/countries/NPL", "/api/v1/reference/countries/NPL",
                     []),
-                   ("GET / (page)", "/", [])]
+                   ("GET / (page)", "/", []),
+                   # a signed-in page: user lookup, the unread count in the header, the inbox
+                   ("GET /inbox (signed-in page)", "/inbox", auth),
+                   ("GET /challenges (signed-in page)", "/challenges", auth)]
         print(f"workers={args.workers} duration={args.duration}s cores={os.cpu_count()}")
         print(f"{'endpoint':40} {'conns':>5} {'req/s':>9} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
         for connections in (int(c) for c in args.connections.split(",")):
