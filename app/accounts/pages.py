@@ -48,10 +48,11 @@ def signup_form(request: Request, user: OptionalUser) -> Response:
 @router.post("/signup", response_class=HTMLResponse)
 def signup(request: Request, form: FormData, db: Session = Depends(get_db)) -> Response:
     try:
-        user = accounts_service.create_user(
-            db, email=form.get("email", ""), password=form.get("password", ""),
-            display_name=form.get("display_name", ""), organisation=form.get("organisation"),
-            country_code=form.get("country_code") or None, roles=[Role.SOLVER])
+        user = accounts_service.sign_up(
+            db, ip=client_ip(request), email=form.get("email", ""),
+            password=form.get("password", ""), display_name=form.get("display_name", ""),
+            organisation=form.get("organisation"),
+            country_code=form.get("country_code") or None)
     except AppError as exc:
         form.pop("password", None)
         return form_with_errors(request, "accounts/signup.html", exc, {"form": form})
