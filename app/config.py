@@ -6,16 +6,32 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class RateLimits(BaseModel):
+    """Anti-automation (OWASP ASVS 2.4.1): the most of each action one client may do in a window.
+
+    Far above what a person does, low enough that a script cannot flood the platform. The window
+    is part of each name. Set one as `RATE_LIMITS__SIGNUPS_PER_IP_PER_HOUR=...`; test servers
+    that send hundreds of requests as one user raise them that way.
+    """
+
+    signups_per_ip_per_hour: int = 10
+    questions_per_user_per_day: int = 20
+    suggestions_per_user_per_day: int = 50
+    cover_uploads_per_user_per_hour: int = 30
+    tokens_per_user_per_hour: int = 20
+
+
 class Settings(BaseSettings):
     """Every knob of the platform; each field maps to an upper-case environment variable."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore",
+                                      env_nested_delimiter="__")
 
     environment: str = Field(default="development", description="development | test | production")
     var_dir: Path = Field(default=PROJECT_ROOT / "var")
@@ -36,6 +52,7 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
     login_window_seconds: int = 15 * 60
+    rate_limits: RateLimits = Field(default_factory=RateLimits)
     stale_after_days: int = 365
 
     @model_validator(mode="after")

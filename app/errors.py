@@ -78,6 +78,16 @@ class TooManyRequests(AppError):
     message = "Too many attempts; wait and try again."
 
 
+class RateLimited(TooManyRequests):
+    """An action done too often by one client (app.kit.rate_limit); `Retry-After` says when."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_seconds)})
+        self.retry_after_seconds = retry_after_seconds
+
+
 def is_api_request(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
@@ -122,17 +132,21 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+REFUSAL_STATUSES = (401, 403, 429)
+
+
 def record_refusal(request: Request, exc: AppError) -> None:
-    """Log a refused authentication or authorisation (OWASP ASVS V16.3).
+    """Log a refused authentication or authorisation (OWASP ASVS V16.3), or a client held back
+    by throttling or a rate limit (anti-automation, ASVS 2.4.1): all are security events.
 
     The error handler calls it for every AppError; a page that catches one to show it inline
     (a form with its errors, an action button's message) calls it too.
     """
-    if exc.status_code not in (401, 403):
+    if exc.status_code not in REFUSAL_STATUSES:
         return
-    request.state.auth_failure = exc.code
+    request.state.refusal_logged = exc.code
     user = getattr(request.state, "user", None)
-    # A visitor meeting a sign-in wall is routine; bad credentials and refusals are not.
+    # A visitor meeting a sign-in wall is routine; bad credentials, refusals and bots are not.
     level = logging.INFO if exc.code == "not_authenticated" else logging.WARNING
     security_log.log(level, "%s %s on %s %s: user=%s ip=%s: %s", exc.status_code, exc.code,
                      request.method, request.url.path, getattr(user, "id", None),

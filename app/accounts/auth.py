@@ -16,6 +16,7 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from app.kit import rate_limit
 
 TOKEN_PREFIX = "vcx_"
 _LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
@@ -121,6 +122,10 @@ def create_token(db: Session, *, user: User, name: str,
         raise ValidationFailed(fields={"name": "Give the token a name of 1 to 100 characters."})
     if expires_at is not None and expires_at <= utcnow():
         raise ValidationFailed(fields={"expires_at": "must be in the future"})
+    rate_limit.check_and_record(
+        db, action="token.create", key=f"user:{user.id}",
+        limit=get_settings().rate_limits.tokens_per_user_per_hour, window=rate_limit.HOUR,
+        what="new access tokens")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(raw),
                      prefix=raw[:12], expires_at=expires_at)

@@ -19,7 +19,7 @@ from app.accounts.deps import (
 )
 from app.accounts.models import Role, User
 from app.accounts.routes import client_ip
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError, ValidationFailed, record_refusal
 from app.kit.forms import FormData, form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -48,10 +48,11 @@ def signup_form(request: Request, user: OptionalUser) -> Response:
 @router.post("/signup", response_class=HTMLResponse)
 def signup(request: Request, form: FormData, db: Session = Depends(get_db)) -> Response:
     try:
-        user = accounts_service.create_user(
-            db, email=form.get("email", ""), password=form.get("password", ""),
-            display_name=form.get("display_name", ""), organisation=form.get("organisation"),
-            country_code=form.get("country_code") or None, roles=[Role.SOLVER])
+        user = accounts_service.sign_up(
+            db, ip=client_ip(request), email=form.get("email", ""),
+            password=form.get("password", ""), display_name=form.get("display_name", ""),
+            organisation=form.get("organisation"),
+            country_code=form.get("country_code") or None)
     except AppError as exc:
         form.pop("password", None)
         return form_with_errors(request, "accounts/signup.html", exc, {"form": form})
@@ -124,8 +125,12 @@ def create_token(request: Request, user: CurrentUser, form: FormData,
     try:
         token, raw = auth.create_token(db, user=user, name=form.get("name", ""))
     except AppError as exc:
-        return form_with_errors(request, "accounts/account.html", exc,
-                                account_context(db, user))
+        # Shown in the tokens section, next to the form it is about (not atop the profile).
+        record_refusal(request, exc)
+        return render(request, "accounts/account.html",
+                      {**account_context(db, user), "token_error": exc.message,
+                       "token_fields": exc.fields, "token_name": form.get("name", "")},
+                      status_code=exc.status_code, headers=exc.headers)
     return render(request, "accounts/account.html",
                   {**account_context(db, user), "new_token": raw, "new_token_name": token.name},
                   status_code=201)

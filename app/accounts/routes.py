@@ -35,12 +35,13 @@ def client_ip(request: Request) -> str:
 
 
 @router.post("/auth/signup", response_model=UserRead, status_code=201,
-             responses=error_responses(409))
-def sign_up(body: SignUp, db: Session = Depends(get_db)) -> object:
-    """Anyone may open a solver account."""
-    return accounts_service.create_user(
-        db, email=body.email, password=body.password, display_name=body.display_name,
-        organisation=body.organisation, country_code=body.country_code, roles=[Role.SOLVER])
+             responses=error_responses(409, 429))
+def sign_up(body: SignUp, request: Request, db: Session = Depends(get_db)) -> object:
+    """Anyone may open a solver account (a few an hour from one address)."""
+    return accounts_service.sign_up(
+        db, ip=client_ip(request), email=body.email, password=body.password,
+        display_name=body.display_name, organisation=body.organisation,
+        country_code=body.country_code)
 
 
 @router.post("/auth/tokens", response_model=TokenCreated, status_code=201,

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User, UserRole
 from app.accounts.passwords import hash_password, password_problem
 from app.audit import service as audit
+from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.kit import rate_limit
 
 
 def normalize_email(email: str) -> str:
@@ -95,6 +97,17 @@ def create_user(db: Session, *, email: str | None, password: str | None, display
     audit.record(db, event="user.created", actor_id=granted_by.id if granted_by else user.id,
                  subject_user_id=user.id, roles=sorted(r.value for r in set(roles)))
     return user
+
+
+def sign_up(db: Session, *, ip: str, email: str, password: str, display_name: str,
+            organisation: str | None = None, country_code: str | None = None) -> User:
+    """Anyone opens a solver account; one address opens only so many an hour (a bot, more)."""
+    rate_limit.check_and_record(
+        db, action="signup", key=f"ip:{ip}",
+        limit=get_settings().rate_limits.signups_per_ip_per_hour, window=rate_limit.HOUR,
+        what="sign-ups from this address")
+    return create_user(db, email=email, password=password, display_name=display_name,
+                       organisation=organisation, country_code=country_code, roles=[Role.SOLVER])
 
 
 def update_profile(db: Session, *, user: User, display_name: str | None = None,

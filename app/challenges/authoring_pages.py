@@ -150,8 +150,15 @@ def upload_cover(challenge_id: ObjectId, request: Request, user: CurrentUser,
         covers.remove_cover(db, challenge=challenge)
         flash(request, "Cover image removed.")
         return redirect(f"/challenges/{challenge.id}/edit")
-    if data is None:
-        raise ValidationFailed(fields={"cover": "choose a PNG or JPEG file"})
-    covers.set_cover(db, challenge=challenge, data=data)
+    try:
+        if data is None:
+            raise ValidationFailed("Choose an image to upload.",
+                                   fields={"cover": "choose a PNG or JPEG file"})
+        covers.set_cover(db, challenge=challenge, data=data, user=user)
+    except AppError as exc:
+        # The edit page again, with the message above the cover field (a refused upload, a
+        # file that is not an image, the hourly limit of uploads).
+        form = form_from_read(present.detail(challenge, clock.now()))
+        return form_with_errors(request, TEMPLATE, exc, _context(db, form, challenge=challenge))
     flash(request, "Cover image saved.")
     return redirect(f"/challenges/{challenge.id}/edit")

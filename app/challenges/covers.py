@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.accounts.models import User
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.kit import stored_files
+from app.kit import rate_limit, stored_files
 
 MAX_BYTES = 2 * 1024 * 1024
 _KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
@@ -34,8 +35,8 @@ def _folder() -> Path:
     return folder
 
 
-def set_cover(db: Session, *, challenge: Challenge, data: bytes) -> str:
-    """Store a new cover for a draft and return its file name."""
+def set_cover(db: Session, *, challenge: Challenge, data: bytes, user: User) -> str:
+    """Store a new cover for a draft (uploaded by `user`) and return its file name."""
     if challenge.state != ChallengeState.DRAFT:
         raise Conflict("The cover can be changed while the challenge is a draft.",
                        code="rules_locked")
@@ -46,6 +47,10 @@ def set_cover(db: Session, *, challenge: Challenge, data: bytes) -> str:
     if ext is None:
         raise ValidationFailed("The file is not an image we accept.",
                                fields={"cover": "upload a PNG or JPEG image"})
+    rate_limit.check_and_record(
+        db, action="challenge.cover", key=f"user:{user.id}",
+        limit=get_settings().rate_limits.cover_uploads_per_user_per_hour, window=rate_limit.HOUR,
+        what="cover uploads")
     name = f"{challenge.id}-{secrets.token_hex(8)}.{ext}"
     stored_files.write(db, _folder() / name, data)
     old = challenge.cover_image

@@ -19,6 +19,7 @@ from app.challenges.models import (
 from app.challenges.schemas import QuestionRead
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
+from app.kit import rate_limit
 from app.notifications import service as notifications
 
 S = ChallengeState
@@ -32,6 +33,10 @@ def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> Challeng
     if challenge.state not in ASKING_STATES:
         raise Conflict("Questions are taken while the challenge is published or open.",
                        code="not_open", fields={"state": challenge.state.value})
+    rate_limit.check_and_record(
+        db, action="challenge.question", key=f"user:{user.id}",
+        limit=get_settings().rate_limits.questions_per_user_per_day, window=rate_limit.DAY,
+        what="questions")
     question = ChallengeQuestion(challenge_id=challenge.id, asker_id=user.id, body=body.strip(),
                                  created_at=clock.now())
     db.add(question)

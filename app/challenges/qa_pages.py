@@ -14,7 +14,7 @@ from app.challenges import qa, registrations, service
 from app.challenges.forms import fields_from_pydantic
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError, ValidationFailed, record_refusal
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -38,8 +38,18 @@ def _valid(model: type[M], data: dict[str, object]) -> M:
 def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    body = _valid(QuestionIn, {"body": form.get("body", "")})
-    qa.ask(db, challenge=challenge, user=user, body=body.body)
+    try:
+        body = _valid(QuestionIn, {"body": form.get("body", "")})
+        qa.ask(db, challenge=challenge, user=user, body=body.body)
+    except AppError as exc:
+        # The challenge page again, the message above the question form and the question kept
+        # (e.g. the daily limit of questions: the asker copies it and sends it later).
+        record_refusal(request, exc)
+        context = detail_context(db, challenge, user)
+        return render(request, "challenges/detail.html",
+                      {**context, "question_error": exc.message, "question_fields": exc.fields,
+                       "question_body": form.get("body", "")},
+                      status_code=exc.status_code, headers=exc.headers)
     flash(request, "Your question was sent; the answer will be public, your name will not.")
     return redirect(f"/challenges/{challenge.id}")
 

@@ -34,7 +34,7 @@ def list_questions(challenge_id: ObjectId, user: OptionalUser,
 
 
 @router.post("/challenges/{challenge_id}/questions", response_model=QuestionRead,
-             status_code=201, responses=error_responses(409))
+             status_code=201, responses=error_responses(409, 429))
 def ask(challenge_id: ObjectId, body: QuestionIn, user: CurrentUser,
         db: Session = Depends(get_db)) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)

@@ -121,12 +121,13 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(g
 
 
 @router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead,
-            responses=error_responses(403, 409))
+            responses=error_responses(403, 409, 429))
 def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
                  db: Session = Depends(get_db)) -> object:
     """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
-    covers.set_cover(db, challenge=challenge, data=cover.file.read(covers.MAX_BYTES + 1))
+    covers.set_cover(db, challenge=challenge, data=cover.file.read(covers.MAX_BYTES + 1),
+                     user=user)
     return present.detail(challenge, clock.now())
 
 

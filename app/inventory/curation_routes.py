@@ -27,7 +27,7 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @router.post("/suggestions", response_model=SuggestionRead, status_code=201,
-             responses=error_responses(404))
+             responses=error_responses(404, 429))
 def create_suggestion(body: SuggestionCreate, user: CurrentUser,
                       db: Session = Depends(get_db)) -> Any:
     """Propose a change to a record (or a new one, without `entity_id`); nothing changes until a

@@ -19,6 +19,7 @@ from app.inventory import technologies as tech_service
 from app.inventory.models import Mechanism, Suggestion, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, require_curator
 from app.inventory.schemas import MechanismUpdate, TechnologyUpdate
+from app.kit import rate_limit
 from app.notifications import service as notifications
 
 
@@ -68,6 +69,10 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
                                    fields={"payload": "no field differs from the record"})
         latest = history.latest(db, entity_type=entity_type, entity_id=entity_id)
         base_revision = latest.number if latest else None
+    rate_limit.check_and_record(
+        db, action="inventory.suggestion", key=f"user:{author.id}",
+        limit=get_settings().rate_limits.suggestions_per_user_per_day, window=rate_limit.DAY,
+        what="suggestions")
     suggestion = Suggestion(entity_type=entity_type, entity_id=entity_id, payload=stored,
                             comment=(comment or "").strip() or None,
                             base_revision=base_revision, author_id=author.id,

@@ -28,8 +28,11 @@ ERROR_DESCRIPTIONS = {
     404: "No such object, or hidden from this user",
     409: "Conflicts with the current state",
     422: "Some fields are not valid",
-    429: "Too many attempts; see Retry-After",
+    429: "Too many attempts, or this action was done too often (anti-automation); try again "
+         "after the seconds in Retry-After",
 }
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 1}}}
 _MARK = "__openapi_errors__"
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,6 +117,8 @@ def _document(app: FastAPI, schema: dict[str, Any]) -> None:
             for code, response in responses.items():
                 if code.isdigit() and int(code) >= 400:
                     response["content"] = error_content
+                if code == "429":
+                    response["headers"] = RETRY_AFTER
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""A safety net for OWASP ASVS V16.3: every 401/403 response leaves a security log record.
+"""A safety net for OWASP ASVS V16.3: every 401/403/429 response leaves a security log record.
 
 The error handler logs the refusals it renders (`app.errors.record_refusal`). A page that catches
 a refusal to show it inline (an action button's message, a form's errors) may not; this
@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import REFUSAL_STATUSES
 
 security_log = logging.getLogger("valleycross.security")
 
@@ -24,9 +26,9 @@ class UnloggedRefusalMiddleware:
             return
 
         async def send_checked(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] in (401, 403):
+            if message["type"] == "http.response.start" and message["status"] in REFUSAL_STATUSES:
                 state = scope.get("state") or {}
-                if "auth_failure" not in state:
+                if "refusal_logged" not in state:
                     client = scope.get("client")
                     security_log.warning(
                         "%s refused_inline on %s %s: user=%s ip=%s: shown on the page",

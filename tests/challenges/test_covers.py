@@ -24,11 +24,12 @@ def _path(name: str) -> Path:
 
 
 def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(db: Session) -> None:
-    challenge = draft(db, sponsor(db))
-    first = covers.set_cover(db, challenge=challenge, data=PNG)
+    owner = sponsor(db)
+    challenge = draft(db, owner)
+    first = covers.set_cover(db, challenge=challenge, data=PNG, user=owner)
     db.commit()
     before = _files()
-    second = covers.set_cover(db, challenge=challenge, data=JPEG)
+    second = covers.set_cover(db, challenge=challenge, data=JPEG, user=owner)
     assert _path(second).exists() and _path(first).exists()  # nothing deleted before commit
     db.rollback()
     assert _files() == before and not _path(second).exists()
@@ -36,18 +37,20 @@ def test_a_rolled_back_upload_leaves_no_file_and_keeps_the_old_one(db: Session) 
 
 
 def test_a_committed_replacement_deletes_the_old_file_after_the_commit(db: Session) -> None:
-    challenge = draft(db, sponsor(db))
-    first = covers.set_cover(db, challenge=challenge, data=PNG)
+    owner = sponsor(db)
+    challenge = draft(db, owner)
+    first = covers.set_cover(db, challenge=challenge, data=PNG, user=owner)
     db.commit()
-    second = covers.set_cover(db, challenge=challenge, data=JPEG)
+    second = covers.set_cover(db, challenge=challenge, data=JPEG, user=owner)
     assert _path(first).exists()
     db.commit()
     assert not _path(first).exists() and _path(second).read_bytes() == JPEG
 
 
 def test_removing_a_cover_deletes_the_file_only_once_committed(db: Session) -> None:
-    challenge = draft(db, sponsor(db))
-    name = covers.set_cover(db, challenge=challenge, data=PNG)
+    owner = sponsor(db)
+    challenge = draft(db, owner)
+    name = covers.set_cover(db, challenge=challenge, data=PNG, user=owner)
     db.commit()
     covers.remove_cover(db, challenge=challenge)
     db.rollback()

@@ -14,6 +14,7 @@ Why some things are the way they are:
 - The admin pass runs last: it grants and revokes roles of the demo users the other passes use.
 - DELETE /auth/tokens/{token_id} is fuzzed in a pass of its own at the very end, because
   revoking the run's own token (ids are small integers) would turn the rest of a pass into 401s.
+- The anti-automation limits are raised for the fuzzed server (RAISED_LIMITS below).
 - tests/fuzz/schemathesis.toml lists, with reasons, the operations where a schema-valid request
   may get a 422 (rules JSON Schema cannot state).
 """
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, RateLimits
 from tests.live import VENV_BIN, LiveServer, api_token, live_server, load_demo
 
 pytestmark = pytest.mark.slow
@@ -44,6 +45,11 @@ REVOKE = "DELETE /api/v1/auth/tokens/{token_id}"
 FUZZ_ENV = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT),
             "SCHEMATHESIS_HOOKS": "tests.fuzz.schemathesis_hooks"}
 ROLES = ["solver", "sponsor", "curator", "judge", "verifier", "admin"]  # admin last
+# The passes send hundreds of sign-ups, questions, suggestions, uploads and tokens as one
+# address and a handful of users within minutes, which the anti-automation limits (rightly)
+# refuse after a few; raised for this server only, so every operation is fuzzed past them.
+# The production defaults stay in app/config.py RateLimits; tests/security proves them.
+RAISED_LIMITS = {f"RATE_LIMITS__{name.upper()}": "1000000" for name in RateLimits.model_fields}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,7 @@ def fuzz_target(databases: object, tmp_path_factory: pytest.TempPathFactory
     for stale in REPORTS.glob("*.log"):
         stale.unlink()
     try:
-        with live_server(url, tmp_path_factory.mktemp("fuzz-var")) as server:
+        with live_server(url, tmp_path_factory.mktemp("fuzz-var"), RAISED_LIMITS) as server:
             emails = load_demo(server)
             tokens = {role: api_token(server.url, emails[role]) for role in ROLES}
             tokens["revoker"] = api_token(server.url, emails["solver"])

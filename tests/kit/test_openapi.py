@@ -13,9 +13,19 @@ def test_error_statuses_are_documented_per_operation(client: TestClient) -> None
         "200", "401", "403", "404", "409", "422"}
     assert set(_responses(client, "/api/v1/me", "patch")) == {
         "200", "400", "401", "403", "409", "422"}
-    assert set(_responses(client, "/api/v1/auth/signup", "post")) == {"201", "400", "409", "422"}
+    assert set(_responses(client, "/api/v1/auth/signup", "post")) == {
+        "201", "400", "409", "422", "429"}
     assert set(_responses(client, "/api/v1/me", "get")) == {"200", "401"}
     assert set(_responses(client, "/api/v1/reference/currencies", "get")) == {"200"}
+
+
+def test_rate_limited_operations_document_429_with_retry_after(client: TestClient) -> None:
+    for path, method in (("/api/v1/auth/signup", "post"), ("/api/v1/auth/tokens", "post"),
+                         ("/api/v1/challenges/{challenge_id}/questions", "post"),
+                         ("/api/v1/challenges/{challenge_id}/cover", "put"),
+                         ("/api/v1/suggestions", "post")):
+        documented = _responses(client, path, method)["429"]
+        assert documented["headers"]["Retry-After"]["schema"]["type"] == "integer", path
 
 
 def test_error_bodies_use_the_error_schema(client: TestClient) -> None:

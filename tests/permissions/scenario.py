@@ -168,7 +168,7 @@ def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
     start = utcnow() - dt.timedelta(days=10)
     draft = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
         challenge_body(start=start)))
-    covers.set_cover(db, challenge=draft, data=PNG)
+    covers.set_cover(db, challenge=draft, data=PNG, user=owner)
     live = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
         challenge_body(start=start)))
     lifecycle.perform(db, challenge=live, action="submit", user=owner)
