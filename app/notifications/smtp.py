@@ -11,6 +11,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
@@ -26,10 +27,14 @@ from app.notifications.delivery import (
     one_line,
 )
 
+SEVEN_BIT = policy.default.clone(cte_type="7bit")
+
 
 def compose(mail: OutgoingMail, *, mail_from: str, footer: str = "") -> EmailMessage:
     """The email for one outbox message: plain text, UTF-8, headers that cannot be injected."""
-    message = EmailMessage()
+    # 7-bit: non-ASCII text goes quoted-printable or base64, never raw 8-bit bytes, which a
+    # server that does not announce 8BITMIME may mangle.
+    message = EmailMessage(policy=SEVEN_BIT)
     message["From"] = mail_from
     # Address() quotes the display name as needed; one_line() leaves no line break to inject.
     message["To"] = Address(display_name=one_line(mail.to_name), addr_spec=mail.to_address)

@@ -112,7 +112,7 @@ class SmtpServer:
                       auth_data: Any) -> AuthResult:
         ok = (isinstance(auth_data, LoginPassword) and self.login is not None
               and (auth_data.login.decode(), auth_data.password.decode()) == self.login)
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
 
 def _self_signed_contexts(folder: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
