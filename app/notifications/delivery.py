@@ -146,9 +146,20 @@ def deliver_pending(db: Session, *, sender: Sender, now: dt.datetime,
         message = _next_due(db, now=now)
         if message is None:
             break
+        if message.attempts >= MAX_ATTEMPTS:
+            # Due with every try used: only workers that died while sending it leave it so
+            # (a message that keeps crashing the worker must not do so for ever).
+            if _change(db, message, now=now, failed_at=now, next_attempt_at=None,
+                       last_error=f"gave up after {message.attempts} tries, the last of which "
+                       "did not finish"):
+                report.failed += 1
+            continue
         recipient = db.execute(select(_users.c.email, _users.c.display_name,
                                       _users.c.is_active)
-                               .where(_users.c.id == message.recipient_id)).one()
+                               .where(_users.c.id == message.recipient_id)).first()
+        if recipient is None:
+            db.rollback()  # the account was deleted meanwhile, and its messages with it
+            continue
         address = usable_address(recipient.email)
         reason = _skip_reason(message, address, bool(recipient.is_active), now)
         if reason is not None:

@@ -12,6 +12,7 @@ import smtplib
 import socket
 import ssl
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
@@ -92,7 +93,10 @@ class SmtpSender:
             connection.close()
 
     def send(self, mail: OutgoingMail) -> None:
-        message = compose(mail, mail_from=self.mail_from, footer=self.footer)
+        try:
+            message = compose(mail, mail_from=self.mail_from, footer=self.footer)
+        except (ValueError, HeaderParseError) as exc:  # this message's data, not the server
+            raise PermanentFailure(f"could not be put in an email: {exc}") from None
         reused = self._connection is not None
         try:
             self._send(message, mail.to_address)

@@ -337,3 +337,19 @@ def test_a_message_another_worker_holds_is_passed_by(db: Session, settings: Sett
     assert [counts(r) for r in reports] == [(1, 0, 0, 0)]
     assert [r.email["Subject"] for r in smtp.received] == ["Free"]
     assert state(db, held).attempts == 0 and state(db, free).sent_at == T0
+
+
+def test_a_message_whose_tries_never_finish_is_given_up(db: Session, smtp: SmtpServer) -> None:
+    message = queue(db, make_user(db))
+    now = T0
+    for _ in range(MAX_ATTEMPTS):
+        with sender_for(smtp) as real, pytest.raises(KeyboardInterrupt):
+            deliver_pending(db, sender=CrashingSender(real, crash_on=1), now=now)
+        db.rollback()
+        now += CLAIM_LEASE
+    assert counts(deliver(db, smtp, now)) == (0, 0, 0, 1)
+    given_up = state(db, message)
+    assert (given_up.failed_at, given_up.attempts) == (now, MAX_ATTEMPTS)
+    assert given_up.last_error == (f"gave up after {MAX_ATTEMPTS} tries, the last of which "
+                                   "did not finish")
+    assert smtp.received == []
