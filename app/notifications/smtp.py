@@ -100,7 +100,7 @@ class SmtpSender:
         reused = self._connection is not None
         try:
             self._send(message, mail.to_address)
-        except ServerUnavailable:
+        except _Disconnected:
             if not reused:
                 raise
             # The server may close an idle or long-used connection between two messages
@@ -127,7 +127,10 @@ class SmtpSender:
         except smtplib.SMTPResponseException as exc:
             self._drop()
             raise _by_code(exc.smtp_code, exc.smtp_error, "server answered") from None
-        except (smtplib.SMTPException, OSError) as exc:  # disconnected, timed out, reset
+        except smtplib.SMTPServerDisconnected as exc:
+            self._drop()
+            raise _Disconnected(self._describe(exc)) from None
+        except (smtplib.SMTPException, OSError) as exc:  # timed out, reset
             self._drop()
             raise ServerUnavailable(self._describe(exc)) from None
 
@@ -188,6 +191,10 @@ class SmtpSender:
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             return f"{where} closed the connection"
         return f"{where}: {exc.__class__.__name__} {getattr(exc, 'strerror', '') or ''}".strip()
+
+
+class _Disconnected(ServerUnavailable):
+    """The server had closed the connection before we spoke."""
 
 
 def _by_code(code: int, text: bytes | str, what: str) -> DeliveryFailed:

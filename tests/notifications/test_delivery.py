@@ -353,3 +353,17 @@ def test_a_message_whose_tries_never_finish_is_given_up(db: Session, smtp: SmtpS
     assert given_up.last_error == (f"gave up after {MAX_ATTEMPTS} tries, the last of which "
                                    "did not finish")
     assert smtp.received == []
+
+
+def test_a_connection_the_server_closed_meanwhile_is_opened_again(db: Session) -> None:
+    user = make_user(db)
+    first = queue(db, user, "First")
+    server = SmtpServer()
+    with sender_for(server) as sender:
+        with server:
+            assert counts(deliver_pending(db, sender=sender, now=T0)) == (1, 0, 0, 0)
+        second = queue(db, user, "Second")
+        with server:  # a restart: the sender's connection is dead
+            assert counts(deliver_pending(db, sender=sender, now=T0)) == (1, 0, 0, 0)
+    assert state(db, first).sent_at == state(db, second).sent_at == T0
+    assert [r.email["Subject"] for r in server.received] == ["First", "Second"]
