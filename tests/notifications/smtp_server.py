@@ -1,8 +1,8 @@
 """A real SMTP server for the delivery tests: aiosmtpd on a free port of 127.0.0.1.
 
 It keeps every message it accepts, answers RCPT TO with a chosen refusal (550, 451, ...) for
-the addresses it is told to, and can offer STARTTLS with a throw-away self-signed certificate
-and require a login, as a production relay would.
+the addresses it is told to, and can offer STARTTLS (or implicit TLS) with a throw-away
+self-signed certificate and require a login, as a production relay would.
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ class _Handler:
         login = session.auth_data.login.decode() if session.authenticated else None
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                          envelope.original_content, session.ssl is not None,
-                                          login))
+                                          envelope.original_content,
+                                          server.transport.get_extra_info("ssl_object")
+                                          is not None, login))
         return "250 Message accepted for delivery"
 
 
@@ -69,10 +70,11 @@ class SmtpServer:
     test can point the sender at it before the server is started (a server that is down)."""
 
     def __init__(self, *, port: int | None = None, tls_dir: Path | None = None,
-                 login: tuple[str, str] | None = None) -> None:
+                 implicit_tls: bool = False, login: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.handler = _Handler()
         self.tls_dir = tls_dir
+        self.implicit_tls = implicit_tls
         self.login = login
         self.client_tls: ssl.SSLContext | None = None
         self._controller: Controller | None = None
@@ -89,7 +91,10 @@ class SmtpServer:
         options: dict[str, Any] = {}
         if self.tls_dir is not None:
             server_tls, self.client_tls = _self_signed_contexts(self.tls_dir)
-            options.update(tls_context=server_tls, require_starttls=True)
+            if self.implicit_tls:
+                options.update(ssl_context=server_tls)
+            else:
+                options.update(tls_context=server_tls, require_starttls=True)
         if self.login is not None:
             options.update(authenticator=self._authenticate, auth_required=True)
         self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,

@@ -84,7 +84,7 @@ def test_a_message_arrives_with_its_headers_and_utf8_text(db: Session, smtp: Smt
     assert counts(report) == (1, 0, 0, 0) and report.summary() == (
         "sent 1, retry later 0, skipped 0, failed 0")
     [received] = smtp.received
-    assert received.mail_from == "no-reply@valleycross.example"
+    assert received.mail_from == "no-reply@valleycross.example" and not received.over_tls
     assert received.rcpt_tos == ["amina@example.org"]
     assert received.data.isascii(), "headers and body are encoded for any SMTP server"
     email = received.email
@@ -367,3 +367,11 @@ def test_a_connection_the_server_closed_meanwhile_is_opened_again(db: Session) -
             assert counts(deliver_pending(db, sender=sender, now=T0)) == (1, 0, 0, 0)
     assert state(db, first).sent_at == state(db, second).sent_at == T0
     assert [r.email["Subject"] for r in server.received] == ["First", "Second"]
+
+
+def test_implicit_tls(db: Session, tmp_path: Path) -> None:
+    queue(db, make_user(db))
+    with SmtpServer(tls_dir=tmp_path, implicit_tls=True) as server:
+        report = deliver(db, server, implicit_tls=True, tls_context=server.client_tls)
+        assert counts(report) == (1, 0, 0, 0)
+        assert [r.over_tls for r in server.received] == [True]
