@@ -156,6 +156,7 @@ def send_mail(loop: bool, interval: int, batch: int) -> None:
 
     from sqlalchemy.exc import OperationalError
 
+    import app.models  # noqa: F401  every mapper, so the outbox's key to `users` resolves
     from app.db import session_factory, utcnow
     from app.notifications.delivery import deliver_pending
     from app.notifications.smtp import SmtpSender
