@@ -142,6 +142,59 @@ def import_inventory(path: Path) -> None:
         click.echo(line)
 
 
+@main.command("send-mail")
+@click.option("--loop", is_flag=True, default=False,
+              help="keep running, a pass every --interval seconds, until SIGTERM or Ctrl-C")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(min=1),
+              help="seconds between passes with --loop")
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(min=1),
+              help="at most this many messages in one pass")
+def send_mail(loop: bool, interval: int, batch: int) -> None:
+    """Email the outbox's waiting messages through SMTP_HOST (one pass, or a worker)."""
+    import signal
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    import app.models  # noqa: F401  every mapper, so the outbox's key to `users` resolves
+    from app.db import session_factory, utcnow
+    from app.notifications.delivery import deliver_pending
+    from app.notifications.smtp import SmtpSender
+
+    settings = get_settings()
+    if not settings.email_enabled:
+        raise click.ClickException("SMTP_HOST is not set: email delivery is off "
+                                   "(messages are still shown in each user's inbox).")
+    stop = threading.Event()
+    if loop:
+        # Finish the pass under way (each message is committed as it goes), then leave.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    while True:
+        try:
+            with SmtpSender.from_settings(settings) as sender:
+                with session_factory()() as db:
+                    report = deliver_pending(db, sender=sender, now=utcnow(), batch=batch)
+        except OperationalError as exc:
+            if not loop:
+                raise
+            # The database restarting must not end the worker; the next pass tries again.
+            click.echo(f"database unavailable: {exc.orig or exc}", err=True)
+            if stop.wait(interval):
+                break
+            continue
+        if report.handled or not loop:
+            click.echo(report.summary())
+        if report.stopped_because:
+            click.echo(f"mail server unavailable ({report.stopped_because}); the other "
+                       "messages wait for the next pass", err=True)
+        if not loop or stop.is_set():
+            break
+        # A full batch means more may be waiting: go on at once unless the server is down.
+        if (report.handled < batch or report.stopped_because) and stop.wait(interval):
+            break
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,17 @@ class Settings(BaseSettings):
     oidc_token_endpoint_auth_method: str = "client_secret_basic"
     oidc_display_name: str = "OpenID Connect"
 
+    # Email delivery of the outbox (`valleycross send-mail`); off while SMTP_HOST is empty, and
+    # the inbox shows every message either way.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_starttls: bool = True
+    smtp_ssl: bool = Field(default=False, description="implicit TLS (usually port 465)")
+    smtp_timeout_seconds: float = Field(default=30, gt=0)
+    mail_from: str = Field(default="", description='e.g. "Valleycross <no-reply@example.org>"')
+
     session_max_age_seconds: int = 14 * 24 * 3600
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
@@ -66,6 +78,11 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise ValueError("SECRET_KEY must be set in production")
             self.secret_key = _persisted_secret(self.var_dir / "secret_key")
+        if self.smtp_host and not _one_address(self.mail_from):
+            # Refused here so a deployment with a half-done mail setup fails at start-up, not
+            # hours later in the worker's log.
+            raise ValueError("MAIL_FROM must be one address, e.g. 'Valleycross "
+                             "<no-reply@example.org>', when SMTP_HOST is set")
         return self
 
     @property
@@ -77,8 +94,23 @@ class Settings(BaseSettings):
         return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _one_address(value: str) -> bool:
+    if "\r" in value or "\n" in value:
+        return False
+    found = getaddresses([value])
+    if len(found) != 1:
+        return False
+    address = found[0][1]
+    local, _, domain = address.rpartition("@")
+    return bool(local and domain) and not any(c.isspace() for c in address)
 
 
 def _persisted_secret(path: Path) -> str:

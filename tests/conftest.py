@@ -66,7 +66,9 @@ def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
     monkeypatch.setenv("ENVIRONMENT", "test")
-    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "BASE_URL"):
+    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "BASE_URL", "SMTP_HOST",
+                 "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_STARTTLS", "SMTP_SSL",
+                 "SMTP_TIMEOUT_SECONDS", "MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     yield get_settings()

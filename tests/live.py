@@ -36,7 +36,8 @@ def server_env(database_url: str, var_dir: Path, base_url: str,
     """The environment the app reads its Settings from (nothing inherited that could leak in)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("OIDC_", "DATABASE_URL", "BASE_URL", "VAR_DIR", "SECRET_KEY",
-                                "LOGIN_", "RATE_LIMITS", "TEST_DATABASE_URL"))}
+                                "LOGIN_", "RATE_LIMITS", "TEST_DATABASE_URL", "SMTP_",
+                                "MAIL_FROM"))}
     env.update({
         "DATABASE_URL": database_url,
         "VAR_DIR": str(var_dir),

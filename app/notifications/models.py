@@ -1,3 +1,4 @@
+"""Messages to users, queued in an outbox table and delivered by email by `send-mail`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,10 @@ from app.db import Base, utcnow
 class OutboxMessage(Base):
     """One message to a user: shown in their inbox at once, and waiting for email delivery.
 
-    `sent_at` is null until a sender has delivered it by email; `read_at` until the recipient
-    has seen it in the inbox.
+    `read_at` is null until the recipient has seen it in the inbox. Email delivery ends in
+    exactly one of `sent_at` (delivered to the mail server), `skipped_at` (never emailed, with
+    `skip_reason`: no address, inactive account) or `failed_at` (refused, or too many tries);
+    until then `attempts`, `last_error` and `next_attempt_at` say how it is going.
     """
 
     __tablename__ = "notification_outbox"
@@ -27,3 +30,11 @@ class OutboxMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     read_at: Mapped[dt.datetime | None]
+
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Null: due now. Also set while a worker holds the message, so no other worker takes it.
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    failed_at: Mapped[dt.datetime | None]
+    skipped_at: Mapped[dt.datetime | None]
+    skip_reason: Mapped[str | None] = mapped_column(String(100))

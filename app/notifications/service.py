@@ -1,7 +1,8 @@
 """Queue messages in the outbox and read them in the inbox.
 
-Nothing is emailed here; a delivery worker (SMTP) comes later. Until then, and afterwards for
-whoever prefers it, every message is readable at once on the recipient's inbox page.
+Nothing is emailed here: `delivery.py` (run by `valleycross send-mail`) does that, after the
+transaction that queued a message has committed. Every message is readable at once on the
+recipient's inbox page, whether or not email delivery is set up.
 
 This module imports no domain: callers pass user ids and ready-made texts.
 """
@@ -40,9 +41,11 @@ def queue_many(db: Session, *, recipient_ids: Iterable[int], subject: str, body:
 
 
 def pending(db: Session, *, limit: int = 100) -> list[OutboxMessage]:
-    """Messages not yet sent, oldest first."""
-    return list(db.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-                           .order_by(OutboxMessage.id).limit(limit)))
+    """Messages still waiting for email delivery (neither sent, skipped nor failed), oldest
+    first, whether due now or waiting to be tried again."""
+    return list(db.scalars(select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.skipped_at.is_(None),
+        OutboxMessage.failed_at.is_(None)).order_by(OutboxMessage.id).limit(limit)))
 
 
 def mark_sent(db: Session, *, message: OutboxMessage) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.config import get_settings
 from app.notifications import service as notifications
 from tests.factories import csrf_from, login, make_user, token_for
 
@@ -71,3 +73,23 @@ def test_the_inbox_needs_a_sign_in(client: TestClient) -> None:
     assert client.get("/inbox", follow_redirects=False).headers["location"].startswith(
         "/login")
     assert client.get("/api/v1/me/messages").status_code == 401
+
+
+def test_the_inbox_says_whether_messages_are_also_emailed(client: TestClient, db: Session,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    me = make_user(db, email="reader@example.org")
+    login(client, "reader@example.org")
+    assert "This platform does not send email: they are shown here only." in client.get(
+        "/inbox").text
+    monkeypatch.setenv("SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("MAIL_FROM", "Valleycross <no-reply@valleycross.example>")
+    get_settings.cache_clear()
+    page = client.get("/inbox").text
+    assert "New ones are also emailed to reader@example.org." in page
+    assert "does not send email" not in page
+    me.email = me.email_normalized = None  # as an OpenID Connect account without one
+    db.commit()
+    page = client.get("/inbox").text
+    assert "Your account has no email address, so they are shown here only" in page
+    assert '<a href="/account/email">add an address</a>' in page
