@@ -257,6 +257,7 @@ class ChallengeRegistration(Base):
     __tablename__ = "challenge_registrations"
     __table_args__ = (
         UniqueConstraint("challenge_id", "user_id"),
+        UniqueConstraint("challenge_id", "team_id"),
         CheckConstraint("team_size IS NULL OR team_size >= 1", name="team_size_positive"),
     )
 
@@ -267,5 +268,7 @@ class ChallengeRegistration(Base):
     solver_kind: Mapped[SolverKind] = mapped_column(str_enum(SolverKind, "solver_kind"))
     team_size: Mapped[int | None]
     team_name: Mapped[str | None] = mapped_column(String(200))
+    # The team this registration enters for (registered by its lead); null for one person.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.alpha3"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,78 @@
+"""Entries to a challenge: one submission per registration, its PDF files and its receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, str_enum, utcnow
+
+
+class SubmissionState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Submission(Base):
+    """A registration's entry. Editable as a draft while the challenge is open; submitting it
+    freezes the content and issues a receipt (a canonical JSON document and its SHA-256)."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("challenge_registrations.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[SubmissionState] = mapped_column(
+        str_enum(SubmissionState, "submission_state"), default=SubmissionState.DRAFT)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[dt.datetime | None]
+
+    files: Mapped[list[SubmissionFile]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="SubmissionFile.id")
+    receipts: Mapped[list[SubmissionReceipt]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="SubmissionReceipt.number")
+
+
+class SubmissionFile(Base):
+    """An uploaded file, stored under a random name; the given name is kept only for display."""
+
+    __tablename__ = "submission_files"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               index=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SubmissionReceipt(Base):
+    """What was submitted, when and by whom: kept for every submission of the entry, never
+    changed (a re-submission after reopening adds the next number)."""
+
+    __tablename__ = "submission_receipts"
+    __table_args__ = (UniqueConstraint("submission_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               index=True)
+    number: Mapped[int]
+    canonical_json: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[dt.datetime]
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))

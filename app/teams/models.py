@@ -1,0 +1,72 @@
+"""Teams of solvers: a lead who formed it, members who accepted an invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, str_enum, utcnow
+
+
+class TeamRole(enum.StrEnum):
+    LEAD = "lead"
+    MEMBER = "member"
+
+
+class InvitationState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REVOKED = "revoked"
+
+
+class Team(Base):
+    """A team of solvers that can enter challenges as one entrant."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[TeamMember]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="TeamMember.joined_at")
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    role: Mapped[TeamRole] = mapped_column(str_enum(TeamRole, "team_role"))
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class TeamInvitation(Base):
+    """An invitation to the account holding `email` (kept lower-case).
+
+    At most one invitation per team and address is pending at a time (a partial unique index).
+    """
+
+    __tablename__ = "team_invitations"
+    __table_args__ = (
+        Index("uq_team_invitations_pending", "team_id", "email", unique=True,
+              sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
+        Index("ix_team_invitations_email_state", "email", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[InvitationState] = mapped_column(
+        str_enum(InvitationState, "invitation_state"), default=InvitationState.PENDING)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
