@@ -26,6 +26,8 @@ class RateLimits(BaseModel):
     suggestions_per_user_per_day: int = 50
     cover_uploads_per_user_per_hour: int = 30
     tokens_per_user_per_hour: int = 20
+    team_invitations_per_user_per_day: int = 50
+    submission_uploads_per_user_per_hour: int = 60
 
 
 class Settings(BaseSettings):
@@ -66,6 +68,10 @@ class Settings(BaseSettings):
     login_window_seconds: int = 15 * 60
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     stale_after_days: int = 365
+
+    # Submission files (PDF only): each file's size and how many one submission may hold.
+    submission_max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    submission_max_files: int = Field(default=5, gt=0)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
