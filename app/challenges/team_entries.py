@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from app.accounts.models import User
-from app.challenges import clock
+from app.challenges import clock, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.rules import EligibilityRules, country_problem
@@ -64,6 +64,12 @@ def entered_user_ids(db: Session, *, challenge_id: int, user_ids: Iterable[int],
     return set(own) | set(via_team)
 
 
+def open_entries(db: Session, *, team_id: int) -> list[tuple[ChallengeRegistration, Challenge]]:
+    """The team's registrations in challenges open now (states brought up to the clock)."""
+    return [(r, c) for r, c in entries_of_team(db, team_id=team_id)
+            if lifecycle.sync(db, challenge=c) == ChallengeState.OPEN]
+
+
 def entry_reads(db: Session, *, team_id: int) -> list[EntryRead]:
     """The team's entries as its members see them on the team page and in the API."""
     return [EntryRead(challenge_id=c.id, title=c.title, registered_at=r.created_at,
@@ -77,9 +83,7 @@ def _eligibility(challenge: Challenge) -> EligibilityRules:
 def check_can_join(db: Session, *, team: Team, user: User) -> None:
     """409 when `user` joining would break an entry of the team in an open challenge."""
     size = len(team.members)
-    for _registration, challenge in entries_of_team(db, team_id=team.id):
-        if challenge.state != ChallengeState.OPEN:
-            continue
+    for _registration, challenge in open_entries(db, team_id=team.id):
         where = f"team “{team.name}” is entered in “{challenge.title}”"
         if challenge.team_max is not None and size + 1 > challenge.team_max:
             raise Conflict(f"You cannot join now: {where}, which allows at most "
@@ -111,10 +115,9 @@ def check_can_dissolve(db: Session, *, team: Team) -> None:
 def follow_team(db: Session, *, team: Team) -> None:
     """Keep the name and size of the team's entries in open challenges up to date."""
     size = len(team.members)
-    for registration, challenge in entries_of_team(db, team_id=team.id):
-        if challenge.state == ChallengeState.OPEN:
-            registration.team_name = team.name
-            registration.team_size = size
+    for registration, _challenge in open_entries(db, team_id=team.id):
+        registration.team_name = team.name
+        registration.team_size = size
     db.flush()
 
 
