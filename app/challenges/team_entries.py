@@ -3,8 +3,9 @@
 A team enters a challenge through one registration, made by its lead (`registrations.py`).
 While it is entered in an open challenge, a newcomer must keep it within the challenge's
 `team_max`, be from its eligible scope and not be entered otherwise (their own registration or
-another team's); a team entered anywhere is not dissolved; and the registration's team name and
-size follow the team while the challenge is open (frozen once it closes).
+another team's, or the challenge's sponsor); a team entered anywhere is not dissolved; and the
+registration's team name, size and registrant (the lead) follow the team while the challenge is
+open (frozen once it closes).
 
 The teams domain knows nothing of challenges, so the pages and routes of teams call these
 functions (not `app.teams` directly) for the changes they concern.
@@ -85,6 +86,9 @@ def check_can_join(db: Session, *, team: Team, user: User) -> None:
     size = len(team.members)
     for _registration, challenge in open_entries(db, team_id=team.id):
         where = f"team “{team.name}” is entered in “{challenge.title}”"
+        if challenge.owner_id == user.id:
+            raise Conflict(f"You cannot join now: {where}, and you are its sponsor.",
+                           code="own_challenge")
         if challenge.team_max is not None and size + 1 > challenge.team_max:
             raise Conflict(f"You cannot join now: {where}, which allows at most "
                            f"{challenge.team_max} members, and it has {size}.",
@@ -113,11 +117,18 @@ def check_can_dissolve(db: Session, *, team: Team) -> None:
 
 
 def follow_team(db: Session, *, team: Team) -> None:
-    """Keep the name and size of the team's entries in open challenges up to date."""
+    """Keep the team's entries in open challenges up to date: its name, its size, and its lead
+    as the registrant (who withdraws it and hears the sponsor's announcements)."""
     size = len(team.members)
+    lead = db.get(User, teams.lead_of(team).user_id)
+    assert lead is not None
     for registration, _challenge in open_entries(db, team_id=team.id):
         registration.team_name = team.name
         registration.team_size = size
+        registration.user_id = lead.id
+        # A member was eligible when they joined; one who cleared their country since keeps
+        # the entry's country as it was.
+        registration.country_code = lead.country_code or registration.country_code
     db.flush()
 
 
@@ -137,6 +148,12 @@ def accept(db: Session, *, invitation_id: int, user: User) -> Team:
 
 def rename(db: Session, *, team: Team, user: User, name: str) -> Team:
     teams.rename(db, team=team, user=user, name=name)
+    follow_team(db, team=team)
+    return team
+
+
+def hand_over(db: Session, *, team: Team, user: User, new_lead_id: int) -> Team:
+    teams.hand_over(db, team=team, user=user, new_lead_id=new_lead_id)
     follow_team(db, team=team)
     return team
 

@@ -195,7 +195,7 @@ def remove_member(team_id: ObjectId, user_id: ObjectId, request: Request, form: 
 def hand_over(team_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
               db: Session = Depends(get_db)) -> Response:
     def change(team: Team) -> str:
-        teams.hand_over(db, team=team, user=user,
+        team_entries.hand_over(db, team=team, user=user,
                         new_lead_id=_id(form.get("user_id", ""), "user_id"))
         return "The lead was handed over; you are a member now."
     return _change(request, db, user, team_id, form, "lead", change)

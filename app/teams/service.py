@@ -127,7 +127,8 @@ def remove_member(db: Session, *, team: Team, user: User, member_id: int) -> Non
 
 
 def hand_over(db: Session, *, team: Team, user: User, new_lead_id: int) -> Team:
-    """The lead makes another member the lead and stays on as a member."""
+    """The lead makes another member the lead and stays on as a member (through
+    `app.challenges.team_entries.hand_over`, the team's open entries follow the new lead)."""
     require_lead(team, user, doing="hand over the lead")
     new_lead = membership(team, new_lead_id)
     if new_lead is None:

@@ -129,6 +129,11 @@ def test_the_sponsor_cannot_be_in_an_entering_team(db: Session, world: World) ->
     team = make_team(db, world.lead, members=[world.owner])
     with pytest.raises(Forbidden):
         enter(db, world, team.id)
+    entered = make_team(db, world.lead, members=[make_user(db, country_code="NPL")])
+    enter(db, world, entered.id)
+    with pytest.raises(Conflict) as refused:
+        join(db, entered, world.lead, world.owner)
+    assert refused.value.code == "own_challenge"
 
 
 def test_joining_a_registered_team_respects_its_entry(db: Session, world: World) -> None:
@@ -169,6 +174,11 @@ def test_a_registered_team_is_kept_and_its_entry_follows_it(db: Session, world: 
     team_entries.rename(db, team=team, user=world.lead, name="Coral")
     team_entries.remove_member(db, team=team, user=bo, member_id=bo.id)
     assert (registration.team_name, registration.team_size) == ("Coral", 2)
+    cy = next(u for u in teams.people(db, team=team).values() if u.id != world.lead.id)
+    team_entries.hand_over(db, team=team, user=world.lead, new_lead_id=cy.id)
+    assert registration.user_id == cy.id  # the new lead withdraws it and hears the news
+    assert registrations.find(db, challenge=world.challenge, user=cy) is registration
+    team_entries.hand_over(db, team=team, user=cy, new_lead_id=world.lead.id)
     for member_id in teams.member_ids(db, team_id=team.id) - {world.lead.id}:
         team_entries.remove_member(db, team=team, user=world.lead, member_id=member_id)
     with pytest.raises(Conflict) as refused:
