@@ -21,7 +21,7 @@ from app.challenges.forms import fields_from_pydantic
 from app.errors import AppError, ValidationFailed, record_refusal
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
-from app.kit.schemas import MAX_DB_INT, ObjectId
+from app.kit.schemas import MAX_DB_INT, ObjectId, Offset
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.teams import invitations, present
@@ -77,9 +77,9 @@ def _refused(request: Request, exc: AppError, template: str, context: dict[str, 
 
 
 @router.get("/teams", response_class=HTMLResponse)
-def my_teams(request: Request, user: CurrentUser, offset: int = 0,
+def my_teams(request: Request, user: CurrentUser, offset: Offset = 0,
              db: Session = Depends(get_db)) -> Response:
-    return render(request, "teams/list.html", _teams_context(db, user, max(0, offset)))
+    return render(request, "teams/list.html", _teams_context(db, user, offset))
 
 
 @router.post("/teams")
