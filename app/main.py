@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None,
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     templates.env.globals["nav_links"] = nav_links()
+    templates.env.globals["signed_in_nav_links"] = nav_links(signed_in=True)
     for router in all_routers():
         app.include_router(router)
 

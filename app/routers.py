@@ -14,10 +14,14 @@ def all_routers() -> list[APIRouter]:
     return routers
 
 
-def nav_links() -> list[tuple[str, str]]:
-    """(href, label) pairs from the page modules' `NAV`, ordered by their declared order."""
+def nav_links(*, signed_in: bool = False) -> list[tuple[str, str]]:
+    """(href, label) pairs from the page modules' `NAV` (and, for signed-in people, their
+    `SIGNED_IN_NAV`: pages about one's own things), ordered by their declared order."""
     entries: list[tuple[int, str, str]] = []
     for module in domain_modules("pages"):
-        for href, label, order in getattr(module, "NAV", []):
+        declared = list(getattr(module, "NAV", []))
+        if signed_in:
+            declared += getattr(module, "SIGNED_IN_NAV", [])
+        for href, label, order in declared:
             entries.append((order, href, label))
     return [(href, label) for _, href, label in sorted(entries)]

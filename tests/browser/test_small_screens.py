@@ -17,7 +17,7 @@ PAGES = ["/", "/challenges", "/challenges/1", "/challenges/new", "/challenges/mi
          "/inventory", "/inventory/technologies", "/inventory/mechanisms/1",
          "/inventory/suggestions", "/inventory/stale", "/gaps", "/coordination", "/needs",
          "/countries/NPL", "/account", "/admin/users", "/admin/challenges/review",
-         "/challenges?min_purse=-3"]
+         "/challenges?min_purse=-3", "/teams", "/teams/1"]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ a browser session made through the real login form, with its CSRF token (page ce
 
 Path parameters and body placeholders are filled from `Scenario.values(role)`: e.g.
 `{token_id}` is a token and `{identity_id}` a provider identity owned by sponsor_owner,
-`{user_id}` the target user, `{draft}` and `{open}` challenges owned by sponsor_owner. When a
+`{user_id}` the target user, `{draft}` and `{open}` challenges owned by sponsor_owner, `{team}`
+led by solver (member `{team_member}`: verifier; `{invitation}` waits for curator). When a
 capability lands, add the objects it needs here (judge_assigned on a panel, ...) and name them
 in `values`.
 """
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.accounts import auth, identities
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
-from app.challenges import authoring, covers, lifecycle, qa, registrations
+from app.challenges import authoring, covers, lifecycle, qa, registrations, team_entries
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
 from app.db import utcnow
@@ -33,6 +34,8 @@ from app.needs import service as needs_service
 from app.needs.models import NeedStatus, Priority
 from app.needs.schemas import NeedCreate
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
+from app.teams import invitations as team_invitations
+from app.teams import service as teams
 from tests.challenges.factories import body as challenge_body
 
 PASSWORD = "matrix password for every role"
@@ -112,6 +115,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     db.commit()
     challenges = _challenges(db, scenario, owner)
     knowledge = _inventory_and_needs(db, scenario)
+    team = _team(db, scenario)
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
         person = scenario.people[role]
@@ -126,6 +130,7 @@ def build(db: Session, client: TestClient) -> Scenario:
         "group": "LDC",
         **challenges,
         **knowledge,
+        **team,
     }
     return scenario
 
@@ -154,6 +159,21 @@ def _inventory_and_needs(db: Session, scenario: Scenario) -> dict[str, str]:
     db.commit()
     return {"mechanism": str(first.id), "link": str(link.id), "technology": str(technology.id),
             "suggestion": str(suggestion.id), "need": str(need.id), "revision": "1"}
+
+
+def _team(db: Session, scenario: Scenario) -> dict[str, str]:
+    """A team led by `solver` with `verifier` as a member, and a pending invitation to
+    `curator`'s address (everyone else is a stranger to both)."""
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    verifier = accounts_service.get(db, user_id=scenario.people["verifier"].user_id or 0)
+    team = teams.create(db, user=solver, name="Matrix Reef")
+    joining = team_invitations.invite(db, team=team, user=solver, email=verifier.email or "")
+    team_entries.accept(db, invitation_id=joining.id, user=verifier)
+    waiting = team_invitations.invite(db, team=team, user=solver,
+                                      email=scenario.people["curator"].email)
+    db.commit()
+    return {"team": str(team.id), "team_member": str(verifier.id),
+            "invitation": str(waiting.id)}
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
