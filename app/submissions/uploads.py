@@ -55,7 +55,9 @@ def display_name(given: str | None) -> str:
     right-to-left override could disguise the extension), single spaces, no leading or trailing
     dots, ending in `.pdf`, at most 200 characters; `document.pdf` when nothing is left.
     """
-    text = unicodedata.normalize("NFC", given or "").replace("\\", "/").rsplit("/", 1)[-1]
+    # Browsers send a double quote in a multipart file name as %22 (the HTML standard).
+    text = unicodedata.normalize("NFC", given or "").replace("%22", '"')
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C"
                    and unicodedata.category(ch) not in ("Zl", "Zp"))
     text = _SPACES.sub(" ", text)
@@ -72,7 +74,13 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    """A limit in words: "10 MB", "512 KB", "2.5 MB", "2000 bytes"."""
+    mb, kb = 1024 * 1024, 1024
+    if size % mb == 0:
+        return f"{size // mb} MB"
+    if size >= mb:
+        return f"{size / mb:.1f} MB"
+    return f"{size // kb} KB" if size % kb == 0 else f"{size} bytes"
 
 
 def read_capped(stream: BinaryIO, limit: int) -> bytes:
