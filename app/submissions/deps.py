@@ -7,6 +7,7 @@ from typing import Annotated, BinaryIO
 
 from fastapi import Depends, Request
 
+from app.accounts.deps import UNSAFE_METHODS
 from app.config import get_settings
 from app.errors import LengthRequired, PayloadTooLarge
 from app.submissions.uploads import megabytes
@@ -25,7 +26,8 @@ async def upload_size_guard(request: Request) -> None:
     Page routers put this before `csrf_protect`, which reads the form.
     """
     content_type = request.headers.get("content-type", "")
-    if not content_type.lower().startswith("multipart/form-data"):
+    if request.method not in UNSAFE_METHODS or \
+            not content_type.lower().startswith("multipart/form-data"):
         return
     length = request.headers.get("content-length", "")
     if "transfer-encoding" in request.headers or not length.isdigit():
