@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, BinaryIO
 
@@ -44,18 +45,26 @@ class Upload:
     file: BinaryIO
 
 
-async def upload_form(request: Request,
-                      _guard: Annotated[None, Depends(upload_size_guard)]) -> Upload | None:
-    """The uploaded file of a multipart form (field `file`), or None when none was chosen."""
+async def upload_form(request: Request, _guard: Annotated[None, Depends(upload_size_guard)]
+                      ) -> AsyncIterator[Upload | None]:
+    """The uploaded file of a multipart form (field `file`), or None when none was chosen.
+
+    The parsed form's temporary files are closed (and so deleted) once the request is done.
+    """
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
-        return None
+        yield None
+        return
     form = await request.form(max_files=1, max_fields=10)
-    item = form.get(UPLOAD_FIELD)
-    # A browser sends an empty, nameless part when no file was chosen.
-    if item is None or isinstance(item, str) or (not item.filename and not item.size):
-        return None
-    return Upload(filename=item.filename, file=item.file)
+    try:
+        item = form.get(UPLOAD_FIELD)
+        # A browser sends an empty, nameless part when no file was chosen.
+        if item is None or isinstance(item, str) or (not item.filename and not item.size):
+            yield None
+        else:
+            yield Upload(filename=item.filename, file=item.file)
+    finally:
+        await form.close()
 
 
 UploadForm = Annotated[Upload | None, Depends(upload_form)]

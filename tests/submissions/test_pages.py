@@ -160,3 +160,14 @@ def test_the_challenge_page_links_entrants_and_the_sponsor(client: TestClient, d
     view = client.get(f"/submissions/{sid}")
     assert "<em>fruit</em>" in view.text and f"/submissions/{sid}/files/1" in view.text
     assert "reopen" not in view.text.lower()
+
+
+def test_the_hourly_upload_limit_is_explained_on_the_page(client: TestClient, world,
+                                                          settings: Settings) -> None:
+    settings.rate_limits.submission_uploads_per_user_per_hour = 1
+    sid = started(client, world)
+    assert "Added plan.pdf." in upload(client, world, sid, pdf(b"1")).text
+    refused = upload(client, world, sid, pdf(b"2"), "second.pdf")
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert "Too many file uploads: the limit is 1 an hour." in refused.text
+    assert 'id="f-file"' in refused.text, "shown on the entry page, with the upload form"
