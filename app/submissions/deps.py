@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from app.accounts.deps import UNSAFE_METHODS
 from app.config import get_settings
 from app.errors import LengthRequired, PayloadTooLarge
-from app.submissions.uploads import megabytes
+from app.submissions.uploads import human_size
 
 UPLOAD_FIELD = "file"
 # Room for the multipart envelope around one file: boundaries, part headers, the CSRF field.
@@ -35,8 +35,8 @@ async def upload_size_guard(request: Request) -> None:
         raise LengthRequired()
     limit = get_settings().submission_max_file_bytes
     if int(length) > limit + ENVELOPE_BYTES:
-        raise PayloadTooLarge(f"The file is larger than {megabytes(limit)}.",
-                              fields={UPLOAD_FIELD: f"at most {megabytes(limit)} per file"})
+        raise PayloadTooLarge(f"The file is larger than {human_size(limit)}.",
+                              fields={UPLOAD_FIELD: f"at most {human_size(limit)} per file"})
 
 
 @dataclass(frozen=True)

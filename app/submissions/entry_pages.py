@@ -65,7 +65,7 @@ def entry_context(db: Session, challenge: Challenge, user: User,
         "team": registration.team_id is not None,
         "countdown": countdown(now, closes) if open_now and closes else None,
         "max_files": settings.submission_max_files,
-        "max_size": uploads.megabytes(settings.submission_max_file_bytes),
+        "max_size": uploads.human_size(settings.submission_max_file_bytes),
         "latest_receipt": receipt_view(receipts[-1]) if receipts else None,
         "earlier_receipts": list(reversed(receipts[:-1])),
         "form": values, "errors": {}, "error_message": None,
@@ -79,9 +79,12 @@ def _again(request: Request, db: Session, exc: AppError, challenge: Challenge, u
 
 def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
                 form: dict[str, str]) -> SubmissionCreate | SubmissionUpdate:
+    # Only the fields the form sent: a missing summary is left alone, not emptied.
+    given = {name: form[name] for name in ("title", "summary") if name in form}
+    if model is SubmissionCreate:
+        given.setdefault("title", "")  # so that a missing title is named, like an empty one
     try:
-        return model.model_validate({"title": form.get("title", ""),
-                                     "summary": form.get("summary", "")})
+        return model.model_validate(given)
     except ValidationError as exc:
         raise ValidationFailed("Some fields are not valid; nothing was saved.",
                                fields=fields_from_pydantic(exc)) from exc

@@ -93,9 +93,11 @@ def update_submission(submission_id: ObjectId, body: SubmissionUpdate, user: Cur
 @router.post("/submissions/{submission_id}/files", response_model=SubmissionFileRead,
              status_code=201, responses=error_responses(400, 403, 409, 411, 413, 422, 429),
              openapi_extra=UPLOAD_BODY)
-def upload_file(submission_id: ObjectId, upload: UploadForm, user: CurrentUser,
+def upload_file(submission_id: ObjectId, user: CurrentUser, upload: UploadForm,
                 db: Session = Depends(get_db)) -> object:
-    """Add a PDF (multipart field `file`) to a draft; size and count limits in the settings."""
+    """Add a PDF (multipart field `file`) to a draft; size and count limits in the settings.
+
+    Who asks is known before the upload is read (parameters are resolved in order)."""
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     if upload is None:
         raise ValidationFailed("Choose a PDF file to upload.",

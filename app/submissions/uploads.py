@@ -73,7 +73,7 @@ def looks_like_pdf(data: bytes) -> bool:
     return data.startswith(PDF_MAGIC) and EOF_MARKER in data[-EOF_WINDOW:]
 
 
-def megabytes(size: int) -> str:
+def human_size(size: int) -> str:
     """A limit in words: "10 MB", "512 KB", "2.5 MB", "2000 bytes"."""
     mb, kb = 1024 * 1024, 1024
     if size % mb == 0:
@@ -90,8 +90,8 @@ def read_capped(stream: BinaryIO, limit: int) -> bytes:
     while chunk := stream.read(CHUNK_BYTES):
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(f"The file is larger than {megabytes(limit)}.",
-                                  fields={"file": f"at most {megabytes(limit)} per file"})
+            raise PayloadTooLarge(f"The file is larger than {human_size(limit)}.",
+                                  fields={"file": f"at most {human_size(limit)} per file"})
         chunks.append(chunk)
     return b"".join(chunks)
 
