@@ -76,6 +76,10 @@ TEAM_MEMBER = {**TEAM, "user_id": "{team_member}"}  # verifier
 TEAM_INVITATION = {**TEAM, "invitation_id": "{invitation}"}  # to curator's address
 INVITATION = {"invitation_id": "{invitation}"}
 COVER = {"cover": ("cover.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")}
+ENTRY = {"submission_id": "{submission}"}  # solver's submitted entry on {open}, one PDF file
+ENTRY_FILE = {**ENTRY, "file_id": "{submission_file}"}
+RECEIPT = {**ENTRY, "number": "1"}
+PDF_UPLOAD = {"file": ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
 
 MATRIX: dict[tuple[str, str], Row] = {
     # route                                                  anonym solver sp_own sp_oth j_asgn j_oth  verif  curat  admin
@@ -204,6 +208,32 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/teams/{team_id:int}/lead"):                                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"user_id": "{team_member}"}),
     ("POST", "/teams/invitations/{invitation_id:int}/accept"):            row(LOGIN, H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION, body={}),
     ("POST", "/teams/invitations/{invitation_id:int}/decline"):           row(LOGIN, H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION, body={}),
+    # -- submissions: the entrant (solver) sees and changes their entry; the owner and admins
+    #    see it once submitted (so changing it is 403 for them); everyone else: 404. `solver`'s
+    #    entry is submitted, so their changes answer 409 (ALLOW: processed), except reopen.
+    ("POST", "/api/v1/challenges/{challenge_id}/submission"):             row(D401,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN, body={"title": "Again"}),
+    ("GET", "/api/v1/challenges/{challenge_id}/submission"):              row(D401,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN),
+    ("GET", "/api/v1/challenges/{challenge_id}/submissions"):             row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/api/v1/submissions/{submission_id}"):                       row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY),
+    ("PATCH", "/api/v1/submissions/{submission_id}"):                     row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={"title": "Edited"}),
+    ("POST", "/api/v1/submissions/{submission_id}/files"):                row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, files=PDF_UPLOAD),
+    ("GET", "/api/v1/submissions/{submission_id}/files/{file_id}"):       row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY_FILE),
+    ("DELETE", "/api/v1/submissions/{submission_id}/files/{file_id}"):    row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY_FILE),
+    ("POST", "/api/v1/submissions/{submission_id}/submit"):               row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY),
+    ("POST", "/api/v1/submissions/{submission_id}/reopen"):               row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY),
+    ("GET", "/api/v1/submissions/{submission_id}/receipts/{number}"):     row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=RECEIPT),
+    ("GET", "/challenges/{challenge_id:int}/submission"):                 row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN),
+    ("POST", "/challenges/{challenge_id:int}/submission"):                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN, body={"title": "Again"}),
+    ("GET", "/challenges/{challenge_id:int}/submissions"):                row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/submissions/{submission_id:int}"):                          row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY),
+    ("POST", "/submissions/{submission_id:int}/edit"):                    row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={"title": "Edited"}),
+    ("POST", "/submissions/{submission_id:int}/files"):                   row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, files=PDF_UPLOAD),
+    ("GET", "/submissions/{submission_id:int}/files/{file_id:int}"):      row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY_FILE),
+    ("POST", "/submissions/{submission_id:int}/files/{file_id:int}/delete"): row(LOGIN, ALLOW, D403, H404, H404,  H404,  H404,  H404,  D403,  params=ENTRY_FILE, body={}),
+    ("POST", "/submissions/{submission_id:int}/submit"):                  row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={}),
+    ("POST", "/submissions/{submission_id:int}/reopen"):                  row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={}),
+    ("GET", "/submissions/{submission_id:int}/receipts/{number:int}"):    row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=RECEIPT),
+    ("GET", "/submissions/{submission_id:int}/receipts/{number:int}.json"): row(LOGIN, ALLOW, ALLOW, H404, H404,  H404,  H404,  H404,  ALLOW, params=RECEIPT),
     # -- inventory (public reads; curators and admins write; anyone signed in suggests, and
     #    sees only their own suggestions; the DELETE rows run each cell on its own copy)
     ("DELETE", "/api/v1/mechanisms/{mechanism_id}"):                            row(D401 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"mechanism_id": "{mechanism}"}, body={}, isolate=True),

@@ -15,6 +15,7 @@ in `values`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from app.accounts import auth, identities
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.challenges import authoring, covers, lifecycle, qa, registrations, team_entries
+from app.challenges import service as challenges_service
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
 from app.db import utcnow
@@ -34,6 +36,9 @@ from app.needs import service as needs_service
 from app.needs.models import NeedStatus, Priority
 from app.needs.schemas import NeedCreate
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
+from app.submissions import service as submissions_service
+from app.submissions import uploads as submission_uploads
+from app.submissions.schemas import SubmissionCreate
 from app.teams import invitations as team_invitations
 from app.teams import service as teams
 from tests.challenges.factories import body as challenge_body
@@ -114,6 +119,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     [owned_identity] = identities.list_for_user(db, user=owner)
     db.commit()
     challenges = _challenges(db, scenario, owner)
+    entries = _submissions(db, scenario, challenges["open"])
     knowledge = _inventory_and_needs(db, scenario)
     team = _team(db, scenario)
     scenario.people["anonymous"] = Identity("anonymous", "")
@@ -129,6 +135,7 @@ def build(db: Session, client: TestClient) -> Scenario:
         "country": "NPL",
         "group": "LDC",
         **challenges,
+        **entries,
         **knowledge,
         **team,
     }
@@ -199,3 +206,19 @@ def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
     question = qa.ask(db, challenge=live, user=solver, body="May teams from two countries enter?")
     db.commit()
     return {"draft": str(draft.id), "open": str(live.id), "question": str(question.id)}
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _submissions(db: Session, scenario: Scenario, open_id: str) -> dict[str, str]:
+    """`solver`'s entry on the open challenge: one PDF file, submitted (receipt 1)."""
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    challenge = challenges_service.get(db, challenge_id=int(open_id), viewer=solver)
+    entry = submissions_service.create(db, challenge=challenge, user=solver, body=SubmissionCreate(
+        title="Matrix solar cold room", summary="Cold rooms on solar power."))
+    record = submission_uploads.add_file(db, entry=entry, user=solver, filename="plan.pdf",
+                                         stream=io.BytesIO(PDF))
+    submissions_service.submit(db, entry=entry, user=solver)
+    db.commit()
+    return {"submission": str(entry.submission.id), "submission_file": str(record.id)}
