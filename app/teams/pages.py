@@ -196,7 +196,7 @@ def hand_over(team_id: ObjectId, request: Request, form: FormData, user: Current
               db: Session = Depends(get_db)) -> Response:
     def change(team: Team) -> str:
         team_entries.hand_over(db, team=team, user=user,
-                        new_lead_id=_id(form.get("user_id", ""), "user_id"))
+                        new_lead_id=_id(form.get("member_id", ""), "member_id"))
         return "The lead was handed over; you are a member now."
     return _change(request, db, user, team_id, form, "lead", change)
 

@@ -112,7 +112,7 @@ def hand_over(team_id: ObjectId, body: HandOver, user: CurrentUser,
               db: Session = Depends(get_db)) -> object:
     """The lead hands the lead to another member and stays on as a member."""
     team = teams.get(db, team_id=team_id, viewer=user)
-    team_entries.hand_over(db, team=team, user=user, new_lead_id=body.user_id)
+    team_entries.hand_over(db, team=team, user=user, new_lead_id=body.member_id)
     return _read(db, team_id, user)
 
 

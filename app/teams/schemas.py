@@ -27,7 +27,7 @@ class InvitationCreate(InputModel):
 
 
 class HandOver(InputModel):
-    user_id: IdValue = Field(description="the member who becomes the lead")
+    member_id: IdValue = Field(description="the member (their user id) who becomes the lead")
 
 
 class MemberRead(BaseModel):

@@ -193,7 +193,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/teams/{team_id}/invitations"):                      row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"email": "new@matrix.example"}),
     ("DELETE", "/api/v1/teams/{team_id}/invitations/{invitation_id}"):    row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM_INVITATION),
     ("DELETE", "/api/v1/teams/{team_id}/members/{user_id}"):              row(D401,  ALLOW, H404,  H404,  H404,  H404,  ALLOW, H404,  D403,  params=TEAM_MEMBER, isolate=True),
-    ("POST", "/api/v1/teams/{team_id}/lead"):                             row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"user_id": "{team_member:int}"}),
+    ("POST", "/api/v1/teams/{team_id}/lead"):                             row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"member_id": "{team_member:int}"}),
     ("GET", "/api/v1/me/invitations"):                                    row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("POST", "/api/v1/invitations/{invitation_id}/accept"):               row(D401,  H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION),
     ("POST", "/api/v1/invitations/{invitation_id}/decline"):              row(D401,  H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION),
@@ -205,7 +205,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/teams/{team_id:int}/invitations"):                         row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"email": "new@matrix.example"}),
     ("POST", "/teams/{team_id:int}/invitations/{invitation_id:int}/revoke"): row(LOGIN, ALLOW, H404, H404, H404, H404, D403, H404, D403, params=TEAM_INVITATION, body={}),
     ("POST", "/teams/{team_id:int}/members/{user_id:int}/remove"):        row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  ALLOW, H404,  D403,  params=TEAM_MEMBER, body={}, isolate=True),
-    ("POST", "/teams/{team_id:int}/lead"):                                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"user_id": "{team_member}"}),
+    ("POST", "/teams/{team_id:int}/lead"):                                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"member_id": "{team_member}"}),
     ("POST", "/teams/invitations/{invitation_id:int}/accept"):            row(LOGIN, H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION, body={}),
     ("POST", "/teams/invitations/{invitation_id:int}/decline"):           row(LOGIN, H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION, body={}),
     # -- submissions: the entrant (solver) sees and changes their entry; the owner and admins

@@ -148,7 +148,7 @@ def test_another_users_team_and_invitation_are_not_found(client: TestClient,
             ("POST", f"/api/v1/teams/{tid}/invitations", {"email": "x@example.org"}),
             ("DELETE", f"/api/v1/teams/{tid}/invitations/{iid}", None),
             ("DELETE", f"/api/v1/teams/{tid}/members/{lead_id}", None),
-            ("POST", f"/api/v1/teams/{tid}/lead", {"user_id": lead_id}),
+            ("POST", f"/api/v1/teams/{tid}/lead", {"member_id": lead_id}),
             ("POST", f"/api/v1/invitations/{iid}/accept", None),
             ("POST", f"/api/v1/invitations/{iid}/decline", None)):
         r = client.request(method, path, json=body, headers=stranger)
@@ -182,10 +182,10 @@ def test_the_lead_manages_members_leave_and_dissolve(client: TestClient,
     assert r.status_code == 409 and r.json()["error"]["code"] == "lead_cannot_leave"
     r = client.delete(f"/api/v1/teams/{tid}", headers=people["lead"])
     assert r.status_code == 409 and r.json()["error"]["code"] == "team_not_empty"
-    r = client.post(f"/api/v1/teams/{tid}/lead", json={"user_id": ids["Invitee"]},
+    r = client.post(f"/api/v1/teams/{tid}/lead", json={"member_id": ids["Invitee"]},
                     headers=people["lead"])
     assert r.status_code == 422 and "user_id" in r.json()["error"]["fields"]
-    r = client.post(f"/api/v1/teams/{tid}/lead", json={"user_id": ids["Member"]},
+    r = client.post(f"/api/v1/teams/{tid}/lead", json={"member_id": ids["Member"]},
                     headers=people["lead"])
     assert {m["display_name"]: m["role"] for m in r.json()["members"]} == {
         "Member": "lead", "Lead": "member"}

@@ -130,9 +130,9 @@ def test_the_lead_renames_hands_over_and_leaves(client: TestClient, db: Session)
     assert post(client, page, f"{page}/rename", {"name": "Coral"}).status_code == 303
     r = post(client, page, f"{page}/members/{lead.id}/remove")
     assert r.status_code == 409 and "Hand the lead to another member" in r.text
-    r = post(client, page, f"{page}/lead", {"user_id": "x"})
-    assert r.status_code == 422 and '<p class="error" id="e-user_id">' in r.text
-    r = post(client, page, f"{page}/lead", {"user_id": str(bo.id)})
+    r = post(client, page, f"{page}/lead", {"member_id": "x"})
+    assert r.status_code == 422 and '<p class="error" id="e-member_id">' in r.text
+    r = post(client, page, f"{page}/lead", {"member_id": str(bo.id)})
     assert r.status_code == 303
     db.expire_all()
     assert {m.user_id: m.role for m in teams.get(db, team_id=team.id, viewer=bo).members} == {
