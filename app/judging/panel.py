@@ -169,10 +169,10 @@ def assignments(db: Session, *, user: User) -> list[AssignmentRead]:
                                      JudgeAssignment.id.desc())))
     ids = [c.id for c, _ in rows]
     cards, recused = _counts(db, ids, [user.id])
-    entries = dict(db.execute(
+    entries: dict[int, int] = dict(db.execute(
         select(Submission.challenge_id, func.count())
         .where(Submission.challenge_id.in_(ids), Submission.state == SubmissionState.SUBMITTED)
-        .group_by(Submission.challenge_id)).tuples())
+        .group_by(Submission.challenge_id)).all())
     now = clock.now()
     return [AssignmentRead(
         challenge_id=c.id, title=c.title,
