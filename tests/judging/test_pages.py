@@ -83,6 +83,7 @@ def test_a_judge_scores_an_entry_blind_with_errors_next_to_the_fields(
                       rf'.*?</div>', html, re.S)
     assert field and "at most one decimal place" in field.group(0)
     assert 'value="7.55"' in html and 'value="4"' in html and "Strong." in html
+    assert f'<a href="#f-scores.{impact}">Impact</a>: a number from 0 to 10' in html
 
     saved = post(client, url, url, {f"scores.{impact}": "7.5", "comment": "Strong.",
                                     "intent": "save"})
