@@ -3,26 +3,47 @@
 What a judge receives names an entry only by its code: no entrant, team, country, user,
 registration, submission or file id, and not the uploaded file names (they often carry a name).
 Scores are exact decimals like every measured value here: strings ("7.5") or integers, never
-JSON floats.
+JSON floats; the schema states exactly what is taken.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from app.challenges.enums import ChallengeState
-from app.challenges.schemas import ExactDecimal
 from app.judging.models import ScorecardState
 from app.kit.schemas import IdValue, InputModel
 
 SCORE_HINT = "a number from 0 to 10 with at most one decimal place, e.g. 7.5"
-Score = Annotated[ExactDecimal, Field(ge=0, le=10, decimal_places=1, max_digits=3,
-                                      description=SCORE_HINT)]
+SCORE_PATTERN = r"^(10(\.0)?|[0-9](\.[0-9])?)$"
+_SCORE_TEXT = re.compile(SCORE_PATTERN)
+
+
+def _score(value: Any) -> Any:
+    """Exactly what the schema below promises: "7.5" or 7, never 7.5 as a JSON float, "7.50",
+    "1e1" or true."""
+    if isinstance(value, float):
+        raise ValueError("give scores as strings (e.g. \"7.5\") or integers, never as "
+                         "floating-point numbers")
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValueError(f"give {SCORE_HINT}, as a string or an integer")
+    if isinstance(value, str) and not _SCORE_TEXT.match(value):
+        raise ValueError(SCORE_HINT)
+    return value
+
+
+Score = Annotated[Decimal, BeforeValidator(_score),
+                  Field(ge=0, le=10, decimal_places=1, allow_inf_nan=False),
+                  WithJsonSchema({"anyOf": [
+                      {"type": "string", "pattern": SCORE_PATTERN, "examples": ["7.5"]},
+                      {"type": "integer", "minimum": 0, "maximum": 10}],
+                      "description": SCORE_HINT})]
 
 
 class AssignJudgeIn(InputModel):

@@ -163,8 +163,8 @@ def _scores(challenge: Challenge, body: ScorecardIn) -> dict[int, Decimal]:
         elif given.criterion_id in scores:
             problems[f"scores.{i}.criterion_id"] = "scored twice"
         elif given.score is not None:
-            # One normal form: "7.50", "7.5" and "75E-1" are all kept as 7.5; -0 as 0.
-            scores[given.criterion_id] = given.score.quantize(TENTH) + 0
+            # One normal form: 7, "7" and "7.0" are all kept as 7.0.
+            scores[given.criterion_id] = given.score.quantize(TENTH)
     if problems:
         raise ValidationFailed("Some scores are not valid.", fields=problems)
     return scores

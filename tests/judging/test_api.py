@@ -69,7 +69,8 @@ def test_scores_are_exact_decimals_from_0_to_10_with_one_decimal(
     auth = token_for(client, judged.judges[0].email or "")
     url = f"{base(judged)}/entries/{judged.code(judged.entries[0])}/scorecard"
     impact = criteria_ids(judged)[0]
-    for bad in (7.5, True, "7.55", "10.1", "-1", 11, "seven", "NaN", "Infinity"):
+    for bad in (7.5, True, "7.55", "7.50", "1e1", " 7", "10.1", "-1", 11, -1, "seven", "NaN",
+                "Infinity", [7]):
         response = client.put(url, headers=auth,
                               json={"scores": [{"criterion_id": impact, "score": bad}]})
         assert response.status_code == 422, (bad, response.text)
@@ -77,7 +78,8 @@ def test_scores_are_exact_decimals_from_0_to_10_with_one_decimal(
     float_refusal = client.put(url, headers=auth,
                                json={"scores": [{"criterion_id": impact, "score": 7.5}]})
     assert "floating-point" in float_refusal.json()["error"]["fields"]["scores.0.score"]
-    for good, stored in (("10", "10.0"), ("0", "0.0"), ("7.50", "7.5"), (3, "3.0")):
+    for good, stored in (("10", "10.0"), ("10.0", "10.0"), ("0", "0.0"), ("9.9", "9.9"),
+                         (3, "3.0")):
         response = client.put(url, headers=auth,
                               json={"scores": [{"criterion_id": impact, "score": good}]})
         assert response.status_code == 200, response.text

@@ -222,7 +222,7 @@ def test_a_scorecard_is_a_draft_until_submitted_then_final(db: Session, clock: C
     impact, afford = judged.challenge.criteria
     draft = service.save(db, challenge=judged.challenge, judge=person, code=code,
                          body=ScorecardIn(scores=[CriterionScoreIn(criterion_id=impact.id,
-                                                                   score=Decimal("7.50"))]))
+                                                                   score=Decimal("7.5"))]))
     assert draft.state.value == "draft" and draft.weighted_total is None
     assert [s.score for s in draft.scores] == [Decimal("7.5"), None]
     with pytest.raises(ValidationFailed) as incomplete:
