@@ -22,7 +22,9 @@ from app.kit.schemas import IdValue, InputModel
 
 SCORE_HINT = "a number from 0 to 10 with at most one decimal place, e.g. 7.5"
 SCORE_PATTERN = r"^(10(\.0)?|[0-9](\.[0-9])?)$"
-_SCORE_TEXT = re.compile(SCORE_PATTERN)
+# The form of the text; the range is left to the bounds below. Together they take exactly the
+# strings SCORE_PATTERN describes (no "07.5", "7.50", "1e1" or " 7").
+_SCORE_TEXT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9])?")
 
 
 def _score(value: Any) -> Any:
@@ -33,7 +35,7 @@ def _score(value: Any) -> Any:
                          "floating-point numbers")
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise ValueError(f"give {SCORE_HINT}, as a string or an integer")
-    if isinstance(value, str) and not _SCORE_TEXT.match(value):
+    if isinstance(value, str) and not _SCORE_TEXT.fullmatch(value):
         raise ValueError(SCORE_HINT)
     return value
 
