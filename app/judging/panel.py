@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
@@ -59,8 +60,12 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
         raise Conflict(f"{judge.display_name} is already on the panel.", code="already_assigned")
     assignment = JudgeAssignment(challenge_id=challenge.id, judge_id=judge.id,
                                  assigned_by_id=user.id, assigned_at=clock.now())
-    db.add(assignment)
-    db.flush()
+    try:
+        with db.begin_nested():  # the same judge added twice at once meets the unique key
+            db.add(assignment)
+    except IntegrityError as exc:
+        raise Conflict(f"{judge.display_name} is already on the panel.",
+                       code="already_assigned") from exc
     notifications.queue(
         db, recipient_id=judge.id, subject=f"You are on the judging panel: {challenge.title}",
         body=f"You were asked to judge the entries of \"{challenge.title}\". Entries are shown "
