@@ -72,6 +72,20 @@ class ValidationFailed(AppError):
     message = "Some fields are not valid."
 
 
+class LengthRequired(AppError):
+    """An upload sent without Content-Length: its size cannot be checked before it is read."""
+
+    status_code = 411
+    code = "length_required"
+    message = "Send the upload with a Content-Length header."
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "too_large"
+    message = "The upload is too large."
+
+
 class TooManyRequests(AppError):
     status_code = 429
     code = "too_many_requests"

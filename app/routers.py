@@ -14,19 +14,24 @@ def all_routers() -> list[APIRouter]:
     return routers
 
 
-def nav_entries() -> list[tuple[str, str, str | None]]:
-    """(href, label, role) from the page modules' `NAV`, ordered by their declared order.
-
-    A NAV entry may name a role as its fourth item ("Judging" for judges): the link is then
-    shown only to accounts holding it. Without one, everyone sees it.
-    """
-    entries: list[tuple[int, str, str, str | None]] = []
+def nav_links(*, signed_in: bool = False) -> list[tuple[str, str]]:
+    """(href, label) pairs from the page modules' `NAV` (and, for signed-in people, their
+    `SIGNED_IN_NAV`: pages about one's own things), ordered by their declared order."""
+    entries: list[tuple[int, str, str]] = []
     for module in domain_modules("pages"):
-        for href, label, order, *role in getattr(module, "NAV", []):
-            entries.append((order, href, label, str(role[0]) if role else None))
-    return [(href, label, role) for _, href, label, role in sorted(entries, key=lambda e: e[:2])]
+        declared = list(getattr(module, "NAV", []))
+        if signed_in:
+            declared += getattr(module, "SIGNED_IN_NAV", [])
+        for href, label, order in declared:
+            entries.append((order, href, label))
+    return [(href, label) for _, href, label in sorted(entries)]
 
 
-def nav_links() -> list[tuple[str, str]]:
-    """(href, label) of the links everyone sees, in order."""
-    return [(href, label) for href, label, role in nav_entries() if role is None]
+def role_nav_links() -> list[tuple[str, str, str]]:
+    """(href, label, role) from the page modules' `ROLE_NAV`: entries only holders of the role
+    see (e.g. "Judging" for judges), after the others, ordered by their declared order."""
+    entries: list[tuple[int, str, str, str]] = []
+    for module in domain_modules("pages"):
+        for href, label, order, role in getattr(module, "ROLE_NAV", []):
+            entries.append((order, href, label, str(role)))
+    return [(href, label, role) for _, href, label, role in sorted(entries)]

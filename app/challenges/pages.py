@@ -34,6 +34,7 @@ from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.reference.vocab import SECTORS, STAGES
+from app.teams import service as teams
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 NAV = [("/challenges", "Challenges", 5)]
@@ -120,7 +121,10 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
         "sdg_titles": links.sdg_titles(db, view.sdg_targets),
         "questions": qa.questions(db, challenge=challenge, viewer=user),
         "announcements": qa.announcements(db, challenge=challenge),
-        "registration": registrations.find(db, challenge=challenge, user=user),
+        # Your own registration (a team's, if you are its lead) or your team's, by its lead.
+        "registration": (registrations.find(db, challenge=challenge, user=user)
+                         or registrations.team_entry_of(db, challenge=challenge, user=user)),
+        "lead_teams": teams.led_by(db, user=user) if user is not None else [],
         "manager": manager, "actions": actions, "form": {}, "errors": {},
         "can_ask": user is not None and challenge.state in qa.ASKING_STATES,
         "can_register": (user is not None and challenge.state == ChallengeState.OPEN

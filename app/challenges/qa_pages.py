@@ -79,22 +79,31 @@ def announce(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
 def register(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
                    db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    size = form.get("team_size", "").strip()
+    kind = form.get("solver_kind", "")
     try:
-        if size and not size.isdigit():
-            raise ValidationFailed(fields={"team_size": "a whole number of people"})
-        body = _valid(RegistrationIn, {
-            "solver_kind": form.get("solver_kind", ""),
-            "team_size": int(size) if size.isdigit() else None,
-            "team_name": form.get("team_name") or None,
-            "declares_not_sponsor_employee": form.get("declares_not_sponsor_employee") == "on"})
-        registrations.register(db, challenge=challenge, user=user, body=body)
+        data: dict[str, object] = {
+            "solver_kind": kind,
+            "declares_not_sponsor_employee": form.get("declares_not_sponsor_employee") == "on"}
+        # The form shows every field; only those that belong to the chosen kind are sent.
+        if kind == "team":
+            team_id = form.get("team_id", "").strip()
+            if not (team_id.isascii() and team_id.isdigit()):
+                raise ValidationFailed(fields={"team_id": "choose one of the teams you lead"})
+            data["team_id"] = int(team_id)
+        else:
+            data["team_name"] = form.get("team_name") or None
+        body = _valid(RegistrationIn, data)
+        registration = registrations.register(db, challenge=challenge, user=user, body=body)
     except AppError as exc:
         context = detail_context(db, challenge, user)
         return render(request, "challenges/detail.html",
                       {**context, "form": form, "errors": exc.fields,
                        "register_error": exc.message}, status_code=exc.status_code)
-    flash(request, "You are registered. Announcements will reach you.")
+    if registration.team_id is not None:
+        flash(request, f"Your team “{registration.team_name}” is registered. Announcements "
+                       "will reach you, its lead.")
+    else:
+        flash(request, "You are registered. Announcements will reach you.")
     return redirect(f"/challenges/{challenge.id}")
 
 

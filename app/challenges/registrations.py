@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,10 +14,13 @@ from app.challenges import clock
 from app.challenges.access import is_manager
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.models import Challenge, ChallengeRegistration
-from app.challenges.rules import Applicant, EligibilityRules, eligibility_problems
+from app.challenges.rules import Applicant, EligibilityRules, MemberCountry, eligibility_problems
 from app.challenges.schemas import RegistrationIn
+from app.challenges.team_entries import entered_user_ids
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.reference import service as reference
+from app.teams import service as teams
+from app.teams.models import Team, TeamMember
 
 
 def eligibility_rules(challenge: Challenge) -> EligibilityRules:
@@ -26,16 +30,25 @@ def eligibility_rules(challenge: Challenge) -> EligibilityRules:
                             exclude_sponsor_employees=challenge.exclude_sponsor_employees)
 
 
-def problems_for(db: Session, *, challenge: Challenge, user: User,
-                 body: RegistrationIn) -> dict[str, str]:
-    """Why this user may not register as described (empty when they may)."""
+def problems_for(db: Session, *, challenge: Challenge, user: User, body: RegistrationIn,
+                 team_members: list[User] | None = None) -> dict[str, str]:
+    """Why this user may not register as described (empty when they may).
+
+    Countries count as of the challenge's opening day, for a team's every member.
+    """
     on = challenge.opens_on or clock.now().date()
-    groups = (frozenset(reference.groups_of(db, country=user.country_code, on=on))
-              if user.country_code else frozenset())
+
+    def groups(person: User) -> frozenset[str]:
+        return (frozenset(reference.groups_of(db, country=person.country_code, on=on))
+                if person.country_code else frozenset())
+
+    others = [m for m in team_members or [] if m.id != user.id]
     return eligibility_problems(eligibility_rules(challenge), Applicant(
-        country=user.country_code, country_groups=groups, solver_kind=body.solver_kind,
-        team_size=body.team_size,
-        declares_not_sponsor_employee=body.declares_not_sponsor_employee))
+        country=user.country_code, country_groups=groups(user), solver_kind=body.solver_kind,
+        team_size=len(team_members) if team_members is not None else body.team_size,
+        declares_not_sponsor_employee=body.declares_not_sponsor_employee,
+        members=tuple(MemberCountry(m.display_name, m.country_code, groups(m))
+                      for m in others)))
 
 
 def find(db: Session, *, challenge: Challenge, user: User | None) -> ChallengeRegistration | None:
@@ -46,9 +59,58 @@ def find(db: Session, *, challenge: Challenge, user: User | None) -> ChallengeRe
         ChallengeRegistration.user_id == user.id))
 
 
+def team_entry_of(db: Session, *, challenge: Challenge,
+                  user: User | None) -> ChallengeRegistration | None:
+    """The registration of a team the user is a member of, for this challenge."""
+    if user is None:
+        return None
+    return db.scalar(select(ChallengeRegistration)
+                     .join(TeamMember, TeamMember.team_id == ChallengeRegistration.team_id)
+                     .where(ChallengeRegistration.challenge_id == challenge.id,
+                            TeamMember.user_id == user.id))
+
+
+def _team_to_enter(db: Session, *, user: User, body: RegistrationIn) -> Team | None:
+    """The team a `team` registration enters with: one the user leads (None for the others)."""
+    if body.solver_kind != SolverKind.TEAM:
+        if body.team_id is not None:
+            raise ValidationFailed(fields={"team_id": "only a team entry names a team"})
+        return None
+    derived = {"team_size": "a team's size is its number of members; leave this out",
+               "team_name": "a team enters under its own name; leave this out"}
+    given = {k: v for k, v in derived.items() if getattr(body, k) is not None}
+    if given:
+        raise ValidationFailed(fields=given)
+    if body.team_id is None:
+        raise ValidationFailed("Choose the team you enter with.",
+                               fields={"team_id": "choose one of the teams you lead"})
+    team = teams.get(db, team_id=body.team_id, viewer=user)  # 404 for other people's teams
+    teams.require_lead(team, user, doing="enter it in a challenge")
+    return team
+
+
+def _check_one_entry_each(db: Session, *, challenge: Challenge, user: User,
+                          members: list[User]) -> None:
+    """Nobody is in two entries of one challenge (their own and a team's, or two teams')."""
+    people = members or [user]
+    clashes = entered_user_ids(db, challenge_id=challenge.id, user_ids=[p.id for p in people])
+    if not clashes:
+        return
+    if not members:
+        raise Conflict("A team you are in is registered for this challenge already.",
+                       code="already_registered")
+    names = ", ".join(sorted(p.display_name for p in people if p.id in clashes))
+    raise Conflict(f"Some members are entered in this challenge already, alone or with another "
+                   f"team: {names}.", code="member_already_registered",
+                   fields={"members": f"entered already: {names}"})
+
+
 def register(db: Session, *, challenge: Challenge, user: User,
              body: RegistrationIn) -> ChallengeRegistration:
-    """Register the signed-in solver, if the challenge is open and they are eligible."""
+    """Register the signed-in solver, if the challenge is open and they are eligible.
+
+    A team is registered by its lead: every member must be eligible and in no other entry.
+    """
     if challenge.state != ChallengeState.OPEN:
         raise Conflict("Registration is possible while the challenge is open.", code="not_open",
                        fields={"state": challenge.state.value})
@@ -56,19 +118,35 @@ def register(db: Session, *, challenge: Challenge, user: User,
         raise Forbidden("The sponsor cannot enter their own challenge.", code="own_challenge")
     if find(db, challenge=challenge, user=user) is not None:
         raise Conflict("You are already registered.", code="already_registered")
-    problems = problems_for(db, challenge=challenge, user=user, body=body)
+    team = _team_to_enter(db, user=user, body=body)
+    members = list(teams.people(db, team=team).values()) if team is not None else []
+    if any(m.id == challenge.owner_id for m in members):
+        raise Forbidden("The sponsor cannot be in a team entering their own challenge.",
+                        code="own_challenge")
+    _check_one_entry_each(db, challenge=challenge, user=user, members=members)
+    problems = problems_for(db, challenge=challenge, user=user, body=body,
+                            team_members=members if team is not None else None)
     if problems:
         raise ValidationFailed("You are not eligible for this challenge.", code="not_eligible",
                                fields=problems)
     assert user.country_code is not None
     registration = ChallengeRegistration(
         challenge_id=challenge.id, user_id=user.id, solver_kind=body.solver_kind,
-        team_size=body.team_size if body.solver_kind == SolverKind.TEAM else None,
-        team_name=(body.team_name or None) if body.solver_kind != SolverKind.INDIVIDUAL else None,
+        team_size=len(members) if team is not None else None,
+        team_name=(team.name if team is not None else
+                   (body.team_name or None) if body.solver_kind != SolverKind.INDIVIDUAL
+                   else None),
+        team_id=team.id if team is not None else None,
         country_code=user.country_code, created_at=clock.now())
     db.add(registration)
     db.flush()
     return registration
+
+
+# Domains above this one keep rows on a registration (an entry and its files) and may refuse
+# its withdrawal or tidy up first. Imports point down, so they add themselves here (an entry's
+# service does so when imported) instead of this module asking them.
+BEFORE_WITHDRAWAL: list[Callable[[Session, ChallengeRegistration], None]] = []
 
 
 def unregister(db: Session, *, challenge: Challenge, user: User) -> None:
@@ -79,6 +157,8 @@ def unregister(db: Session, *, challenge: Challenge, user: User) -> None:
     if challenge.state != ChallengeState.OPEN:
         raise Conflict("Registrations can be withdrawn while the challenge is open.",
                        code="not_open")
+    for check in BEFORE_WITHDRAWAL:
+        check(db, registration)
     db.delete(registration)
     db.flush()
 

@@ -169,14 +169,28 @@ class EligibilityRules:
 
 
 @dataclass(frozen=True)
+class MemberCountry:
+    """One other member of an entering team: who (for the message) and where they are from."""
+
+    name: str
+    country: str | None
+    country_groups: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Applicant:
-    """A would-be solver: their country, the groups it belonged to on the opening day, and more."""
+    """A would-be solver: their country, the groups it belonged to on the opening day, and more.
+
+    A team is entered by its lead (the applicant); `members` are its other members, each of whom
+    must be from the eligible scope too.
+    """
 
     country: str | None
     country_groups: frozenset[str]
     solver_kind: SolverKind
     team_size: int | None = None
     declares_not_sponsor_employee: bool = False
+    members: tuple[MemberCountry, ...] = ()
 
 
 def country_in_scope(scope: Iterable[str], *, country: str, country_groups: Iterable[str]) -> bool:
@@ -184,15 +198,37 @@ def country_in_scope(scope: Iterable[str], *, country: str, country_groups: Iter
     return country in codes or bool(codes.intersection(country_groups))
 
 
+def country_problem(rules: EligibilityRules, *, country: str | None,
+                    country_groups: frozenset[str]) -> str | None:
+    """Why someone from `country` may not enter (None when they may)."""
+    if not country:
+        return "no country is set in the profile"
+    if not country_in_scope(rules.scope, country=country, country_groups=country_groups):
+        return (f"{country} is not in the eligible scope "
+                f"({', '.join(sorted(rules.scope)) or 'none'})")
+    return None
+
+
 def eligibility_problems(rules: EligibilityRules, applicant: Applicant) -> dict[str, str]:
-    """Why an applicant may not enter (field-keyed); empty when they may."""
+    """Why an applicant may not enter (field-keyed); empty when they may.
+
+    A team's other members who may not enter are named under `members`.
+    """
     problems: dict[str, str] = {}
     if not applicant.country:
         problems["country_code"] = "set your country in your profile to register"
-    elif not country_in_scope(rules.scope, country=applicant.country,
-                              country_groups=applicant.country_groups):
-        problems["country_code"] = (f"{applicant.country} is not in the eligible scope "
-                                    f"({', '.join(sorted(rules.scope)) or 'none'})")
+    else:
+        why = country_problem(rules, country=applicant.country,
+                              country_groups=applicant.country_groups)
+        if why:
+            problems["country_code"] = why
+    if applicant.solver_kind == SolverKind.TEAM:
+        outside = [(m.name, why) for m in applicant.members
+                   if (why := country_problem(rules, country=m.country,
+                                              country_groups=m.country_groups))]
+        if outside:
+            problems["members"] = "not eligible: " + "; ".join(
+                f"{name} ({why})" for name, why in outside)
     if rules.solver_kinds and applicant.solver_kind not in rules.solver_kinds:
         allowed = ", ".join(sorted(k.value for k in rules.solver_kinds))
         problems["solver_kind"] = f"this challenge is open to: {allowed}"

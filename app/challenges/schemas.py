@@ -236,9 +236,15 @@ class AnnouncementIn(InputModel):
 
 class RegistrationIn(InputModel):
     solver_kind: SolverKind
-    team_size: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None
-    team_name: str | None = Field(default=None, max_length=200)
-    declares_not_sponsor_employee: StrictBool = False
+    team_id: IdValue | None = Field(
+        default=None, description="required for `team`: a team you lead; its members are "
+                                  "checked and its name and size are used")
+    team_size: Annotated[StrictInt, Field(ge=1, le=1000)] | None = Field(
+        default=None, description="not for `team` (the team's member count is used)")
+    team_name: str | None = Field(default=None, max_length=200,
+                                  description="an organisation's name; not for `team`")
+    declares_not_sponsor_employee: StrictBool = Field(
+        default=False, description="for a team, the lead declares it for every member")
 
 
 # ---- responses -------------------------------------------------------------------------------

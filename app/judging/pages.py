@@ -27,7 +27,7 @@ from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-NAV = [("/judging", "Judging", 50, Role.JUDGE)]  # shown to accounts holding the judge role
+ROLE_NAV = [("/judging", "Judging", 50, Role.JUDGE)]  # only accounts holding the judge role
 EntryCode = Annotated[str, Path(pattern=codes.PATTERN)]
 JudgeUser = Annotated[User, Depends(require_role(Role.JUDGE))]
 _SCORE = TypeAdapter(Score)

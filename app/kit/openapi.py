@@ -27,6 +27,8 @@ ERROR_DESCRIPTIONS = {
     403: "Signed in but not allowed (missing role, or missing CSRF header on a cookie call)",
     404: "No such object, or hidden from this user",
     409: "Conflicts with the current state",
+    411: "An upload without a Content-Length header",
+    413: "The upload is larger than the limit",
     422: "Some fields are not valid",
     429: "Too many attempts, or this action was done too often (anti-automation); try again "
          "after the seconds in Retry-After",

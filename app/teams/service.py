@@ -1,13 +1,167 @@
-"""Teams: forming one, inviting solvers by email, answering invitations, leaving."""
+"""Teams: forming one, seeing it, renaming it, handing over the lead, leaving, dissolving.
+
+Invitations are in `invitations.py`. A team is seen by its members (and admins); to anyone
+else it does not exist (404, never 403, so team ids cannot be probed). Changes are the lead's,
+except leaving, which is every member's own.
+
+This domain knows nothing of challenges: the rules that hold while a team is entered in one
+(the challenge's team size, one entry per person, no dissolving) are added by
+`app.challenges.team_entries`, which the pages and routes call for the changes they concern.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.teams.models import TeamMember
+from app.accounts.models import Role, User
+from app.config import get_settings
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.notifications import service as notifications
+from app.teams.models import Team, TeamMember, TeamRole
+
+# Members and pending invitations together: a team is a working group, not a mailing list.
+MAX_MEMBERS = 20
 
 
 def member_ids(db: Session, *, team_id: int) -> set[int]:
     """The user ids of the team's current members (lead included)."""
     return set(db.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
+
+
+def membership(team: Team, user_id: int) -> TeamMember | None:
+    return next((m for m in team.members if m.user_id == user_id), None)
+
+
+def lead_of(team: Team) -> TeamMember:
+    return next(m for m in team.members if m.role == TeamRole.LEAD)
+
+
+def is_lead(team: Team, user: User) -> bool:
+    member = membership(team, user.id)
+    return member is not None and member.role == TeamRole.LEAD
+
+
+def team_url(team: Team) -> str:
+    return f"{get_settings().base_url}/teams/{team.id}"
+
+
+def create(db: Session, *, user: User, name: str) -> Team:
+    """Form a team; its creator is its lead."""
+    team = Team(name=_name(name), created_by_id=user.id)
+    team.members.append(TeamMember(user_id=user.id, role=TeamRole.LEAD))
+    db.add(team)
+    db.flush()
+    return team
+
+
+def get(db: Session, *, team_id: int, viewer: User) -> Team:
+    """A team its member (or an admin) may see; 404 for everyone else."""
+    team = db.get(Team, team_id)
+    if team is None or (membership(team, viewer.id) is None and not viewer.has_role(Role.ADMIN)):
+        raise NotFound("No such team.")
+    return team
+
+
+def teams_of(db: Session, *, user: User, limit: int = 50,
+             offset: int = 0) -> tuple[list[Team], int]:
+    """One page of the teams the user is a member of (oldest first) and how many in all."""
+    mine = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+    total = db.scalar(select(func.count()).select_from(mine.subquery())) or 0
+    teams = db.scalars(select(Team).where(Team.id.in_(mine))
+                       .order_by(Team.created_at, Team.id).limit(limit).offset(offset))
+    return list(teams), total
+
+
+def led_by(db: Session, *, user: User) -> list[Team]:
+    """The teams the user leads (for choosing one to enter a challenge with)."""
+    return list(db.scalars(
+        select(Team).join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user.id, TeamMember.role == TeamRole.LEAD)
+        .order_by(Team.name, Team.id)))
+
+
+def people(db: Session, *, team: Team) -> dict[int, User]:
+    """The members' accounts by id (names and countries for pages and answers)."""
+    ids = [m.user_id for m in team.members]
+    return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def require_lead(team: Team, user: User, *, doing: str) -> None:
+    if not is_lead(team, user):
+        raise Forbidden(f"Only the team's lead may {doing}.", code="not_team_lead")
+
+
+def rename(db: Session, *, team: Team, user: User, name: str) -> Team:
+    require_lead(team, user, doing="rename it")
+    team.name = _name(name)
+    db.flush()
+    return team
+
+
+def remove_member(db: Session, *, team: Team, user: User, member_id: int) -> None:
+    """The lead removes a member, or a member leaves (`member_id` is their own id).
+
+    The lead leaves only once nobody else is left to lead (hand over first); a lead alone
+    dissolves the team instead.
+    """
+    leaving = member_id == user.id
+    if not leaving:
+        require_lead(team, user, doing="remove members")
+    member = membership(team, member_id)
+    if member is None:
+        raise NotFound("No such member of this team.")
+    if member.role == TeamRole.LEAD:
+        if len(team.members) > 1:
+            raise Conflict("Hand the lead to another member before you leave the team.",
+                           code="lead_cannot_leave")
+        raise Conflict("You are the team's only member: dissolve the team instead.",
+                       code="last_member")
+    team.members.remove(member)
+    db.flush()
+    if not leaving:
+        notifications.queue(
+            db, recipient_id=member_id, subject=f"You were removed from team “{team.name}”",
+            body=f"{user.display_name}, the team's lead, removed you from “{team.name}”.",
+            kind="team.member_removed")
+
+
+def hand_over(db: Session, *, team: Team, user: User, new_lead_id: int) -> Team:
+    """The lead makes another member the lead and stays on as a member (through
+    `app.challenges.team_entries.hand_over`, the team's open entries follow the new lead)."""
+    require_lead(team, user, doing="hand over the lead")
+    new_lead = membership(team, new_lead_id)
+    if new_lead is None:
+        raise ValidationFailed("Choose a member of this team.",
+                               fields={"user_id": "not a member of this team"})
+    if new_lead.user_id == user.id:
+        raise ValidationFailed("You are the lead already.",
+                               fields={"user_id": "choose another member"})
+    lead_of(team).role = TeamRole.MEMBER
+    new_lead.role = TeamRole.LEAD
+    db.flush()
+    notifications.queue(
+        db, recipient_id=new_lead_id, subject=f"You now lead team “{team.name}”",
+        body=f"{user.display_name} handed the lead of “{team.name}” to you: you invite and "
+             f"remove members and enter challenges for the team.\n\n{team_url(team)}",
+        kind="team.lead_handed_over")
+    return team
+
+
+def dissolve(db: Session, *, team: Team, user: User) -> None:
+    """The lead, once alone in the team, deletes it (with its invitations)."""
+    require_lead(team, user, doing="dissolve it")
+    if len(team.members) > 1:
+        raise Conflict("Only a team with no other members can be dissolved: remove them or "
+                       "hand over the lead and leave.", code="team_not_empty")
+    db.delete(team)
+    db.flush()
+
+
+def _name(name: str) -> str:
+    """Trimmed, 1-120 characters (the schemas check too; this guards other callers)."""
+    text = " ".join(name.split())
+    if not 1 <= len(text) <= 120:
+        raise ValidationFailed("The team needs a name.",
+                               fields={"name": "1 to 120 characters"})
+    return text

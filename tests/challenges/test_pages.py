@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
-from app.challenges import lifecycle
+from app.challenges import lifecycle, team_entries
 from app.challenges.models import Challenge
 from tests.challenges.factories import admin, draft, make_need, published, sponsor
 from tests.factories import csrf_from, login, make_user
+from tests.teams.factories import make_team
 
 FORM = {
     "title": "Village cold rooms", "summary": "Cool storage.", "description": "Long *text*.",
@@ -160,20 +161,28 @@ def test_solver_registers_and_asks_through_the_page(client: TestClient, db: Sess
                                                     clock) -> None:
     challenge = published(db, sponsor(db), admin(db))
     clock.advance(days=2)
-    make_user(db, email="n@example.org", country_code="NPL")
+    lead = make_user(db, email="n@example.org", country_code="NPL")
+    team = make_team(db, lead, name="Kathmandu Cold",
+                     members=[make_user(db, country_code="NPL", display_name=f"M{i}")
+                              for i in range(6)])
     login(client, "n@example.org")
     page = f"/challenges/{challenge.id}"
-    r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_size": "9",
+    assert f'<option value="{team.id}" >Kathmandu Cold (7 members)</option>' in \
+        client.get(page).text  # the teams this user leads
+    r = post_form(client, page, f"{page}/register", {"solver_kind": "team",
+                                                     "team_id": str(team.id),
                                                      "declares_not_sponsor_employee": "on"})
     assert r.status_code == 422 and "teams may have at most 6 members" in r.text
-    r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_size": "three",
+    r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_id": "",
                                                      "declares_not_sponsor_employee": "on"})
-    assert r.status_code == 422 and "a whole number of people" in r.text
-    assert 'value="three"' in r.text  # what was typed stays in the field
-    r = post_form(client, page, f"{page}/register", {"solver_kind": "team", "team_size": "3",
+    assert r.status_code == 422 and "choose one of the teams you lead" in r.text
+    team_entries.remove_member(db, team=team, user=lead, member_id=team.members[-1].user_id)
+    db.commit()
+    r = post_form(client, page, f"{page}/register", {"solver_kind": "team",
+                                                     "team_id": str(team.id),
                                                      "declares_not_sponsor_employee": "on"})
     assert r.status_code == 303
-    assert "You registered as team" in client.get(page).text
+    assert "You registered your team “Kathmandu Cold” (6 members)" in client.get(page).text
     r = post_form(client, page, f"{page}/questions", {"body": "Is solar thermal allowed?"})
     assert r.status_code == 303
     assert "your question" in client.get(page).text

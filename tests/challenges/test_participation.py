@@ -13,6 +13,7 @@ from app.accounts.models import Role
 from app.notifications import service as notifications
 from tests.challenges.factories import admin, published, sponsor
 from tests.factories import make_user, token_for
+from tests.teams.factories import join, make_team
 
 
 @pytest.fixture
@@ -36,18 +37,20 @@ def register(client, world, who, **body):
                        json=payload, headers=world["h"][who])
 
 
-def test_eligible_solvers_register_others_are_told_why(client, world) -> None:
+def test_eligible_solvers_register_others_are_told_why(client, world, db) -> None:
     assert register(client, world, "nepal").status_code == 201
     assert register(client, world, "nepal").json()["error"]["code"] == "already_registered"
     r = register(client, world, "france")
     assert r.status_code == 422 and r.json()["error"]["code"] == "not_eligible"
     assert "FRA is not in the eligible scope" in r.json()["error"]["fields"]["country_code"]
-    r = register(client, world, "fiji", solver_kind="team", team_size=12)
-    assert r.json()["error"]["fields"] == {"team_size": "teams may have at most 6 members"}
+    reef = make_team(db, world["fiji"], name="Reef")
+    r = register(client, world, "fiji", solver_kind="team", team_id=reef.id)
+    assert r.json()["error"]["fields"] == {"team_size": "teams need at least 2 members"}
     r = register(client, world, "fiji", declares_not_sponsor_employee=False)
     assert "declares_not_sponsor_employee" in r.json()["error"]["fields"]
-    assert register(client, world, "fiji", solver_kind="team", team_size=3,
-                    team_name="Reef").status_code == 201
+    join(db, reef, world["fiji"], make_user(db, country_code="TUV"))
+    assert register(client, world, "fiji", solver_kind="team",
+                    team_id=reef.id).status_code == 201
     r = register(client, world, "owner")
     assert r.status_code == 403
 
@@ -110,17 +113,20 @@ def test_questions_are_answered_publicly_without_the_asker(client, world, db) ->
     assert "Asha" not in page and "nepal@example.org" not in page
 
 
-def test_sponsor_exports_registrations_as_csv(client, world) -> None:
+def test_sponsor_exports_registrations_as_csv(client, world, db) -> None:
     register(client, world, "nepal")
-    register(client, world, "fiji", solver_kind="team", team_size=3, team_name="Reef")
+    reef = make_team(db, world["fiji"], name="Reef",
+                     members=[make_user(db, country_code="TUV"), make_user(db, country_code="FJI")])
+    register(client, world, "fiji", solver_kind="team", team_id=reef.id)
     cid = world["challenge"].id
     assert client.get(f"/api/v1/challenges/{cid}/registrations.csv",
                       headers=world["h"]["nepal"]).status_code == 403
     r = client.get(f"/api/v1/challenges/{cid}/registrations.csv", headers=world["h"]["owner"])
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert [(row["email"], row["country"], row["solver_kind"], row["team_size"]) for row in rows] \
-        == [("nepal@example.org", "NPL", "individual", ""), ("fiji@example.org", "FJI", "team", "3")]
+    assert [(row["email"], row["country"], row["solver_kind"], row["team_name"], row["team_size"])
+            for row in rows] == [("nepal@example.org", "NPL", "individual", "", ""),
+                                 ("fiji@example.org", "FJI", "team", "Reef", "3")]
     assert rows[0]["organisation"] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
 
 

@@ -1,43 +1,34 @@
-"""Arrange judging: a challenge in judging with submitted entries and a panel.
-
-The challenges, registrations, lifecycle and panel go through their services. Submitted entries
-are made as rows here (Submission, SubmissionFile with a real PDF on disk, SubmissionReceipt)
-because app/submissions/service.py is not on main yet: once it is, `submitted_entry` becomes
-`tests.submissions.factories.submitted` and nothing else here changes.
-"""
+"""Arrange judging: a challenge in judging with submitted entries and a panel, all through the
+services (challenges, teams, submissions, judging)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import io
 import itertools
-import json
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User
-from app.challenges import lifecycle, registrations
-from app.challenges.enums import ChallengeState, SolverKind
-from app.challenges.models import Challenge, ChallengeRegistration
-from app.challenges.schemas import RegistrationIn
+from app.challenges import lifecycle
+from app.challenges.enums import ChallengeState
+from app.challenges.models import Challenge
 from app.config import get_settings
 from app.judging import codes, panel
-from app.submissions.models import Submission, SubmissionFile, SubmissionReceipt, SubmissionState
+from app.submissions import service as submissions_service
+from app.submissions import uploads
+from app.submissions.models import Submission
+from app.submissions.schemas import SubmissionCreate
 from tests.challenges.factories import T0, Clock, admin, published, sponsor
 from tests.factories import make_user
+from tests.submissions.factories import pdf, team_registration
+from tests.submissions.factories import register as register_individually
 
 _seq = itertools.count(1)
 DURING = T0 + dt.timedelta(days=2)  # the challenge factories' challenges open at T0 + 1 day ...
 AFTER_CLOSE = T0 + dt.timedelta(days=32)  # ... and close at T0 + 31 days
-
-
-def pdf(text: str = "An entry") -> bytes:
-    body = f"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% {text}\n".encode()
-    return body + b"trailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def entrant(db: Session, n: int | None = None) -> User:
@@ -55,50 +46,26 @@ def judge(db: Session, *, name: str | None = None) -> User:
                      display_name=name or f"Judge {n}")
 
 
-def register(db: Session, challenge: Challenge, user: User, *,
-             team_name: str | None = None) -> ChallengeRegistration:
-    body = RegistrationIn(solver_kind=SolverKind.TEAM, team_size=3, team_name=team_name,
-                          declares_not_sponsor_employee=True) if team_name else RegistrationIn(
-        solver_kind=SolverKind.INDIVIDUAL, declares_not_sponsor_employee=True)
-    registration = registrations.register(db, challenge=challenge, user=user, body=body)
-    db.commit()
-    return registration
-
-
 def submitted_entry(db: Session, challenge: Challenge, user: User, *, title: str | None = None,
                     summary: str = "Solar-powered **cold rooms** for market towns.",
                     file_name: str | None = None, team_name: str | None = None,
                     files: int = 1) -> Submission:
-    """A registration and its submitted entry with `files` PDFs (the challenge must be open)."""
-    registration = register(db, challenge, user, team_name=team_name)
-    now = challenge.opens_at + dt.timedelta(hours=1) if challenge.opens_at else T0
-    submission = Submission(challenge_id=challenge.id, registration_id=registration.id,
-                            title=title or f"Cold room {next(_seq)}", summary=summary,
-                            state=SubmissionState.SUBMITTED, created_by_id=user.id,
-                            submitted_at=now)
-    upload_dir = get_settings().upload_dir
-    assert upload_dir is not None
-    folder = Path(upload_dir) / "submission-files"
-    folder.mkdir(parents=True, exist_ok=True)
-    listed: list[dict[str, Any]] = []
+    """`user` registers (leading a two-person team called `team_name`, if given), starts an entry,
+    uploads `files` PDFs named after themselves and submits it; the challenge must be open."""
+    if team_name:
+        team_registration(db, challenge, user, [entrant(db)], name=team_name)
+    else:
+        register_individually(db, challenge, user)
+    title = title or f"Cold room {next(_seq)}"
+    entry = submissions_service.create(db, challenge=challenge, user=user,
+                                       body=SubmissionCreate(title=title, summary=summary))
     for i in range(1, files + 1):
-        data = pdf(f"{title} part {i}")
-        stored = f"{secrets.token_hex(16)}.pdf"
-        (folder / stored).write_bytes(data)
-        name = file_name or f"{user.display_name} - proposal {i}.pdf"
-        digest = hashlib.sha256(data).hexdigest()
-        submission.files.append(SubmissionFile(
-            original_name=name, stored_name=stored, media_type="application/pdf",
-            size_bytes=len(data), sha256=digest, uploaded_by_id=user.id))
-        listed.append({"name": name, "size_bytes": len(data), "sha256": digest})
-    document = json.dumps({"title": submission.title, "files": listed}, sort_keys=True,
-                          separators=(",", ":"))
-    submission.receipts.append(SubmissionReceipt(
-        number=1, canonical_json=document, sha256=hashlib.sha256(document.encode()).hexdigest(),
-        submitted_at=now, submitted_by_id=user.id))
-    db.add(submission)
+        uploads.add_file(db, entry=entry, user=user,
+                         filename=file_name or f"{user.display_name} - proposal {i}.pdf",
+                         stream=io.BytesIO(pdf(f"{title} part {i}".encode())))
+    submissions_service.submit(db, entry=entry, user=user)
     db.commit()
-    return submission
+    return entry.submission
 
 
 @dataclass

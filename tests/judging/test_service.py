@@ -28,6 +28,7 @@ from tests.judging.factories import (
     start_judging,
     submitted_entry,
 )
+from tests.submissions.factories import register as register_individually
 
 
 def scores(challenge: object, *values: str) -> ScorecardIn:
@@ -202,9 +203,7 @@ def test_colliding_short_codes_grow_until_they_differ() -> None:
 def test_only_submitted_entries_and_only_while_judging(db: Session, clock: Clock) -> None:
     challenge, owner, _ = open_challenge(db, clock)
     done = submitted_entry(db, challenge, entrant(db))
-    from tests.judging.factories import register
-
-    register(db, challenge, entrant(db))  # registered, never submitted
+    register_individually(db, challenge, entrant(db))  # registered, never submitted
     person = judge(db)
     panel.assign(db, challenge=challenge, user=owner, judge_id=person.id)
     with pytest.raises(Conflict, match="while the challenge is in judging"):

@@ -65,8 +65,12 @@ def classify(response: httpx.Response) -> Outcome | None:
 
 
 def _fill(value: Any, values: dict[str, str]) -> Any:
-    """Replace `{name}` (and a route's `{name:int}`) with the scenario's values."""
+    """Replace `{name}` (and a route's `{name:int}`) with the scenario's values; a body value
+    that is only `{name:int}` becomes a JSON number (strict input models refuse "5")."""
     if isinstance(value, str):
+        whole = re.fullmatch(r"\{(\w+):int\}", value)
+        if whole:
+            return int(values[whole.group(1)])
         return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], value)
     if isinstance(value, dict):
         return {k: _fill(v, values) for k, v in value.items()}

@@ -16,7 +16,7 @@ A 5xx is never an outcome.
 Placeholders `{name}` in paths and bodies are filled from tests/permissions/scenario.py:
 `{token_id}` is a token and `{identity_id}` a linked provider identity owned by sponsor_owner,
 `{user_id}` a bystander, `{email}`/`{password}` the acting role's own credentials (a spare
-account's for anonymous).
+account's for anonymous). A body value that is only `{name:int}` is sent as a JSON number.
 
 Not in the table, on purpose: the `/static` mount (the public stylesheet: files, no handler of
 ours) and HEAD, which Starlette answers with the GET handler of the same route.
@@ -76,7 +76,15 @@ QUESTION = {**OPEN, "question_id": "{question}"}
 REASON = {"reason": "matrix check"}
 REGISTER = {"solver_kind": "individual", "declares_not_sponsor_employee": True}
 REGISTER_FORM = {"solver_kind": "individual", "declares_not_sponsor_employee": "on"}
+TEAM = {"team_id": "{team}"}  # led by solver, verifier a member; hidden from everyone else
+TEAM_MEMBER = {**TEAM, "user_id": "{team_member}"}  # verifier
+TEAM_INVITATION = {**TEAM, "invitation_id": "{invitation}"}  # to curator's address
+INVITATION = {"invitation_id": "{invitation}"}
 COVER = {"cover": ("cover.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")}
+ENTRY = {"submission_id": "{submission}"}  # solver's submitted entry on {open}, one PDF file
+ENTRY_FILE = {**ENTRY, "file_id": "{submission_file}"}
+RECEIPT = {**ENTRY, "number": "1"}
+PDF_UPLOAD = {"file": ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
 
 MATRIX: dict[tuple[str, str], Row] = {
     # route                                                  anonym solver sp_own sp_oth j_asgn j_oth  verif  curat  admin
@@ -178,6 +186,59 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/challenges/{challenge_id:int}/registrations.csv"):          row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
     ("GET", "/feeds/challenges.atom"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/feeds/deadlines.ics"):                                      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    # -- teams: seen by members (solver leads, verifier is a member) and admins, 404 for others;
+    #    changed by the lead (403 for a member or an admin); an invitation answered only by its
+    #    invitee (curator), 404 for everyone else, admins too. Removing a member runs each cell on
+    #    its own copy: the lead removing verifier and verifier leaving both succeed.
+    ("GET", "/api/v1/teams"):                                             row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/api/v1/teams"):                                            row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"name": "Matrix new team"}),
+    ("GET", "/api/v1/teams/{team_id}"):                                   row(D401,  ALLOW, H404,  H404,  H404,  H404,  ALLOW, H404,  ALLOW, params=TEAM),
+    ("PATCH", "/api/v1/teams/{team_id}"):                                 row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"name": "Matrix Coral"}),
+    ("DELETE", "/api/v1/teams/{team_id}"):                                row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM),
+    ("POST", "/api/v1/teams/{team_id}/invitations"):                      row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"email": "new@matrix.example"}),
+    ("DELETE", "/api/v1/teams/{team_id}/invitations/{invitation_id}"):    row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM_INVITATION),
+    ("DELETE", "/api/v1/teams/{team_id}/members/{user_id}"):              row(D401,  ALLOW, H404,  H404,  H404,  H404,  ALLOW, H404,  D403,  params=TEAM_MEMBER, isolate=True),
+    ("POST", "/api/v1/teams/{team_id}/lead"):                             row(D401,  ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"user_id": "{team_member:int}"}),
+    ("GET", "/api/v1/me/invitations"):                                    row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/api/v1/invitations/{invitation_id}/accept"):               row(D401,  H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION),
+    ("POST", "/api/v1/invitations/{invitation_id}/decline"):              row(D401,  H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION),
+    ("GET", "/teams"):                                                    row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/teams"):                                                   row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"name": "Matrix new team"}),
+    ("GET", "/teams/{team_id:int}"):                                      row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  ALLOW, H404,  ALLOW, params=TEAM),
+    ("POST", "/teams/{team_id:int}/rename"):                              row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"name": "Matrix Coral"}),
+    ("POST", "/teams/{team_id:int}/dissolve"):                            row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={}),
+    ("POST", "/teams/{team_id:int}/invitations"):                         row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"email": "new@matrix.example"}),
+    ("POST", "/teams/{team_id:int}/invitations/{invitation_id:int}/revoke"): row(LOGIN, ALLOW, H404, H404, H404, H404, D403, H404, D403, params=TEAM_INVITATION, body={}),
+    ("POST", "/teams/{team_id:int}/members/{user_id:int}/remove"):        row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  ALLOW, H404,  D403,  params=TEAM_MEMBER, body={}, isolate=True),
+    ("POST", "/teams/{team_id:int}/lead"):                                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  D403,  H404,  D403,  params=TEAM, body={"user_id": "{team_member}"}),
+    ("POST", "/teams/invitations/{invitation_id:int}/accept"):            row(LOGIN, H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION, body={}),
+    ("POST", "/teams/invitations/{invitation_id:int}/decline"):           row(LOGIN, H404,  H404,  H404,  H404,  H404,  H404,  ALLOW, H404,  params=INVITATION, body={}),
+    # -- submissions: the entrant (solver) sees and changes their entry; the owner and admins
+    #    see it once submitted (so changing it is 403 for them); everyone else: 404. `solver`'s
+    #    entry is submitted, so their changes answer 409 (ALLOW: processed), except reopen.
+    ("POST", "/api/v1/challenges/{challenge_id}/submission"):             row(D401,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN, body={"title": "Again"}),
+    ("GET", "/api/v1/challenges/{challenge_id}/submission"):              row(D401,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN),
+    ("GET", "/api/v1/challenges/{challenge_id}/submissions"):             row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/api/v1/submissions/{submission_id}"):                       row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY),
+    ("PATCH", "/api/v1/submissions/{submission_id}"):                     row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={"title": "Edited"}),
+    ("POST", "/api/v1/submissions/{submission_id}/files"):                row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, files=PDF_UPLOAD),
+    ("GET", "/api/v1/submissions/{submission_id}/files/{file_id}"):       row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY_FILE),
+    ("DELETE", "/api/v1/submissions/{submission_id}/files/{file_id}"):    row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY_FILE),
+    ("POST", "/api/v1/submissions/{submission_id}/submit"):               row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY),
+    ("POST", "/api/v1/submissions/{submission_id}/reopen"):               row(D401,  ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY),
+    ("GET", "/api/v1/submissions/{submission_id}/receipts/{number}"):     row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=RECEIPT),
+    ("GET", "/challenges/{challenge_id:int}/submission"):                 row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN),
+    ("POST", "/challenges/{challenge_id:int}/submission"):                row(LOGIN, ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  H404,  params=OPEN, body={"title": "Again"}),
+    ("GET", "/challenges/{challenge_id:int}/submissions"):                row(LOGIN, D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN),
+    ("GET", "/submissions/{submission_id:int}"):                          row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY),
+    ("POST", "/submissions/{submission_id:int}/edit"):                    row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={"title": "Edited"}),
+    ("POST", "/submissions/{submission_id:int}/files"):                   row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, files=PDF_UPLOAD),
+    ("GET", "/submissions/{submission_id:int}/files/{file_id:int}"):      row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=ENTRY_FILE),
+    ("POST", "/submissions/{submission_id:int}/files/{file_id:int}/delete"): row(LOGIN, ALLOW, D403, H404, H404,  H404,  H404,  H404,  D403,  params=ENTRY_FILE, body={}),
+    ("POST", "/submissions/{submission_id:int}/submit"):                  row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={}),
+    ("POST", "/submissions/{submission_id:int}/reopen"):                  row(LOGIN, ALLOW, D403,  H404,  H404,  H404,  H404,  H404,  D403,  params=ENTRY, body={}),
+    ("GET", "/submissions/{submission_id:int}/receipts/{number:int}"):    row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=RECEIPT),
+    ("GET", "/submissions/{submission_id:int}/receipts/{number:int}.json"): row(LOGIN, ALLOW, ALLOW, H404, H404,  H404,  H404,  H404,  ALLOW, params=RECEIPT),
     # -- inventory (public reads; curators and admins write; anyone signed in suggests, and
     #    sees only their own suggestions; the DELETE rows run each cell on its own copy)
     ("DELETE", "/api/v1/mechanisms/{mechanism_id}"):                            row(D401 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"mechanism_id": "{mechanism}"}, body={}, isolate=True),

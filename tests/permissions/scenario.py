@@ -6,7 +6,8 @@ a browser session made through the real login form, with its CSRF token (page ce
 
 Path parameters and body placeholders are filled from `Scenario.values(role)`: e.g.
 `{token_id}` is a token and `{identity_id}` a provider identity owned by sponsor_owner,
-`{user_id}` the target user, `{draft}` and `{open}` challenges owned by sponsor_owner. When a
+`{user_id}` the target user, `{draft}` and `{open}` challenges owned by sponsor_owner, `{team}`
+led by solver (member `{team_member}`: verifier; `{invitation}` waits for curator). When a
 capability lands, add the objects it needs here (judge_assigned on a panel, ...) and name them
 in `values`.
 """
@@ -14,6 +15,7 @@ in `values`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -23,7 +25,8 @@ from sqlalchemy.orm import Session
 from app.accounts import auth, identities
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
-from app.challenges import authoring, covers, lifecycle, qa, registrations
+from app.challenges import authoring, covers, lifecycle, qa, registrations, team_entries
+from app.challenges import service as challenges_service
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
 from app.db import utcnow
@@ -33,6 +36,11 @@ from app.needs import service as needs_service
 from app.needs.models import NeedStatus, Priority
 from app.needs.schemas import NeedCreate
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
+from app.submissions import service as submissions_service
+from app.submissions import uploads as submission_uploads
+from app.submissions.schemas import SubmissionCreate
+from app.teams import invitations as team_invitations
+from app.teams import service as teams
 from tests.challenges.factories import body as challenge_body
 
 PASSWORD = "matrix password for every role"
@@ -111,7 +119,9 @@ def build(db: Session, client: TestClient) -> Scenario:
     [owned_identity] = identities.list_for_user(db, user=owner)
     db.commit()
     challenges = _challenges(db, scenario, owner)
+    entries = _submissions(db, scenario, challenges["open"])
     knowledge = _inventory_and_needs(db, scenario)
+    team = _team(db, scenario)
     judging = judging_scenario(db, scenario, owner)  # judging: see its block at the end
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
@@ -126,7 +136,9 @@ def build(db: Session, client: TestClient) -> Scenario:
         "country": "NPL",
         "group": "LDC",
         **challenges,
+        **entries,
         **knowledge,
+        **team,
         **judging,
     }
     return scenario
@@ -158,6 +170,21 @@ def _inventory_and_needs(db: Session, scenario: Scenario) -> dict[str, str]:
             "suggestion": str(suggestion.id), "need": str(need.id), "revision": "1"}
 
 
+def _team(db: Session, scenario: Scenario) -> dict[str, str]:
+    """A team led by `solver` with `verifier` as a member, and a pending invitation to
+    `curator`'s address (everyone else is a stranger to both)."""
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    verifier = accounts_service.get(db, user_id=scenario.people["verifier"].user_id or 0)
+    team = teams.create(db, user=solver, name="Matrix Reef")
+    joining = team_invitations.invite(db, team=team, user=solver, email=verifier.email or "")
+    team_entries.accept(db, invitation_id=joining.id, user=verifier)
+    waiting = team_invitations.invite(db, team=team, user=solver,
+                                      email=scenario.people["curator"].email)
+    db.commit()
+    return {"team": str(team.id), "team_member": str(verifier.id),
+            "invitation": str(waiting.id)}
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -181,6 +208,22 @@ def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
     question = qa.ask(db, challenge=live, user=solver, body="May teams from two countries enter?")
     db.commit()
     return {"draft": str(draft.id), "open": str(live.id), "question": str(question.id)}
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _submissions(db: Session, scenario: Scenario, open_id: str) -> dict[str, str]:
+    """`solver`'s entry on the open challenge: one PDF file, submitted (receipt 1)."""
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    challenge = challenges_service.get(db, challenge_id=int(open_id), viewer=solver)
+    entry = submissions_service.create(db, challenge=challenge, user=solver, body=SubmissionCreate(
+        title="Matrix solar cold room", summary="Cold rooms on solar power."))
+    record = submission_uploads.add_file(db, entry=entry, user=solver, filename="plan.pdf",
+                                         stream=io.BytesIO(PDF))
+    submissions_service.submit(db, entry=entry, user=solver)
+    db.commit()
+    return {"submission": str(entry.submission.id), "submission_file": str(record.id)}
 
 
 # ---- judging ------------------------------------------------------------------------------------

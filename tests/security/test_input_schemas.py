@@ -27,6 +27,7 @@ from app.kit.schemas import InputModel
 from tests.challenges.factories import admin, body, install_clock, published, sponsor
 from tests.factories import make_user, token_for
 from tests.security.body_models import all_problems, json_bodies, walk
+from tests.teams.factories import make_team
 
 FIX = ("use StrictInt / StrictBool, the Decimal types of app/challenges/schemas.py, IsoDateTime "
        "or IdValue (app/kit/schemas.py)")
@@ -165,18 +166,22 @@ def test_a_quoted_team_size_or_a_numeric_flag_is_a_422(client: TestClient, db: S
     clock = install_clock(monkeypatch)
     challenge = published(db, sponsor(db), admin(db))
     clock.advance(days=2)  # open
-    headers = token_for(client, make_user(db, country_code="NPL").email or "")
+    lead = make_user(db, country_code="NPL")
+    reef = make_team(db, lead, members=[make_user(db, country_code="NPL")])
+    headers = token_for(client, lead.email or "")
     url = f"/api/v1/challenges/{challenge.id}/registrations"
-    team = {"solver_kind": "team", "team_name": "Reef", "declares_not_sponsor_employee": True}
+    team = {"solver_kind": "team", "team_id": reef.id, "declares_not_sponsor_employee": True}
     for bad, field, message in (
             ({"team_size": "3"}, "team_size", "Input should be a valid integer"),
             ({"team_size": 3.0}, "team_size", "Input should be a valid integer"),
-            ({"team_size": 3, "declares_not_sponsor_employee": 1},
+            ({"team_id": str(reef.id)}, "team_id", "Input should be a valid integer"),
+            ({"team_id": float(reef.id)}, "team_id", "Input should be a valid integer"),
+            ({"declares_not_sponsor_employee": 1},
              "declares_not_sponsor_employee", "Input should be a valid boolean")):
         response = client.post(url, headers=headers, json={**team, **bad})
         assert response.status_code == 422, bad
         assert response.json()["error"]["fields"] == {field: message}
-    assert client.post(url, headers=headers, json={**team, "team_size": 3}).status_code == 201
+    assert client.post(url, headers=headers, json=team).status_code == 201
 
 
 def test_a_token_expiry_is_a_date_time_with_its_zone_not_a_number(client: TestClient,

@@ -1,0 +1,198 @@
+"""The entrant's page for their entry: start it, edit the draft, add and delete PDF files,
+submit, reopen. Plain forms (no JavaScript); a refused step shows the page again with the
+message next to its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CurrentUser, csrf_protect
+from app.accounts.models import User
+from app.challenges import clock
+from app.challenges import pages as challenge_pages
+from app.challenges import service as challenges_service
+from app.challenges.access import is_manager
+from app.challenges.forms import fields_from_pydantic
+from app.challenges.models import Challenge
+from app.challenges.states import countdown
+from app.config import get_settings
+from app.errors import AppError, NotFound, ValidationFailed
+from app.kit.forms import FormData, form_with_errors, redirect
+from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
+from app.kit.templating import flash, render
+from app.kit.unit_of_work import get_db
+from app.submissions import access, service, uploads
+from app.submissions.deps import UploadForm, upload_size_guard
+from app.submissions.models import SubmissionState
+from app.submissions.present import receipt_view
+from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
+
+# The size guard comes first: `csrf_protect` reads the whole form, upload included.
+router = APIRouter(dependencies=[Depends(upload_size_guard), Depends(csrf_protect)],
+                   include_in_schema=False)
+TEMPLATE = "submissions/entry.html"
+
+
+def _entry_url(challenge_id: int) -> str:
+    return f"/challenges/{challenge_id}/submission"
+
+
+def entry_context(db: Session, challenge: Challenge, user: User,
+                  form: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the entry page shows this entrant (404 when they are not registered)."""
+    registration, submission = service.my_entry(db, challenge=challenge, user=user)
+    if registration is None:
+        raise NotFound(service.NOT_REGISTERED)
+    settings = get_settings()
+    now = clock.now()
+    closes = challenge.submissions_close_at
+    open_now = access.is_open_for_entries(challenge)
+    values = form if form is not None else (
+        {"title": submission.title, "summary": submission.summary} if submission else {})
+    receipts = submission.receipts if submission else []
+    return {
+        "c": challenge, "s": submission, "open": open_now,
+        "editable": open_now and submission is not None
+        and submission.state == SubmissionState.DRAFT,
+        "submitted": submission is not None and submission.state == SubmissionState.SUBMITTED,
+        "entrant": access.entrant_names(db, [registration])[registration.id],
+        "team": registration.team_id is not None,
+        "countdown": countdown(now, closes) if open_now and closes else None,
+        "max_files": settings.submission_max_files,
+        "max_size": uploads.human_size(settings.submission_max_file_bytes),
+        "latest_receipt": receipt_view(receipts[-1]) if receipts else None,
+        "earlier_receipts": list(reversed(receipts[:-1])),
+        "form": values, "errors": {}, "error_message": None,
+    }
+
+
+def _again(request: Request, db: Session, exc: AppError, challenge: Challenge, user: User,
+           form: dict[str, str] | None = None) -> Response:
+    return form_with_errors(request, TEMPLATE, exc, entry_context(db, challenge, user, form))
+
+
+def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
+                form: dict[str, str]) -> SubmissionCreate | SubmissionUpdate:
+    # Only the fields the form sent: a missing summary is left alone, not emptied.
+    given = {name: form[name] for name in ("title", "summary") if name in form}
+    if model is SubmissionCreate:
+        given.setdefault("title", "")  # so that a missing title is named, like an empty one
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        raise ValidationFailed("Some fields are not valid; nothing was saved.",
+                               fields=fields_from_pydantic(exc)) from exc
+
+
+@router.get("/challenges/{challenge_id:int}/submission", response_class=HTMLResponse)
+def entry_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
+               db: Session = Depends(get_db)) -> Response:
+    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
+    return render(request, TEMPLATE, entry_context(db, challenge, user))
+
+
+@router.post("/challenges/{challenge_id:int}/submission")
+def start(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+          db: Session = Depends(get_db)) -> Response:
+    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
+    try:
+        body = _valid_text(SubmissionCreate, form)
+        assert isinstance(body, SubmissionCreate)
+        service.create(db, challenge=challenge, user=user, body=body)
+    except AppError as exc:
+        return _again(request, db, exc, challenge, user, form)
+    flash(request, "Draft saved. Add your PDF files, then submit.")
+    return redirect(_entry_url(challenge.id))
+
+
+@router.post("/submissions/{submission_id:int}/edit")
+def save(submission_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+         db: Session = Depends(get_db)) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
+    try:
+        body = _valid_text(SubmissionUpdate, form)
+        assert isinstance(body, SubmissionUpdate)
+        service.update(db, entry=entry, body=body)
+    except AppError as exc:
+        return _again(request, db, exc, entry.challenge, user, form)
+    flash(request, "Draft saved.")
+    return redirect(_entry_url(entry.challenge.id))
+
+
+@router.post("/submissions/{submission_id:int}/files")
+def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: CurrentUser,
+           db: Session = Depends(get_db)) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
+    try:
+        if file is None:
+            raise ValidationFailed("Choose a PDF file to upload.",
+                                   fields={"file": "choose a PDF file"})
+        record = uploads.add_file(db, entry=entry, user=user, filename=file.filename,
+                                  stream=file.file)
+    except AppError as exc:
+        return _again(request, db, exc, entry.challenge, user)
+    flash(request, f"Added {record.original_name}.")
+    return redirect(_entry_url(entry.challenge.id))
+
+
+@router.post("/submissions/{submission_id:int}/files/{file_id:int}/delete")
+def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
+                user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
+    name = uploads.find_file(entry, file_id).original_name
+    try:
+        uploads.delete_file(db, entry=entry, file_id=file_id)
+    except AppError as exc:
+        return _again(request, db, exc, entry.challenge, user)
+    flash(request, f"Deleted {name}.")
+    return redirect(_entry_url(entry.challenge.id))
+
+
+@router.post("/submissions/{submission_id:int}/submit")
+def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
+           db: Session = Depends(get_db)) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
+    try:
+        receipt = service.submit(db, entry=entry, user=user)
+    except AppError as exc:
+        return _again(request, db, exc, entry.challenge, user)
+    flash(request, f"Your entry was submitted. Receipt {receipt.number}, SHA-256 "
+                   f"{receipt.sha256}; it is also in your inbox.")
+    return redirect(_entry_url(entry.challenge.id))
+
+
+@router.post("/submissions/{submission_id:int}/reopen")
+def reopen(submission_id: ObjectId, request: Request, user: CurrentUser,
+           db: Session = Depends(get_db)) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
+    try:
+        service.reopen(db, entry=entry, user=user)
+    except AppError as exc:
+        return _again(request, db, exc, entry.challenge, user)
+    flash(request, "Your entry is a draft again. Submit it again before the deadline, or it "
+                   "is not entered.")
+    return redirect(_entry_url(entry.challenge.id))
+
+
+def _links(db: Session, challenge: Challenge, user: User | None) -> list[tuple[str, str]]:
+    """"Submissions (N)" for the challenge's managers, "Your entry" for its entrants."""
+    if user is None or challenge.published_at is None:
+        return []
+    links: list[tuple[str, str]] = []
+    if is_manager(challenge, user):
+        count = service.count_submitted(db, challenge=challenge)
+        links.append((f"/challenges/{challenge.id}/submissions", f"Submissions ({count})"))
+    registration, _ = service.my_entry(db, challenge=challenge, user=user)
+    if registration is not None:
+        links.append((_entry_url(challenge.id), "Your entry"))
+    return links
+
+
+if _links not in challenge_pages.DETAIL_LINKS:
+    challenge_pages.DETAIL_LINKS.append(_links)

@@ -1,0 +1,208 @@
+"""Entries: start one, edit the draft, submit it for a receipt, reopen it; the sponsor's list.
+
+The business steps come in order (OWASP ASVS 2.3.1): a draft changes only while the challenge
+is open and before submissions close; submitting needs a title and at least one file and
+freezes the entry; reopening (also only while open) makes it a draft again, and the next
+submission gets the next receipt number while the earlier receipts stay as they were.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.challenges import clock, registrations
+from app.challenges.access import is_manager
+from app.challenges.models import Challenge, ChallengeRegistration
+from app.config import get_settings
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.notifications import service as notifications
+from app.submissions import receipts, uploads
+from app.submissions.access import (
+    Entry,
+    check_editable,
+    check_open,
+    entrant_ids,
+    entrant_names,
+    registration_for,
+    team_name,
+)
+from app.submissions.models import Submission, SubmissionReceipt, SubmissionState
+from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
+
+NOT_REGISTERED = "You are not registered for this challenge."
+
+
+def my_entry(db: Session, *, challenge: Challenge,
+             user: User) -> tuple[ChallengeRegistration | None, Submission | None]:
+    """The user's registration for the challenge (own or team) and its entry, if any."""
+    registration = registration_for(db, challenge=challenge, user=user)
+    if registration is None:
+        return None, None
+    submission = db.scalar(select(Submission).where(
+        Submission.registration_id == registration.id))
+    return registration, submission
+
+
+def get_mine(db: Session, *, challenge: Challenge, user: User) -> Entry:
+    """The user's entry for the challenge (404 when not registered or not started)."""
+    registration, submission = my_entry(db, challenge=challenge, user=user)
+    if registration is None:
+        raise NotFound(NOT_REGISTERED)
+    if submission is None:
+        raise NotFound("You have not started an entry for this challenge yet.")
+    return Entry(submission, challenge, registration, as_entrant=True)
+
+
+def create(db: Session, *, challenge: Challenge, user: User, body: SubmissionCreate) -> Entry:
+    """Start the registration's one entry, as a draft."""
+    registration, existing = my_entry(db, challenge=challenge, user=user)
+    if registration is None:
+        raise NotFound(NOT_REGISTERED)
+    check_open(challenge)
+    if existing is not None:
+        raise Conflict("Your entry for this challenge exists already; edit it instead.",
+                       code="already_started", fields={"submission_id": str(existing.id)})
+    now = clock.now()
+    submission = Submission(challenge_id=challenge.id, registration_id=registration.id,
+                            title=body.title, summary=body.summary, created_by_id=user.id,
+                            created_at=now, updated_at=now)
+    db.add(submission)
+    db.flush()
+    return Entry(submission, challenge, registration, as_entrant=True)
+
+
+def update(db: Session, *, entry: Entry, body: SubmissionUpdate) -> None:
+    """Change the draft's title and summary (only the fields given)."""
+    check_editable(entry)
+    submission = entry.submission
+    if body.title is not None:
+        submission.title = body.title
+    if body.summary is not None:
+        submission.summary = body.summary
+    submission.updated_at = clock.now()
+    db.flush()
+
+
+def _url(path: str) -> str:
+    return f"{get_settings().base_url}{path}"
+
+
+def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:
+    """Freeze the entry and issue its next receipt; every entrant gets the receipt's hash."""
+    check_open(entry.challenge)
+    submission = entry.submission
+    if submission.state == SubmissionState.SUBMITTED:
+        raise Conflict("This entry has been submitted already.", code="already_submitted")
+    missing: dict[str, str] = {}
+    if not submission.title.strip():
+        missing["title"] = "give your entry a title"
+    if not submission.files:
+        missing["files"] = "upload at least one PDF file"
+    if missing:
+        raise ValidationFailed("Your entry is not complete yet.", code="incomplete",
+                               fields=missing)
+    # Whole seconds: the receipt's text and the stored time must say the same moment.
+    now = clock.now().replace(microsecond=0)
+    number = max((r.number for r in submission.receipts), default=0) + 1
+    sealed = receipts.seal(receipts.document(
+        number=number, challenge_id=entry.challenge.id, challenge_title=entry.challenge.title,
+        submission_id=submission.id, registration_id=entry.registration.id,
+        team=team_name(db, entry.registration), title=submission.title,
+        summary=submission.summary,
+        files=[receipts.ReceiptFile(f.original_name, f.size_bytes, f.sha256)
+               for f in submission.files],
+        submitted_at=now))
+    receipt = SubmissionReceipt(number=number, canonical_json=sealed.canonical_json,
+                                sha256=sealed.sha256, submitted_at=now, submitted_by_id=user.id)
+    submission.receipts.append(receipt)
+    submission.state = SubmissionState.SUBMITTED
+    submission.submitted_at = now
+    submission.updated_at = now
+    db.flush()
+    notifications.queue_many(
+        db, recipient_ids=sorted(entrant_ids(db, registration=entry.registration)),
+        subject=f"Entry submitted: {entry.challenge.title}",
+        body=f"The entry \"{submission.title}\" was submitted on "
+             f"{now.strftime('%Y-%m-%d %H:%M:%S')} UTC (receipt {number}).\n\n"
+             f"SHA-256 of the receipt: {sealed.sha256}\n\n"
+             f"Keep this message: the receipt lists every file with its own SHA-256.\n"
+             f"{_url(f'/submissions/{submission.id}/receipts/{number}')}",
+        kind="submission.submitted")
+    return receipt
+
+
+def reopen(db: Session, *, entry: Entry, user: User) -> None:
+    """Make a submitted entry a draft again, while the challenge is open; receipts stay."""
+    check_open(entry.challenge)
+    submission = entry.submission
+    if submission.state != SubmissionState.SUBMITTED:
+        raise Conflict("This entry is a draft already.", code="not_submitted")
+    submission.state = SubmissionState.DRAFT
+    submission.submitted_at = None
+    submission.updated_at = clock.now()
+    db.flush()
+    others = entrant_ids(db, registration=entry.registration) - {user.id}
+    notifications.queue_many(
+        db, recipient_ids=sorted(others), subject=f"Entry reopened: {entry.challenge.title}",
+        body=f"{user.display_name} reopened the entry \"{submission.title}\". It is a draft "
+             f"again and is entered only if it is submitted again before the deadline.\n\n"
+             f"{_url(f'/challenges/{entry.challenge.id}/submission')}",
+        kind="submission.reopened")
+
+
+def receipt(entry: Entry, number: int) -> SubmissionReceipt:
+    for item in entry.submission.receipts:
+        if item.number == number:
+            return item
+    raise NotFound("No such receipt.")
+
+
+def list_submitted(db: Session, *, challenge: Challenge, user: User, limit: int = 50,
+                   offset: int = 0) -> tuple[list[tuple[Submission, str]], int]:
+    """The challenge's submitted entries with their entrants' names, for its owner or admins."""
+    if not is_manager(challenge, user):
+        raise Forbidden("Only the sponsor who owns this challenge (or an admin) sees its "
+                        "entries.", code="not_owner")
+    where = (Submission.challenge_id == challenge.id,
+             Submission.state == SubmissionState.SUBMITTED)
+    total = db.scalar(select(func.count()).select_from(Submission).where(*where)) or 0
+    rows = list(db.scalars(select(Submission).where(*where)
+                           .order_by(Submission.submitted_at, Submission.id)
+                           .limit(limit).offset(offset)))
+    regs = list(db.scalars(select(ChallengeRegistration).where(
+        ChallengeRegistration.id.in_([s.registration_id for s in rows])))) if rows else []
+    names = entrant_names(db, regs)
+    return [(s, names.get(s.registration_id, "")) for s in rows], total
+
+
+def count_submitted(db: Session, *, challenge: Challenge) -> int:
+    return db.scalar(select(func.count()).select_from(Submission).where(
+        Submission.challenge_id == challenge.id,
+        Submission.state == SubmissionState.SUBMITTED)) or 0
+
+
+def entrant_name(db: Session, entry: Entry) -> str:
+    return entrant_names(db, [entry.registration])[entry.registration.id]
+
+
+def _before_withdrawal(db: Session, registration: ChallengeRegistration) -> None:
+    """A registration whose entry was ever submitted stays (its receipts are kept for good);
+    a draft that never was goes with it, its files once the withdrawal is committed."""
+    submission = db.scalar(select(Submission).where(
+        Submission.registration_id == registration.id))
+    if submission is None:
+        return
+    if submission.state == SubmissionState.SUBMITTED or submission.receipts:
+        raise Conflict("Your entry has been submitted, so the registration cannot be "
+                       "withdrawn (receipts are kept for good). An entry reopened and not "
+                       "submitted again before the deadline is not judged.",
+                       code="entry_submitted")
+    uploads.discard_all(db, submission)
+    db.delete(submission)
+    db.flush()
+
+
+if _before_withdrawal not in registrations.BEFORE_WITHDRAWAL:
+    registrations.BEFORE_WITHDRAWAL.append(_before_withdrawal)

@@ -1,0 +1,162 @@
+"""Invitations to a team: the lead invites an email address, its account holder answers.
+
+The lead's answer is the same whether or not an account has the address (nobody learns who has
+an account here); an account that has it gets an inbox message, and later sign-ups with that
+address find the invitation on /teams.
+
+Known limitation: local accounts do not prove their email address yet (that comes with the
+account lifecycle), so whoever registered an address first sees the invitations sent to it.
+An invitation only lets someone join a team whose lead chose the address; it grants nothing
+else, and the lead sees who joined (and may remove them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.accounts import service as accounts
+from app.accounts.models import User
+from app.config import get_settings
+from app.db import utcnow
+from app.errors import Conflict, NotFound
+from app.kit import rate_limit
+from app.notifications import service as notifications
+from app.teams.models import InvitationState, Team, TeamInvitation, TeamMember, TeamRole
+from app.teams.service import MAX_MEMBERS, membership, require_lead, team_url
+
+
+def pending_of_team(db: Session, *, team_id: int) -> list[TeamInvitation]:
+    return list(db.scalars(select(TeamInvitation).where(
+        TeamInvitation.team_id == team_id, TeamInvitation.state == InvitationState.PENDING)
+        .order_by(TeamInvitation.created_at, TeamInvitation.id)))
+
+
+def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation:
+    """The lead invites an address (lower-cased); its account, if any, is told."""
+    require_lead(team, user, doing="invite people")
+    address = accounts.normalize_email(email)
+    member_accounts = db.scalars(select(User.email_normalized).join(
+        TeamMember, TeamMember.user_id == User.id).where(TeamMember.team_id == team.id))
+    # Tells the lead that one of their own members has this address, which they could ask them.
+    if address in set(member_accounts):
+        raise Conflict("Someone with this address is a member of the team already.",
+                       code="already_member", fields={"email": "already a member"})
+    pending = pending_of_team(db, team_id=team.id)
+    if any(i.email == address for i in pending):
+        raise Conflict("This address has an invitation to the team waiting for an answer.",
+                       code="already_invited", fields={"email": "already invited"})
+    if len(team.members) + len(pending) >= MAX_MEMBERS:
+        raise Conflict(f"A team has at most {MAX_MEMBERS} members, counting the invitations "
+                       "waiting for an answer: revoke one or remove a member first.",
+                       code="team_full", fields={"email": "the team is full"})
+    rate_limit.check_and_record(
+        db, action="team.invitation", key=f"user:{user.id}",
+        limit=get_settings().rate_limits.team_invitations_per_user_per_day,
+        window=rate_limit.DAY, what="team invitations")
+    invitation = TeamInvitation(team_id=team.id, email=address, invited_by_id=user.id)
+    try:
+        # A savepoint: the same address invited at the same moment by a second request meets
+        # the partial unique index, and only this insert is undone.
+        with db.begin_nested():
+            db.add(invitation)
+    except IntegrityError as exc:
+        raise Conflict("This address has an invitation to the team waiting for an answer.",
+                       code="already_invited", fields={"email": "already invited"}) from exc
+    invitee = accounts.get_by_email(db, email=address)
+    if invitee is not None and invitee.is_active:
+        notifications.queue(
+            db, recipient_id=invitee.id, subject=f"{user.display_name} invited you to team "
+                                                 f"“{team.name}”",
+            body=f"{user.display_name} invited you to join the team “{team.name}” on "
+                 f"Valleycross, to enter challenges together. Accept or decline on your teams "
+                 f"page:\n\n{get_settings().base_url}/teams",
+            kind="team.invited")
+    return invitation
+
+
+def revoke(db: Session, *, team: Team, user: User, invitation_id: int) -> TeamInvitation:
+    """The lead withdraws an invitation that has not been answered."""
+    require_lead(team, user, doing="revoke invitations")
+    invitation = db.get(TeamInvitation, invitation_id)
+    if invitation is None or invitation.team_id != team.id:
+        raise NotFound("No such invitation to this team.")
+    if invitation.state != InvitationState.PENDING:
+        raise Conflict(f"This invitation was {invitation.state.value} already.",
+                       code="not_pending")
+    _decide(invitation, InvitationState.REVOKED, user)
+    db.flush()
+    return invitation
+
+
+def _mine(user: User) -> str | None:
+    return user.email_normalized if user.is_active else None
+
+
+def for_invitee(db: Session, *, user: User, limit: int = 50,
+                offset: int = 0) -> tuple[list[tuple[TeamInvitation, Team]], int]:
+    """One page of the pending invitations to the user's address (oldest first), with their
+    teams, and how many there are in all."""
+    address = _mine(user)
+    if not address:
+        return [], 0
+    waiting = (TeamInvitation.email == address, TeamInvitation.state == InvitationState.PENDING)
+    total = db.scalar(select(func.count()).select_from(TeamInvitation).where(*waiting)) or 0
+    rows = db.execute(select(TeamInvitation, Team).join(Team, Team.id == TeamInvitation.team_id)
+                      .where(*waiting).order_by(TeamInvitation.created_at, TeamInvitation.id)
+                      .limit(limit).offset(offset))
+    return [(i, t) for i, t in rows], total
+
+
+def invitation_for_invitee(db: Session, *, invitation_id: int, user: User) -> TeamInvitation:
+    """The user's own invitation, waiting for their answer.
+
+    Anyone else's is not found (404, whoever asks, admins too: ASVS 8.2.2); one that was
+    answered or revoked is a 409 for its invitee.
+    """
+    invitation = db.get(TeamInvitation, invitation_id)
+    address = _mine(user)
+    if invitation is None or not address or invitation.email != address:
+        raise NotFound("No such invitation.")
+    if invitation.state != InvitationState.PENDING:
+        raise Conflict(f"This invitation was {invitation.state.value} already.",
+                       code="not_pending")
+    return invitation
+
+
+def accept(db: Session, *, invitation: TeamInvitation, user: User) -> Team:
+    """The invitee joins the team as a member; its lead is told.
+
+    Call it through `app.challenges.team_entries.accept`, which first checks the challenges the
+    team is entered in.
+    """
+    team = db.get(Team, invitation.team_id)
+    assert team is not None  # an invitation is deleted with its team
+    if membership(team, user.id) is not None:
+        raise Conflict("You are a member of this team already.", code="already_member")
+    if len(team.members) >= MAX_MEMBERS:
+        raise Conflict(f"The team has {MAX_MEMBERS} members, the most a team may have.",
+                       code="team_full")
+    team.members.append(TeamMember(user_id=user.id, role=TeamRole.MEMBER))
+    _decide(invitation, InvitationState.ACCEPTED, user)
+    db.flush()
+    lead = next(m for m in team.members if m.role == TeamRole.LEAD)
+    notifications.queue(
+        db, recipient_id=lead.user_id, subject=f"{user.display_name} joined team “{team.name}”",
+        body=f"{user.display_name} accepted your invitation and is now a member of "
+             f"“{team.name}”.\n\n{team_url(team)}",
+        kind="team.invitation_accepted")
+    return team
+
+
+def decline(db: Session, *, invitation: TeamInvitation, user: User) -> TeamInvitation:
+    _decide(invitation, InvitationState.DECLINED, user)
+    db.flush()
+    return invitation
+
+
+def _decide(invitation: TeamInvitation, state: InvitationState, user: User) -> None:
+    invitation.state = state
+    invitation.decided_at = utcnow()
+    invitation.decided_by_id = user.id
