@@ -20,6 +20,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
 from app.notifications import service as notifications
+from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
 
 S = ChallengeState
@@ -55,6 +56,9 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
         # The owner and the admins see who entered (the submissions list): never blind.
         raise ValidationFailed("Whoever manages the challenge cannot judge it blind.",
                                fields={"judge_id": "the owner and admins cannot judge it"})
+    if submissions_access.registration_for(db, challenge=challenge, user=judge) is not None:
+        raise ValidationFailed("Someone who entered the challenge cannot judge it.",
+                               fields={"judge_id": "entered this challenge (alone or in a team)"})
     if db.scalar(select(JudgeAssignment.id).where(JudgeAssignment.challenge_id == challenge.id,
                                                   JudgeAssignment.judge_id == judge.id)):
         raise Conflict(f"{judge.display_name} is already on the panel.", code="already_assigned")

@@ -34,6 +34,7 @@ from app.judging.schemas import (
     ScorecardIn,
     ScorecardRead,
 )
+from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
 
 NO_ENTRY = "No such entry."
@@ -61,6 +62,11 @@ def _entries(db: Session, *, challenge: Challenge, judge: User) -> list[Entry]:
                Submission.state == SubmissionState.SUBMITTED)))
     recused = set(db.scalars(select(Recusal.submission_id).where(
         Recusal.challenge_id == challenge.id, Recusal.judge_id == judge.id)))
+    # A judge who entered (alone, or joined a team that had) never sees that entry: assignment
+    # refuses entrants, but a team may take a judge on after the judge was assigned.
+    own = submissions_access.registration_for(db, challenge=challenge, user=judge)
+    if own is not None:
+        recused |= {s.id for s in submitted if s.registration_id == own.id}
     # Codes over every entry (recused ones too), so each judge sees the same code for an entry.
     by_id = codes.codes_for(get_settings().secret_key, challenge.id, [s.id for s in submitted])
     return sorted((Entry(by_id[s.id], s) for s in submitted if s.id not in recused),

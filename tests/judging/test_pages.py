@@ -160,7 +160,8 @@ def test_the_manager_runs_the_panel_and_reads_the_results(
     assert "See the normalised results" in client.get(page(judged)).text
     table = client.get(f"{page(judged)}/results")
     assert table.status_code == 200
-    assert code in table.text and judged.entries[0].title in table.text
+    assert code in table.text
+    assert f'<a href="/submissions/{judged.entries[0].id}">{judged.entries[0].title}</a>' in table.text
     assert "3.3750" in table.text  # (3 × 4 + 1.5) / 4
     assert "Affordability: mean 1.5000 is below the minimum 2" in table.text
     assert "raw mean 3.3750 is below the minimum overall score 5" in table.text

@@ -86,6 +86,23 @@ def test_only_active_judges_who_do_not_manage_the_challenge_can_be_assigned(
     assert [j.id for j in panel.available_judges(db, challenge=challenge)] == [spare.id]
 
 
+def test_an_entrant_cannot_judge_and_never_sees_their_own_entry(db: Session, clock: Clock) -> None:
+    challenge, owner, _ = open_challenge(db, clock)
+    entered = make_user(db, roles=[Role.JUDGE], country_code="NPL")
+    submitted_entry(db, challenge, entered, title="My own cold room")
+    with pytest.raises(ValidationFailed) as refused:
+        panel.assign(db, challenge=challenge, user=owner, judge_id=entered.id)
+    assert refused.value.fields == {"judge_id": "entered this challenge (alone or in a team)"}
+    # Assigned first and entering afterwards: the entry is kept from them all the same.
+    late = make_user(db, roles=[Role.JUDGE], country_code="NPL")
+    panel.assign(db, challenge=challenge, user=owner, judge_id=late.id)
+    submitted_entry(db, challenge, late, title="Judge's cold room")
+    other = submitted_entry(db, challenge, entrant(db), title="Someone else's")
+    start_judging(db, clock, challenge, owner)
+    assert {e.title for e in service.entries(db, challenge=challenge, judge=late)} == {
+        "My own cold room", other.title}
+
+
 def test_a_judge_who_loses_the_role_loses_the_seat(db: Session, clock: Clock) -> None:
     judged = judging_challenge(db, clock, entries=1, judges=1)
     person = judged.judges[0]
