@@ -3,8 +3,9 @@
 Inside `app/<domain>/`:
 - `models.py`: imported so `Base.metadata` is complete;
 - `routes.py`, `pages.py` and any `*_routes.py` / `*_pages.py`: must define `router`; a page
-  module may define `NAV = [(href, label, order)]` for the main navigation, and
-  `SIGNED_IN_NAV` (same form) for entries shown only to signed-in people;
+  module may define `NAV = [(href, label, order)]` for the main navigation,
+  `SIGNED_IN_NAV` (same form) for entries shown only to signed-in people, and
+  `ROLE_NAV = [(href, label, order, role)]` for entries only holders of that role see;
 - `seed.py`: may define `load_reference(db)` and `load_demo(db)` (each returns lines to print)
   and `SEED_ORDER` (lower runs first).
 """

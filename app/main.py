@@ -20,7 +20,7 @@ from app.kit.refusals import UnloggedRefusalMiddleware
 from app.kit.security_headers import SecurityHeadersMiddleware
 from app.kit.templating import templates
 from app.kit.unit_of_work import DBSessionMiddleware
-from app.routers import all_routers, nav_links
+from app.routers import all_routers, nav_links, role_nav_links
 
 log = logging.getLogger("valleycross")
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None,
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     templates.env.globals["nav_links"] = nav_links()
     templates.env.globals["signed_in_nav_links"] = nav_links(signed_in=True)
+    templates.env.globals["role_nav_links"] = role_nav_links()
     for router in all_routers():
         app.include_router(router)
 

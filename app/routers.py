@@ -25,3 +25,13 @@ def nav_links(*, signed_in: bool = False) -> list[tuple[str, str]]:
         for href, label, order in declared:
             entries.append((order, href, label))
     return [(href, label) for _, href, label in sorted(entries)]
+
+
+def role_nav_links() -> list[tuple[str, str, str]]:
+    """(href, label, role) from the page modules' `ROLE_NAV`: entries only holders of the role
+    see (e.g. "Judging" for judges), after the others, ordered by their declared order."""
+    entries: list[tuple[int, str, str, str]] = []
+    for module in domain_modules("pages"):
+        for href, label, order, role in getattr(module, "ROLE_NAV", []):
+            entries.append((order, href, label, str(role)))
+    return [(href, label, role) for _, href, label, role in sorted(entries)]

@@ -63,6 +63,11 @@ def row(*outcomes: Outcome, params: dict[str, str] | None = None,
 
 LOGIN_BODY = {"email": "{email}", "password": "{password}", "next": "/"}
 TOKEN_BODY = {"name": "matrix", "email": "{email}", "password": "{password}"}
+# judging: sponsor_owner's challenge in judging, solver's entry, judge_assigned on the panel
+JUDGED = {"challenge_id": "{judged}"}
+JUDGED_ENTRY = {**JUDGED, "code": "{entry_code}"}
+JUDGED_FILE = {**JUDGED_ENTRY, "number": "1"}
+ON_PANEL = {**JUDGED, "judge_id": "{judge_assigned}"}
 C = {"code": "{country}"}
 G = {"code": "{group}"}
 DRAFT = {"challenge_id": "{draft}"}  # sponsor_owner's draft, with a cover: hidden from others
@@ -327,4 +332,28 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/needs/new"):                                                     row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, body={}),
     ("POST", "/needs/{need_id}/delete"):                                        row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"need_id": "{need}"}, body={}, isolate=True),
     ("POST", "/needs/{need_id}/edit"):                                          row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"need_id": "{need}"}, body={}),
+    # -- judging: the manager (sponsor_owner, admin) runs the panel and reads the results, the
+    #    panel's judge scores; the manager gets 403 on scoring, the judge 403 on the panel;
+    #    everyone else (judge_other too) 404. Results answer 409 while judging goes on. Each
+    #    cell removing judge_assigned runs on its own copy.
+    ("GET", "/api/v1/judging/assignments"):                                     row(D401 , D403 , D403 , D403 , ALLOW, ALLOW, D403 , D403 , D403 ),
+    ("GET", "/api/v1/challenges/{challenge_id}/judging/panel"):                 row(D401 , H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=JUDGED),
+    ("POST", "/api/v1/challenges/{challenge_id}/judging/panel"):                row(D401 , H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=JUDGED, body={"judge_id": 1}),
+    ("DELETE", "/api/v1/challenges/{challenge_id}/judging/panel/{judge_id}"):   row(D401 , H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=ON_PANEL, isolate=True),
+    ("GET", "/api/v1/challenges/{challenge_id}/judging/entries"):               row(D401 , H404 , D403 , H404 , ALLOW, H404 , H404 , H404 , D403 , params=JUDGED),
+    ("GET", "/api/v1/challenges/{challenge_id}/judging/entries/{code}"):        row(D401 , H404 , D403 , H404 , ALLOW, H404 , H404 , H404 , D403 , params=JUDGED_ENTRY),
+    ("GET", "/api/v1/challenges/{challenge_id}/judging/entries/{code}/files/{number}"): row(D401, H404, D403, H404, ALLOW, H404, H404, H404, D403, params=JUDGED_FILE),
+    ("PUT", "/api/v1/challenges/{challenge_id}/judging/entries/{code}/scorecard"): row(D401, H404, D403, H404, ALLOW, H404, H404, H404, D403, params=JUDGED_ENTRY, body={"scores": [], "comment": "matrix"}),
+    ("POST", "/api/v1/challenges/{challenge_id}/judging/entries/{code}/scorecard/submit"): row(D401, H404, D403, H404, ALLOW, H404, H404, H404, D403, params=JUDGED_ENTRY),
+    ("POST", "/api/v1/challenges/{challenge_id}/judging/entries/{code}/recuse"): row(D401, H404, D403, H404, ALLOW, H404, H404, H404, D403, params=JUDGED_ENTRY),
+    ("GET", "/api/v1/challenges/{challenge_id}/judging/results"):               row(D401 , H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=JUDGED),
+    ("GET", "/judging"):                                                        row(LOGIN, D403 , D403 , D403 , ALLOW, ALLOW, D403 , D403 , D403 ),
+    ("GET", "/challenges/{challenge_id:int}/judging"):                          row(LOGIN, H404 , ALLOW, H404 , ALLOW, H404 , H404 , H404 , ALLOW, params=JUDGED),
+    ("POST", "/challenges/{challenge_id:int}/judging/panel"):                   row(LOGIN, H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=JUDGED, body={"judge_id": "{judge_other}"}),
+    ("POST", "/challenges/{challenge_id:int}/judging/panel/{judge_id:int}/remove"): row(LOGIN, H404, ALLOW, H404, D403, H404, H404, H404, ALLOW, params=ON_PANEL, body={}, isolate=True),
+    ("GET", "/challenges/{challenge_id:int}/judging/entries/{code}"):           row(LOGIN, H404 , D403 , H404 , ALLOW, H404 , H404 , H404 , D403 , params=JUDGED_ENTRY),
+    ("POST", "/challenges/{challenge_id:int}/judging/entries/{code}"):          row(LOGIN, H404 , D403 , H404 , ALLOW, H404 , H404 , H404 , D403 , params=JUDGED_ENTRY, body={"intent": "save", "comment": "matrix"}),
+    ("POST", "/challenges/{challenge_id:int}/judging/entries/{code}/recuse"):   row(LOGIN, H404 , D403 , H404 , ALLOW, H404 , H404 , H404 , D403 , params=JUDGED_ENTRY, body={}),
+    ("GET", "/challenges/{challenge_id:int}/judging/entries/{code}/files/{number:int}"): row(LOGIN, H404, D403, H404, ALLOW, H404, H404, H404, D403, params=JUDGED_FILE),
+    ("GET", "/challenges/{challenge_id:int}/judging/results"):                  row(LOGIN, H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=JUDGED),
 }

@@ -122,6 +122,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     entries = _submissions(db, scenario, challenges["open"])
     knowledge = _inventory_and_needs(db, scenario)
     team = _team(db, scenario)
+    judging = judging_scenario(db, scenario, owner)  # judging: see its block at the end
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
         person = scenario.people[role]
@@ -138,6 +139,7 @@ def build(db: Session, client: TestClient) -> Scenario:
         **entries,
         **knowledge,
         **team,
+        **judging,
     }
     return scenario
 
@@ -222,3 +224,35 @@ def _submissions(db: Session, scenario: Scenario, open_id: str) -> dict[str, str
     submissions_service.submit(db, entry=entry, user=solver)
     db.commit()
     return {"submission": str(entry.submission.id), "submission_file": str(record.id)}
+
+
+# ---- judging ------------------------------------------------------------------------------------
+
+def judging_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
+    """sponsor_owner's challenge in judging (`{judged}`): `solver`'s entry (`{entry_code}`, one
+    PDF) submitted, judge_assigned on its panel, judge_other on none. The challenge is made and
+    entered with the challenge clock set back 40 days, then closed by the real clock."""
+    from unittest import mock
+
+    from app.judging import panel
+    from tests.judging.factories import code_of, submitted_entry
+
+    admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    start = utcnow() - dt.timedelta(days=40)  # opens 39 days ago, closed 9 days ago
+    with mock.patch("app.challenges.clock.now", return_value=start):
+        judged = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
+            challenge_body(start=start)))
+        lifecycle.perform(db, challenge=judged, action="submit", user=owner)
+        lifecycle.perform(db, challenge=judged, action="approve", user=admin)
+    with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=2)):
+        lifecycle.sync(db, challenge=judged)
+        entry = submitted_entry(db, judged, solver, title="Matrix solar cold room")
+    lifecycle.perform(db, challenge=judged, action="start-judging", user=owner)
+    assert judged.state == ChallengeState.JUDGING, judged.state
+    judge_assigned = scenario.people["judge_assigned"].user_id or 0
+    panel.assign(db, challenge=judged, user=owner, judge_id=judge_assigned)
+    db.commit()
+    return {"judged": str(judged.id), "entry_code": code_of(judged, entry),
+            "judge_assigned": str(judge_assigned),
+            "judge_other": str(scenario.people["judge_other"].user_id)}

@@ -1,0 +1,1 @@
+"""Blind judging: panels, entry codes, scorecards and normalised results."""

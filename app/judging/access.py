@@ -1,0 +1,65 @@
+"""Who may come near a challenge's judging (OWASP ASVS 8.2.2, enforced here, not in templates).
+
+Its manager (the owning sponsor or an admin) and the judges on its panel who still hold the judge
+role. Everyone else, a judge on another panel included, is told there is nothing here (404), so
+nobody learns whether a challenge has entries or a panel. Between the two who may come near,
+each one's own actions are refused to the other with 403: the manager does not score, judges do
+not run the panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Role, User
+from app.challenges import service as challenges_service
+from app.challenges.access import is_manager
+from app.challenges.models import Challenge
+from app.errors import Forbidden, NotFound
+from app.judging.models import JudgeAssignment
+
+
+@dataclass(frozen=True)
+class Seat:
+    """How the viewer takes part in a challenge's judging."""
+
+    challenge: Challenge
+    manager: bool
+    judge: bool
+
+
+def is_assigned(db: Session, *, challenge: Challenge, user: User | None) -> bool:
+    """On the panel and still an active account with the judge role."""
+    if user is None or not user.is_active or not user.has_role(Role.JUDGE):
+        return False
+    return db.scalar(select(JudgeAssignment.id).where(
+        JudgeAssignment.challenge_id == challenge.id,
+        JudgeAssignment.judge_id == user.id)) is not None
+
+
+def seat(db: Session, *, challenge_id: int, user: User) -> Seat:
+    """The challenge (its state brought up to date) and the viewer's part in judging it."""
+    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
+    manager = is_manager(challenge, user)
+    judge = is_assigned(db, challenge=challenge, user=user)
+    if not manager and not judge:
+        raise NotFound()
+    return Seat(challenge, manager, judge)
+
+
+def as_judge(db: Session, *, challenge_id: int, user: User) -> Challenge:
+    found = seat(db, challenge_id=challenge_id, user=user)
+    if not found.judge:
+        raise Forbidden("Only the judges on the panel score entries.", code="not_a_judge")
+    return found.challenge
+
+
+def as_manager(db: Session, *, challenge_id: int, user: User) -> Challenge:
+    found = seat(db, challenge_id=challenge_id, user=user)
+    if not found.manager:
+        raise Forbidden("Only the sponsor who owns this challenge (or an admin) runs its panel.",
+                        code="not_owner")
+    return found.challenge

@@ -1,0 +1,83 @@
+"""A challenge's judging panel, its judges' scorecards and their recusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.challenges.types import DecimalText
+from app.db import Base, str_enum, utcnow
+
+
+class ScorecardState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class JudgeAssignment(Base):
+    """A judge (an account holding the judge role) on a challenge's panel."""
+
+    __tablename__ = "judge_assignments"
+    # The unique constraint's index also serves lookups by challenge.
+    __table_args__ = (UniqueConstraint("challenge_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Scorecard(Base):
+    """One judge's scores for one entry: a draft until submitted, then final."""
+
+    __tablename__ = "scorecards"
+    # The unique constraint's index also serves lookups by submission.
+    __table_args__ = (UniqueConstraint("submission_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[ScorecardState] = mapped_column(
+        str_enum(ScorecardState, "scorecard_state"), default=ScorecardState.DRAFT)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[dt.datetime | None]
+
+    scores: Mapped[list[CriterionScore]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CriterionScore.criterion_id")
+
+
+class CriterionScore(Base):
+    """A score from 0 to 10 (one decimal place) for one rubric criterion."""
+
+    __tablename__ = "criterion_scores"
+
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("challenge_criteria.id", ondelete="CASCADE"), primary_key=True, index=True)
+    score: Mapped[Decimal] = mapped_column(DecimalText)
+
+
+class Recusal(Base):
+    """A judge's declared conflict of interest with an entry: it leaves their list and the
+    computation."""
+
+    __tablename__ = "recusals"
+    __table_args__ = (UniqueConstraint("submission_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

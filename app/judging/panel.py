@@ -1,0 +1,192 @@
+"""The panel: the manager assigns and removes judges and follows their progress; a judge lists
+the challenges they judge."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Role, User, UserRole
+from app.challenges import clock
+from app.challenges.access import is_manager
+from app.challenges.enums import ChallengeState
+from app.challenges.models import Challenge
+from app.challenges.states import effective_state
+from app.config import get_settings
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
+from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
+from app.notifications import service as notifications
+from app.submissions import access as submissions_access
+from app.submissions.models import Submission, SubmissionState
+
+S = ChallengeState
+# From publication until judging ends: judges can be found before entries close.
+PANEL_STATES = frozenset({S.PUBLISHED, S.OPEN, S.CLOSED, S.JUDGING})
+
+
+def check_manager(challenge: Challenge, user: User) -> None:
+    if not is_manager(challenge, user):
+        raise Forbidden("Only the sponsor who owns this challenge (or an admin) runs its panel.",
+                        code="not_owner")
+
+
+def _check_changeable(challenge: Challenge) -> None:
+    if challenge.state not in PANEL_STATES:
+        raise Conflict("The panel can change from publication until judging ends.",
+                       code="panel_locked", fields={"state": challenge.state.value})
+
+
+def _judging_url(challenge: Challenge) -> str:
+    return f"{get_settings().base_url}/challenges/{challenge.id}/judging"
+
+
+def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> JudgeAssignment:
+    """Put an account holding the judge role on the panel; it hears of it in its inbox."""
+    check_manager(challenge, user)
+    _check_changeable(challenge)
+    judge = db.get(User, judge_id)
+    if judge is None or not judge.is_active or not judge.has_role(Role.JUDGE):
+        raise ValidationFailed("Choose an account that holds the judge role.",
+                               fields={"judge_id": "not an active account with the judge role"})
+    if is_manager(challenge, judge):
+        # The owner and the admins see who entered (the submissions list): never blind.
+        raise ValidationFailed("Whoever manages the challenge cannot judge it blind.",
+                               fields={"judge_id": "the owner and admins cannot judge it"})
+    if submissions_access.registration_for(db, challenge=challenge, user=judge) is not None:
+        raise ValidationFailed("Someone who entered the challenge cannot judge it.",
+                               fields={"judge_id": "entered this challenge (alone or in a team)"})
+    if db.scalar(select(JudgeAssignment.id).where(JudgeAssignment.challenge_id == challenge.id,
+                                                  JudgeAssignment.judge_id == judge.id)):
+        raise Conflict(f"{judge.display_name} is already on the panel.", code="already_assigned")
+    assignment = JudgeAssignment(challenge_id=challenge.id, judge_id=judge.id,
+                                 assigned_by_id=user.id, assigned_at=clock.now())
+    try:
+        with db.begin_nested():  # the same judge added twice at once meets the unique key
+            db.add(assignment)
+    except IntegrityError as exc:
+        raise Conflict(f"{judge.display_name} is already on the panel.",
+                       code="already_assigned") from exc
+    notifications.queue(
+        db, recipient_id=judge.id, subject=f"You are on the judging panel: {challenge.title}",
+        body=f"You were asked to judge the entries of \"{challenge.title}\". Entries are shown "
+             f"without their entrants' names while the challenge is in judging; you score each "
+             f"one on its criteria, and may recuse yourself from any you have a conflict of "
+             f"interest with.\n\n{_judging_url(challenge)}",
+        kind="judging.assigned")
+    return assignment
+
+
+def remove(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> None:
+    """Take a judge off the panel, while they have submitted no scorecard (drafts and
+    recusals go with them)."""
+    check_manager(challenge, user)
+    assignment = db.scalar(select(JudgeAssignment).where(
+        JudgeAssignment.challenge_id == challenge.id, JudgeAssignment.judge_id == judge_id))
+    if assignment is None:
+        raise NotFound("No such judge on this panel.")
+    _check_changeable(challenge)
+    mine = (Scorecard.challenge_id == challenge.id, Scorecard.judge_id == judge_id)
+    if db.scalar(select(func.count()).select_from(Scorecard).where(
+            *mine, Scorecard.state == ScorecardState.SUBMITTED)):
+        raise Conflict("This judge has submitted scorecards; they stay on the panel.",
+                       code="judge_has_scored")
+    for row in db.scalars(select(Scorecard).where(*mine)):
+        db.delete(row)
+    for recusal in db.scalars(select(Recusal).where(Recusal.challenge_id == challenge.id,
+                                                     Recusal.judge_id == judge_id)):
+        db.delete(recusal)
+    db.delete(assignment)
+    db.flush()
+    notifications.queue(db, recipient_id=judge_id,
+                        subject=f"Removed from the judging panel: {challenge.title}",
+                        body=f"You are no longer on the panel of \"{challenge.title}\"; your "
+                             f"draft scorecards for it were deleted.",
+                        kind="judging.removed")
+
+
+def judges(db: Session, *, challenge: Challenge) -> list[User]:
+    return list(db.scalars(select(User).join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
+                           .where(JudgeAssignment.challenge_id == challenge.id)
+                           .order_by(User.display_name, User.id)))
+
+
+def available_judges(db: Session, *, challenge: Challenge) -> list[User]:
+    """Active accounts with the judge role not on the panel yet (and not managing it)."""
+    on_panel = select(JudgeAssignment.judge_id).where(
+        JudgeAssignment.challenge_id == challenge.id)
+    holders = db.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                         .where(UserRole.role == Role.JUDGE, User.is_active.is_(True),
+                                User.id.not_in(on_panel))
+                         .order_by(User.display_name, User.id))
+    return [u for u in holders if not is_manager(challenge, u)]
+
+
+def submitted_entry_count(db: Session, *, challenge: Challenge) -> int:
+    return db.scalar(select(func.count()).select_from(Submission).where(
+        Submission.challenge_id == challenge.id,
+        Submission.state == SubmissionState.SUBMITTED)) or 0
+
+
+def _counts(db: Session, challenge_ids: list[int], judge_ids: list[int]
+            ) -> tuple[Counter[tuple[int, int, ScorecardState]], Counter[tuple[int, int]]]:
+    cards: Counter[tuple[int, int, ScorecardState]] = Counter()
+    for cid, jid, state, n in db.execute(
+            select(Scorecard.challenge_id, Scorecard.judge_id, Scorecard.state, func.count())
+            .where(Scorecard.challenge_id.in_(challenge_ids), Scorecard.judge_id.in_(judge_ids))
+            .group_by(Scorecard.challenge_id, Scorecard.judge_id, Scorecard.state)):
+        cards[(cid, jid, state)] = n
+    recused: Counter[tuple[int, int]] = Counter()
+    for cid, jid, n in db.execute(
+            select(Recusal.challenge_id, Recusal.judge_id, func.count())
+            .where(Recusal.challenge_id.in_(challenge_ids), Recusal.judge_id.in_(judge_ids))
+            .group_by(Recusal.challenge_id, Recusal.judge_id)):
+        recused[(cid, jid)] = n
+    return cards, recused
+
+
+def panel(db: Session, *, challenge: Challenge, user: User) -> PanelRead:
+    """The manager's view: each judge's progress (counts only, never a score)."""
+    check_manager(challenge, user)
+    entries = submitted_entry_count(db, challenge=challenge)
+    people = judges(db, challenge=challenge)
+    cards, recused = _counts(db, [challenge.id], [p.id for p in people])
+    rows = []
+    for person in people:
+        submitted = cards[(challenge.id, person.id, ScorecardState.SUBMITTED)]
+        rows.append(JudgeProgressRead(
+            id=person.id, name=person.display_name, organisation=person.organisation,
+            expected=entries - recused[(challenge.id, person.id)], submitted=submitted,
+            drafts=cards[(challenge.id, person.id, ScorecardState.DRAFT)],
+            recused=recused[(challenge.id, person.id)], removable=submitted == 0))
+    return PanelRead(
+        challenge_id=challenge.id, state=challenge.state,
+        can_change=challenge.state in PANEL_STATES, entries=entries, judges=rows,
+        available_judges=[JudgeRead(id=u.id, name=u.display_name, organisation=u.organisation)
+                          for u in available_judges(db, challenge=challenge)])
+
+
+def assignments(db: Session, *, user: User) -> list[AssignmentRead]:
+    """The challenges `user` judges, newest assignment first, with their own progress."""
+    rows = list(db.execute(select(Challenge, JudgeAssignment)
+                           .join(JudgeAssignment, JudgeAssignment.challenge_id == Challenge.id)
+                           .where(JudgeAssignment.judge_id == user.id)
+                           .order_by(JudgeAssignment.assigned_at.desc(),
+                                     JudgeAssignment.id.desc())))
+    ids = [c.id for c, _ in rows]
+    cards, recused = _counts(db, ids, [user.id])
+    entries: dict[int, int] = dict(db.execute(
+        select(Submission.challenge_id, func.count())
+        .where(Submission.challenge_id.in_(ids), Submission.state == SubmissionState.SUBMITTED)
+        .group_by(Submission.challenge_id)).all())
+    now = clock.now()
+    return [AssignmentRead(
+        challenge_id=c.id, title=c.title,
+        state=effective_state(c.state, opens_at=c.opens_at,
+                              submissions_close_at=c.submissions_close_at, now=now),
+        expected=entries.get(c.id, 0) - recused[(c.id, user.id)],
+        submitted=cards[(c.id, user.id, ScorecardState.SUBMITTED)],
+        url=f"/challenges/{c.id}/judging") for c, _ in rows]

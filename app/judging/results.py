@@ -1,0 +1,92 @@
+"""The normalised results table, for the challenge's manager once judging is over.
+
+Field-level access (OWASP ASVS 8.2.3) is decided here: no individual score ever leaves this
+module, only the figures `scoring.results` computes from the submitted scorecards; and not
+before the challenge has moved past judging, so nobody can watch the standings while judges are
+still scoring. Here, and only here, each code is shown beside the submission it stands for.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, raiseload
+
+from app.accounts.models import User
+from app.challenges.enums import ChallengeState
+from app.challenges.models import Challenge
+from app.config import get_settings
+from app.errors import Conflict
+from app.judging import codes, scoring
+from app.judging.models import Scorecard, ScorecardState
+from app.judging.panel import check_manager
+from app.judging.schemas import CriterionMeanRead, ResultRead, ResultsRead
+from app.judging.service import rubric
+from app.submissions.models import Submission, SubmissionState
+
+S = ChallengeState
+RESULT_STATES = frozenset({S.VERIFICATION, S.AWARDS_PROPOSED, S.FINAL, S.ARCHIVED})
+
+
+def _flags(challenge: Challenge, result: scoring.EntryResult) -> list[str]:
+    if not result.scored:
+        return ["not scored: no judge submitted a scorecard"]
+    names = {str(c.id): c for c in challenge.criteria}
+    flags = [f"{names[key].name}: mean {result.criterion_means[key]} is below the minimum "
+             f"{names[key].min_score}" for key in result.below_minimum]
+    if result.below_overall:
+        flags.append(f"raw mean {result.raw_mean} is below the minimum overall score "
+                     f"{challenge.min_overall_score}")
+    return flags
+
+
+def _cards(db: Session, challenge: Challenge) -> list[scoring.Scorecard]:
+    """Submitted scorecards only (a draft is not a judgement), complete ones only."""
+    keys = {str(c.id) for c in challenge.criteria}
+    cards = []
+    for card in db.scalars(select(Scorecard).where(
+            Scorecard.challenge_id == challenge.id,
+            Scorecard.state == ScorecardState.SUBMITTED)):
+        scores: dict[str, Decimal] = {str(s.criterion_id): s.score for s in card.scores}
+        # Submitting needs every criterion, and the rubric is frozen on publication; a card
+        # that is not complete anyway is left out rather than failing the whole table.
+        if set(scores) == keys:
+            cards.append(scoring.Scorecard(card.judge_id, str(card.submission_id), scores))
+    return cards
+
+
+def results(db: Session, *, challenge: Challenge, user: User) -> ResultsRead:
+    """Every submitted entry with its raw mean, normalised score, rank and flags."""
+    check_manager(challenge, user)
+    if challenge.state not in RESULT_STATES:
+        raise Conflict("Results are shown once the challenge has moved on to verification.",
+                       code="judging_not_over", fields={"state": challenge.state.value})
+    entries = {s.id: s for s in db.scalars(
+        select(Submission).options(raiseload(Submission.files), raiseload(Submission.receipts))
+        .where(Submission.challenge_id == challenge.id,
+               Submission.state == SubmissionState.SUBMITTED))}
+    by_id = codes.codes_for(get_settings().secret_key, challenge.id, entries)
+    cards = [c for c in _cards(db, challenge) if int(c.entry) in entries]
+    # The pure module ranks by entry code on full ties, so it gets the codes; the ids are
+    # swapped back here.
+    coded = [scoring.Scorecard(c.judge, by_id[int(c.entry)], c.scores) for c in cards]
+    submission_of = {code: sid for sid, code in by_id.items()}
+    computed = scoring.results(rubric(challenge), coded, entries=by_id.values(),
+                               min_overall_score=challenge.min_overall_score) \
+        if challenge.criteria else []
+    criteria = {str(c.id): c for c in challenge.criteria}
+    rows = []
+    for result in computed:
+        submission = entries[submission_of[result.entry]]
+        rows.append(ResultRead(
+            rank=result.rank, code=result.entry, submission_id=submission.id,
+            title=submission.title, judges=result.judges, raw_mean=result.raw_mean,
+            normalised=result.normalised,
+            criterion_means=[CriterionMeanRead(criterion=criteria[key].name, mean=mean,
+                                               min_score=criteria[key].min_score)
+                             for key, mean in result.criterion_means.items()],
+            eligible=result.eligible, flags=_flags(challenge, result)))
+    return ResultsRead(challenge_id=challenge.id, state=challenge.state,
+                       min_overall_score=challenge.min_overall_score, results=rows)
+

@@ -1,0 +1,213 @@
+"""Blind judging in a real browser, on the demo data: the sponsor puts three judges on the panel;
+each judge signs in, finds the challenge under "Judging", scores every entry by its code (one on
+a phone, one recusing from an entry) and submits; the sponsor follows the progress, moves the
+challenge on to verification and reads the normalised results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from unittest import mock
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session
+
+from app.accounts import service as accounts_service
+from app.accounts.models import Role, User
+from app.challenges import authoring, lifecycle
+from app.challenges.enums import ChallengeState
+from app.challenges.schemas import ChallengeCreate
+from app.config import get_settings
+from app.db import session_factory, utcnow
+from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
+from tests.challenges.factories import body as challenge_body
+from tests.judging.factories import submitted_entry
+from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer
+
+pytestmark = pytest.mark.browser
+DOMAIN = "valleycross.example"
+TITLE = "Cold chains for mountain markets"
+ENTRIES = {"Ice-free cold room": "Priya Raman", "Evaporative clay chamber": "Tomas Quispe",
+           "Solar milk chiller": "Demo Solver"}
+JUDGES = {f"judge@{DOMAIN}": "Demo Judge", f"judge2@{DOMAIN}": "Ana Ferreira",
+          f"judge3@{DOMAIN}": "Kwame Mensah"}
+# judge -> entry title -> (impact, affordability); None: recuses from it
+SCORES: dict[str, dict[str, tuple[str, str] | None]] = {
+    f"judge@{DOMAIN}": {"Ice-free cold room": ("8", "6.5"),
+                        "Evaporative clay chamber": ("6", "9"),
+                        "Solar milk chiller": ("7.5", "3")},
+    f"judge2@{DOMAIN}": {"Ice-free cold room": ("5", "4"),
+                         "Evaporative clay chamber": ("4.5", "6"),
+                         "Solar milk chiller": ("3", "1")},
+    f"judge3@{DOMAIN}": {"Ice-free cold room": ("9", "8"),
+                         "Evaporative clay chamber": None,
+                         "Solar milk chiller": ("6", "2.5")},
+}
+
+
+@pytest.fixture(scope="module")
+def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from demo_server(databases, tmp_path_factory.mktemp("judging-var"))
+
+
+def _person(db: Session, email: str, name: str, roles: list[Role]) -> User:
+    found = accounts_service.get_by_email(db, email=email)
+    return found or accounts_service.create_user(
+        db, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles,
+        country_code="NPL")
+
+
+def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Through the services, on the server's database and upload folder: the demo sponsor's
+    challenge, entered by three solvers while it was open (the challenge clock set back) and
+    closed by the real clock, in judging; two more judges besides the demo one."""
+    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
+                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        with session_factory(live.database_url)() as db:
+            sponsor = _person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
+            admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+            for email, name in JUDGES.items():
+                _person(db, email, name, [Role.JUDGE])
+            start = utcnow() - dt.timedelta(days=40)
+            with mock.patch("app.challenges.clock.now", return_value=start):
+                challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
+                    challenge_body(start=start, title=TITLE)))
+                lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
+                lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+            with mock.patch("app.challenges.clock.now",
+                            return_value=start + dt.timedelta(days=2)):
+                lifecycle.sync(db, challenge=challenge)
+                for title, name in ENTRIES.items():
+                    slug = name.split()[0].lower()
+                    entrant = _person(db, f"{slug}@{DOMAIN}", name, [Role.SOLVER])
+                    submitted_entry(db, challenge, entrant, title=title,
+                                    summary=f"**{title}** for markets above 2,000 m.")
+            lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+            assert challenge.state == ChallengeState.JUDGING
+            db.commit()
+            return challenge.id
+    finally:
+        get_settings.cache_clear()
+
+
+def no_identity_on(page: Page) -> None:
+    text = page.locator("main").inner_text()
+    for name in ENTRIES.values():
+        assert name not in text
+    assert "proposal" not in text and DOMAIN not in text
+
+
+def fits_a_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+
+
+def score_everything(page: Page, shots: Screenshots, email: str, challenge_id: int,
+                     first: bool) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Judging").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Judging")
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", name="Entries to score")).to_be_visible()
+    no_identity_on(page)
+    if first:
+        shots(page, "a judge's entries, by code only")
+    for title, scores in SCORES[email].items():
+        page.goto(f"/challenges/{challenge_id}/judging")
+        row = page.get_by_role("row").filter(has_text=title)
+        code = row.get_by_role("link").inner_text()
+        assert re.fullmatch(r"E-[0-9A-F]{6}", code), code
+        row.get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+        no_identity_on(page)
+        expect(page.get_by_role("link", name=f"{code}-1.pdf")).to_be_visible()
+        if scores is None:
+            page.get_by_role("button", name=f"Recuse myself from {code}").click()
+            expect(page.get_by_text(f"You recused yourself from {code}")).to_be_visible()
+            continue
+        impact, afford = scores
+        if first and title == "Ice-free cold room":
+            page.get_by_label("Impact").fill("7.55")  # one decimal place at most
+            page.get_by_role("button", name="Save draft").click()
+            expect(page.locator(".field.has-error .error")).to_contain_text(
+                "at most one decimal place")
+            shots(page, "a score with two decimals is refused next to its field")
+            fits_a_phone(page)
+        page.get_by_label("Impact").fill(impact)
+        page.get_by_label("Affordability").fill(afford)
+        page.get_by_label("Comment (optional)").fill("Clear evidence from the pilot.")
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_text(f"Draft scorecard for {code} saved.")).to_be_visible()
+        if first and title == "Ice-free cold room":
+            shots(page, "a draft scorecard")
+            fits_a_phone(page)
+        page.get_by_role("button", name="Submit scorecard").click()
+        expect(page.get_by_text(f"Scorecard for {code} submitted.")).to_be_visible()
+    expected = sum(1 for s in SCORES[email].values() if s is not None)
+    expect(page.get_by_text(f"{expected} of {expected} scorecards submitted.")).to_be_visible()
+    if first:
+        shots(page, "every scorecard submitted")
+        fits_a_phone(page)
+
+
+def test_three_judges_score_blind_and_the_sponsor_reads_the_results(
+        browser: Browser, live: LiveServer, shots: Screenshots,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    challenge_id = arrange(live, monkeypatch)
+
+    sponsor_context = new_context(browser, live)
+    sponsor = sponsor_context.new_page()
+    sign_in_as(sponsor, f"sponsor@{DOMAIN}")
+    sponsor.goto(f"/challenges/{challenge_id}")
+    sponsor.get_by_role("link", name="Judging", exact=True).last.click()
+    expect(sponsor.get_by_role("heading", name="Panel")).to_be_visible()
+    shots(sponsor, "the sponsor's empty panel")
+    for name in JUDGES.values():
+        sponsor.get_by_label("Add a judge").select_option(label=name)
+        sponsor.get_by_role("button", name="Add to the panel").click()
+        expect(sponsor.get_by_text("The judge was added to the panel")).to_be_visible()
+    expect(sponsor.get_by_role("button", name="Remove Kwame Mensah")).to_be_visible()
+    shots(sponsor, "three judges on the panel")
+
+    for i, email in enumerate(JUDGES):
+        phone = i == 0  # the first judge scores on a 360-pixel phone
+        context = browser.new_context(
+            base_url=live.url, viewport={"width": 360, "height": 740} if phone else
+            {"width": 1200, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        sign_in_as(page, email)
+        score_everything(page, shots, email, challenge_id, first=phone)
+        context.close()
+
+    sponsor.goto(f"/challenges/{challenge_id}/judging")
+    progress = sponsor.get_by_role("table", name="Judges and their progress")
+    expect(progress.get_by_role("row").filter(has_text="Kwame Mensah")).to_contain_text("2 of 2")
+    expect(progress.get_by_role("row").filter(has_text="Ana Ferreira")).to_contain_text("3 of 3")
+    assert not re.search(r"\b[0-9]\.[0-9]\b", progress.inner_text()), "no score is shown"
+    shots(sponsor, "progress while judging goes on")
+    sponsor.goto(f"/challenges/{challenge_id}")
+    sponsor.get_by_role("button", name="Start verification").click()
+    expect(sponsor.get_by_text("The challenge is now verification")).to_be_visible()
+    sponsor.goto(f"/challenges/{challenge_id}/judging")
+    sponsor.get_by_role("link", name="See the normalised results").click()
+    expect(sponsor.get_by_role("heading", name="Judging results")).to_be_visible()
+    ranked = sponsor.get_by_role("table", name="Entries by rank").get_by_role("row")
+    expect(ranked).to_have_count(4)
+    expect(ranked.nth(1)).to_contain_text("Ice-free cold room")
+    expect(ranked.nth(3)).to_contain_text("below the minimum")
+    shots(sponsor, "the normalised results")
+    sponsor_context.close()
+
+    phone_context = browser.new_context(base_url=live.url,
+                                        viewport={"width": 360, "height": 740})
+    phone = phone_context.new_page()
+    sign_in_as(phone, f"sponsor@{DOMAIN}")
+    for path in (f"/challenges/{challenge_id}/judging", f"/challenges/{challenge_id}/judging/results"):
+        phone.goto(path)
+        fits_a_phone(phone)
+        shots(phone, f"phone {path.rsplit('/', 1)[-1]}")
+    phone_context.close()
