@@ -8,6 +8,7 @@ transition time and no actor.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,7 +21,8 @@ from app.challenges import clock
 from app.challenges.access import is_admin, is_manager
 from app.challenges.authoring import check_complete
 from app.challenges.enums import STATE_LABELS, ChallengeState
-from app.challenges.models import Challenge, ChallengeRegistration, ChallengeTransition
+from app.challenges.models import Challenge, ChallengeTransition
+from app.challenges.participants import participant_ids
 from app.challenges.rules import CONTRACT_VERSION, canonical_json, sha256_hex
 from app.challenges.schemas import PrizeRules
 from app.challenges.states import ACTIONS, appeals_close_at, effective_state
@@ -101,13 +103,13 @@ def freeze_contract(challenge: Challenge) -> None:
     challenge.contract_sha256 = sha256_hex(data)
 
 
-def _participants(db: Session, challenge: Challenge) -> list[int]:
-    return list(db.scalars(select(ChallengeRegistration.user_id).where(
-        ChallengeRegistration.challenge_id == challenge.id)))
-
-
 def _url(challenge: Challenge) -> str:
     return f"{get_settings().base_url}/challenges/{challenge.id}"
+
+
+# Other domains add what they do after a lifecycle step (judging tells its panel that judging
+# has started); challenges knows nothing of them. Each gets (db, challenge, action, actor).
+AFTER_ACTION: list[Callable[[Session, Challenge, str, User], None]] = []
 
 
 def perform(db: Session, *, challenge: Challenge, action: str, user: User,
@@ -161,6 +163,8 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
         raise Conflict("The challenge changed meanwhile; reload and try again.",
                        code="concurrent_change")
     _notify(db, challenge=challenge, action=action, actor=user, reason=reason)
+    for after in AFTER_ACTION:
+        after(db, challenge, action, user)
     sync(db, challenge=challenge)
     return challenge
 
@@ -187,7 +191,7 @@ def _notify(db: Session, *, challenge: Challenge, action: str, actor: User,
                             body=f"A reviewer asked for changes:\n\n{reason}\n\n{url}",
                             kind="challenge.changes_requested")
     elif action == "cancel":
-        notifications.queue_many(db, recipient_ids=_participants(db, challenge),
+        notifications.queue_many(db, recipient_ids=participant_ids(db, challenge_id=challenge.id),
                                  subject=f"Cancelled: {challenge.title}",
                                  body=f"The challenge was cancelled:\n\n{reason}\n\n{url}",
                                  kind="challenge.cancelled")

@@ -14,8 +14,8 @@ from app.challenges.models import (
     Challenge,
     ChallengeAnnouncement,
     ChallengeQuestion,
-    ChallengeRegistration,
 )
+from app.challenges.participants import participant_ids
 from app.challenges.schemas import QuestionRead
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
@@ -103,10 +103,9 @@ def announce(db: Session, *, challenge: Challenge, user: User, title: str,
                                  title=title.strip(), body=body.strip(), created_at=clock.now())
     db.add(item)
     db.flush()
-    participants = db.scalars(select(ChallengeRegistration.user_id).where(
-        ChallengeRegistration.challenge_id == challenge.id))
     notifications.queue_many(
-        db, recipient_ids=participants, subject=f"{challenge.title}: {item.title}",
+        db, recipient_ids=participant_ids(db, challenge_id=challenge.id),
+        subject=f"{challenge.title}: {item.title}",
         body=f"{item.body}\n\n{get_settings().base_url}/challenges/{challenge.id}",
         kind="challenge.announcement")
     return item

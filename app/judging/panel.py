@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
-from app.challenges import clock
+from app.challenges import clock, lifecycle
 from app.challenges.access import is_manager
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
@@ -190,3 +190,21 @@ def assignments(db: Session, *, user: User) -> list[AssignmentRead]:
         expected=entries.get(c.id, 0) - recused[(c.id, user.id)],
         submitted=cards[(c.id, user.id, ScorecardState.SUBMITTED)],
         url=f"/challenges/{c.id}/judging") for c, _ in rows]
+
+
+def _tell_panel_judging_started(db: Session, challenge: Challenge, action: str,
+                                actor: User) -> None:
+    if action != "start-judging":
+        return
+    entries = submitted_entry_count(db, challenge=challenge)
+    notifications.queue_many(
+        db, recipient_ids=[judge.id for judge in judges(db, challenge=challenge)],
+        subject=f"Judging has started: {challenge.title}",
+        body=f"The {entries} submitted entr{'y' if entries == 1 else 'ies'} of "
+             f"\"{challenge.title}\" are ready for you to score, shown by entry code only."
+             f"\n\n{_judging_url(challenge)}",
+        kind="judging.started")
+
+
+if _tell_panel_judging_started not in lifecycle.AFTER_ACTION:
+    lifecycle.AFTER_ACTION.append(_tell_panel_judging_started)

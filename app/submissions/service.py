@@ -9,6 +9,7 @@ submission gets the next receipt number while the earlier receipts stay as they 
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -68,8 +69,14 @@ def create(db: Session, *, challenge: Challenge, user: User, body: SubmissionCre
     submission = Submission(challenge_id=challenge.id, registration_id=registration.id,
                             title=body.title, summary=body.summary, created_by_id=user.id,
                             created_at=now, updated_at=now)
-    db.add(submission)
-    db.flush()
+    try:
+        # Two team members (or two tabs) starting at once both pass the check above; the
+        # registration's unique key lets one in and turns the other into the same 409.
+        with db.begin_nested():
+            db.add(submission)
+    except IntegrityError as exc:
+        raise Conflict("Your entry for this challenge exists already; edit it instead.",
+                       code="already_started") from exc
     return Entry(submission, challenge, registration, as_entrant=True)
 
 

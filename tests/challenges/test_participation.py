@@ -63,7 +63,11 @@ def test_registration_only_while_open(client, world, clock) -> None:
 
 def test_announcements_are_queued_for_registered_participants(client, world, db) -> None:
     register(client, world, "nepal")
-    register(client, world, "fiji")
+    reef = make_team(db, world["fiji"], name="Reef")
+    tuvalu = make_user(db, country_code="TUV")
+    join(db, reef, world["fiji"], tuvalu)
+    assert register(client, world, "fiji", solver_kind="team",
+                    team_id=reef.id).status_code == 201
     cid = world["challenge"].id
     r = client.post(f"/api/v1/challenges/{cid}/announcements", headers=world["h"]["nepal"],
                     json={"title": "Hi", "body": "x"})
@@ -74,8 +78,9 @@ def test_announcements_are_queued_for_registered_participants(client, world, db)
     listed = client.get(f"/api/v1/challenges/{cid}/announcements").json()
     assert [a["title"] for a in listed] == ["Logger models"]
     db.expire_all()
-    for who in ("nepal", "fiji"):
-        messages = notifications.for_recipient(db, recipient_id=world[who].id,
+    # Every member of an entered team hears it, not only the lead who registered the team.
+    for user in (world["nepal"], world["fiji"], tuvalu):
+        messages = notifications.for_recipient(db, recipient_id=user.id,
                                                kind="challenge.announcement")
         assert len(messages) == 1
         assert messages[0].subject.endswith(": Logger models")
@@ -132,6 +137,10 @@ def test_sponsor_exports_registrations_as_csv(client, world, db) -> None:
 
 def test_cancelling_tells_participants_why(client, world, db) -> None:
     register(client, world, "nepal")
+    reef = make_team(db, world["fiji"], name="Reef")
+    tuvalu = make_user(db, country_code="TUV")
+    join(db, reef, world["fiji"], tuvalu)
+    register(client, world, "fiji", solver_kind="team", team_id=reef.id)
     cid = world["challenge"].id
     r = client.post(f"/api/v1/challenges/{cid}/cancel", headers=world["h"]["owner"],
                     json={"reason": "The funder withdrew."})
@@ -141,6 +150,9 @@ def test_cancelling_tells_participants_why(client, world, db) -> None:
     [message] = notifications.for_recipient(db, recipient_id=world["nepal"].id,
                                             kind="challenge.cancelled")
     assert "The funder withdrew." in message.body
+    for user in (world["fiji"], tuvalu):
+        assert len(notifications.for_recipient(db, recipient_id=user.id,
+                                               kind="challenge.cancelled")) == 1
 
 
 def test_later_lifecycle_steps_follow_the_clock(client, world, clock, db) -> None:

@@ -64,6 +64,26 @@ def test_assigning_a_judge_tells_them_in_their_inbox(db: Session, clock: Clock) 
     assert [a.title for a in panel.assignments(db, user=person)] == [challenge.title]
 
 
+def test_starting_judging_tells_each_judge_on_the_panel_how_many_entries_wait(
+        db: Session, clock: Clock) -> None:
+    challenge, owner, _ = open_challenge(db, clock)
+    on_panel, elsewhere = judge(db), judge(db)
+    panel.assign(db, challenge=challenge, user=owner, judge_id=on_panel.id)
+    for i in range(2):
+        submitted_entry(db, challenge, entrant(db))
+    db.commit()
+    assert notifications.for_recipient(db, recipient_id=on_panel.id,
+                                       kind="judging.started") == []
+    start_judging(db, clock, challenge, owner)
+    [message] = notifications.for_recipient(db, recipient_id=on_panel.id, kind="judging.started")
+    assert message.subject == f"Judging has started: {challenge.title}"
+    assert "The 2 submitted entries" in message.body
+    assert f"/challenges/{challenge.id}/judging" in message.body
+    assert notifications.for_recipient(db, recipient_id=elsewhere.id,
+                                       kind="judging.started") == []
+    assert notifications.for_recipient(db, recipient_id=owner.id, kind="judging.started") == []
+
+
 def test_only_active_judges_who_do_not_manage_the_challenge_can_be_assigned(
         db: Session, clock: Clock) -> None:
     challenge, owner, approver = open_challenge(db, clock)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.notifications import service as notifications
-from app.submissions import uploads
+from app.submissions import service, uploads
 from app.submissions.models import Submission, SubmissionReceipt
 from tests.factories import token_for
 from tests.submissions.factories import (
@@ -229,6 +229,20 @@ def test_a_teams_members_share_one_entry(client: TestClient, db: Session, clock)
     assert client.get(f"/api/v1/submissions/{sid}", headers=outsider_h).status_code == 404
     assert client.post(f"/api/v1/challenges/{cid}/submission", json={"title": "x"},
                        headers=member_h).json()["error"]["code"] == "already_started"
+
+
+def test_two_members_starting_the_entry_at_once_get_one_entry_and_a_409(
+        client: TestClient, db: Session, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = start(client, world)
+    # The second request read "no entry yet" just before the first one's insert committed.
+    real_my_entry = service.my_entry
+    monkeypatch.setattr(service, "my_entry", lambda db, **kw: (real_my_entry(db, **kw)[0], None))
+    second = client.post(f"/api/v1/challenges/{world.cid}/submission",
+                         json={"title": "Second tab"}, headers=world.h)
+    assert second.status_code == 409, second.text
+    assert second.json()["error"]["code"] == "already_started"
+    db.expire_all()
+    assert [s.id for s in db.scalars(select(Submission))] == [first["id"]]
 
 
 def test_the_sponsor_lists_submitted_entries_only(client: TestClient, db: Session, world: World,
