@@ -69,7 +69,7 @@ def test_starting_judging_tells_each_judge_on_the_panel_how_many_entries_wait(
     challenge, owner, _ = open_challenge(db, clock)
     on_panel, elsewhere = judge(db), judge(db)
     panel.assign(db, challenge=challenge, user=owner, judge_id=on_panel.id)
-    for i in range(2):
+    for _ in range(2):
         submitted_entry(db, challenge, entrant(db))
     db.commit()
     assert notifications.for_recipient(db, recipient_id=on_panel.id,
