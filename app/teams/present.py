@@ -47,8 +47,8 @@ def team(db: Session, team: Team, viewer: User, entries: list[EntryRead]) -> Tea
 def my_invitations(db: Session, rows: list[tuple[TeamInvitation, Team]]
                    ) -> list[MyInvitationRead]:
     inviter_ids = {i.invited_by_id for i, _ in rows if i.invited_by_id is not None}
-    names = dict(db.execute(select(User.id, User.display_name)
-                            .where(User.id.in_(inviter_ids))).tuples().all())
+    names: dict[int, str] = dict(db.execute(
+        select(User.id, User.display_name).where(User.id.in_(inviter_ids))).all())
     return [MyInvitationRead(id=i.id, team_id=t.id, team_name=t.name,
                              invited_by=names.get(i.invited_by_id or 0), created_at=i.created_at)
             for i, t in rows]
