@@ -43,6 +43,15 @@ DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
     ("solver", "Demo Solver", [Role.SOLVER], "NPL"),
     ("judge", "Demo Judge", [Role.JUDGE], "BRA"),
     ("verifier", "Demo Verifier", [Role.VERIFIER], "IND"),
+    # The demo challenge in judging (app/judging/seed.py): two more judges, who have scored
+    # it (the browser's judging journey reuses them by these names), and its entrants, from
+    # least developed countries and small island developing states.
+    ("judge2", "Ana Ferreira", [Role.JUDGE], "PRT"),
+    ("judge3", "Kwame Mensah", [Role.JUDGE], "GHA"),
+    ("solver2", "Chikondi Banda", [Role.SOLVER], "MWI"),
+    ("solver3", "Mireille Joseph", [Role.SOLVER], "HTI"),
+    ("solver4", "Losana Vuki", [Role.SOLVER], "FJI"),
+    ("solver5", "Fátima Machava", [Role.SOLVER], "MOZ"),
 ]
 
 

@@ -235,13 +235,15 @@ def create(db: Session, *, user: User, body: ChallengeCreate) -> Challenge:
         raise Forbidden("Only sponsors and admins create challenges.", code="missing_role")
     values = _validate(db, _sections(body, only_set=False), None)
     _group_codes(db, values)
+    # Stamped by the challenge clock, as its "create" transition is (`clock.as_of` included).
+    now = clock.now()
     challenge = Challenge(owner_id=user.id, state=ChallengeState.DRAFT, title=body.title,
-                          solver_kinds=[])
+                          solver_kinds=[], created_at=now, updated_at=now)
     _assign(challenge, values)
     db.add(challenge)
     db.flush()
     db.add(ChallengeTransition(challenge_id=challenge.id, action="create", from_state=None,
-                               to_state=ChallengeState.DRAFT, actor_id=user.id, at=clock.now()))
+                               to_state=ChallengeState.DRAFT, actor_id=user.id, at=now))
     db.flush()
     return challenge
 
