@@ -7,6 +7,7 @@ from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
 
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,6 +29,11 @@ class RateLimits(BaseModel):
     tokens_per_user_per_hour: int = 20
     team_invitations_per_user_per_day: int = 50
     submission_uploads_per_user_per_hour: int = 60
+
+
+# OWASP Password Storage Cheat Sheet: Argon2id with at least 19 MiB of memory and 2 iterations.
+OWASP_MIN_MEMORY_KIB = 19 * 1024
+OWASP_MIN_TIME_COST = 2
 
 
 class Settings(BaseSettings):
@@ -62,6 +68,13 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=30, gt=0)
     mail_from: str = Field(default="", description='e.g. "Valleycross <no-reply@example.org>"')
 
+    # Argon2id cost; the defaults are RFC 9106's second recommended ("low memory") profile.
+    # Below OWASP's floor (19 MiB, 2 passes) only the test environment may go, where thousands
+    # of accounts are made and the cost measures nothing; login rehashes any weaker hash.
+    password_hash_time_cost: int = Field(default=RFC_9106_LOW_MEMORY.time_cost, ge=1)
+    password_hash_memory_kib: int = Field(default=RFC_9106_LOW_MEMORY.memory_cost, ge=8)
+    password_hash_parallelism: int = Field(default=RFC_9106_LOW_MEMORY.parallelism, ge=1)
+
     session_max_age_seconds: int = 14 * 24 * 3600
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
@@ -84,6 +97,12 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise ValueError("SECRET_KEY must be set in production")
             self.secret_key = _persisted_secret(self.var_dir / "secret_key")
+        if self.environment != "test" and (
+                self.password_hash_memory_kib < OWASP_MIN_MEMORY_KIB
+                or self.password_hash_time_cost < OWASP_MIN_TIME_COST):
+            raise ValueError(f"PASSWORD_HASH_MEMORY_KIB must be at least {OWASP_MIN_MEMORY_KIB} "
+                             f"and PASSWORD_HASH_TIME_COST at least {OWASP_MIN_TIME_COST} "
+                             f"(OWASP's Argon2id minimum) outside tests")
         if self.smtp_host and not _one_address(self.mail_from):
             # Refused here so a deployment with a half-done mail setup fails at start-up, not
             # hours later in the worker's log.

@@ -20,6 +20,13 @@ hypothesis_settings.register_profile("valleycross", deadline=None)
 hypothesis_settings.load_profile("valleycross")
 
 os.environ.setdefault("ENVIRONMENT", "test")
+# Argon2id at RFC 9106's cost takes about half a second of CPU per hash here, and the suite makes
+# and signs in thousands of accounts: tests (and the live servers they start, which inherit this
+# environment) hash with the same algorithm at its smallest cost. tests/accounts/test_passwords.py
+# checks the real defaults, and that login upgrades a hash made this cheaply.
+os.environ.setdefault("PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("PASSWORD_HASH_MEMORY_KIB", "8")
+os.environ.setdefault("PASSWORD_HASH_PARALLELISM", "1")
 
 
 def _prepare(url: str) -> None:

@@ -10,11 +10,24 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from app.config import get_settings
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 _COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
-_hasher = PasswordHasher()  # argon2-cffi defaults to Argon2id with RFC 9106 low-memory parameters
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (RFC 9106's low-memory profile unless set otherwise)."""
+    settings = get_settings()
+    return _hasher_for(settings.password_hash_time_cost, settings.password_hash_memory_kib,
+                       settings.password_hash_parallelism)
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
 
 
 @lru_cache(maxsize=1)
@@ -40,19 +53,19 @@ def password_problem(password: str, *, email: str | None = None) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         # Hash anyway so that an unknown account costs the same time as a wrong password.
-        _hasher.hash(password)
+        _hasher().hash(password)
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)

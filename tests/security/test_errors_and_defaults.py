@@ -150,6 +150,9 @@ def production(database_url: str, tmp_path: Path,
                         "VAR_DIR": str(tmp_path / "var"), "BASE_URL": "https://vc.example",
                         "SECRET_KEY": "production-test-secret-0123456789abcdef"}.items():
         monkeypatch.setenv(name, value)
+    for name in ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB",
+                 "PASSWORD_HASH_PARALLELISM"):  # production hashes at the real cost
+        monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     app = create_app(get_settings())
     assert app.state.settings.environment == "production"
