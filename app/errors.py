@@ -115,7 +115,8 @@ def _fields_from_validation(exc: RequestValidationError) -> dict[str, str]:
     for err in exc.errors():
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")]
         name = ".".join(loc) or "body"
-        fields.setdefault(name, str(err.get("msg", "invalid")))
+        # A validator's own ValueError reads as its message, without pydantic's prefix.
+        fields.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
     return fields
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -15,6 +15,7 @@ from app.accounts.oidc import build_client
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
+from app.kit.nul import refuse_nul_parameters
 from app.kit.openapi import install_openapi
 from app.kit.refusals import UnloggedRefusalMiddleware
 from app.kit.security_headers import SecurityHeadersMiddleware
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None,
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        dependencies=[Depends(refuse_nul_parameters)],
     )
     app.state.settings = settings
     app.state.session_maker = session_factory(settings.database_url)

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -43,9 +44,8 @@ def wait_healthy(base: str, timeout: float = 30) -> None:
     raise SystemExit("server did not become healthy")
 
 
-def token(base: str) -> str:
-    body = json.dumps({"name": "bench", "email": "admin@bench.example",
-                       "password": PASSWORD}).encode()
+def token(base: str, email: str = "admin@bench.example") -> str:
+    body = json.dumps({"name": "bench", "email": email, "password": PASSWORD}).encode()
     req = urllib.request.Request(base + "/api/v1/auth/tokens", data=body,
                                  headers={"content-type": "application/json"})
     with urllib.request.urlopen(req) as r:
@@ -92,6 +92,15 @@ def main() -> None:
     try:
         wait_healthy(base)
         auth = [f"Authorization: Bearer {token(base)}"]
+        solver, sponsor, judge = ([f"Authorization: Bearer {token(base, f'{who}@bench.example')}"]
+                                  for who in ("solver", "sponsor", "judge"))
+        db = sqlite3.connect(var / "bench.db")
+        # The demo's open challenge (the demo solver's submitted entry) and the one in judging.
+        entered, judged = (db.execute("SELECT id FROM challenges WHERE title = ?",
+                                      (title,)).fetchone()[0]
+                           for title in ("Solar cold rooms for smallholder harvests",
+                                         "Solar pumps for dry-season irrigation"))
+        db.close()
         targets = [("GET /healthz", "/healthz", []),
                    ("GET /api/v1/me (token lookup)", "/api/v1/me", auth),
                    ("GET /api/v1/reference/countries/NPL", "/api/v1/reference/countries/NPL",
@@ -99,7 +108,16 @@ def main() -> None:
                    ("GET / (page)", "/", []),
                    # a signed-in page: user lookup, the unread count in the header, the inbox
                    ("GET /inbox (signed-in page)", "/inbox", auth),
-                   ("GET /challenges (signed-in page)", "/challenges", auth)]
+                   ("GET /challenges (signed-in page)", "/challenges", auth),
+                   ("GET /teams (solver's teams page)", "/teams", solver),
+                   ("GET entry page (solver, submitted)", f"/challenges/{entered}/submission",
+                    solver),
+                   ("GET entries list page (sponsor)", f"/challenges/{entered}/submissions",
+                    sponsor),
+                   ("GET judging page (panel judge, blind)", f"/challenges/{judged}/judging",
+                    judge),
+                   ("GET judging page (sponsor, progress)", f"/challenges/{judged}/judging",
+                    sponsor)]
         print(f"workers={args.workers} duration={args.duration}s cores={os.cpu_count()}")
         print(f"{'endpoint':40} {'conns':>5} {'req/s':>9} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
         for connections in (int(c) for c in args.connections.split(",")):

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.errors import AppError, record_refusal
+from app.kit.nul import refuse_nul_in
 from app.kit.templating import render
 
 
@@ -34,7 +35,9 @@ def form_with_errors(request: Request, template: str, exc: AppError,
 async def form_data(request: Request) -> dict[str, str]:
     """The submitted form as plain strings (repeated fields keep their last value)."""
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    refuse_nul_in(values.items())
+    return values
 
 
 async def form_lists(request: Request) -> dict[str, list[str]]:
@@ -44,6 +47,7 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
     for key, value in form.multi_items():
         if isinstance(value, str):
             out.setdefault(key, []).append(value)
+    refuse_nul_in(out.items())
     return out
 
 

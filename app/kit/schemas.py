@@ -7,15 +7,34 @@ import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    field_validator,
+)
+
+from app.kit.nul import PROBLEM as NUL_PROBLEM
+from app.kit.nul import contains_nul
 
 T = TypeVar("T")
 
 
 class InputModel(BaseModel):
-    """Request bodies: unknown fields are refused, so nobody can set what a form does not offer."""
+    """Request bodies: unknown fields are refused, so nobody can set what a form does not offer;
+    no text may hold U+0000 (see `app.kit.nul`)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        if contains_nul(value):
+            raise ValueError(NUL_PROBLEM)
+        return value
 
 
 class ReadModel(BaseModel):

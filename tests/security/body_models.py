@@ -111,6 +111,12 @@ def _inner_type(node: Mapping[str, Any]) -> str:
     return str(node["type"])
 
 
+def _is_nul_guard(node: Mapping[str, Any]) -> bool:
+    function = node.get("function", {}).get("function") if node["type"] == "function-before" \
+        else None
+    return getattr(function, "__name__", "") == "_no_nul_character"
+
+
 class _Walker:
     def __init__(self, result: Walk) -> None:
         self.result = result
@@ -119,7 +125,9 @@ class _Walker:
 
     def node(self, node: Mapping[str, Any], where: str, strict: bool) -> None:
         kind = node["type"]
-        if kind in ("function-before", "function-wrap") and _inner_type(node) in CHECKED:
+        if _is_nul_guard(node):  # InputModel's check of every field for U+0000: not a type
+            self.node(node["schema"], where, strict)
+        elif kind in ("function-before", "function-wrap") and _inner_type(node) in CHECKED:
             # The validator runs first and may refuse what the type alone would coerce.
             self.result.leaves.append(Leaf(where, _inner_type(node), node, strict))
         elif kind in CHECKED:
