@@ -7,6 +7,7 @@ error page (or, for a missing login, a redirect to the login form).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -110,13 +111,18 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def validation_message(err: Mapping[str, Any]) -> str:
+    """A pydantic error's message; a validator's own ValueError reads as itself, without the
+    "Value error, " prefix pydantic adds."""
+    return str(err.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def _fields_from_validation(exc: RequestValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for err in exc.errors():
         loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")]
         name = ".".join(loc) or "body"
-        # A validator's own ValueError reads as its message, without pydantic's prefix.
-        fields.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
+        fields.setdefault(name, validation_message(err))
     return fields
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.challenges.schemas import AWARD_TYPES, ChallengeRead, PrizeRules
+from app.errors import validation_message
 from app.kit.money import is_currency, minor_exponent
 
 MULTI = ("sectors", "eligibility.solver_kinds")
@@ -39,8 +40,7 @@ def fields_from_pydantic(exc: ValidationError, prefix: str = "") -> dict[str, st
                 continue
             parts.append(text)
         name = prefix + (".".join(parts) or "body")
-        message = str(err["msg"]).removeprefix("Value error, ")
-        fields.setdefault(name, message)
+        fields.setdefault(name, validation_message(err))
     return fields
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.config import get_settings
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed, validation_message
 from app.history import service as history
 from app.history.models import Revision
 from app.inventory.models import Mechanism, MechanismLink, Technology
@@ -106,7 +106,7 @@ def fields_of(exc: PydanticValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for err in exc.errors():
         name = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "body"
-        fields.setdefault(name, err["msg"])
+        fields.setdefault(name, validation_message(err))
     return fields
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.accounts import service as accounts_service
 from app.accounts.deps import OptionalUser, csrf_protect, require_role
 from app.accounts.models import Role, User
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError, ValidationFailed, validation_message
 from app.history.diff import diff
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
@@ -85,7 +85,7 @@ def _parse(db: Session, form: dict[str, str]) -> dict[str, Any]:
     except ValidationError as exc:
         for err in exc.errors():
             name = str(err["loc"][0]) if err.get("loc") else "form"
-            fields.setdefault(name, str(err.get("msg", "invalid")))
+            fields.setdefault(name, validation_message(err))
         raise ValidationFailed(fields=fields) from exc
     if fields:
         raise ValidationFailed(fields=fields)

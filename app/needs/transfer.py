@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.errors import ValidationFailed
+from app.errors import ValidationFailed, validation_message
 from app.inventory.models import Technology
 from app.needs import service
 from app.needs.coverage import GapFilters, need_conditions
@@ -69,7 +69,7 @@ def _reason(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         name = ".".join(str(p) for p in err.get("loc", ())) or "row"
-        parts.append(f"{TO_COLUMN.get(name, name)}: {err.get('msg', 'invalid')}")
+        parts.append(f"{TO_COLUMN.get(name, name)}: {validation_message(err)}")
     return "; ".join(parts)
 
 

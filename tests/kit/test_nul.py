@@ -3,6 +3,8 @@ only), as a 422 naming the field, and nothing is written."""
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.inventory.models import Mechanism
 from app.kit.nul import contains_nul
+from app.needs.models import Need
 from tests.factories import csrf_from, make_user, token_for
 
 PROBLEM = "must not contain the NUL character (U+0000)"
@@ -53,3 +56,22 @@ def test_a_form_with_nul_is_refused_and_creates_nothing(client: TestClient, db: 
         "display_name": "Asha\x00", "country_code": "NPL", "csrf_token": csrf_from(page.text)})
     assert response.status_code == 422 and PROBLEM in response.text
     assert db.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_imports_refuse_nul_row_by_row_and_write_nothing(client: TestClient, db: Session) -> None:
+    make_user(db, roles=[Role.CURATOR], email="curator@example.org")
+    headers = token_for(client, "curator@example.org")
+    document = client.get("/api/v1/inventory/export", headers=headers).json()
+    document["mechanisms"].append({"name": "Bad\x00name", "kind": "programme"})
+    response = client.post("/api/v1/inventory/import", content=json.dumps(document),
+                           headers={**headers, "content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {"mechanisms[0].name": PROBLEM}
+    rows = ("country,sector,stage,technology,mitigation_adaptation,priority,notes\n"
+            "NPL,energy_supply,diffusion,Solar pumps,mitigation,high,bad\x00note\n")
+    response = client.post("/api/v1/needs/import", content=rows.encode(),
+                           headers={**headers, "content-type": "text/csv"})
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == {"line 2": f"notes: {PROBLEM}"}
+    assert db.scalar(select(func.count()).select_from(Mechanism)) == 0
+    assert db.scalar(select(func.count()).select_from(Need)) == 0
