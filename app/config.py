@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     stale_after_days: int = 365
 
+    # JSON and form bodies read whole into memory (app/kit/body_limit.py); uploads have their own.
+    max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
+
     # Submission files (PDF only): each file's size and how many one submission may hold.
     submission_max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     submission_max_files: int = Field(default=5, gt=0)

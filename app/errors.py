@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.kit.body_limit import BodyTooLarge
 from app.kit.templating import render
 
 log = logging.getLogger("valleycross.errors")
@@ -187,13 +188,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}
+        codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request",
+                 413: "too_large"}
         code = codes.get(exc.status_code, "http_error")
         message = "Not found." if exc.status_code == 404 else str(exc.detail)
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:  # RFC 9110: list all the methods the resource supports
             headers["Allow"] = allowed_methods(request)
-        return _render(request, exc.status_code, code, message, headers=headers or None)
+        fields = {"body": f"at most {exc.limit} bytes"} if isinstance(exc, BodyTooLarge) else None
+        return _render(request, exc.status_code, code, message, fields, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> Response:

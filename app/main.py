@@ -15,6 +15,7 @@ from app.accounts.oidc import build_client
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
+from app.kit.body_limit import BodyLimitMiddleware
 from app.kit.nul import refuse_nul_parameters
 from app.kit.openapi import install_openapi
 from app.kit.refusals import UnloggedRefusalMiddleware
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None,
 
     # Added innermost first: the request session sits inside the cookie session.
     app.add_middleware(DBSessionMiddleware, session_maker=lambda: app.state.session_maker)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_body_bytes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

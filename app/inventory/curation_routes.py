@@ -16,6 +16,7 @@ from app.inventory import transfer, transfer_csv
 from app.inventory.deps import CuratorUser
 from app.inventory.models import SuggestionStatus
 from app.inventory.schemas import RejectBody, SuggestionCreate, SuggestionRead
+from app.kit import body_limit
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
@@ -24,6 +25,7 @@ from app.kit.unit_of_work import get_db
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+body_limit.allow_larger("/api/v1/inventory/import", MAX_IMPORT_BYTES)
 
 
 @router.post("/suggestions", response_model=SuggestionRead, status_code=201,

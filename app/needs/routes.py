@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import require_role
 from app.accounts.models import Role, User
+from app.kit import body_limit
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset, Page
 from app.kit.unit_of_work import get_db
@@ -29,6 +30,7 @@ from app.needs.schemas import (
 from app.reference.vocab import Sector, Stage
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
+body_limit.allow_larger("/api/v1/needs/import", transfer.MAX_BYTES)
 Curator = Annotated[User, Depends(require_role(Role.CURATOR, Role.ADMIN))]
 CountryQ = Annotated[str | None, Query(max_length=3, description="ISO 3166-1 alpha-3")]
 GroupQ = Annotated[str | None, Query(max_length=20, description="e.g. LDC, SIDS, M49-002")]
