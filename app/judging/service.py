@@ -74,11 +74,26 @@ def _entries(db: Session, *, challenge: Challenge, judge: User) -> list[Entry]:
 
 
 def _entry(db: Session, *, challenge: Challenge, judge: User, code: str) -> Entry:
+    """The one entry behind `code`, as `_entries` would list it for this judge.
+
+    Codes depend on every entry's id (they grow while two share a prefix), so the ids are read,
+    but only the entry asked for is loaded: a scorecard saved on a challenge with 1,000 entries
+    must not load all 1,000 with their files."""
     require_judging(challenge)
-    for entry in _entries(db, challenge=challenge, judge=judge):
-        if entry.code == code:
-            return entry
-    raise NotFound(NO_ENTRY)
+    ids = list(db.scalars(select(Submission.id).where(
+        Submission.challenge_id == challenge.id,
+        Submission.state == SubmissionState.SUBMITTED)))
+    by_code = {c: sid for sid, c in codes.codes_for(get_settings().secret_key, challenge.id,
+                                                    ids).items()}
+    submission = db.get(Submission, by_code[code]) if code in by_code else None
+    if submission is None or db.scalar(select(Recusal.submission_id).where(
+            Recusal.challenge_id == challenge.id, Recusal.judge_id == judge.id,
+            Recusal.submission_id == submission.id)) is not None:
+        raise NotFound(NO_ENTRY)
+    own = submissions_access.registration_for(db, challenge=challenge, user=judge)
+    if own is not None and submission.registration_id == own.id:
+        raise NotFound(NO_ENTRY)
+    return Entry(code, submission)
 
 
 def _card(db: Session, *, judge: User, submission: Submission) -> Scorecard | None:
