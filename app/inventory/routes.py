@@ -92,7 +92,8 @@ def list_links(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
     return service.list_links(db, mechanism_id=mechanism_id)
 
 
-@router.post("/mechanisms/{mechanism_id}/links", response_model=LinkRead, status_code=201)
+@router.post("/mechanisms/{mechanism_id}/links", response_model=LinkRead, status_code=201,
+             responses=error_responses(409))
 def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
              db: Session = Depends(get_db)) -> Any:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)

@@ -64,6 +64,9 @@ def test_the_entry_page_fits_a_phone_submitted_and_as_a_draft(browser: Browser, 
             too_wide[step] = _width(page)
         shots(page, f"entry-{step}")
         if button:
-            page.get_by_role("button", name=button).click()
+            # The form posts and is redirected; measure the page it lands on, not the one
+            # being left (mid-navigation the document can be gone).
+            with page.expect_navigation():
+                page.get_by_role("button", name=button).click()
     context.close()
     assert not too_wide, f"the entry page is wider than a 360-pixel screen: {too_wide}"
