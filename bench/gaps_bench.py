@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_and_p95  # noqa: E402  (after the path above)
+
 
 def build(url: str, *, needs: int, mechanisms: int, seed: int) -> None:
     from sqlalchemy import insert, select
@@ -114,9 +116,8 @@ def timed(client: object, path: str, runs: int) -> tuple[float, float, float]:
         durations.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code, response.text[:300])
-    durations.sort()
-    p95 = durations[min(len(durations) - 1, round(0.95 * (len(durations) - 1)))]
-    return statistics.median(durations), p95, statistics.median(cpu)
+    median, p95 = median_and_p95(durations)
+    return median, p95, statistics.median(cpu)
 
 
 def main() -> None:

@@ -17,7 +17,6 @@ import argparse
 import io
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -25,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import median_and_p95  # noqa: E402  (after the path above)
+
 PASSWORD = "bench password 0123456789"
 TARGET_MS = 1000.0
 
@@ -135,9 +137,8 @@ def timed(client: object, path: str, headers: dict[str, str], runs: int
         durations.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (path, response.status_code, response.text[:300])
         size = len(response.content)
-    durations.sort()
-    p95 = durations[min(len(durations) - 1, round(0.95 * (len(durations) - 1)))]
-    return statistics.median(durations), p95, size
+    median, p95 = median_and_p95(durations)
+    return median, p95, size
 
 
 def main() -> None:
