@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,9 +19,26 @@ def latest(db: Session, *, entity_type: str, entity_id: int) -> Revision | None:
         .order_by(Revision.number.desc()).limit(1))
 
 
+def _serialise_writers(db: Session, *, entity_type: str, entity_id: int) -> None:
+    """Let one transaction at a time number this record's next revision (PostgreSQL).
+
+    Two writers that both read the latest number before either commits would take the same next
+    number, and the second would fail on the unique constraint (a 500). A transaction-scoped
+    advisory lock on (type, id) makes the second wait for the first to commit, and its read then
+    sees the first one's revision. SQLite needs nothing: it lets one writer at a time.
+    """
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    # Both keys are int4: the type's CRC-32 and the id folded into the signed range.
+    type_key = zlib.crc32(entity_type.encode()) - 2**31
+    id_key = (entity_id % 2**32) - 2**31
+    db.execute(select(func.pg_advisory_xact_lock(type_key, id_key)))
+
+
 def record(db: Session, *, entity_type: str, entity_id: int, snapshot: dict[str, Any],
            action: str, actor_id: int | None, note: str | None = None) -> Revision:
     """Append the next revision of a record; `changed_fields` is computed from the previous one."""
+    _serialise_writers(db, entity_type=entity_type, entity_id=entity_id)
     previous = latest(db, entity_type=entity_type, entity_id=entity_id)
     revision = Revision(
         entity_type=entity_type, entity_id=entity_id,

@@ -125,7 +125,8 @@ def suggestions_page(request: Request, user: CurrentUser, offset: int = 0,
 @router.post("/inventory/suggestions/{suggestion_id}/accept", response_class=HTMLResponse)
 def accept(suggestion_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
-    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
+    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
+                                        for_update=True)
     try:
         record = service.accept(db, suggestion=suggestion, curator=user)
     except AppError as exc:
@@ -140,7 +141,8 @@ def accept(suggestion_id: ObjectId, request: Request, user: CuratorUser,
 @router.post("/inventory/suggestions/{suggestion_id}/reject", response_class=HTMLResponse)
 def reject(suggestion_id: ObjectId, request: Request, user: CuratorUser, sent: FormData,
                  db: Session = Depends(get_db)) -> Response:
-    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
+    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
+                                        for_update=True)
     try:
         service.reject(db, suggestion=suggestion, curator=user, reason=sent.get("reason", ""))
     except AppError as exc:

@@ -62,7 +62,8 @@ def get_suggestion(suggestion_id: ObjectId, user: CurrentUser,
 @router.post("/suggestions/{suggestion_id}/accept", response_model=SuggestionRead)
 def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
-    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
+    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
+                                        for_update=True)
     service.accept(db, suggestion=suggestion, curator=user)
     return service.suggestion_read(db, suggestion)
 
@@ -70,7 +71,8 @@ def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
 @router.post("/suggestions/{suggestion_id}/reject", response_model=SuggestionRead)
 def reject_suggestion(suggestion_id: ObjectId, body: RejectBody, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
-    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user)
+    suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
+                                        for_update=True)
     service.reject(db, suggestion=suggestion, curator=user, reason=body.reason)
     return service.suggestion_read(db, suggestion)
 

@@ -78,7 +78,7 @@ def edit_form(mechanism_id: ObjectId, request: Request, user: CuratorUser,
 @router.post("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
 def edit(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
          db: Session = Depends(get_db)) -> Response:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     return save_edit(MECHANISM_FORMS, request, db, mechanism, sent, lambda changes:
                      service.update_mechanism(db, mechanism=mechanism, changes=changes,
                                               actor=user))
@@ -104,7 +104,7 @@ def suggest(mechanism_id: ObjectId, request: Request, user: CurrentUser, sent: F
 @router.post("/inventory/mechanisms/{mechanism_id}/verify")
 def verify(mechanism_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.verify_mechanism(db, mechanism=mechanism, actor=user)
     flash(request, f"{mechanism.name} is marked verified today.")
     back = request.query_params.get("next")
@@ -115,7 +115,7 @@ def verify(mechanism_id: ObjectId, request: Request, user: CuratorUser,
 @router.post("/inventory/mechanisms/{mechanism_id}/delete")
 def delete(mechanism_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     name = mechanism.name
     service.delete_mechanism(db, mechanism=mechanism, actor=user)
     flash(request, f"{name} was deleted; its history page can restore it.")
@@ -125,7 +125,7 @@ def delete(mechanism_id: ObjectId, request: Request, user: CuratorUser,
 @router.post("/inventory/mechanisms/{mechanism_id}/links", response_class=HTMLResponse)
 def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormData,
                    db: Session = Depends(get_db)) -> Response:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     try:
         try:
             target_id = int(sent.get("target_id", ""))
@@ -147,7 +147,7 @@ def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: 
 @router.post("/inventory/mechanisms/{mechanism_id}/links/{link_id}/delete")
 def remove_link(mechanism_id: ObjectId, link_id: ObjectId, request: Request, user: CuratorUser,
                 db: Session = Depends(get_db)) -> Response:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
     flash(request, "The link was removed.")
     return redirect(f"/inventory/mechanisms/{mechanism_id}#links-heading")

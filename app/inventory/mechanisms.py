@@ -31,8 +31,11 @@ from app.reference import service as reference
 from app.reference.models import Country
 
 
-def get_mechanism(db: Session, *, mechanism_id: int) -> Mechanism:
-    mechanism = db.get(Mechanism, mechanism_id)
+def get_mechanism(db: Session, *, mechanism_id: int, for_update: bool = False) -> Mechanism:
+    """`for_update` locks the row (PostgreSQL) until the transaction ends: a second change waits
+    for the first and then sees it; a mechanism deleted meanwhile is a 404."""
+    mechanism = db.get(Mechanism, mechanism_id, with_for_update=for_update,
+                       populate_existing=for_update)
     if mechanism is None:
         raise NotFound("No such mechanism.")
     return mechanism
@@ -186,7 +189,7 @@ def restore_mechanism(db: Session, *, mechanism_id: int, number: int,
     old = history.get_revision(db, entity_type=MECHANISM, entity_id=mechanism_id, number=number)
     content = {k: old.snapshot.get(k) for k in records.MECHANISM_FIELDS}
     note = f"restored revision {number}"
-    mechanism = db.get(Mechanism, mechanism_id)
+    mechanism = db.get(Mechanism, mechanism_id, with_for_update=True, populate_existing=True)
     if mechanism is None:
         checked = check_mechanism(db, data=content)
         mechanism = Mechanism(id=mechanism_id, name=checked.name, kind=checked.kind)

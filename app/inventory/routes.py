@@ -61,7 +61,7 @@ def get_mechanism(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
               responses=error_responses(409))
 def update_mechanism(mechanism_id: ObjectId, body: MechanismUpdate, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Any:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.update_mechanism(db, mechanism=mechanism, changes=body.model_dump(exclude_unset=True),
                              actor=user)
     return service.mechanism_read(mechanism)
@@ -70,8 +70,8 @@ def update_mechanism(mechanism_id: ObjectId, body: MechanismUpdate, user: Curato
 @router.delete("/mechanisms/{mechanism_id}", status_code=204)
 def delete_mechanism(mechanism_id: ObjectId, user: CuratorUser,
                      db: Session = Depends(get_db)) -> Response:
-    service.delete_mechanism(db, mechanism=service.get_mechanism(db, mechanism_id=mechanism_id),
-                             actor=user)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
+    service.delete_mechanism(db, mechanism=mechanism, actor=user)
     return Response(status_code=204)
 
 
@@ -80,7 +80,7 @@ def verify_mechanism(mechanism_id: ObjectId, user: CuratorUser,
                      body: Annotated[VerifyBody | None, Body()] = None,
                      db: Session = Depends(get_db)) -> Any:
     """Mark the record checked against its sources now (a revision)."""
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.verify_mechanism(db, mechanism=mechanism, actor=user, note=body.note if body else None)
     return service.mechanism_read(mechanism)
 
@@ -96,7 +96,7 @@ def list_links(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
              responses=error_responses(409))
 def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
              db: Session = Depends(get_db)) -> Any:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     link = service.add_link(db, mechanism=mechanism, target_id=body.target_id,
                             link_type=body.type, note=body.note, actor=user)
     return next(d for d in service.list_links(db, mechanism_id=mechanism_id)
@@ -106,7 +106,7 @@ def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
 @router.delete("/mechanisms/{mechanism_id}/links/{link_id}", status_code=204)
 def remove_link(mechanism_id: ObjectId, link_id: ObjectId, user: CuratorUser,
                 db: Session = Depends(get_db)) -> Response:
-    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
+    mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
     return Response(status_code=204)
 

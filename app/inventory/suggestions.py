@@ -23,10 +23,12 @@ from app.kit import rate_limit
 from app.notifications import service as notifications
 
 
-def _current(db: Session, entity_type: str, entity_id: int) -> Mechanism | Technology | None:
+def _current(db: Session, entity_type: str, entity_id: int,
+             for_update: bool = False) -> Mechanism | Technology | None:
     if entity_type == MECHANISM:
-        return db.get(Mechanism, entity_id)
-    return db.get(Technology, entity_id)
+        return db.get(Mechanism, entity_id, with_for_update=for_update,
+                      populate_existing=for_update)
+    return db.get(Technology, entity_id, with_for_update=for_update, populate_existing=for_update)
 
 
 def _content(record: Mechanism | Technology) -> dict[str, Any]:
@@ -116,8 +118,12 @@ def count_suggestions(db: Session, *, viewer: User, status: SuggestionStatus | N
         *_visible(viewer, status, entity_type, entity_id))) or 0
 
 
-def get_suggestion(db: Session, *, suggestion_id: int, viewer: User) -> Suggestion:
-    suggestion = db.get(Suggestion, suggestion_id)
+def get_suggestion(db: Session, *, suggestion_id: int, viewer: User,
+                   for_update: bool = False) -> Suggestion:
+    """`for_update` locks the row (PostgreSQL): two curators deciding at once take turns, and the
+    second finds it already decided."""
+    suggestion = db.get(Suggestion, suggestion_id, with_for_update=for_update,
+                        populate_existing=for_update)
     if suggestion is None or not (is_curator(viewer) or suggestion.author_id == viewer.id):
         raise NotFound("No such suggestion.")
     return suggestion
@@ -171,7 +177,7 @@ def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism |
             record = tech_service.create_technology(db, data=suggestion.payload, actor=curator,
                                                     note=note, action="suggestion")
     else:
-        current = _current(db, suggestion.entity_type, suggestion.entity_id)
+        current = _current(db, suggestion.entity_type, suggestion.entity_id, for_update=True)
         if current is None:
             raise Conflict("The record was deleted after this suggestion was made.",
                            code="record_gone")

@@ -27,8 +27,10 @@ from app.inventory.schemas import TechnologyCreate, TechnologyFields
 from app.reference import service as reference
 
 
-def get_technology(db: Session, *, technology_id: int) -> Technology:
-    technology = db.get(Technology, technology_id)
+def get_technology(db: Session, *, technology_id: int, for_update: bool = False) -> Technology:
+    """`for_update` locks the row, as `mechanisms.get_mechanism` does."""
+    technology = db.get(Technology, technology_id, with_for_update=for_update,
+                        populate_existing=for_update)
     if technology is None:
         raise NotFound("No such technology.")
     return technology
@@ -156,7 +158,7 @@ def restore_technology(db: Session, *, technology_id: int, number: int,
     content = {k: old.snapshot.get(k) for k in records.TECHNOLOGY_FIELDS}
     related = content.get("related_mechanism_ids") or []
     content["related_mechanism_ids"] = sorted(mechanism_names(db, set(related)))
-    technology = db.get(Technology, technology_id)
+    technology = db.get(Technology, technology_id, with_for_update=True, populate_existing=True)
     if technology is None:
         checked = check_technology(db, data=content)
         technology = Technology(id=technology_id, name=checked.name, stage=checked.stage,

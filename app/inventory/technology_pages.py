@@ -80,7 +80,7 @@ def edit_form(technology_id: ObjectId, request: Request, user: CuratorUser,
 @router.post("/inventory/technologies/{technology_id}/edit", response_class=HTMLResponse)
 def edit(technology_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
          db: Session = Depends(get_db)) -> Response:
-    technology = service.get_technology(db, technology_id=technology_id)
+    technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     return save_edit(TECHNOLOGY_FORMS, request, db, technology, sent, lambda changes:
                      service.update_technology(db, technology=technology, changes=changes,
                                                actor=user))
@@ -106,7 +106,7 @@ def suggest(technology_id: ObjectId, request: Request, user: CurrentUser, sent: 
 @router.post("/inventory/technologies/{technology_id}/verify")
 def verify(technology_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
-    technology = service.get_technology(db, technology_id=technology_id)
+    technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.verify_technology(db, technology=technology, actor=user)
     flash(request, f"{technology.name} is marked verified today.")
     back = request.query_params.get("next")
@@ -117,7 +117,7 @@ def verify(technology_id: ObjectId, request: Request, user: CuratorUser,
 @router.post("/inventory/technologies/{technology_id}/delete")
 def delete(technology_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
-    technology = service.get_technology(db, technology_id=technology_id)
+    technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     name = technology.name
     service.delete_technology(db, technology=technology, actor=user)
     flash(request, f"{name} was deleted; its history page can restore it.")

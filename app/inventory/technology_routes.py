@@ -59,7 +59,7 @@ def get_technology(technology_id: ObjectId, db: Session = Depends(get_db)) -> An
               responses=error_responses(409))
 def update_technology(technology_id: ObjectId, body: TechnologyUpdate, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
-    technology = service.get_technology(db, technology_id=technology_id)
+    technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.update_technology(db, technology=technology,
                               changes=body.model_dump(exclude_unset=True), actor=user)
     return service.technology_read(technology)
@@ -68,8 +68,8 @@ def update_technology(technology_id: ObjectId, body: TechnologyUpdate, user: Cur
 @router.delete("/technologies/{technology_id}", status_code=204)
 def delete_technology(technology_id: ObjectId, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Response:
-    service.delete_technology(
-        db, technology=service.get_technology(db, technology_id=technology_id), actor=user)
+    technology = service.get_technology(db, technology_id=technology_id, for_update=True)
+    service.delete_technology(db, technology=technology, actor=user)
     return Response(status_code=204)
 
 
@@ -77,7 +77,7 @@ def delete_technology(technology_id: ObjectId, user: CuratorUser,
 def verify_technology(technology_id: ObjectId, user: CuratorUser,
                       body: Annotated[VerifyBody | None, Body()] = None,
                       db: Session = Depends(get_db)) -> Any:
-    technology = service.get_technology(db, technology_id=technology_id)
+    technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.verify_technology(db, technology=technology, actor=user,
                               note=body.note if body else None)
     return service.technology_read(technology)

@@ -172,7 +172,7 @@ def edit_form(need_id: ObjectId, request: Request, user: CuratorPage,
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
 def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: FormData,
               db: Session = Depends(get_db)) -> Response:
-    need = service.get(db, need_id=need_id)
+    need = service.get(db, need_id=need_id, for_update=True)
     try:
         changed = service.apply_changes(db, need=need, changes=_parse(db, form), actor=user)
     except AppError as exc:
@@ -185,7 +185,7 @@ def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: Form
 @router.post("/needs/{need_id}/delete")
 def delete_need(need_id: ObjectId, request: Request, user: CuratorPage,
                 db: Session = Depends(get_db)) -> Response:
-    service.delete(db, need=service.get(db, need_id=need_id), actor=user)
+    service.delete(db, need=service.get(db, need_id=need_id, for_update=True), actor=user)
     flash(request, f"Need {need_id} was deleted; its history is kept.")
     return redirect("/needs")
 

@@ -77,12 +77,13 @@ def get_need(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
 @router.patch("/needs/{need_id:int}", response_model=NeedRead)
 def update_need(need_id: ObjectId, data: NeedUpdate, user: Curator,
                 db: Session = Depends(get_db)) -> object:
-    return service.update(db, need=service.get(db, need_id=need_id), data=data, actor=user)
+    need = service.get(db, need_id=need_id, for_update=True)
+    return service.update(db, need=need, data=data, actor=user)
 
 
 @router.delete("/needs/{need_id:int}", status_code=204)
 def delete_need(need_id: ObjectId, user: Curator, db: Session = Depends(get_db)) -> Response:
-    service.delete(db, need=service.get(db, need_id=need_id), actor=user)
+    service.delete(db, need=service.get(db, need_id=need_id, for_update=True), actor=user)
     return Response(status_code=204)
 
 

@@ -39,8 +39,9 @@ def check_curator(actor: User | None) -> None:
         raise Forbidden("This needs the curator or admin role.", code="missing_role")
 
 
-def get(db: Session, *, need_id: int) -> Need:
-    need = db.get(Need, need_id)
+def get(db: Session, *, need_id: int, for_update: bool = False) -> Need:
+    """`for_update` locks the row (PostgreSQL): concurrent changes to one need take turns."""
+    need = db.get(Need, need_id, with_for_update=for_update, populate_existing=for_update)
     if need is None:
         raise NotFound(f"No need with id {need_id}.")
     return need
