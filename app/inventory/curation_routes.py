@@ -59,7 +59,8 @@ def get_suggestion(suggestion_id: ObjectId, user: CurrentUser,
         db, service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user))
 
 
-@router.post("/suggestions/{suggestion_id}/accept", response_model=SuggestionRead)
+@router.post("/suggestions/{suggestion_id}/accept", response_model=SuggestionRead,
+             responses=error_responses(409))
 def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
@@ -68,7 +69,8 @@ def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
     return service.suggestion_read(db, suggestion)
 
 
-@router.post("/suggestions/{suggestion_id}/reject", response_model=SuggestionRead)
+@router.post("/suggestions/{suggestion_id}/reject", response_model=SuggestionRead,
+             responses=error_responses(409))
 def reject_suggestion(suggestion_id: ObjectId, body: RejectBody, user: CuratorUser,
                       db: Session = Depends(get_db)) -> Any:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
