@@ -69,6 +69,14 @@ def results(db: Session, *, challenge: Challenge, user: User) -> ResultsRead:
     if challenge.state not in RESULT_STATES:
         raise Conflict("Results are shown once the challenge has moved on to verification.",
                        code="judging_not_over", fields={"state": challenge.state.value})
+    return ResultsRead(challenge_id=challenge.id, state=challenge.state,
+                       min_overall_score=challenge.min_overall_score,
+                       results=ranked(db, challenge=challenge))
+
+
+def ranked(db: Session, *, challenge: Challenge) -> list[ResultRead]:
+    """The results rows, best first, for code that has already decided who may see them
+    (the manager above; outcome verification, which takes the eligible ones)."""
     entries = {s.id: s for s in db.scalars(
         select(Submission).options(raiseload(Submission.files), raiseload(Submission.receipts))
         .where(Submission.challenge_id == challenge.id,
@@ -94,6 +102,5 @@ def results(db: Session, *, challenge: Challenge, user: User) -> ResultsRead:
                                                min_score=criteria[key].min_score)
                              for key, mean in result.criterion_means.items()],
             eligible=result.eligible, flags=_flags(challenge, result)))
-    return ResultsRead(challenge_id=challenge.id, state=challenge.state,
-                       min_overall_score=challenge.min_overall_score, results=rows)
+    return rows
 

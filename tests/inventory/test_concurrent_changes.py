@@ -7,8 +7,6 @@ session, checks that the second is waiting, then commits the first.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from app.history import service as history
 from app.history.models import Revision
 from app.inventory import mechanisms, suggestions
 from app.inventory.records import MECHANISM
+from tests.concurrency import Second
 from tests.factories import make_user
 from tests.inventory.factories import make_mechanism
 
@@ -32,34 +31,6 @@ def _postgres_only(settings: Settings) -> None:
     if settings.is_sqlite:
         pytest.skip("parallel write transactions are PostgreSQL's; SQLite lets one writer at a "
                     "time")
-
-
-class Second:
-    """The second change, run in a thread on its own session; `outcome` is its result or the
-    exception it raised."""
-
-    def __init__(self, url: str, change: Callable[[Session], Any]) -> None:
-        self.outcome: Any = None
-        self._url, self._change = url, change
-        self._thread = threading.Thread(target=self._run)
-        self._thread.start()
-
-    def _run(self) -> None:
-        with session_factory(self._url)() as session:
-            try:
-                self.outcome = self._change(session)
-                session.commit()
-            except Exception as exc:  # the test looks at what it was
-                self.outcome = exc
-
-    def is_waiting(self) -> bool:
-        self._thread.join(timeout=1.0)
-        return self._thread.is_alive()
-
-    def finish(self) -> Any:
-        self._thread.join(timeout=30)
-        assert not self._thread.is_alive()
-        return self.outcome
 
 
 def revisions(db: Session, mechanism_id: int) -> list[tuple[int, str]]:

@@ -68,6 +68,11 @@ JUDGED = {"challenge_id": "{judged}"}
 JUDGED_ENTRY = {**JUDGED, "code": "{entry_code}"}
 JUDGED_FILE = {**JUDGED_ENTRY, "number": "1"}
 ON_PANEL = {**JUDGED, "judge_id": "{judge_assigned}"}
+# verification: sponsor_owner's challenge in verification, solver's entry shortlisted
+VERIFYING = {"challenge_id": "{verifying}"}
+VERIFIED_ENTRY = {**VERIFYING, "submission_id": "{verified_entry}"}
+ATTEST = {**VERIFIED_ENTRY, "target_key": "cooling"}
+ATTEST_BODY = {"measured_value": "640", "evidence": "matrix logger readings"}
 C = {"code": "{country}"}
 G = {"code": "{group}"}
 DRAFT = {"challenge_id": "{draft}"}  # sponsor_owner's draft, with a cover: hidden from others
@@ -356,4 +361,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/challenges/{challenge_id:int}/judging/entries/{code}/recuse"):   row(LOGIN, H404 , D403 , H404 , ALLOW, H404 , H404 , H404 , D403 , params=JUDGED_ENTRY, body={}),
     ("GET", "/challenges/{challenge_id:int}/judging/entries/{code}/files/{number:int}"): row(LOGIN, H404, D403, H404, ALLOW, H404, H404, H404, D403, params=JUDGED_FILE),
     ("GET", "/challenges/{challenge_id:int}/judging/results"):                  row(LOGIN, H404 , ALLOW, H404 , D403 , H404 , H404 , H404 , ALLOW, params=JUDGED),
+    # -- verification: verifiers attest (the owner and admin 403 there), the manager
+    #    (sponsor_owner, admin) and verifiers read; everyone else 404.
+    ("GET", "/api/v1/verification/challenges"):                                 row(D401 , D403 , D403 , D403 , D403 , D403 , ALLOW, D403 , D403 ),
+    ("GET", "/api/v1/challenges/{challenge_id}/verification"):                  row(D401 , H404 , ALLOW, H404 , H404 , H404 , ALLOW, H404 , ALLOW, params=VERIFYING),
+    ("PUT", "/api/v1/challenges/{challenge_id}/verification/entries/{submission_id}/targets/{target_key}"): row(D401, H404, D403, H404, H404, H404, ALLOW, H404, D403, params=ATTEST, body=ATTEST_BODY),
+    ("GET", "/verification"):                                                   row(LOGIN, D403 , D403 , D403 , D403 , D403 , ALLOW, D403 , D403 ),
+    ("GET", "/challenges/{challenge_id:int}/verification"):                     row(LOGIN, H404 , ALLOW, H404 , H404 , H404 , ALLOW, H404 , ALLOW, params=VERIFYING),
+    ("GET", "/challenges/{challenge_id:int}/verification/entries/{submission_id:int}"): row(LOGIN, H404, ALLOW, H404, H404, H404, ALLOW, H404, ALLOW, params=VERIFIED_ENTRY),
+    ("POST", "/challenges/{challenge_id:int}/verification/entries/{submission_id:int}/targets/{target_key}"): row(LOGIN, H404, D403, H404, H404, H404, ALLOW, H404, D403, params=ATTEST, body=ATTEST_BODY),
 }

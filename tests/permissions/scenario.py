@@ -29,6 +29,7 @@ from app.challenges import authoring, covers, lifecycle, qa, registrations, team
 from app.challenges import service as challenges_service
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
+from app.config import get_settings
 from app.db import utcnow
 from app.inventory import mechanisms, suggestions, technologies
 from app.inventory.models import LinkType
@@ -123,6 +124,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     knowledge = _inventory_and_needs(db, scenario)
     team = _team(db, scenario)
     judging = judging_scenario(db, scenario, owner)  # judging: see its block at the end
+    verification = verification_scenario(db, scenario, owner)
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
         person = scenario.people[role]
@@ -140,6 +142,7 @@ def build(db: Session, client: TestClient) -> Scenario:
         **knowledge,
         **team,
         **judging,
+        **verification,
     }
     return scenario
 
@@ -256,3 +259,42 @@ def judging_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, 
     return {"judged": str(judged.id), "entry_code": code_of(judged, entry),
             "judge_assigned": str(judge_assigned),
             "judge_other": str(scenario.people["judge_other"].user_id)}
+
+
+# ---- verification -------------------------------------------------------------------------------
+
+def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
+    """sponsor_owner's challenge in verification (`{verifying}`): `solver`'s entry
+    (`{verified_entry}`) scored by judge_assigned and shortlisted. Made with the clock set back
+    60 days, so that verification (open until 30 days from now) has started."""
+    from decimal import Decimal
+    from unittest import mock
+
+    from app.judging import codes, panel
+    from app.judging import service as judging
+    from app.judging.schemas import CriterionScoreIn, ScorecardIn
+    from tests.judging.factories import submitted_entry
+
+    admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    judge = accounts_service.get(db, user_id=scenario.people["judge_assigned"].user_id or 0)
+    start = utcnow() - dt.timedelta(days=60)
+    with mock.patch("app.challenges.clock.now", return_value=start):
+        challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
+            challenge_body(start=start)))
+        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+    with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=2)):
+        lifecycle.sync(db, challenge=challenge)
+        entry = submitted_entry(db, challenge, solver, title="Matrix verified cold room")
+    lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+    panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
+    code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
+    judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
+        scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
+                for c in challenge.criteria], comment=""))
+    judging.submit(db, challenge=challenge, judge=judge, code=code)
+    lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+    assert challenge.state == ChallengeState.VERIFICATION, challenge.state
+    db.commit()
+    return {"verifying": str(challenge.id), "verified_entry": str(entry.id)}

@@ -1,0 +1,41 @@
+"""Two transactions at once: the first held open in the test's session, the second in a thread
+on a session of its own, so a test can see the second wait for the first (PostgreSQL row and
+advisory locks) and then look at what it did."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.db import session_factory
+
+
+class Second:
+    """The second change, run in a thread on its own session; `outcome` is its result or the
+    exception it raised."""
+
+    def __init__(self, url: str, change: Callable[[Session], Any]) -> None:
+        self.outcome: Any = None
+        self._url, self._change = url, change
+        self._thread = threading.Thread(target=self._run)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with session_factory(self._url)() as session:
+            try:
+                self.outcome = self._change(session)
+                session.commit()
+            except Exception as exc:  # the test looks at what it was
+                self.outcome = exc
+
+    def is_waiting(self) -> bool:
+        self._thread.join(timeout=1.0)
+        return self._thread.is_alive()
+
+    def finish(self) -> Any:
+        self._thread.join(timeout=30)
+        assert not self._thread.is_alive()
+        return self.outcome
