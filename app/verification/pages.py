@@ -31,6 +31,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 ROLE_NAV = [("/verification", "Verification", 55, Role.VERIFIER)]
 VerifierUser = Annotated[User, Depends(require_role(Role.VERIFIER))]
 TargetKeyPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+NOT_A_NUMBER = "a number such as 1250.5 (digits, with a dot before any decimals)"
 STATUS_LABELS = {OutcomeStatus.VERIFIED: "Verified", OutcomeStatus.NOT_MET: "Not met",
                  OutcomeStatus.PENDING: "Pending"}
 
@@ -84,8 +85,10 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
                 "evidence": form.get("evidence", ""),
                 "evidence_url": form.get("evidence_url", "").strip() or None})
         except ValidationError as exc:
-            raise ValidationFailed("The attestation is not complete.",
-                                   fields=fields_from_pydantic(exc)) from exc
+            fields = fields_from_pydantic(exc)
+            if fields.get("measured_value") == "Input should be a valid decimal":
+                fields["measured_value"] = NOT_A_NUMBER
+            raise ValidationFailed("The attestation is not complete.", fields=fields) from exc
         service.attest(db, seat=seat, user=user, submission_id=submission_id,
                        target_key=target_key, body=body)
     except AppError as exc:
@@ -95,7 +98,8 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
         context = _entry_context(db, seat, user, submission_id)
         return form_with_errors(request, "verification/entry.html", exc, {
             **context, "form": form, "error_target": target_key})
-    flash(request, f"Your attestation of {target_key} was recorded.")
+    metric = next(t.metric for t in seat.challenge.targets if t.key == target_key)
+    flash(request, f"Your attestation of “{metric}” was recorded.")
     return redirect(f"{service.verification_url(seat.challenge)}/entries/{submission_id}")
 
 
