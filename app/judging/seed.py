@@ -127,13 +127,13 @@ def _body(anchor: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _demo_account(db: Session, local: str) -> User | None:
+def demo_account(db: Session, local: str) -> User | None:
     """The demo account `<local>@<the demo domain>` that app/demo.py made."""
     return db.scalars(select(User).where(User.email.like(f"{local}@%"))
                       .order_by(User.id)).first()
 
 
-def _an_admin(db: Session) -> User | None:
+def an_admin(db: Session) -> User | None:
     return db.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
                       .where(UserRole.role == Role.ADMIN).order_by(User.id)).first()
 
@@ -148,7 +148,7 @@ def _team(db: Session, lead: User, name: str, members: list[User]) -> int:
     return team.id
 
 
-def _enter(db: Session, challenge: Challenge, entry: DemoEntry,
+def enter(db: Session, challenge: Challenge, entry: DemoEntry,
            people: dict[str, User]) -> None:
     lead = people[entry.entrant]
     body = RegistrationIn(solver_kind=SolverKind.INDIVIDUAL, declares_not_sponsor_employee=True)
@@ -164,15 +164,16 @@ def _enter(db: Session, challenge: Challenge, entry: DemoEntry,
     submissions.submit(db, entry=made, user=lead)
 
 
-def _score_every_entry(db: Session, challenge: Challenge, judge: User,
-                       scores: dict[str, tuple[str, str, str]]) -> None:
+def score_every_entry(db: Session, challenge: Challenge, judge: User,
+                      scores: dict[str, tuple[str, str, str]],
+                      criteria: list[str] = CRITERIA) -> None:
     """Through the judge's own blind list: each entry by its code, saved, then submitted."""
     ids = {c.name: c.id for c in challenge.criteria}
     for listed in judging.entries(db, challenge=challenge, judge=judge):
         given = scores[listed.title]
         judging.save(db, challenge=challenge, judge=judge, code=listed.code, body=ScorecardIn(
             scores=[CriterionScoreIn(criterion_id=ids[name], score=Decimal(value))
-                    for name, value in zip(CRITERIA, given, strict=True)],
+                    for name, value in zip(criteria, given, strict=True)],
             comment="Scored on the plan and the pilot figures in the PDF."))
         judging.submit(db, challenge=challenge, judge=judge, code=listed.code)
 
@@ -182,9 +183,9 @@ def load_demo(db: Session) -> list[str]:
         return ["Judging: the demo challenge in judging exists already."]
     wanted = {"sponsor", *JUDGES, *(e.entrant for e in ENTRIES),
               *(m for e in ENTRIES for m in e.members)}
-    found = {local: _demo_account(db, local) for local in sorted(wanted)}
+    found = {local: demo_account(db, local) for local in sorted(wanted)}
     people = {local: user for local, user in found.items() if user is not None}
-    admin = _an_admin(db)
+    admin = an_admin(db)
     if admin is None or len(people) < len(wanted):
         missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
         return [f"Judging: no demo account {', '.join(missing)}; the demo challenge in "
@@ -202,7 +203,7 @@ def load_demo(db: Session) -> list[str]:
     for entry in ENTRIES:
         with clock.as_of(anchor - entry.days_ago * DAY):
             lifecycle.sync(db, challenge=challenge)  # opened by the clock, as a visit would
-            _enter(db, challenge, entry, people)
+            enter(db, challenge, entry, people)
     with clock.as_of(anchor - PANEL_FORMED * DAY):
         for local in JUDGES:
             panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
@@ -210,7 +211,7 @@ def load_demo(db: Session) -> list[str]:
         lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
     for local, (days_ago, scores) in SCORES.items():
         with clock.as_of(anchor - days_ago * DAY):
-            _score_every_entry(db, challenge, people[local], scores)
+            score_every_entry(db, challenge, people[local], scores)
     db.flush()
     return [f"Judging: “{TITLE}” in judging, {len(ENTRIES)} entries; "
             f"{', '.join(SCORES)} scored them all, {JUDGES[0]} none yet."]
