@@ -10,8 +10,6 @@ before its `verification_closes_at`.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +18,7 @@ from app.challenges import clock, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound
 from app.history import service as history
 from app.judging import results as judging_results
 from app.judging.schemas import ResultRead
@@ -113,16 +111,6 @@ def entry(db: Session, *, seat: Seat, submission_id: int) -> EntryOutcomeRead:
     raise NotFound("No such entry on this challenge's shortlist.")
 
 
-def _check_evidence_url(url: str | None) -> str | None:
-    url = (url or "").strip() or None
-    if url is not None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValidationFailed(fields={"evidence_url": "must be an http:// or https:// "
-                                                           "address"})
-    return url
-
-
 def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_key: str,
            body: AttestationIn) -> EntryOutcomeRead:
     """Record (or correct) the measured value of one target of one shortlisted entry."""
@@ -146,7 +134,6 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
     target = next((t for t in challenge.targets if t.key == target_key), None)
     if target is None:
         raise NotFound("This challenge has no target with that key.")
-    evidence_url = _check_evidence_url(body.evidence_url)
     before = entry(db, seat=seat, submission_id=submission_id).status
     row = db.scalar(select(OutcomeAttestation).where(
         OutcomeAttestation.submission_id == submission_id,
@@ -158,7 +145,7 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
         db.add(row)
     row.measured_value = body.measured_value
     row.met = outcomes.is_met(target.direction, target.threshold, body.measured_value)
-    row.evidence, row.evidence_url = body.evidence, evidence_url
+    row.evidence, row.evidence_url = body.evidence, body.evidence_url
     row.verifier_id, row.attested_at = user.id, clock.now()
     db.flush()
     history.record(db, entity_type=ENTITY, entity_id=row.id, action=action, actor_id=user.id,
