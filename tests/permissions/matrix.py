@@ -370,4 +370,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/challenges/{challenge_id:int}/verification"):                     row(LOGIN, H404 , ALLOW, H404 , H404 , H404 , ALLOW, H404 , ALLOW, params=VERIFYING),
     ("GET", "/challenges/{challenge_id:int}/verification/entries/{submission_id:int}"): row(LOGIN, H404, ALLOW, H404, H404, H404, ALLOW, H404, ALLOW, params=VERIFIED_ENTRY),
     ("POST", "/challenges/{challenge_id:int}/verification/entries/{submission_id:int}/targets/{target_key}"): row(LOGIN, H404, D403, H404, H404, H404, ALLOW, H404, D403, params=ATTEST, body=ATTEST_BODY),
+    # -- awards: the manager (sponsor_owner, admin) sees all, the entrant (solver) their own;
+    #    everyone else 404.
+    ("GET", "/api/v1/challenges/{challenge_id}/awards"):                        row(D401 , ALLOW, ALLOW, H404 , H404 , H404 , H404 , H404 , ALLOW, params={"challenge_id": "{awarded}"}),
+    ("GET", "/challenges/{challenge_id:int}/awards"):                           row(LOGIN, ALLOW, ALLOW, H404 , H404 , H404 , H404 , H404 , ALLOW, params={"challenge_id": "{awarded}"}),
 }

@@ -125,6 +125,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     team = _team(db, scenario)
     judging = judging_scenario(db, scenario, owner)  # judging: see its block at the end
     verification = verification_scenario(db, scenario, owner)
+    awards = awards_scenario(db, scenario, owner)
     scenario.people["anonymous"] = Identity("anonymous", "")
     for role in ROLES:
         person = scenario.people[role]
@@ -143,6 +144,7 @@ def build(db: Session, client: TestClient) -> Scenario:
         **team,
         **judging,
         **verification,
+        **awards,
     }
     return scenario
 
@@ -298,3 +300,58 @@ def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[
     assert challenge.state == ChallengeState.VERIFICATION, challenge.state
     db.commit()
     return {"verifying": str(challenge.id), "verified_entry": str(entry.id)}
+
+
+# ---- awards -------------------------------------------------------------------------------------
+
+def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
+    """sponsor_owner's challenge with awards proposed (`{awarded}`): `solver`'s entry scored by
+    judge_assigned, its outcome attested as met by `verifier`, verification closed. Made with
+    the clock set back 120 days (verification closed 30 days ago)."""
+    from decimal import Decimal
+    from unittest import mock
+
+    from app.judging import codes, panel
+    from app.judging import service as judging
+    from app.judging.schemas import CriterionScoreIn, ScorecardIn
+    from app.verification import access as verification_access
+    from app.verification import service as verification
+    from app.verification.schemas import AttestationIn
+    from tests.judging.factories import submitted_entry
+
+    admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    judge = accounts_service.get(db, user_id=scenario.people["judge_assigned"].user_id or 0)
+    verifier = accounts_service.get(db, user_id=scenario.people["verifier"].user_id or 0)
+    start = utcnow() - dt.timedelta(days=120)
+
+    def at(days: int) -> mock._patch:  # type: ignore[type-arg]
+        return mock.patch("app.challenges.clock.now",
+                          return_value=start + dt.timedelta(days=days))
+
+    with at(0):
+        challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
+            challenge_body(start=start)))
+        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+    with at(2):
+        lifecycle.sync(db, challenge=challenge)
+        entry = submitted_entry(db, challenge, solver, title="Matrix awarded cold room")
+    with at(32):
+        lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+        panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
+        code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
+        judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
+            scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
+                    for c in challenge.criteria], comment=""))
+        judging.submit(db, challenge=challenge, judge=judge, code=code)
+        lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+    with at(40):
+        seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
+        verification.attest(db, seat=seat, user=verifier, submission_id=entry.id,
+                            target_key="cooling", body=AttestationIn(
+                                measured_value=Decimal("700"), evidence="matrix loggers"))
+    lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
+    assert challenge.state == ChallengeState.AWARDS_PROPOSED, challenge.state
+    db.commit()
+    return {"awarded": str(challenge.id)}

@@ -1,0 +1,34 @@
+"""An award: what one entry is paid, computed from the frozen prize rules and its verified
+outcomes when the challenge's awards are proposed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, utcnow
+
+
+class Award(Base):
+    """At most one per submission, ever (OWASP ASVS 2.3.3): the unique constraint is the last
+    line behind the challenge's compare-and-set move to "awards proposed"."""
+
+    __tablename__ = "awards"
+    __table_args__ = (
+        UniqueConstraint("submission_id"),
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("held_back_minor >= 0 AND held_back_minor <= amount_minor",
+                        name="holdback_within_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    held_back_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,35 @@
+"""The awards page: the manager's table with the totals, an entrant's own line, the link on the
+challenge's page."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.awards.factories import awards_proposed
+from tests.challenges.factories import Clock
+from tests.factories import login
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_manager_and_an_entrant_read_the_awards(client: TestClient, db: Session,
+                                                    clock: Clock) -> None:
+    v = awards_proposed(db, clock)
+    page_url = f"/challenges/{v.challenge.id}/awards"
+    login(client, v.judged.owner.email or "")
+    assert f'href="{page_url}"' in client.get(f"/challenges/{v.challenge.id}").text
+    owner_view = text(client.get(page_url).text)
+    assert "Purse USD 100,000.00; awarded USD 50,000.00; not awarded USD 50,000.00." in owner_view
+    assert "USD 50,000.00 USD 40,000.00 now, USD 10,000.00 held back place 1" in owner_view
+    assert "No award a required target was not met" in owner_view
+    client.post("/logout", data={})  # the next sign-in replaces the session anyway
+    client.cookies.clear()
+    login(client, v.judged.entrants[1].email or "")
+    mine = text(client.get(page_url).text)
+    assert "No award" in mine and "Purse" not in mine
+    assert v.judged.entries[0].title not in mine
