@@ -1,14 +1,15 @@
-"""An award: what one entry is paid, computed from the frozen prize rules and its verified
-outcomes when the challenge's awards are proposed."""
+"""Awards (what one entry is paid, computed from the frozen prize rules and its verified outcomes
+when the challenge's awards are proposed) and the entrants' appeals against them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, utcnow
+from app.db import Base, str_enum, utcnow
 
 
 class Award(Base):
@@ -32,3 +33,34 @@ class Award(Base):
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(Text)
     computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AppealStatus(enum.StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
+class Appeal(Base):
+    """An entrant's appeal against the proposed awards, one per entry, decided by an admin.
+
+    While it is open, verifiers may correct the entry's attested outcomes; upholding it
+    recomputes the challenge's awards from the outcomes as they then are.
+    """
+
+    __tablename__ = "appeals"
+    __table_args__ = (UniqueConstraint("submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    appellant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[AppealStatus] = mapped_column(str_enum(AppealStatus, "appeal_status"),
+                                                 default=AppealStatus.OPEN)
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]

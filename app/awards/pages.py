@@ -1,34 +1,106 @@
-"""The awards page of a challenge: all awards for its manager, an entrant's own for them."""
+"""The awards page of a challenge: all awards and appeals for its manager (admins decide the
+appeals there), an entrant's own award and appeal for them, with the appeal form while the
+window is open."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.accounts.deps import CurrentUser, csrf_protect
+from app.accounts.deps import AdminUser, CurrentUser, csrf_protect
 from app.accounts.models import User
-from app.awards import service
+from app.awards import appeals, service
+from app.awards.schemas import AppealDecisionIn, AppealIn
 from app.challenges import pages as challenge_pages
-from app.challenges.access import is_manager
+from app.challenges import service as challenges_service
+from app.challenges.access import is_admin, is_manager
 from app.challenges.enums import STATE_LABELS
+from app.challenges.forms import fields_from_pydantic
 from app.challenges.models import Challenge
+from app.errors import AppError, ValidationFailed
+from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId
-from app.kit.templating import render
+from app.kit.schemas import MAX_DB_INT, ObjectId
+from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 from app.submissions import access as submissions_access
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
+def _context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
+    table = service.view(db, challenge_id=challenge_id, user=user)
+    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
+    filed = appeals.list_appeals(db, challenge_id=challenge_id, user=user)
+    return {"table": table, "state_label": STATE_LABELS[table.state],
+            "manager": table.purse_minor is not None, "admin": is_admin(user),
+            "appeals": filed, "appealed": {a.submission_id for a in filed},
+            "appeals_open": appeals.appeals_open(challenge),
+            "form": {}, "errors": {}, "error_target": None}
+
+
 @router.get("/challenges/{challenge_id:int}/awards", response_class=HTMLResponse)
 def awards_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
                 db: Session = Depends(get_db)) -> Response:
-    table = service.view(db, challenge_id=challenge_id, user=user)
-    return render(request, "awards/awards.html", {
-        "table": table, "state_label": STATE_LABELS[table.state],
-        "manager": table.purse_minor is not None})
+    return render(request, "awards/awards.html", _context(db, challenge_id, user))
+
+
+def _id(text: str) -> int:
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DB_INT:
+        raise ValidationFailed(fields={"submission_id": "choose your entry"})
+    return int(text)
+
+
+@router.post("/challenges/{challenge_id:int}/appeals", response_class=HTMLResponse)
+def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+                db: Session = Depends(get_db)) -> Response:
+    target = form.get("submission_id", "")
+    try:
+        try:
+            body = AppealIn.model_validate({"submission_id": _id(target),
+                                            "reason": form.get("reason", "")})
+        except ValidationError as exc:
+            raise ValidationFailed("The appeal needs a reason.",
+                                   fields=fields_from_pydantic(exc)) from exc
+        appeals.file(db, challenge_id=challenge_id, user=user, body=body)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        db.rollback()
+        return form_with_errors(request, "awards/awards.html", exc, {
+            **_context(db, challenge_id, user), "form": form, "error_target": f"s{target}"})
+    flash(request, "Your appeal was filed; an admin will decide it and you will be told.")
+    return redirect(f"/challenges/{challenge_id}/awards")
+
+
+@router.post("/appeals/{appeal_id:int}/decision", response_class=HTMLResponse)
+def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: AdminUser,
+                  db: Session = Depends(get_db)) -> Response:
+    appeal = appeals.get(db, appeal_id=appeal_id)
+    try:
+        try:
+            body = AppealDecisionIn.model_validate({"outcome": form.get("outcome", ""),
+                                                    "decision": form.get("decision", "")})
+        except ValidationError as exc:
+            raise ValidationFailed("The decision is not complete.",
+                                   fields=fields_from_pydantic(exc)) from exc
+        decided = appeals.decide(db, appeal_id=appeal_id, admin=admin, body=body)
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise
+        db.rollback()
+        return form_with_errors(request, "awards/awards.html", exc, {
+            **_context(db, appeal.challenge_id, admin), "form": form,
+            "error_target": f"a{appeal_id}"})
+    flash(request, f"The appeal for “{decided.entry_title}” was {decided.status.value}"
+                   + ("; the awards were recomputed." if decided.status.value == "upheld"
+                      else "."))
+    return redirect(f"/challenges/{appeal.challenge_id}/awards")
 
 
 def _challenge_links(db: Session, challenge: Challenge, user: User | None

@@ -8,7 +8,7 @@ outcomes verification attested for the entries judging shortlisted. Field-level 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,28 @@ def compute(db: Session, *, challenge: Challenge) -> list[Award]:
     if db.scalar(select(Award.id).where(Award.challenge_id == challenge.id).limit(1)):
         raise Conflict("The awards of this challenge were computed already.",
                        code="awards_exist")
+    plan = _store(db, challenge)
+    _tell_entrants(db, challenge, {a.entry: a for a in plan.allocations})
+    return list(db.scalars(select(Award).where(Award.challenge_id == challenge.id)))
+
+
+def recompute(db: Session, *, challenge: Challenge) -> dict[int, tuple[int, int]]:
+    """Replace the proposed awards by those the outcomes now give (after an upheld appeal);
+    returns submission id -> (old amount, new amount) for each entry whose award changed."""
+    if challenge.state != S.AWARDS_PROPOSED:
+        raise Conflict("Awards are recomputed only while they are proposed.",
+                       code="awards_not_proposed", fields={"state": challenge.state.value})
+    before = dict(db.execute(select(Award.submission_id, Award.amount_minor)
+                             .where(Award.challenge_id == challenge.id)).all())
+    db.execute(delete(Award).where(Award.challenge_id == challenge.id))
+    plan = _store(db, challenge)
+    after = {a.entry: a.amount_minor for a in plan.allocations}
+    return {entry: (before.get(entry, 0), after.get(entry, 0))
+            for entry in sorted(set(before) | set(after))
+            if before.get(entry, 0) != after.get(entry, 0)}
+
+
+def _store(db: Session, challenge: Challenge) -> allocation.AwardPlan:
     plan = plan_for(db, challenge)
     rows = [Award(challenge_id=challenge.id, submission_id=a.entry, amount_minor=a.amount_minor,
                   held_back_minor=a.held_back_minor, currency=plan.currency, reason=a.reason)
@@ -77,8 +99,7 @@ def compute(db: Session, *, challenge: Challenge) -> list[Award]:
     except IntegrityError as exc:  # a concurrent computation got there first
         raise Conflict("The awards of this challenge were computed already.",
                        code="awards_exist") from exc
-    _tell_entrants(db, challenge, {a.entry: a for a in plan.allocations})
-    return rows
+    return plan
 
 
 def _tell_entrants(db: Session, challenge: Challenge,

@@ -110,6 +110,9 @@ def _url(challenge: Challenge) -> str:
 # Other domains add what they do after a lifecycle step (judging tells its panel that judging
 # has started); challenges knows nothing of them. Each gets (db, challenge, action, actor).
 AFTER_ACTION: list[Callable[[Session, Challenge, str, User], None]] = []
+# Checks other domains add before an action is taken (raise an AppError to refuse it), e.g.
+# awards: no finalising while an appeal is open.
+BEFORE_ACTION: list[Callable[[Session, Challenge, str, User], None]] = []
 
 
 def perform(db: Session, *, challenge: Challenge, action: str, user: User,
@@ -146,6 +149,8 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
         if appeals_end is not None and now < appeals_end:
             raise Conflict("The appeals window is still open.", code="too_early",
                            fields={"timeline.appeals_window_days": "appeals still open"})
+    for check in BEFORE_ACTION:
+        check(db, challenge, action, user)
 
     if action == "approve":
         challenge.published_at = now

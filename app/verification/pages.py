@@ -59,7 +59,7 @@ def _entry_context(db: Session, seat: access.Seat, user: User,
                    submission_id: int) -> dict[str, Any]:
     found = service.entry(db, seat=seat, submission_id=submission_id)
     return {"c": seat.challenge, "entry": found, "status_labels": STATUS_LABELS,
-            "accepting": access.accepting(seat.challenge),
+            "accepting": service.accepting_for(db, seat.challenge, submission_id),
             "can_attest": _can_attest(seat, user), "form": {}, "errors": {}, "error_target": None}
 
 

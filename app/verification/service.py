@@ -10,6 +10,8 @@ before its `verification_closes_at`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,15 @@ from app.verification.schemas import (
 )
 
 ENTITY = "outcome_attestation"
+# Other domains may reopen one entry's attestations after verification closed (awards: while an
+# appeal against the entry is open): (db, challenge, submission id) -> reopened.
+REOPENED_BY: list[Callable[[Session, Challenge, int], bool]] = []
+
+
+def accepting_for(db: Session, challenge: Challenge, submission_id: int) -> bool:
+    """Verifiers may attest this entry's outcomes now."""
+    return accepting(challenge) or any(reopened(db, challenge, submission_id)
+                                       for reopened in REOPENED_BY)
 
 
 def verification_url(challenge: Challenge) -> str:
@@ -115,9 +126,10 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
            body: AttestationIn) -> EntryOutcomeRead:
     """Record (or correct) the measured value of one target of one shortlisted entry."""
     challenge = seat.challenge
-    if not accepting(challenge):
-        raise Conflict("Outcomes are attested only while the challenge is in verification and "
-                       "before verification closes.", code="verification_closed",
+    if not accepting_for(db, challenge, submission_id):
+        raise Conflict("Outcomes are attested while the challenge is in verification, before "
+                       "verification closes, or while an appeal against the entry is open.",
+                       code="verification_closed",
                        fields={"state": challenge.state.value})
     # The entry's row lock makes two attestations of one entry take turns, so the second sees
     # the first (one row per target; the status change is told once).

@@ -374,4 +374,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     #    everyone else 404.
     ("GET", "/api/v1/challenges/{challenge_id}/awards"):                        row(D401 , ALLOW, ALLOW, H404 , H404 , H404 , H404 , H404 , ALLOW, params={"challenge_id": "{awarded}"}),
     ("GET", "/challenges/{challenge_id:int}/awards"):                           row(LOGIN, ALLOW, ALLOW, H404 , H404 , H404 , H404 , H404 , ALLOW, params={"challenge_id": "{awarded}"}),
+    # -- appeals: the entrant (solver) files one for their entry (here a 409: filed already) and
+    #    reads their own; the manager reads all; admins decide (each decision on its own copy).
+    ("GET", "/api/v1/challenges/{challenge_id}/appeals"):                       row(D401 , ALLOW, ALLOW, H404 , H404 , H404 , H404 , H404 , ALLOW, params={"challenge_id": "{awarded}"}),
+    ("POST", "/api/v1/challenges/{challenge_id}/appeals"):                      row(D401 , ALLOW, H404 , H404 , H404 , H404 , H404 , H404 , H404 , params={"challenge_id": "{awarded}"}, body={"submission_id": "{awarded_entry:int}", "reason": "matrix"}),
+    ("POST", "/api/v1/appeals/{appeal_id}/decision"):                           row(D401 , D403 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, params={"appeal_id": "{appeal}"}, body={"outcome": "dismissed", "decision": "matrix"}, isolate=True),
+    ("POST", "/challenges/{challenge_id:int}/appeals"):                         row(LOGIN, ALLOW, H404 , H404 , H404 , H404 , H404 , H404 , H404 , params={"challenge_id": "{awarded}"}, body={"submission_id": "{awarded_entry}", "reason": "matrix"}),
+    ("POST", "/appeals/{appeal_id:int}/decision"):                              row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, params={"appeal_id": "{appeal}"}, body={"outcome": "dismissed", "decision": "matrix"}, isolate=True),
 }

@@ -353,5 +353,10 @@ def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, s
                                 measured_value=Decimal("700"), evidence="matrix loggers"))
     lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
     assert challenge.state == ChallengeState.AWARDS_PROPOSED, challenge.state
+    from app.awards import appeals
+    from app.awards.schemas import AppealIn
+    filed = appeals.file(db, challenge_id=challenge.id, user=solver, body=AppealIn(
+        submission_id=entry.id, reason="matrix appeal"))
     db.commit()
-    return {"awarded": str(challenge.id)}
+    return {"awarded": str(challenge.id), "awarded_entry": str(entry.id),
+            "appeal": str(filed.id)}
