@@ -1,0 +1,210 @@
+"""Journey 5, awards and appeals, in a real browser on the demo data.
+
+The Demo Sponsor's challenge has closed verification (one shortlisted entry met its target, the
+other missed it by a logger card). The Demo Admin proposes the awards from its page and reads
+them; the entrant who missed appeals with the evidence; the Demo Verifier, on a phone, corrects
+the entry's outcome while the appeal is open; the admin upholds the appeal and the awards are
+recomputed; the entrant reads the decision and the new award.
+
+An appeals window lasts days, which a test cannot wait for: the last step, the admin finalising,
+runs on a second challenge of the same sponsor whose awards were proposed (through the services,
+the clock set back) fifteen days ago, so its 14-day window is over; before that, the first
+challenge's "Finalise" is refused while its window is open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session
+
+from app.accounts import service as accounts_service
+from app.accounts.models import Role, User
+from app.awards import appeals  # noqa: F401  (its lifecycle hooks, as in the app)
+from app.awards import service as awards  # noqa: F401
+from app.challenges import authoring, lifecycle
+from app.challenges.models import Challenge
+from app.challenges.schemas import ChallengeCreate
+from app.config import get_settings
+from app.db import session_factory, utcnow
+from app.judging import codes, panel
+from app.judging import service as judging
+from app.judging.schemas import CriterionScoreIn, ScorecardIn
+from app.verification import access as verification_access
+from app.verification import service as verification
+from app.verification.schemas import AttestationIn
+from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
+from tests.challenges.factories import body as challenge_body
+from tests.judging.factories import submitted_entry
+from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer
+
+pytestmark = pytest.mark.browser
+DOMAIN = "valleycross.example"
+TITLE, FINISHED = "Cold rooms for valley markets", "Cold rooms for river ports"
+# title -> (entrant, attested tonne-days): the second misses the 500 required
+ENTRIES = {"Ice-free cold room": ("Priya Raman", "640"),
+           "Evaporative clay chamber": ("Tomas Quispe", "480")}
+
+
+@pytest.fixture(scope="module")
+def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from demo_server(databases, tmp_path_factory.mktemp("awards-var"))
+
+
+def _person(db: Session, email: str, name: str, roles: list[Role]) -> User:
+    found = accounts_service.get_by_email(db, email=email)
+    return found or accounts_service.create_user(
+        db, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles,
+        country_code="NPL")
+
+
+def _verified(db: Session, title: str, prefix: str) -> Challenge:
+    """Made 120 days ago, entered, judged, verified (as ENTRIES says) and closed 30 days ago."""
+    sponsor = _person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
+    admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+    judge = _person(db, f"judge2@{DOMAIN}", "Ana Ferreira", [Role.JUDGE])
+    verifier = _person(db, f"verifier@{DOMAIN}", "Demo Verifier", [Role.VERIFIER])
+    start = utcnow() - dt.timedelta(days=120)
+
+    def at(days: int) -> mock._patch:  # type: ignore[type-arg]
+        return mock.patch("app.challenges.clock.now",
+                          return_value=start + dt.timedelta(days=days))
+
+    with at(0):
+        challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
+            challenge_body(start=start, title=title)))
+        lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
+        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+    entries = {}
+    with at(2):
+        lifecycle.sync(db, challenge=challenge)
+        for entry_title, (name, _) in ENTRIES.items():
+            entrant = _person(db, f"{prefix}{name.split()[0].lower()}@{DOMAIN}", name,
+                              [Role.SOLVER])
+            entries[entry_title] = submitted_entry(db, challenge, entrant, title=entry_title)
+    with at(32):
+        lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+        panel.assign(db, challenge=challenge, user=sponsor, judge_id=judge.id)
+        for entry in entries.values():
+            code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
+            judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
+                comment="", scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
+                                    for c in challenge.criteria]))
+            judging.submit(db, challenge=challenge, judge=judge, code=code)
+        lifecycle.perform(db, challenge=challenge, action="start-verification", user=sponsor)
+    with at(60):
+        seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
+        for entry_title, (_, value) in ENTRIES.items():
+            verification.attest(db, seat=seat, user=verifier,
+                                submission_id=entries[entry_title].id, target_key="cooling",
+                                body=AttestationIn(measured_value=Decimal(value),
+                                                   evidence="Logger cards read on site."))
+    with at(91):  # a day after verification closed: the finished one's awards are proposed
+        if title == FINISHED:
+            lifecycle.perform(db, challenge=challenge, action="propose-awards", user=sponsor)
+    return challenge
+
+
+def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
+                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        with session_factory(live.database_url)() as db:
+            current = _verified(db, TITLE, "")
+            finished = _verified(db, FINISHED, "port-")
+            db.commit()
+            return current.id, finished.id
+    finally:
+        get_settings.cache_clear()
+
+
+def fits_a_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+
+
+def test_awards_are_proposed_appealed_recomputed_and_finalised(
+        browser: Browser, live: LiveServer, shots: Screenshots,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    challenge_id, finished_id = arrange(live, monkeypatch)
+    admin_context = new_context(browser, live)
+    admin = admin_context.new_page()
+    sign_in_as(admin, f"admin@{DOMAIN}")
+    admin.goto(f"/challenges/{challenge_id}")
+    admin.get_by_role("button", name="Propose awards").click()
+    expect(admin.get_by_text("The challenge is now awards proposed")).to_be_visible()
+    admin.get_by_role("link", name="Awards", exact=True).click()
+    rows = admin.get_by_role("table", name="Awards by entry").get_by_role("row")
+    expect(rows.nth(1)).to_contain_text("USD 50,000.00")
+    expect(rows.nth(1)).to_contain_text("USD 40,000.00 now, USD 10,000.00 held back")
+    expect(rows.nth(2)).to_contain_text("No award")
+    expect(admin.get_by_text("Purse USD 100,000.00; awarded USD 50,000.00")).to_be_visible()
+    shots(admin, "the proposed awards")
+    admin.goto(f"/challenges/{challenge_id}")
+    admin.get_by_role("button", name="Finalise").click()
+    expect(admin.get_by_role("alert")).to_contain_text("The appeals window is still open.")
+
+    entrant_context = new_context(browser, live)
+    entrant = entrant_context.new_page()
+    sign_in_as(entrant, f"tomas@{DOMAIN}")
+    entrant.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    expect(entrant.get_by_role("heading", name=f"Awards proposed: {TITLE}")).to_be_visible()
+    entrant.goto(f"/challenges/{challenge_id}/awards")
+    expect(entrant.get_by_text("Purse")).to_have_count(0)
+    expect(entrant.get_by_role("table", name="Awards by entry")).not_to_contain_text(
+        "Ice-free cold room")
+    entrant.get_by_role("button", name="Appeal").click()  # empty: refused next to the field
+    expect(entrant.locator(".field.has-error .error")).to_be_visible()
+    entrant.get_by_label("Appeal for Evaporative clay chamber").fill(
+        "The card of logger 6 was not read: it adds 60 tonne-days (photo sent to the sponsor).")
+    entrant.get_by_role("button", name="Appeal").click()
+    expect(entrant.get_by_role("status")).to_contain_text("Your appeal was filed")
+    shots(entrant, "the entrant's appeal, open")
+
+    phone_context = browser.new_context(base_url=live.url,
+                                        viewport={"width": 360, "height": 740})
+    phone_context.set_default_timeout(15_000)
+    verifier = phone_context.new_page()
+    sign_in_as(verifier, f"verifier@{DOMAIN}")
+    verifier.goto(f"/challenges/{challenge_id}/verification")
+    verifier.get_by_role("link", name="Evaporative clay chamber").click()
+    verifier.get_by_label("Measured value (tonne-days)").first.fill("540")
+    verifier.get_by_label("Evidence", exact=True).first.fill(
+        "Logger 6's card read on site after the appeal.")
+    verifier.get_by_role("button", name="Correct the attestation").click()
+    expect(verifier.get_by_text("Status: Verified")).to_be_visible()
+    fits_a_phone(verifier)
+    shots(verifier, "an outcome corrected while the appeal is open")
+    phone_context.close()
+
+    admin.goto(f"/challenges/{challenge_id}/awards")
+    admin.get_by_label("Uphold (recompute the awards)").check()
+    admin.get_by_label("Reasons (shown to the entrants)").fill(
+        "The verifier read logger 6: the target is met.")
+    admin.get_by_role("button", name="Record the decision").click()
+    expect(admin.get_by_role("status")).to_contain_text("was upheld; the awards were recomputed")
+    expect(rows.nth(2)).to_contain_text("USD 30,000.00")
+    shots(admin, "the awards after the upheld appeal")
+    admin_context.close()
+
+    entrant.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    expect(entrant.get_by_role("heading", name=f"Appeal decided: {TITLE}")).to_be_visible()
+    expect(entrant.get_by_text("now proposed USD 30,000.00")).to_be_visible()
+    shots(entrant, "the entrant reads the decision")
+    entrant_context.close()
+
+    final_context = new_context(browser, live)
+    final = final_context.new_page()
+    sign_in_as(final, f"admin@{DOMAIN}")
+    final.goto(f"/challenges/{finished_id}")
+    final.get_by_role("button", name="Finalise").click()
+    expect(final.get_by_text("The challenge is now final")).to_be_visible()
+    final.get_by_role("link", name="Awards", exact=True).click()
+    expect(final.get_by_text("Final.")).to_be_visible()
+    shots(final, "final awards of a challenge whose appeals window is over")
+    final_context.close()
