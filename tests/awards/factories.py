@@ -41,3 +41,13 @@ def awards_proposed(db: Session, clock: Clock) -> Verifying:
     lifecycle.perform(db, challenge=v.challenge, action="propose-awards", user=v.judged.owner)
     db.commit()
     return v
+
+
+def finalised(db: Session, clock: Clock) -> Verifying:
+    """Awards proposed as `awards_proposed` makes them, the 14-day appeals window over, and the
+    challenge finalised by an admin."""
+    v = awards_proposed(db, clock)
+    clock.set(VERIFICATION_CLOSED + dt.timedelta(days=14))
+    lifecycle.perform(db, challenge=v.challenge, action="finalise", user=v.judged.admin)
+    db.commit()
+    return v

@@ -381,4 +381,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/appeals/{appeal_id}/decision"):                           row(D401 , D403 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, params={"appeal_id": "{appeal}"}, body={"outcome": "dismissed", "decision": "matrix"}, isolate=True),
     ("POST", "/challenges/{challenge_id:int}/appeals"):                         row(LOGIN, ALLOW, H404 , H404 , H404 , H404 , H404 , H404 , H404 , params={"challenge_id": "{awarded}"}, body={"submission_id": "{awarded_entry}", "reason": "matrix"}),
     ("POST", "/appeals/{appeal_id:int}/decision"):                              row(LOGIN, D403 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, params={"appeal_id": "{appeal}"}, body={"outcome": "dismissed", "decision": "matrix"}, isolate=True),
+    # -- results: public once a challenge is final (its 360Giving export too).
+    ("GET", "/api/v1/challenges/{challenge_id}/results"):                       row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
+    ("GET", "/api/v1/challenges/{challenge_id}/results/360giving.json"):        row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
+    ("GET", "/api/v1/results/360giving.json"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/challenges/{challenge_id:int}/results"):                          row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
+    ("GET", "/challenges/{challenge_id:int}/results/360giving.json"):           row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
 }

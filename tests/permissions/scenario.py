@@ -28,6 +28,7 @@ from app.accounts.models import Role, User
 from app.challenges import authoring, covers, lifecycle, qa, registrations, team_entries
 from app.challenges import service as challenges_service
 from app.challenges.enums import ChallengeState, SolverKind
+from app.challenges.models import Challenge
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
 from app.config import get_settings
 from app.db import utcnow
@@ -39,6 +40,7 @@ from app.needs.schemas import NeedCreate
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
 from app.submissions import service as submissions_service
 from app.submissions import uploads as submission_uploads
+from app.submissions.models import Submission
 from app.submissions.schemas import SubmissionCreate
 from app.teams import invitations as team_invitations
 from app.teams import service as teams
@@ -305,9 +307,31 @@ def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[
 # ---- awards -------------------------------------------------------------------------------------
 
 def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
-    """sponsor_owner's challenge with awards proposed (`{awarded}`): `solver`'s entry scored by
-    judge_assigned, its outcome attested as met by `verifier`, verification closed. Made with
-    the clock set back 120 days (verification closed 30 days ago)."""
+    """sponsor_owner's challenges past verification, each with `solver`'s entry scored by
+    judge_assigned and attested as met by `verifier`: `{awarded}` with its awards proposed now
+    and an open appeal by `solver` (`{appeal}`), and `{final}`, whose awards were proposed 29
+    days ago and which an admin has finalised."""
+    from app.awards import appeals
+    from app.awards.schemas import AppealIn
+
+    admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
+    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
+    awarded, entry = _verified(db, scenario, owner, "Matrix awarded cold room", propose=False)
+    lifecycle.perform(db, challenge=awarded, action="propose-awards", user=owner)
+    filed = appeals.file(db, challenge_id=awarded.id, user=solver, body=AppealIn(
+        submission_id=entry.id, reason="matrix appeal"))
+    final, _ = _verified(db, scenario, owner, "Matrix final cold room", propose=True)
+    lifecycle.perform(db, challenge=final, action="finalise", user=admin)
+    assert final.state == ChallengeState.FINAL, final.state
+    db.commit()
+    return {"awarded": str(awarded.id), "awarded_entry": str(entry.id),
+            "appeal": str(filed.id), "final": str(final.id)}
+
+
+def _verified(db: Session, scenario: Scenario, owner: User, title: str,
+              propose: bool) -> tuple[Challenge, Submission]:
+    """Made with the clock set back 120 days (verification closed 30 days ago); with `propose`,
+    its awards were proposed 29 days ago (the 14-day appeals window is over)."""
     from decimal import Decimal
     from unittest import mock
 
@@ -336,7 +360,7 @@ def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, s
         lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
     with at(2):
         lifecycle.sync(db, challenge=challenge)
-        entry = submitted_entry(db, challenge, solver, title="Matrix awarded cold room")
+        entry = submitted_entry(db, challenge, solver, title=title)
     with at(32):
         lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
         panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
@@ -351,12 +375,7 @@ def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, s
         verification.attest(db, seat=seat, user=verifier, submission_id=entry.id,
                             target_key="cooling", body=AttestationIn(
                                 measured_value=Decimal("700"), evidence="matrix loggers"))
-    lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
-    assert challenge.state == ChallengeState.AWARDS_PROPOSED, challenge.state
-    from app.awards import appeals
-    from app.awards.schemas import AppealIn
-    filed = appeals.file(db, challenge_id=challenge.id, user=solver, body=AppealIn(
-        submission_id=entry.id, reason="matrix appeal"))
-    db.commit()
-    return {"awarded": str(challenge.id), "awarded_entry": str(entry.id),
-            "appeal": str(filed.id)}
+    if propose:
+        with at(91):
+            lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
+    return challenge, entry

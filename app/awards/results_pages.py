@@ -1,0 +1,49 @@
+"""The public results page of a final challenge, with its 360Giving download."""
+
+from __future__ import annotations
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import OptionalUser, csrf_protect
+from app.accounts.models import User
+from app.awards import results
+from app.awards.results_routes import giving360_response
+from app.challenges import pages as challenge_pages
+from app.challenges.models import Challenge
+from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
+from app.kit.templating import render
+from app.kit.unit_of_work import get_db
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+
+@router.get("/challenges/{challenge_id:int}/results", response_class=HTMLResponse)
+def results_page(challenge_id: ObjectId, request: Request, user: OptionalUser,
+                 db: Session = Depends(get_db)) -> Response:
+    challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
+    return render(request, "awards/results.html", {
+        "c": challenge, "table": results.results(db, challenge=challenge)})
+
+
+@router.get("/challenges/{challenge_id:int}/results/360giving.json")
+def results_download(challenge_id: ObjectId, user: OptionalUser,
+                     db: Session = Depends(get_db)) -> Response:
+    challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
+    return giving360_response(
+        results.export(db, [challenge], title=f"Awards of “{challenge.title}”"),
+        f"valleycross-challenge-{challenge.id}-360giving.json")
+
+
+def _challenge_links(db: Session, challenge: Challenge, user: User | None
+                     ) -> list[tuple[str, str]]:
+    """"Results" on a final challenge's page, for everyone."""
+    if challenge.state in results.FINAL_STATES:
+        return [(results.results_url(challenge), "Results")]
+    return []
+
+
+if _challenge_links not in challenge_pages.DETAIL_LINKS:
+    challenge_pages.DETAIL_LINKS.append(_challenge_links)
