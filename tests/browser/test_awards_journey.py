@@ -1,4 +1,5 @@
-"""Journey 5, awards and appeals, in a real browser on the demo data.
+"""Journeys 5 (awards and appeals) and 6 (public results and the 360Giving download) in a real
+browser on the demo data.
 
 The Demo Sponsor's challenge has closed verification (one shortlisted entry met its target, the
 other missed it by a logger card). The Demo Admin proposes the awards from its page and reads
@@ -14,8 +15,10 @@ challenge's "Finalise" is refused while its window is open."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -37,6 +40,7 @@ from app.judging.schemas import CriterionScoreIn, ScorecardIn
 from app.verification import access as verification_access
 from app.verification import service as verification
 from app.verification.schemas import AttestationIn
+from tests.awards.test_results import validator
 from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
 from tests.challenges.factories import body as challenge_body
 from tests.judging.factories import submitted_entry
@@ -45,6 +49,7 @@ from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer
 pytestmark = pytest.mark.browser
 DOMAIN = "valleycross.example"
 TITLE, FINISHED = "Cold rooms for valley markets", "Cold rooms for river ports"
+PUBLISHED = "Cold rooms for lake harbours"
 # title -> (entrant, attested tonne-days): the second misses the 500 required
 ENTRIES = {"Ice-free cold room": ("Priya Raman", "640"),
            "Evaporative clay chamber": ("Tomas Quispe", "480")}
@@ -104,7 +109,7 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
                                 body=AttestationIn(measured_value=Decimal(value),
                                                    evidence="Logger cards read on site."))
     with at(91):  # a day after verification closed: the finished one's awards are proposed
-        if title == FINISHED:
+        if title in (FINISHED, PUBLISHED):
             lifecycle.perform(db, challenge=challenge, action="propose-awards", user=sponsor)
     return challenge
 
@@ -208,3 +213,47 @@ def test_awards_are_proposed_appealed_recomputed_and_finalised(
     expect(final.get_by_text("Final.")).to_be_visible()
     shots(final, "final awards of a challenge whose appeals window is over")
     final_context.close()
+
+
+def test_a_visitor_reads_the_results_and_downloads_the_360giving_data(
+        browser: Browser, live: LiveServer, shots: Screenshots,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Journey 6: an anonymous visitor finds a final challenge, reads who was paid what for
+    which verified outcomes, and downloads the awards as 360Giving data, which validates
+    against the standard's schema."""
+    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
+                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        with session_factory(live.database_url)() as db:
+            challenge = _verified(db, PUBLISHED, "lake-")
+            admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+            lifecycle.perform(db, challenge=challenge, action="finalise", user=admin)
+            db.commit()
+            challenge_id = challenge.id
+    finally:
+        get_settings.cache_clear()
+    context = new_context(browser, live)
+    visitor = context.new_page()
+    visitor.goto(f"/challenges/{challenge_id}")
+    visitor.get_by_role("link", name="Results", exact=True).click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Results")
+    rows = visitor.get_by_role("table", name="Awarded entries").get_by_role("row")
+    expect(rows).to_have_count(2)  # the header and the one entry that met its target
+    expect(rows.nth(1)).to_contain_text("Ice-free cold room")
+    expect(rows.nth(1)).to_contain_text("640 tonne-days")
+    expect(rows.nth(1)).to_contain_text("USD 50,000.00")
+    expect(visitor.get_by_role("main")).not_to_contain_text("Evaporative clay chamber")
+    shots(visitor, "the public results")
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name="Download these awards as 360Giving data").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == f"valleycross-challenge-{challenge_id}-360giving.json"
+    document = json.loads(saved.read_text())
+    assert [e.message for e in validator().iter_errors(document)] == []
+    [grant] = document["grants"]
+    assert (grant["title"], grant["amountAwarded"], grant["currency"]) == (
+        "Ice-free cold room", 50000, "USD")
+    context.close()
