@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.awards import seed as awards_seed
 from app.challenges import lifecycle
 from app.challenges import seed as challenge_seed
 from app.challenges import service as challenges_service
@@ -171,8 +172,9 @@ def test_what_the_demo_judge_and_the_sponsor_see(client: TestClient, db: Session
 
 
 def test_the_other_demo_data_is_left_as_it_was(db: Session, loaded: Challenge) -> None:
-    # The demo challenge in verification (app/verification/seed.py) is loaded after this one.
-    later = select(Challenge.id).where(Challenge.title == verification_seed.TITLE)
+    # The demo challenges in verification and with awards (their seed.py) are loaded after it.
+    later = select(Challenge.id).where(Challenge.title.in_(
+        [verification_seed.TITLE, *(demo.title for demo in awards_seed.DEMOS)]))
     states = dict(db.execute(select(Challenge.title, Challenge.state)
                              .where(Challenge.id != loaded.id, Challenge.id.not_in(later))).all())
     assert states == {"Solar cold rooms for smallholder harvests": ChallengeState.OPEN,

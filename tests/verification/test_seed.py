@@ -62,7 +62,8 @@ def test_the_demo_verifier_finds_one_entry_verified_and_one_waiting(
     assert [(e.title, e.status) for e in entries] == [
         (seed.ENTRIES[0].title, OutcomeStatus.VERIFIED),
         (seed.ENTRIES[1].title, OutcomeStatus.PENDING)]
-    [attested] = db.scalars(select(OutcomeAttestation)).all()
+    [attested] = db.scalars(select(OutcomeAttestation).where(
+        OutcomeAttestation.challenge_id == challenge_id)).all()
     assert attested.attested_at < utcnow() and attested.verifier_id == verifier.id
     done = service.attest(db, seat=seat, user=verifier, submission_id=entries[1].submission_id,
                           target_key="firewood", body=AttestationIn(
@@ -71,4 +72,5 @@ def test_the_demo_verifier_finds_one_entry_verified_and_one_waiting(
     db.commit()
     again = list(load_demo_data(admin_email=f"admin@{DOMAIN}", admin_password="demo pass 1234"))
     assert "Verification: the demo challenge in verification exists already." in again
-    assert db.scalar(select(func.count()).select_from(OutcomeAttestation)) == 2
+    assert db.scalar(select(func.count()).select_from(OutcomeAttestation).where(
+        OutcomeAttestation.challenge_id == challenge_id)) == 2

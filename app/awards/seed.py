@@ -1,0 +1,172 @@
+"""Two demonstration challenges past verification, made through the services step by step as
+they would have happened (see app/judging/seed.py for how the clock is set back for each step).
+
+- "Solar grain mills for market towns": final. Three entries were judged and verified (two met
+  the target); the awards were proposed 59 days ago and an admin finalised it 40 days ago, so
+  its public results page and 360Giving download show the two awards.
+- "Cold storage for fishing cooperatives": awards proposed 4 days ago (a pool shared by the
+  verified catch kept fresh); the entrant whose outcome missed the target appealed 2 days ago,
+  and the appeal waits for the Demo Admin's decision on the awards page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.awards import appeals
+from app.awards.schemas import AppealIn
+from app.challenges import authoring, clock, lifecycle
+from app.challenges.models import Challenge
+from app.challenges.schemas import ChallengeCreate
+from app.judging import panel
+from app.judging.seed import DemoEntry, an_admin, demo_account, enter, score_every_entry
+from app.verification import access as verification_access
+from app.verification import service as verification
+from app.verification.schemas import AttestationIn
+
+SEED_ORDER = 100  # after the demo challenge in verification (90), whose accounts it shares
+DAY = dt.timedelta(days=1)
+CRITERIA = ["Verified outcome", "Cost for users", "Local operation"]
+ENTRANTS = ("solver2", "solver3", "solver5")
+JUDGES = ("judge2", "judge3")
+# Each entry's scores (both judges agree), so judging ranks the entries in ENTRANTS' order.
+SCORES = (("8", "7", "6"), ("7", "6.5", "6"), ("6", "6", "5.5"))
+
+
+@dataclass(frozen=True)
+class Demo:
+    title: str
+    summary: str
+    target: dict[str, Any]
+    award: dict[str, Any]
+    entries: tuple[str, str, str]  # titles, one per ENTRANTS
+    measured: tuple[str, str, str]  # the attested value of each (the third misses)
+    age: int  # days between its draft and the demo's load
+    final: bool
+
+
+DEMOS = (
+    Demo("Solar grain mills for market towns",
+         "Paid per verified tonne of grain milled on solar power instead of diesel.",
+         {"key": "milled", "metric": "Grain milled on solar power in six months",
+          "unit": "tonnes", "direction": "at_least", "threshold": "150", "baseline": "0",
+          "verification_method": "Mill logbooks checked against the inverter's energy log.",
+          "required": True},
+         {"type": "ranked", "places": [6_000_000, 3_000_000, 1_000_000]},
+         ("A shared 15 kW solar mill per market", "Mills on lease-to-own terms",
+          "A mobile solar mill on a trailer"), ("212.5", "168", "121"), 200, True),
+    Demo("Cold storage for fishing cooperatives",
+         "A pool shared by the verified tonnes of catch kept fresh instead of dried or lost.",
+         {"key": "fresh", "metric": "Catch sold fresh from cold storage in a season",
+          "unit": "tonnes", "direction": "at_least", "threshold": "40", "baseline": "0",
+          "verification_method": "Cooperative sales records and the cold room's door log.",
+          "required": True},
+         {"type": "pool", "pool_minor": 8_000_000, "share_target": "fresh"},
+         ("Ice plants run by the cooperatives", "Solar cold boxes on the boats",
+          "Community cold rooms at the landing sites"), ("96", "57.5", "38"), 140, False),
+)
+
+
+def _body(demo: Demo, anchor: dt.datetime) -> dict[str, Any]:
+    def at(days_ago: int) -> str:
+        return (anchor - days_ago * DAY).isoformat()
+
+    a = demo.age
+    return {
+        "title": demo.title, "summary": demo.summary,
+        "description": f"{demo.summary}\n\nWe pay only for outcomes a verifier has attested.",
+        "sponsor_organisation": "Demo Green Fund", "contact": "prizes@greenfund.example",
+        "sdg_targets": ["2.3", "7.2"], "sectors": ["energy_supply", "agriculture_forestry"],
+        "stage": "market_formation",
+        "timeline": {"opens_at": at(a - 5), "submissions_close_at": at(a - 65),
+                     "judging_ends_at": at(a - 90), "verification_closes_at": at(a - 135),
+                     "appeals_window_days": 14},
+        "eligibility": {"scope": ["LDC", "SIDS"], "solver_kinds": ["individual", "team"],
+                        "team_min": 2, "team_max": 5, "exclude_sponsor_employees": True},
+        "targets": [demo.target],
+        "rubric": {"criteria": [{"name": name, "weight": weight} for name, weight
+                                in zip(CRITERIA, ("3", "2", "1"), strict=True)],
+                   "min_overall_score": "5"},
+        "ip_terms": {"kind": "non_exclusive_licence"},
+        "prize_rules": {"purse": {"amount_minor": 10_000_000, "currency": "USD"},
+                        "award": demo.award,
+                        "holdback": {"basis_points": 1000, "delay_days": 180}},
+    }
+
+
+def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
+           anchor: dt.datetime) -> Challenge:
+    owner, a = people["sponsor"], demo.age
+
+    def ago(days: int) -> Any:
+        return clock.as_of(anchor - days * DAY)
+
+    with ago(a):
+        challenge = authoring.create(db, user=owner,
+                                     body=ChallengeCreate.model_validate(_body(demo, anchor)))
+        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+    with ago(a - 2):
+        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+    for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True)):
+        with ago(a - 20 - 10 * i):
+            lifecycle.sync(db, challenge=challenge)
+            enter(db, challenge, DemoEntry(local, title, f"{title}: plan and costs.",
+                                           f"{title} - plan", a - 20 - 10 * i), people)
+    with ago(a - 66):
+        lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+        for local in JUDGES:
+            panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
+    for n, local in enumerate(JUDGES):
+        with ago(a - 70 - n):
+            score_every_entry(db, challenge, people[local],
+                              dict(zip(demo.entries, SCORES, strict=True)), CRITERIA)
+    with ago(a - 95):
+        lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+    verifier = people["verifier"]
+    with ago(a - 110):
+        seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
+        for entry, value in zip(verification.overview(db, seat=seat).entries, demo.measured,
+                                strict=True):
+            verification.attest(db, seat=seat, user=verifier, submission_id=entry.submission_id,
+                                target_key=demo.target["key"], body=AttestationIn(
+                                    measured_value=Decimal(value),
+                                    evidence="Records checked on site by the verifier."))
+    with ago(a - 136):
+        lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
+    if demo.final:
+        with ago(a - 160):
+            lifecycle.perform(db, challenge=challenge, action="finalise", user=admin)
+    else:
+        missed = verification.overview(db, seat=seat).entries[-1]
+        with ago(a - 138):
+            appeals.file(db, challenge_id=challenge.id, user=people[ENTRANTS[-1]], body=AppealIn(
+                submission_id=missed.submission_id,
+                reason="Two weeks of sales at the second landing site were not counted: the "
+                       "cooperative's ledger for them is attached to our entry."))
+    return challenge
+
+
+def load_demo(db: Session) -> list[str]:
+    if db.scalar(select(Challenge.id).where(Challenge.title == DEMOS[0].title)):
+        return ["Awards: the demo challenges with awards exist already."]
+    wanted = {"sponsor", "verifier", *JUDGES, *ENTRANTS}
+    people = {local: user for local in sorted(wanted)
+              if (user := demo_account(db, local)) is not None}
+    admin = an_admin(db)
+    if admin is None or len(people) < len(wanted):
+        missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
+        return [f"Awards: no demo account {', '.join(missing)}; the demo challenges with "
+                "awards skipped."]
+    anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    for demo in DEMOS:
+        _build(db, demo, people, admin, anchor)
+    db.flush()
+    return [f"Awards: “{DEMOS[0].title}” final (public results and 360Giving data); "
+            f"“{DEMOS[1].title}” with awards proposed and an appeal waiting for an admin."]
