@@ -92,14 +92,18 @@ def main() -> None:
     try:
         wait_healthy(base)
         auth = [f"Authorization: Bearer {token(base)}"]
-        solver, sponsor, judge = ([f"Authorization: Bearer {token(base, f'{who}@bench.example')}"]
-                                  for who in ("solver", "sponsor", "judge"))
+        solver, sponsor, judge, verifier = (
+            [f"Authorization: Bearer {token(base, f'{who}@bench.example')}"]
+            for who in ("solver", "sponsor", "judge", "verifier"))
         db = sqlite3.connect(var / "bench.db")
-        # The demo's open challenge (the demo solver's submitted entry) and the one in judging.
-        entered, judged = (db.execute("SELECT id FROM challenges WHERE title = ?",
-                                      (title,)).fetchone()[0]
-                           for title in ("Solar cold rooms for smallholder harvests",
-                                         "Solar pumps for dry-season irrigation"))
+        # The demo's open challenge (the demo solver's submitted entry), the one in judging,
+        # the one in verification, the one with awards proposed and the final one.
+        entered, judged, verifying, proposed, final = (
+            db.execute("SELECT id FROM challenges WHERE title = ?", (title,)).fetchone()[0]
+            for title in ("Solar cold rooms for smallholder harvests",
+                          "Solar pumps for dry-season irrigation", "Biogas for school kitchens",
+                          "Cold storage for fishing cooperatives",
+                          "Solar grain mills for market towns"))
         db.close()
         targets = [("GET /healthz", "/healthz", []),
                    ("GET /api/v1/me (token lookup)", "/api/v1/me", auth),
@@ -117,7 +121,14 @@ def main() -> None:
                    ("GET judging page (panel judge, blind)", f"/challenges/{judged}/judging",
                     judge),
                    ("GET judging page (sponsor, progress)", f"/challenges/{judged}/judging",
-                    sponsor)]
+                    sponsor),
+                   ("GET verification page (verifier)", f"/challenges/{verifying}/verification",
+                    verifier),
+                   ("GET awards page (sponsor, appeal open)", f"/challenges/{proposed}/awards",
+                    sponsor),
+                   ("GET results page (anonymous)", f"/challenges/{final}/results", []),
+                   ("GET 360Giving export (anonymous)",
+                    f"/api/v1/challenges/{final}/results/360giving.json", [])]
         print(f"workers={args.workers} duration={args.duration}s cores={os.cpu_count()}")
         print(f"{'endpoint':40} {'conns':>5} {'req/s':>9} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
         for connections in (int(c) for c in args.connections.split(",")):
