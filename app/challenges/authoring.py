@@ -81,7 +81,10 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
     out: dict[str, Any] = dict(values)
     if "need_ids" in values:
         wanted = list(dict.fromkeys(values["need_ids"]))
-        known = set(db.scalars(select(Need.id).where(Need.id.in_(wanted))))
+        # Share locks (PostgreSQL): a need or mechanism deleted meanwhile waits for this
+        # transaction, instead of failing its foreign key at the insert (a 500).
+        known = set(db.scalars(select(Need.id).where(Need.id.in_(wanted))
+                               .with_for_update(read=True)))
         unknown = [str(n) for n in wanted if n not in known]
         if unknown:
             errors["need_ids"] = f"unknown need id(s): {', '.join(unknown)}"
@@ -89,7 +92,8 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
     if "mechanisms" in values:
         links = values["mechanisms"]
         ids = [link.mechanism_id for link in links]
-        known = set(db.scalars(select(Mechanism.id).where(Mechanism.id.in_(ids))))
+        known = set(db.scalars(select(Mechanism.id).where(Mechanism.id.in_(ids))
+                               .with_for_update(read=True)))
         for i, link in enumerate(links):
             if link.mechanism_id not in known:
                 errors[f"mechanisms.{i}.mechanism_id"] = f"no mechanism with id {link.mechanism_id}"

@@ -46,10 +46,16 @@ def find_mechanism(db: Session, *, name: str) -> Mechanism | None:
     return db.scalar(select(Mechanism).where(func.lower(Mechanism.name) == name.strip().lower()))
 
 
-def mechanism_names(db: Session, ids: set[int] | None = None) -> dict[int, str]:
+def mechanism_names(db: Session, ids: set[int] | None = None,
+                    keep: bool = False) -> dict[int, str]:
+    """Names by id. `keep` holds a share lock on those rows (PostgreSQL) until the transaction
+    ends, so a record about to point at them cannot lose them to a concurrent delete (that
+    would fail its foreign key: a 500)."""
     stmt = select(Mechanism.id, Mechanism.name)
     if ids is not None:
         stmt = stmt.where(Mechanism.id.in_(ids))
+    if keep:
+        stmt = stmt.with_for_update(read=True)
     return {row.id: row.name for row in db.execute(stmt)}
 
 
@@ -209,7 +215,7 @@ def set_links(db: Session, *, mechanism: Mechanism,
               links: list[tuple[int, LinkType, str | None]]) -> tuple[int, int]:
     """Make the mechanism's outgoing links exactly `links` (skipping missing targets and
     itself); returns (added, removed). Records no revision: the caller does."""
-    existing_ids = set(mechanism_names(db, {t for t, _, _ in links}))
+    existing_ids = set(mechanism_names(db, {t for t, _, _ in links}, keep=True))
     wanted = {(t, kind): note for t, kind, note in links
               if t in existing_ids and t != mechanism.id}
     current = {(link.target_id, link.link_type): link for link in db.scalars(
@@ -252,7 +258,7 @@ def add_link(db: Session, *, mechanism: Mechanism, target_id: int, link_type: Li
     if target_id == mechanism.id:
         raise ValidationFailed("A mechanism cannot be linked to itself.",
                                fields={"target_id": "a mechanism cannot link to itself"})
-    target = db.get(Mechanism, target_id)
+    target = db.get(Mechanism, target_id, with_for_update={"read": True})
     if target is None:
         raise ValidationFailed("The target mechanism does not exist.",
                                fields={"target_id": "no mechanism with this id"})

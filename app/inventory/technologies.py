@@ -63,7 +63,7 @@ def check_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,
     related = checked.related_mechanism_ids if checked else fields.get("related_mechanism_ids")
     if isinstance(related, list) and "related_mechanism_ids" not in problems.fields:
         wanted = {i for i in related if isinstance(i, int)}
-        known = set(mechanism_names(db, wanted))
+        known = set(mechanism_names(db, wanted, keep=True))
         missing = [str(i) for i in sorted(wanted - known)]
         if missing:
             problems.fields["related_mechanism_ids"] = f"no mechanism with id {', '.join(missing)}"
