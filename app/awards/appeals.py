@@ -79,6 +79,12 @@ def file(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> Appea
     if db.scalar(select(Appeal.id).where(Appeal.submission_id == submission.id)):
         raise Conflict("This entry has been appealed already.", code="appeal_exists",
                        fields={"submission_id": "already appealed"})
+    # An appeal can change an award only through the entry's verified outcomes, which exist
+    # only for the entries judging shortlisted; judging's scores are final once submitted.
+    if submission.id not in {e.submission_id for e in awards.shortlist(db, challenge)}:
+        raise Conflict("Only entries judging shortlisted take part in the awards, so only they "
+                       "can be appealed.", code="not_shortlisted",
+                       fields={"submission_id": "not shortlisted by judging"})
     appeal = Appeal(challenge_id=challenge.id, submission_id=submission.id,
                     appellant_id=user.id, reason=body.reason)
     db.add(appeal)

@@ -42,7 +42,8 @@ def awards_url(challenge: Challenge) -> str:
     return f"/challenges/{challenge.id}/awards"
 
 
-def _shortlist(db: Session, challenge: Challenge) -> list[EntryOutcomeRead]:
+def shortlist(db: Session, challenge: Challenge) -> list[EntryOutcomeRead]:
+    """The entries judging made eligible, with their verified outcomes, in judging's order."""
     return verification.overview(db, seat=Seat(challenge, manager=True, verifier=False)).entries
 
 
@@ -59,7 +60,7 @@ def plan_for(db: Session, challenge: Challenge) -> allocation.AwardPlan:
     rules = PrizeRules.model_validate(challenge.prize_rules)
     targets = {t.key: allocation.Target(t.key, t.direction, t.baseline)
                for t in challenge.targets}
-    return allocation.allocate(rules, [_outcome(e) for e in _shortlist(db, challenge)], targets)
+    return allocation.allocate(rules, [_outcome(e) for e in shortlist(db, challenge)], targets)
 
 
 def compute(db: Session, *, challenge: Challenge) -> list[Award]:
@@ -107,7 +108,7 @@ def _tell_entrants(db: Session, challenge: Challenge,
     closes = appeals_close_at(challenge.awards_proposed_at, challenge.appeals_window_days)
     url = f"{get_settings().base_url}{awards_url(challenge)}"
     currency = (challenge.prize_rules or {}).get("purse", {}).get("currency", "")
-    for entry in _shortlist(db, challenge):
+    for entry in shortlist(db, challenge):
         submission = db.get(Submission, entry.submission_id)
         registration = db.get(ChallengeRegistration, submission.registration_id) \
             if submission else None
@@ -152,7 +153,7 @@ def view(db: Session, *, challenge_id: int, user: User) -> AwardsRead:
     awards = {a.submission_id: a for a in db.scalars(
         select(Award).where(Award.challenge_id == challenge.id))}
     entries = []
-    for entry in _shortlist(db, challenge):
+    for entry in shortlist(db, challenge):
         if not manager:
             submission = db.get(Submission, entry.submission_id)
             if submission is None or mine is None or submission.registration_id != mine.id:

@@ -89,6 +89,10 @@ def test_one_appeal_per_entry_by_its_entrants_while_the_window_is_open(
     blank = client.post(url, headers=token_for(client, v.judged.entrants[1].email or ""),
                         json={"submission_id": v.judged.entries[1].id, "reason": "  "})
     assert blank.status_code == 422 and "reason" in blank.json()["error"]["fields"]
+    not_shortlisted = client.post(url, headers=token_for(client, v.judged.entrants[2].email or ""),
+                                  json={"submission_id": v.judged.entries[2].id, **REASON})
+    assert (not_shortlisted.status_code, not_shortlisted.json()["error"]["code"]) == (
+        409, "not_shortlisted")
     appeal(client, v)
     twice = client.post(url, headers=token_for(client, v.judged.entrants[1].email or ""),
                         json={"submission_id": v.judged.entries[1].id, **REASON})
