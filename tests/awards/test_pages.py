@@ -23,7 +23,9 @@ def test_the_manager_and_an_entrant_read_the_awards(client: TestClient, db: Sess
     page_url = f"/challenges/{v.challenge.id}/awards"
     login(client, v.judged.owner.email or "")
     assert f'href="{page_url}"' in client.get(f"/challenges/{v.challenge.id}").text
-    owner_view = text(client.get(page_url).text)
+    owner_page = client.get(page_url).text
+    assert f"<title>Awards · {v.challenge.title} · Valleycross</title>" in owner_page
+    owner_view = text(owner_page)
     assert "Purse USD 100,000.00; awarded USD 50,000.00; not awarded USD 50,000.00." in owner_view
     assert "USD 50,000.00 USD 40,000.00 now, USD 10,000.00 held back place 1" in owner_view
     assert "No award a required target was not met" in owner_view
