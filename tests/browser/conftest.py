@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, get_settings
 from app.db import dispose_engines, session_factory
-from tests.live import DEMO_PASSWORD, LiveServer, live_server, load_demo
+from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer, live_server, load_demo
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
@@ -122,3 +123,26 @@ def sign_in_as(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def demo_person(db: Session, email: str, name: str, roles: list[Role]) -> User:
+    """The account with this address (a demo one, say), made with the demo password if new."""
+    found = accounts_service.get_by_email(db, email=email)
+    return found or accounts_service.create_user(
+        db, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles,
+        country_code="NPL")
+
+
+@contextmanager
+def on_the_server(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+    """A session on the live server's database, with the settings the services read there (its
+    secret key for entry codes, its upload folder), for arranging data through the services."""
+    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
+                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        with session_factory(live.database_url)() as db:
+            yield db
+    finally:
+        get_settings.cache_clear()

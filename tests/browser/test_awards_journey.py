@@ -25,15 +25,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
-from app.accounts import service as accounts_service
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.awards import appeals  # noqa: F401  (its lifecycle hooks, as in the app)
 from app.awards import service as awards  # noqa: F401
 from app.challenges import authoring, lifecycle
 from app.challenges.models import Challenge
 from app.challenges.schemas import ChallengeCreate
 from app.config import get_settings
-from app.db import session_factory, utcnow
+from app.db import utcnow
 from app.judging import codes, panel
 from app.judging import service as judging
 from app.judging.schemas import CriterionScoreIn, ScorecardIn
@@ -41,10 +40,17 @@ from app.verification import access as verification_access
 from app.verification import service as verification
 from app.verification.schemas import AttestationIn
 from tests.awards.test_results import validator
-from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
+from tests.browser.conftest import (
+    Screenshots,
+    demo_person,
+    demo_server,
+    new_context,
+    on_the_server,
+    sign_in_as,
+)
 from tests.challenges.factories import body as challenge_body
 from tests.judging.factories import submitted_entry
-from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 DOMAIN = "valleycross.example"
@@ -60,19 +66,12 @@ def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield from demo_server(databases, tmp_path_factory.mktemp("awards-var"))
 
 
-def _person(db: Session, email: str, name: str, roles: list[Role]) -> User:
-    found = accounts_service.get_by_email(db, email=email)
-    return found or accounts_service.create_user(
-        db, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles,
-        country_code="NPL")
-
-
 def _verified(db: Session, title: str, prefix: str) -> Challenge:
     """Made 120 days ago, entered, judged, verified (as ENTRIES says) and closed 30 days ago."""
-    sponsor = _person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
-    admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-    judge = _person(db, f"judge2@{DOMAIN}", "Ana Ferreira", [Role.JUDGE])
-    verifier = _person(db, f"verifier@{DOMAIN}", "Demo Verifier", [Role.VERIFIER])
+    sponsor = demo_person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
+    admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+    judge = demo_person(db, f"judge2@{DOMAIN}", "Ana Ferreira", [Role.JUDGE])
+    verifier = demo_person(db, f"verifier@{DOMAIN}", "Demo Verifier", [Role.VERIFIER])
     start = utcnow() - dt.timedelta(days=120)
 
     def at(days: int) -> mock._patch:  # type: ignore[type-arg]
@@ -88,7 +87,7 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
     with at(2):
         lifecycle.sync(db, challenge=challenge)
         for entry_title, (name, _) in ENTRIES.items():
-            entrant = _person(db, f"{prefix}{name.split()[0].lower()}@{DOMAIN}", name,
+            entrant = demo_person(db, f"{prefix}{name.split()[0].lower()}@{DOMAIN}", name,
                               [Role.SOLVER])
             entries[entry_title] = submitted_entry(db, challenge, entrant, title=entry_title)
     with at(32):
@@ -115,18 +114,11 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
 
 
 def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
-    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
-                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        with session_factory(live.database_url)() as db:
-            current = _verified(db, TITLE, "")
-            finished = _verified(db, FINISHED, "port-")
-            db.commit()
-            return current.id, finished.id
-    finally:
-        get_settings.cache_clear()
+    with on_the_server(live, monkeypatch) as db:
+        current = _verified(db, TITLE, "")
+        finished = _verified(db, FINISHED, "port-")
+        db.commit()
+        return current.id, finished.id
 
 
 def fits_a_phone(page: Page) -> None:
@@ -221,19 +213,12 @@ def test_a_visitor_reads_the_results_and_downloads_the_360giving_data(
     """Journey 6: an anonymous visitor finds a final challenge, reads who was paid what for
     which verified outcomes, and downloads the awards as 360Giving data, which validates
     against the standard's schema."""
-    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
-                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        with session_factory(live.database_url)() as db:
-            challenge = _verified(db, PUBLISHED, "lake-")
-            admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-            lifecycle.perform(db, challenge=challenge, action="finalise", user=admin)
-            db.commit()
-            challenge_id = challenge.id
-    finally:
-        get_settings.cache_clear()
+    with on_the_server(live, monkeypatch) as db:
+        challenge = _verified(db, PUBLISHED, "lake-")
+        admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+        lifecycle.perform(db, challenge=challenge, action="finalise", user=admin)
+        db.commit()
+        challenge_id = challenge.id
     context = new_context(browser, live)
     visitor = context.new_page()
     visitor.goto(f"/challenges/{challenge_id}")

@@ -12,19 +12,23 @@ from unittest import mock
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy.orm import Session
 
-from app.accounts import service as accounts_service
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.challenges import authoring, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.schemas import ChallengeCreate
-from app.config import get_settings
-from app.db import session_factory, utcnow
-from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
+from app.db import utcnow
+from tests.browser.conftest import (
+    Screenshots,
+    demo_person,
+    demo_server,
+    new_context,
+    on_the_server,
+    sign_in_as,
+)
 from tests.challenges.factories import body as challenge_body
 from tests.judging.factories import submitted_entry
-from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 DOMAIN = "valleycross.example"
@@ -52,47 +56,33 @@ def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield from demo_server(databases, tmp_path_factory.mktemp("judging-var"))
 
 
-def _person(db: Session, email: str, name: str, roles: list[Role]) -> User:
-    found = accounts_service.get_by_email(db, email=email)
-    return found or accounts_service.create_user(
-        db, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles,
-        country_code="NPL")
-
-
 def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
     """Through the services, on the server's database and upload folder: the demo sponsor's
     challenge, entered by three solvers while it was open (the challenge clock set back) and
     closed by the real clock, in judging; two more judges besides the demo one."""
-    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
-                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        with session_factory(live.database_url)() as db:
-            sponsor = _person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
-            admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-            for email, name in JUDGES.items():
-                _person(db, email, name, [Role.JUDGE])
-            start = utcnow() - dt.timedelta(days=40)
-            with mock.patch("app.challenges.clock.now", return_value=start):
-                challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
-                    challenge_body(start=start, title=TITLE)))
-                lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
-                lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
-            with mock.patch("app.challenges.clock.now",
-                            return_value=start + dt.timedelta(days=2)):
-                lifecycle.sync(db, challenge=challenge)
-                for title, name in ENTRIES.items():
-                    slug = name.split()[0].lower()
-                    entrant = _person(db, f"{slug}@{DOMAIN}", name, [Role.SOLVER])
-                    submitted_entry(db, challenge, entrant, title=title,
-                                    summary=f"**{title}** for markets above 2,000 m.")
-            lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
-            assert challenge.state == ChallengeState.JUDGING
-            db.commit()
-            return challenge.id
-    finally:
-        get_settings.cache_clear()
+    with on_the_server(live, monkeypatch) as db:
+        sponsor = demo_person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
+        admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+        for email, name in JUDGES.items():
+            demo_person(db, email, name, [Role.JUDGE])
+        start = utcnow() - dt.timedelta(days=40)
+        with mock.patch("app.challenges.clock.now", return_value=start):
+            challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
+                challenge_body(start=start, title=TITLE)))
+            lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
+            lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        with mock.patch("app.challenges.clock.now",
+                        return_value=start + dt.timedelta(days=2)):
+            lifecycle.sync(db, challenge=challenge)
+            for title, name in ENTRIES.items():
+                slug = name.split()[0].lower()
+                entrant = demo_person(db, f"{slug}@{DOMAIN}", name, [Role.SOLVER])
+                submitted_entry(db, challenge, entrant, title=title,
+                                summary=f"**{title}** for markets above 2,000 m.")
+        lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+        assert challenge.state == ChallengeState.JUDGING
+        db.commit()
+        return challenge.id
 
 
 def no_identity_on(page: Page) -> None:

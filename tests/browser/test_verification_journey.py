@@ -14,23 +14,28 @@ from unittest import mock
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy.orm import Session
 
-from app.accounts import service as accounts_service
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.challenges import authoring, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.schemas import ChallengeCreate
 from app.config import get_settings
-from app.db import session_factory, utcnow
+from app.db import utcnow
 from app.judging import codes, panel
 from app.judging import service as judging
 from app.judging.schemas import CriterionScoreIn, ScorecardIn
 from app.verification import service as verification  # noqa: F401  (its lifecycle hook tells the verifiers, as in the app)
-from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
+from tests.browser.conftest import (
+    Screenshots,
+    demo_person,
+    demo_server,
+    new_context,
+    on_the_server,
+    sign_in_as,
+)
 from tests.challenges.factories import body as challenge_body
 from tests.judging.factories import submitted_entry
-from tests.live import DEMO_PASSWORD, TEST_SECRET_KEY, LiveServer
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 DOMAIN = "valleycross.example"
@@ -46,60 +51,46 @@ def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield from demo_server(databases, tmp_path_factory.mktemp("verification-var"))
 
 
-def _person(db: Session, email: str, name: str, roles: list[Role]) -> User:
-    found = accounts_service.get_by_email(db, email=email)
-    return found or accounts_service.create_user(
-        db, email=email, password=DEMO_PASSWORD, display_name=name, roles=roles,
-        country_code="NPL")
-
-
 def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
     """Through the services, on the server's database: the demo sponsor's challenge entered while
     it was open (the challenge clock set back 60 days), judged by two demo judges, and moved on
     to verification (which closes 30 days from now)."""
-    for name, value in {"DATABASE_URL": live.database_url, "VAR_DIR": str(live.var_dir),
-                        "SECRET_KEY": TEST_SECRET_KEY, "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        with session_factory(live.database_url)() as db:
-            sponsor = _person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
-            admin = _person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-            judges = [_person(db, f"{local}@{DOMAIN}", local, [Role.JUDGE])
-                      for local in ("judge2", "judge3")]
-            start = utcnow() - dt.timedelta(days=60)
-            with mock.patch("app.challenges.clock.now", return_value=start):
-                challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
-                    challenge_body(start=start, title=TITLE)))
-                lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
-                lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
-            entries = {}
-            with mock.patch("app.challenges.clock.now",
-                            return_value=start + dt.timedelta(days=2)):
-                lifecycle.sync(db, challenge=challenge)
-                for title, (name, _, _) in ENTRIES.items():
-                    entrant = _person(db, f"{name.split()[0].lower()}@{DOMAIN}", name,
-                                      [Role.SOLVER])
-                    entries[title] = submitted_entry(db, challenge, entrant, title=title)
-            lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
-            by_id = codes.codes_for(get_settings().secret_key, challenge.id,
-                                    [e.id for e in entries.values()])
-            for judge in judges:
-                panel.assign(db, challenge=challenge, user=sponsor, judge_id=judge.id)
-                for title, (_, impact, afford) in ENTRIES.items():
-                    code = by_id[entries[title].id]
-                    judging.save(db, challenge=challenge, judge=judge, code=code,
-                                 body=ScorecardIn(comment="", scores=[
-                                     CriterionScoreIn(criterion_id=c.id, score=Decimal(v))
-                                     for c, v in zip(challenge.criteria, (impact, afford),
-                                                     strict=True)]))
-                    judging.submit(db, challenge=challenge, judge=judge, code=code)
-            lifecycle.perform(db, challenge=challenge, action="start-verification", user=sponsor)
-            assert challenge.state == ChallengeState.VERIFICATION
-            db.commit()
-            return challenge.id
-    finally:
-        get_settings.cache_clear()
+    with on_the_server(live, monkeypatch) as db:
+        sponsor = demo_person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
+        admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+        judges = [demo_person(db, f"{local}@{DOMAIN}", local, [Role.JUDGE])
+                  for local in ("judge2", "judge3")]
+        start = utcnow() - dt.timedelta(days=60)
+        with mock.patch("app.challenges.clock.now", return_value=start):
+            challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
+                challenge_body(start=start, title=TITLE)))
+            lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
+            lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        entries = {}
+        with mock.patch("app.challenges.clock.now",
+                        return_value=start + dt.timedelta(days=2)):
+            lifecycle.sync(db, challenge=challenge)
+            for title, (name, _, _) in ENTRIES.items():
+                entrant = demo_person(db, f"{name.split()[0].lower()}@{DOMAIN}", name,
+                                  [Role.SOLVER])
+                entries[title] = submitted_entry(db, challenge, entrant, title=title)
+        lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+        by_id = codes.codes_for(get_settings().secret_key, challenge.id,
+                                [e.id for e in entries.values()])
+        for judge in judges:
+            panel.assign(db, challenge=challenge, user=sponsor, judge_id=judge.id)
+            for title, (_, impact, afford) in ENTRIES.items():
+                code = by_id[entries[title].id]
+                judging.save(db, challenge=challenge, judge=judge, code=code,
+                             body=ScorecardIn(comment="", scores=[
+                                 CriterionScoreIn(criterion_id=c.id, score=Decimal(v))
+                                 for c, v in zip(challenge.criteria, (impact, afford),
+                                                 strict=True)]))
+                judging.submit(db, challenge=challenge, judge=judge, code=code)
+        lifecycle.perform(db, challenge=challenge, action="start-verification", user=sponsor)
+        assert challenge.state == ChallengeState.VERIFICATION
+        db.commit()
+        return challenge.id
 
 
 def fits_a_phone(page: Page) -> None:
