@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.i18n.translate import N_
 from app.kit.body_limit import BodyTooLarge
 from app.kit.templating import render
 
@@ -27,7 +28,7 @@ security_log = logging.getLogger("valleycross.security")
 class AppError(Exception):
     status_code = 400
     code = "bad_request"
-    message = "The request could not be processed."
+    message = N_("The request could not be processed.")
 
     def __init__(
         self,
@@ -47,31 +48,31 @@ class AppError(Exception):
 class NotAuthenticated(AppError):
     status_code = 401
     code = "not_authenticated"
-    message = "Sign in to continue."
+    message = N_("Sign in to continue.")
 
 
 class Forbidden(AppError):
     status_code = 403
     code = "forbidden"
-    message = "You are not allowed to do this."
+    message = N_("You are not allowed to do this.")
 
 
 class NotFound(AppError):
     status_code = 404
     code = "not_found"
-    message = "Not found."
+    message = N_("Not found.")
 
 
 class Conflict(AppError):
     status_code = 409
     code = "conflict"
-    message = "This conflicts with the current state."
+    message = N_("This conflicts with the current state.")
 
 
 class ValidationFailed(AppError):
     status_code = 422
     code = "validation_error"
-    message = "Some fields are not valid."
+    message = N_("Some fields are not valid.")
 
 
 class LengthRequired(AppError):
@@ -79,19 +80,19 @@ class LengthRequired(AppError):
 
     status_code = 411
     code = "length_required"
-    message = "Send the upload with a Content-Length header."
+    message = N_("Send the upload with a Content-Length header.")
 
 
 class PayloadTooLarge(AppError):
     status_code = 413
     code = "too_large"
-    message = "The upload is too large."
+    message = N_("The upload is too large.")
 
 
 class TooManyRequests(AppError):
     status_code = 429
     code = "too_many_requests"
-    message = "Too many attempts; wait and try again."
+    message = N_("Too many attempts; wait and try again.")
 
 
 class RateLimited(TooManyRequests):
@@ -191,7 +192,7 @@ def install_error_handlers(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request",
                  413: "too_large"}
         code = codes.get(exc.status_code, "http_error")
-        message = "Not found." if exc.status_code == 404 else str(exc.detail)
+        message = N_("Not found.") if exc.status_code == 404 else str(exc.detail)
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:  # RFC 9110: list all the methods the resource supports
             headers["Allow"] = allowed_methods(request)

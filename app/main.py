@@ -15,6 +15,7 @@ from app.accounts.oidc import build_client
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
+from app.i18n.middleware import LocaleMiddleware
 from app.kit.body_limit import BodyLimitMiddleware
 from app.kit.nul import refuse_nul_parameters
 from app.kit.openapi import install_openapi
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None,
         same_site="lax",
         https_only=settings.is_https,
     )
+    app.add_middleware(LocaleMiddleware, https=settings.is_https)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(UnloggedRefusalMiddleware)
     install_error_handlers(app)

@@ -33,6 +33,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     organisation: Mapped[str | None] = mapped_column(String(200))
     country_code: Mapped[str | None] = mapped_column(String(3))
+    # The interface language the person chose (BCP 47, e.g. "zh-Hans"); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,8 @@ from app.accounts.deps import (
 from app.accounts.models import Role, User
 from app.accounts.routes import client_ip
 from app.errors import AppError, ValidationFailed, record_refusal
+from app.i18n.locales import supported
+from app.i18n.middleware import BROWSER_CHOICE_KEY, CHOSEN_LOCALE_KEY
 from app.kit.forms import FormData, form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -38,6 +40,17 @@ def sign_in(request: Request, db: Session, user: User) -> None:
     request.session[SESSION_TOKEN_KEY] = auth.start_session(
         db, user=user, ip=client_ip(request), user_agent=request.headers.get("user-agent"))
     request.state.user = user
+    _carry_language(request, user)
+
+
+def _carry_language(request: Request, user: User) -> None:
+    """A language chosen in this browser is kept on the account; without one, the account's
+    choice (made in another browser) applies from this sign-in on."""
+    chosen = getattr(request.state, BROWSER_CHOICE_KEY, None)
+    if chosen:
+        user.locale = chosen
+    elif user.locale and supported(user.locale):
+        setattr(request.state, CHOSEN_LOCALE_KEY, user.locale)
 
 
 @router.get("/signup", response_class=HTMLResponse)

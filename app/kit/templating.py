@@ -13,9 +13,15 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT, get_settings
+from app.i18n.locales import language_choices
+from app.i18n.translate import current_locale, gettext, ngettext, set_locale, translate_message
 from app.kit.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.policies["ext.i18n.trimmed"] = True  # a multi-line {% trans %} is one sentence
+# New-style gettext: `_("%(n)s entries", n=...)` escapes its values and a literal % is `%%`.
+templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 def _csrf(request: Request) -> str:
@@ -56,8 +62,10 @@ def _linkify(text: str | None) -> Markup:
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
 
 
-templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input)
-templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown, linkify=_linkify)
+templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input,
+                             language_choices=language_choices)
+templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown, linkify=_linkify,
+                             tr=translate_message)
 
 
 def flash(request: Request, message: str, category: str = "info") -> None:
@@ -67,7 +75,10 @@ def flash(request: Request, message: str, category: str = "info") -> None:
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    # Rendering may run in another thread than the one that read the request: say the language.
+    set_locale(getattr(request.state, "locale", current_locale()))
     ctx = dict(context or {})
+    ctx.setdefault("locale", current_locale())
     ctx.setdefault("current_user", getattr(request.state, "user", None))
     ctx.setdefault("settings", get_settings())
     if "session" in request.scope:

@@ -1,0 +1,83 @@
+"""Translating the interface's strings into the language of the request being answered."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from app.i18n.locales import DEFAULT_LOCALE, babel_name
+
+CATALOGS_DIR = Path(__file__).parent / "catalogs"
+
+_current: ContextVar[str] = ContextVar("valleycross_locale", default=DEFAULT_LOCALE)
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+def set_locale(tag: str) -> None:
+    """Answer the rest of this request (this context) in `tag`."""
+    _current.set(tag)
+
+
+@contextmanager
+def use_locale(tag: str) -> Iterator[None]:
+    token = _current.set(tag)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def catalog_files(tag: str) -> list[Path]:
+    return sorted((CATALOGS_DIR / babel_name(tag)).glob("*.po"))
+
+
+@cache
+def translations(tag: str) -> NullTranslations:
+    """Every catalog of the language merged; fuzzy or empty entries are left out, so their
+    English shows rather than a guess."""
+    merged: NullTranslations | None = None
+    for path in catalog_files(tag):
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=babel_name(tag))
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        compiled.seek(0)
+        part = Translations(fp=compiled)
+        if merged is None:
+            merged = part
+        else:
+            assert isinstance(merged, Translations)
+            merged.merge(part)
+    return merged or NullTranslations()
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention's name)
+    """Marks a string for the catalogs where it is defined; it is translated where shown."""
+    return message
+
+
+def translate_message(message: str | None) -> str:
+    """A message made elsewhere (a field error, a refusal): translated when the catalogs know
+    it, as it is otherwise (e.g. one with a value inside)."""
+    if not message:
+        return ""
+    return gettext(message)
