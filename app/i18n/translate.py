@@ -81,3 +81,16 @@ def translate_message(message: str | None) -> str:
     if not message:
         return ""
     return gettext(message)
+
+
+def in_language(english: str, chinese: str | None) -> str:
+    """One of a reference record's names (UNTERM gives countries and groups Chinese names)
+    for the request's language; the English one when there is no Chinese."""
+    if chinese and current_locale() == "zh-Hans":
+        return chinese
+    return english
+
+
+def local_name(record: object) -> str:
+    """`record.name_en` or, in Chinese, `record.name_zh` when it has one (countries, groups)."""
+    return in_language(str(getattr(record, "name_en", "")), getattr(record, "name_zh", None))

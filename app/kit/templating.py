@@ -14,7 +14,14 @@ from markupsafe import Markup, escape
 
 from app.config import PROJECT_ROOT, get_settings
 from app.i18n.locales import language_choices
-from app.i18n.translate import current_locale, gettext, ngettext, set_locale, translate_message
+from app.i18n.translate import (
+    current_locale,
+    gettext,
+    local_name,
+    ngettext,
+    set_locale,
+    translate_message,
+)
 from app.kit.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
@@ -63,7 +70,7 @@ def _linkify(text: str | None) -> Markup:
 
 
 templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input,
-                             language_choices=language_choices)
+                             language_choices=language_choices, local_name=local_name)
 templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown, linkify=_linkify,
                              tr=translate_message)
 
