@@ -115,6 +115,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/login"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("POST", "/login"):                                   row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body=LOGIN_BODY),
     ("POST", "/logout"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    # -- i18n: the language switch (everyone, signed in or not)
+    ("POST", "/language"):                                row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"lang": "zh-Hans"}),
     ("GET", "/account"):                                  row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("POST", "/account"):                                 row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
     ("POST", "/account/tokens"):                          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"name": "matrix"}),
