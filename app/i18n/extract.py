@@ -28,6 +28,7 @@ from babel.messages.pofile import read_po, write_po
 from app.config import PROJECT_ROOT
 from app.i18n.locales import DEFAULT_LOCALE, SUPPORTED_LOCALES, babel_name
 from app.i18n.translate import CATALOGS_DIR
+from app.i18n.validation import OPTIONAL_VALUES, message_ids
 
 TEMPLATES = PROJECT_ROOT / "templates"
 APP = PROJECT_ROOT / "app"
@@ -83,6 +84,10 @@ def extracted(area: str, locale: str) -> Catalog:
                 method, str(path), keywords=DEFAULT_KEYWORDS, options=options):
             location = (str(path.relative_to(PROJECT_ROOT)), line)
             catalog.add(message, locations=[location], auto_comments=comments, context=context)
+    if area == "core":
+        for kind, msgid in message_ids().items():
+            catalog.add(msgid, auto_comments=[f"pydantic-core's message for {kind!r}"],
+                        flags=["python-format"])
     return catalog
 
 
@@ -165,7 +170,8 @@ def problems(locale: str) -> list[Problem]:
                                         else (known.string,))]
             wanted = set().union(*(_placeholders(e) for e in english))
             # A plural's translation may leave out the count (Chinese has one form).
-            needed = _placeholders(english[0]) - {"num"} if len(english) > 1 else wanted
+            needed = (_placeholders(english[0]) - {"num"} if len(english) > 1 else wanted
+                      ) - OPTIONAL_VALUES
             if any(_placeholders(t) - wanted or needed - _placeholders(t) for t in strings):
                 found.append(Problem(area, msgid, "placeholders differ"))
     return found

@@ -80,7 +80,17 @@ def translate_message(message: str | None) -> str:
     it, as it is otherwise (e.g. one with a value inside)."""
     if not message:
         return ""
-    return gettext(message)
+    translated = gettext(message)
+    if translated != message or current_locale() == DEFAULT_LOCALE:
+        return translated
+    from app.i18n.validation import recognise  # pydantic-core's templates, read on first use
+
+    found = recognise(message)
+    if found is None:
+        return message
+    msgid, values = found
+    template = gettext(msgid)
+    return template % values if template != msgid else message
 
 
 def in_language(english: str, chinese: str | None) -> str:

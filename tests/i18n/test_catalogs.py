@@ -3,7 +3,7 @@
 from babel.messages.catalog import Catalog
 
 from app.i18n import extract
-from app.i18n.translate import gettext, translations, use_locale
+from app.i18n.translate import gettext, translate_message, translations, use_locale
 
 
 def test_every_marked_string_is_translated_into_chinese() -> None:
@@ -35,3 +35,22 @@ def test_translation_follows_the_request_language() -> None:
         assert gettext("Sign out") == "Sign out"
     assert gettext("A sentence no catalog has") == "A sentence no catalog has"
     assert translations("en").gettext("Inbox") == "Inbox"
+
+
+def test_pydantic_messages_are_translated_with_their_values() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    class Form(BaseModel):
+        name: str = Field(min_length=3)
+        count: int = Field(ge=1)
+
+    try:
+        Form.model_validate({"name": "ab", "count": "many"})
+    except ValidationError as exc:
+        name, count = (str(e["msg"]) for e in exc.errors())
+    with use_locale("zh-Hans"):
+        assert translate_message(name) == "至少应有 3 个字符"
+        assert translate_message(count) == "请输入有效的整数，无法将该文本识别为整数"
+        assert translate_message("A message of our own, unknown") == "A message of our own, unknown"
+    with use_locale("en"):
+        assert translate_message(name) == name
