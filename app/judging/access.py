@@ -19,6 +19,7 @@ from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
 from app.challenges.models import Challenge
 from app.errors import Forbidden, NotFound
+from app.i18n.translate import N_
 from app.judging.models import JudgeAssignment
 
 
@@ -53,13 +54,13 @@ def seat(db: Session, *, challenge_id: int, user: User) -> Seat:
 def as_judge(db: Session, *, challenge_id: int, user: User) -> Challenge:
     found = seat(db, challenge_id=challenge_id, user=user)
     if not found.judge:
-        raise Forbidden("Only the judges on the panel score entries.", code="not_a_judge")
+        raise Forbidden(N_("Only the judges on the panel score entries."), code="not_a_judge")
     return found.challenge
 
 
 def as_manager(db: Session, *, challenge_id: int, user: User) -> Challenge:
     found = seat(db, challenge_id=challenge_id, user=user)
     if not found.manager:
-        raise Forbidden("Only the sponsor who owns this challenge (or an admin) runs its panel.",
-                        code="not_owner")
+        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) runs its "
+                           "panel."), code="not_owner")
     return found.challenge

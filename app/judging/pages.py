@@ -18,6 +18,7 @@ from app.challenges.access import is_manager
 from app.challenges.enums import STATE_LABELS, ChallengeState
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.judging import access, codes, files, panel, results, service
 from app.judging.schemas import SCORE_HINT, CriterionScoreIn, Score, ScorecardIn
 from app.kit.forms import FormData, form_with_errors, redirect
@@ -27,7 +28,7 @@ from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-ROLE_NAV = [("/judging", "Judging", 50, Role.JUDGE)]  # only accounts holding the judge role
+ROLE_NAV = [("/judging", N_("Judging"), 50, Role.JUDGE)]  # only accounts holding the judge role
 EntryCode = Annotated[str, Path(pattern=codes.PATTERN)]
 JudgeUser = Annotated[User, Depends(require_role(Role.JUDGE))]
 _SCORE = TypeAdapter(Score)
@@ -74,13 +75,13 @@ def assign(challenge_id: ObjectId, request: Request, form: FormData, user: Curre
     raw = form.get("judge_id", "").strip()
     try:
         if not raw.isdigit() or len(raw) > 9:
-            raise ValidationFailed("Choose a judge.", fields={"judge_id": "choose a judge"})
+            raise ValidationFailed(N_("Choose a judge."), fields={"judge_id": N_("choose a judge")})
         panel.assign(db, challenge=challenge, user=user, judge_id=int(raw))
     except AppError as exc:
         seat = access.Seat(challenge, manager=True, judge=False)
         return form_with_errors(request, "judging/overview.html", exc,
                                 {**_overview_context(db, seat, user), "form": form})
-    flash(request, "The judge was added to the panel and told in their inbox.")
+    flash(request, gettext("The judge was added to the panel and told in their inbox."))
     return redirect(_judging(challenge))
 
 
@@ -89,7 +90,7 @@ def remove(challenge_id: ObjectId, judge_id: ObjectId, request: Request, user: C
            db: Session = Depends(get_db)) -> Response:
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.remove(db, challenge=challenge, user=user, judge_id=judge_id)
-    flash(request, "The judge was taken off the panel.")
+    flash(request, gettext("The judge was taken off the panel."))
     return redirect(_judging(challenge))
 
 
@@ -129,9 +130,9 @@ def _scorecard_from_form(challenge: Challenge, form: dict[str, str]) -> Scorecar
         scores.append(CriterionScoreIn(criterion_id=criterion.id, score=value))
     comment = form.get("comment", "")
     if len(comment) > 5000:
-        problems["comment"] = "at most 5,000 characters"
+        problems["comment"] = N_("at most 5,000 characters")
     if problems:
-        raise ValidationFailed("Some scores are not valid.", fields=problems)
+        raise ValidationFailed(N_("Some scores are not valid."), fields=problems)
     return ScorecardIn(scores=scores, comment=comment)
 
 
@@ -149,8 +150,8 @@ def save_scorecard(challenge_id: ObjectId, code: EntryCode, request: Request, fo
     except AppError as exc:
         context = _entry_context(db, challenge, user, code)
         return form_with_errors(request, "judging/entry.html", exc, {**context, "form": form})
-    flash(request, f"Scorecard for {code} submitted." if submitting
-          else f"Draft scorecard for {code} saved.")
+    flash(request, (gettext("Scorecard for %(code)s submitted.") if submitting
+                    else gettext("Draft scorecard for %(code)s saved.")) % {"code": code})
     return redirect(_judging(challenge) if submitting else service.entry_url(challenge, code))
 
 
@@ -159,7 +160,8 @@ def recuse(challenge_id: ObjectId, code: EntryCode, request: Request, user: Curr
            db: Session = Depends(get_db)) -> Response:
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     service.recuse(db, challenge=challenge, judge=user, code=code)
-    flash(request, f"You recused yourself from {code}; it is no longer on your list.")
+    flash(request, gettext("You recused yourself from %(code)s; it is no longer on your list.")
+          % {"code": code})
     return redirect(_judging(challenge))
 
 
@@ -188,7 +190,7 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
         return []
     if is_manager(challenge, user) or access.is_assigned(
             db, challenge=challenge, user=user):
-        return [(_judging(challenge), "Judging")]
+        return [(_judging(challenge), gettext("Judging"))]
     return []
 
 

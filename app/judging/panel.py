@@ -17,6 +17,7 @@ from app.challenges.models import Challenge
 from app.challenges.states import effective_state
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
 from app.notifications import service as notifications
@@ -30,13 +31,13 @@ PANEL_STATES = frozenset({S.PUBLISHED, S.OPEN, S.CLOSED, S.JUDGING})
 
 def check_manager(challenge: Challenge, user: User) -> None:
     if not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge (or an admin) runs its panel.",
-                        code="not_owner")
+        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) runs its "
+                           "panel."), code="not_owner")
 
 
 def _check_changeable(challenge: Challenge) -> None:
     if challenge.state not in PANEL_STATES:
-        raise Conflict("The panel can change from publication until judging ends.",
+        raise Conflict(N_("The panel can change from publication until judging ends."),
                        code="panel_locked", fields={"state": challenge.state.value})
 
 
@@ -50,15 +51,15 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
     _check_changeable(challenge)
     judge = db.get(User, judge_id)
     if judge is None or not judge.is_active or not judge.has_role(Role.JUDGE):
-        raise ValidationFailed("Choose an account that holds the judge role.",
-                               fields={"judge_id": "not an active account with the judge role"})
+        raise ValidationFailed(N_("Choose an account that holds the judge role."),
+                               fields={"judge_id": N_("not an active account with the judge role")})
     if is_manager(challenge, judge):
         # The owner and the admins see who entered (the submissions list): never blind.
-        raise ValidationFailed("Whoever manages the challenge cannot judge it blind.",
-                               fields={"judge_id": "the owner and admins cannot judge it"})
+        raise ValidationFailed(N_("Whoever manages the challenge cannot judge it blind."),
+                               fields={"judge_id": N_("the owner and admins cannot judge it")})
     if submissions_access.registration_for(db, challenge=challenge, user=judge) is not None:
-        raise ValidationFailed("Someone who entered the challenge cannot judge it.",
-                               fields={"judge_id": "entered this challenge (alone or in a team)"})
+        raise ValidationFailed(N_("Someone who entered the challenge cannot judge it."), fields={
+            "judge_id": N_("entered this challenge (alone or in a team)")})
     if db.scalar(select(JudgeAssignment.id).where(JudgeAssignment.challenge_id == challenge.id,
                                                   JudgeAssignment.judge_id == judge.id)):
         raise Conflict(f"{judge.display_name} is already on the panel.", code="already_assigned")
@@ -87,12 +88,12 @@ def remove(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> N
     assignment = db.scalar(select(JudgeAssignment).where(
         JudgeAssignment.challenge_id == challenge.id, JudgeAssignment.judge_id == judge_id))
     if assignment is None:
-        raise NotFound("No such judge on this panel.")
+        raise NotFound(N_("No such judge on this panel."))
     _check_changeable(challenge)
     mine = (Scorecard.challenge_id == challenge.id, Scorecard.judge_id == judge_id)
     if db.scalar(select(func.count()).select_from(Scorecard).where(
             *mine, Scorecard.state == ScorecardState.SUBMITTED)):
-        raise Conflict("This judge has submitted scorecards; they stay on the panel.",
+        raise Conflict(N_("This judge has submitted scorecards; they stay on the panel."),
                        code="judge_has_scored")
     for row in db.scalars(select(Scorecard).where(*mine)):
         db.delete(row)

@@ -18,6 +18,7 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import Conflict
+from app.i18n.translate import N_
 from app.judging import codes, scoring
 from app.judging.models import CriterionScore, Scorecard, ScorecardState
 from app.judging.panel import check_manager
@@ -31,7 +32,7 @@ RESULT_STATES = frozenset({S.VERIFICATION, S.AWARDS_PROPOSED, S.FINAL, S.ARCHIVE
 
 def _flags(challenge: Challenge, result: scoring.EntryResult) -> list[str]:
     if not result.scored:
-        return ["not scored: no judge submitted a scorecard"]
+        return [N_("not scored: no judge submitted a scorecard")]
     names = {str(c.id): c for c in challenge.criteria}
     flags = [f"{names[key].name}: mean {result.criterion_means[key]} is below the minimum "
              f"{names[key].min_score}" for key in result.below_minimum]
@@ -67,7 +68,7 @@ def results(db: Session, *, challenge: Challenge, user: User) -> ResultsRead:
     """Every submitted entry with its raw mean, normalised score, rank and flags."""
     check_manager(challenge, user)
     if challenge.state not in RESULT_STATES:
-        raise Conflict("Results are shown once the challenge has moved on to verification.",
+        raise Conflict(N_("Results are shown once the challenge has moved on to verification."),
                        code="judging_not_over", fields={"state": challenge.state.value})
     return ResultsRead(challenge_id=challenge.id, state=challenge.state,
                        min_overall_score=challenge.min_overall_score,

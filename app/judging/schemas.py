@@ -17,10 +17,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from app.challenges.enums import ChallengeState
+from app.i18n.translate import N_
 from app.judging.models import ScorecardState
 from app.kit.schemas import IdValue, InputModel
 
-SCORE_HINT = "a number from 0 to 10 with at most one decimal place, e.g. 7.5"
+SCORE_HINT = N_("a number from 0 to 10 with at most one decimal place, e.g. 7.5")
 SCORE_PATTERN = r"^(10(\.0)?|[0-9](\.[0-9])?)$"
 # The form of the text; the range is left to the bounds below. Together they take exactly the
 # strings SCORE_PATTERN describes (no "07.5", "7.50", "1e1" or " 7").

@@ -22,6 +22,7 @@ from app.challenges.models import Challenge
 from app.challenges.rules import normalised_weights
 from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.judging import codes, files, scoring
 from app.judging.models import CriterionScore, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import (
@@ -37,7 +38,7 @@ from app.judging.schemas import (
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
 
-NO_ENTRY = "No such entry."
+NO_ENTRY = N_("No such entry.")
 TENTH = Decimal("0.1")
 
 
@@ -49,7 +50,7 @@ class Entry:
 
 def require_judging(challenge: Challenge) -> None:
     if challenge.state != ChallengeState.JUDGING:
-        raise Conflict("Entries are judged while the challenge is in judging.",
+        raise Conflict(N_("Entries are judged while the challenge is in judging."),
                        code="not_judging", fields={"state": challenge.state.value})
 
 
@@ -167,10 +168,10 @@ def entry_file(db: Session, *, challenge: Challenge, judge: User, code: str,
     found = _entry(db, challenge=challenge, judge=judge, code=code)
     records = found.submission.files
     if not 1 <= number <= len(records):
-        raise NotFound("No such file.")
+        raise NotFound(N_("No such file."))
     path = files.stored_path(records[number - 1])
     if not path.is_file():
-        raise NotFound("No such file.")
+        raise NotFound(N_("No such file."))
     return path, files.download_name(code, number)
 
 
@@ -180,14 +181,14 @@ def _scores(challenge: Challenge, body: ScorecardIn) -> dict[int, Decimal]:
     scores: dict[int, Decimal] = {}
     for i, given in enumerate(body.scores):
         if given.criterion_id not in known:
-            problems[f"scores.{i}.criterion_id"] = "not a criterion of this challenge"
+            problems[f"scores.{i}.criterion_id"] = N_("not a criterion of this challenge")
         elif given.criterion_id in scores:
-            problems[f"scores.{i}.criterion_id"] = "scored twice"
+            problems[f"scores.{i}.criterion_id"] = N_("scored twice")
         elif given.score is not None:
             # One normal form: 7, "7" and "7.0" are all kept as 7.0.
             scores[given.criterion_id] = given.score.quantize(TENTH)
     if problems:
-        raise ValidationFailed("Some scores are not valid.", fields=problems)
+        raise ValidationFailed(N_("Some scores are not valid."), fields=problems)
     return scores
 
 
@@ -201,10 +202,10 @@ def _editable_card(db: Session, *, challenge: Challenge, judge: User,
             with db.begin_nested():  # a second tab saving the same new scorecard meets the key
                 db.add(card)
         except IntegrityError as exc:
-            raise Conflict("This scorecard was saved meanwhile; reload and try again.",
+            raise Conflict(N_("This scorecard was saved meanwhile; reload and try again."),
                            code="concurrent_change") from exc
     if card.state == ScorecardState.SUBMITTED:
-        raise Conflict("This scorecard was submitted; it can no longer change.",
+        raise Conflict(N_("This scorecard was submitted; it can no longer change."),
                        code="scorecard_submitted")
     return card
 
@@ -236,14 +237,14 @@ def submit(db: Session, *, challenge: Challenge, judge: User, code: str) -> Scor
     found = _entry(db, challenge=challenge, judge=judge, code=code)
     card = _card(db, judge=judge, submission=found.submission)
     if card is None:
-        raise ValidationFailed("Score every criterion before submitting.", fields={
-            f"scores.{c.id}": "required" for c in challenge.criteria})
+        raise ValidationFailed(N_("Score every criterion before submitting."), fields={
+            f"scores.{c.id}": N_("required") for c in challenge.criteria})
     if card.state == ScorecardState.SUBMITTED:
-        raise Conflict("This scorecard was already submitted.", code="scorecard_submitted")
+        raise Conflict(N_("This scorecard was already submitted."), code="scorecard_submitted")
     given = {s.criterion_id for s in card.scores}
-    missing = {f"scores.{c.id}": "required" for c in challenge.criteria if c.id not in given}
+    missing = {f"scores.{c.id}": N_("required") for c in challenge.criteria if c.id not in given}
     if missing:
-        raise ValidationFailed("Score every criterion before submitting.", fields=missing)
+        raise ValidationFailed(N_("Score every criterion before submitting."), fields=missing)
     now = clock.now()
     # Only a draft becomes submitted: two submits at once change it once.
     result = db.execute(update(Scorecard).where(Scorecard.id == card.id,
@@ -251,7 +252,7 @@ def submit(db: Session, *, challenge: Challenge, judge: User, code: str) -> Scor
                         .values(state=ScorecardState.SUBMITTED, submitted_at=now, updated_at=now)
                         .execution_options(synchronize_session=False))
     if getattr(result, "rowcount", 0) != 1:
-        raise Conflict("This scorecard was already submitted.", code="scorecard_submitted")
+        raise Conflict(N_("This scorecard was already submitted."), code="scorecard_submitted")
     db.refresh(card)
     return _card_read(challenge, card)
 
@@ -262,7 +263,7 @@ def recuse(db: Session, *, challenge: Challenge, judge: User, code: str) -> None
     found = _entry(db, challenge=challenge, judge=judge, code=code)
     card = _card(db, judge=judge, submission=found.submission)
     if card is not None and card.state == ScorecardState.SUBMITTED:
-        raise Conflict("You submitted a scorecard for this entry; it stays counted.",
+        raise Conflict(N_("You submitted a scorecard for this entry; it stays counted."),
                        code="scorecard_submitted")
     if card is not None:
         db.delete(card)
@@ -271,6 +272,6 @@ def recuse(db: Session, *, challenge: Challenge, judge: User, code: str) -> None
             db.add(Recusal(challenge_id=challenge.id, submission_id=found.submission.id,
                            judge_id=judge.id, created_at=clock.now()))
     except IntegrityError as exc:
-        raise Conflict("You recused yourself from this entry already.",
+        raise Conflict(N_("You recused yourself from this entry already."),
                        code="already_recused") from exc
     db.flush()

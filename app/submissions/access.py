@@ -20,11 +20,12 @@ from app.challenges.access import is_manager
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.errors import Conflict, Forbidden, NotFound
+from app.i18n.translate import N_
 from app.submissions.models import Submission, SubmissionState
 from app.teams import service as teams_service
 from app.teams.models import Team, TeamMember
 
-NO_ENTRY = "No such entry."
+NO_ENTRY = N_("No such entry.")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def load_for_entrant(db: Session, *, submission_id: int, user: User) -> Entry:
     """An entry the user enters with, locked for a change (403 for a manager who only sees it)."""
     entry = load(db, submission_id=submission_id, user=user, for_update=True)
     if not entry.as_entrant:
-        raise Forbidden("Only the entrants change an entry.", code="not_entrant")
+        raise Forbidden(N_("Only the entrants change an entry."), code="not_entrant")
     return entry
 
 
@@ -124,9 +125,9 @@ def check_open(challenge: Challenge) -> None:
         return
     if challenge.state in (ChallengeState.PUBLISHED, ChallengeState.IN_REVIEW,
                            ChallengeState.DRAFT):
-        raise Conflict("Entries can be made once the challenge is open.", code="not_open",
+        raise Conflict(N_("Entries can be made once the challenge is open."), code="not_open",
                        fields={"state": challenge.state.value})
-    raise Conflict("Submissions are closed for this challenge.", code="submissions_closed",
+    raise Conflict(N_("Submissions are closed for this challenge."), code="submissions_closed",
                    fields={"state": challenge.state.value})
 
 
@@ -134,5 +135,5 @@ def check_editable(entry: Entry) -> None:
     """A draft of an open challenge: its title, summary and files may change."""
     check_open(entry.challenge)
     if entry.submission.state == SubmissionState.SUBMITTED:
-        raise Conflict("This entry has been submitted; reopen it to change it.",
+        raise Conflict(N_("This entry has been submitted; reopen it to change it."),
                        code="already_submitted")

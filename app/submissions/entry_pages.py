@@ -22,6 +22,7 @@ from app.challenges.models import Challenge
 from app.challenges.states import countdown
 from app.config import get_settings
 from app.errors import AppError, NotFound, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -86,7 +87,7 @@ def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
     try:
         return model.model_validate(given)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid; nothing was saved.",
+        raise ValidationFailed(N_("Some fields are not valid; nothing was saved."),
                                fields=fields_from_pydantic(exc)) from exc
 
 
@@ -107,7 +108,7 @@ def start(challenge_id: ObjectId, request: Request, form: FormData, user: Curren
         service.create(db, challenge=challenge, user=user, body=body)
     except AppError as exc:
         return _again(request, db, exc, challenge, user, form)
-    flash(request, "Draft saved. Add your PDF files, then submit.")
+    flash(request, gettext("Draft saved. Add your PDF files, then submit."))
     return redirect(_entry_url(challenge.id))
 
 
@@ -121,7 +122,7 @@ def save(submission_id: ObjectId, request: Request, form: FormData, user: Curren
         service.update(db, entry=entry, body=body)
     except AppError as exc:
         return _again(request, db, exc, entry.challenge, user, form)
-    flash(request, "Draft saved.")
+    flash(request, gettext("Draft saved."))
     return redirect(_entry_url(entry.challenge.id))
 
 
@@ -131,13 +132,13 @@ def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: Cu
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         if file is None:
-            raise ValidationFailed("Choose a PDF file to upload.",
-                                   fields={"file": "choose a PDF file"})
+            raise ValidationFailed(N_("Choose a PDF file to upload."),
+                                   fields={"file": N_("choose a PDF file")})
         record = uploads.add_file(db, entry=entry, user=user, filename=file.filename,
                                   stream=file.file)
     except AppError as exc:
         return _again(request, db, exc, entry.challenge, user)
-    flash(request, f"Added {record.original_name}.")
+    flash(request, gettext("Added %(name)s.") % {"name": record.original_name})
     return redirect(_entry_url(entry.challenge.id))
 
 
@@ -150,7 +151,7 @@ def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
         uploads.delete_file(db, entry=entry, file_id=file_id)
     except AppError as exc:
         return _again(request, db, exc, entry.challenge, user)
-    flash(request, f"Deleted {name}.")
+    flash(request, gettext("Deleted %(name)s.") % {"name": name})
     return redirect(_entry_url(entry.challenge.id))
 
 
@@ -162,8 +163,9 @@ def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
         receipt = service.submit(db, entry=entry, user=user)
     except AppError as exc:
         return _again(request, db, exc, entry.challenge, user)
-    flash(request, f"Your entry was submitted. Receipt {receipt.number}, SHA-256 "
-                   f"{receipt.sha256}; it is also in your inbox.")
+    flash(request, gettext("Your entry was submitted. Receipt %(number)s, SHA-256 %(sha256)s; it "
+                           "is also in your inbox.")
+          % {"number": receipt.number, "sha256": receipt.sha256})
     return redirect(_entry_url(entry.challenge.id))
 
 
@@ -175,8 +177,8 @@ def reopen(submission_id: ObjectId, request: Request, user: CurrentUser,
         service.reopen(db, entry=entry, user=user)
     except AppError as exc:
         return _again(request, db, exc, entry.challenge, user)
-    flash(request, "Your entry is a draft again. Submit it again before the deadline, or it "
-                   "is not entered.")
+    flash(request, gettext("Your entry is a draft again. Submit it again before the deadline, "
+                           "or it is not entered."))
     return redirect(_entry_url(entry.challenge.id))
 
 
@@ -187,10 +189,11 @@ def _links(db: Session, challenge: Challenge, user: User | None) -> list[tuple[s
     links: list[tuple[str, str]] = []
     if is_manager(challenge, user):
         count = service.count_submitted(db, challenge=challenge)
-        links.append((f"/challenges/{challenge.id}/submissions", f"Submissions ({count})"))
+        links.append((f"/challenges/{challenge.id}/submissions",
+                      gettext("Submissions (%(count)s)") % {"count": count}))
     registration, _ = service.my_entry(db, challenge=challenge, user=user)
     if registration is not None:
-        links.append((_entry_url(challenge.id), "Your entry"))
+        links.append((_entry_url(challenge.id), gettext("Your entry")))
     return links
 
 

@@ -18,6 +18,7 @@ from app.challenges.access import is_manager
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.notifications import service as notifications
 from app.submissions import receipts, uploads
 from app.submissions.access import (
@@ -32,7 +33,7 @@ from app.submissions.access import (
 from app.submissions.models import Submission, SubmissionReceipt, SubmissionState
 from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
 
-NOT_REGISTERED = "You are not registered for this challenge."
+NOT_REGISTERED = N_("You are not registered for this challenge.")
 
 
 def my_entry(db: Session, *, challenge: Challenge,
@@ -52,7 +53,7 @@ def get_mine(db: Session, *, challenge: Challenge, user: User) -> Entry:
     if registration is None:
         raise NotFound(NOT_REGISTERED)
     if submission is None:
-        raise NotFound("You have not started an entry for this challenge yet.")
+        raise NotFound(N_("You have not started an entry for this challenge yet."))
     return Entry(submission, challenge, registration, as_entrant=True)
 
 
@@ -63,7 +64,7 @@ def create(db: Session, *, challenge: Challenge, user: User, body: SubmissionCre
         raise NotFound(NOT_REGISTERED)
     check_open(challenge)
     if existing is not None:
-        raise Conflict("Your entry for this challenge exists already; edit it instead.",
+        raise Conflict(N_("Your entry for this challenge exists already; edit it instead."),
                        code="already_started", fields={"submission_id": str(existing.id)})
     now = clock.now()
     submission = Submission(challenge_id=challenge.id, registration_id=registration.id,
@@ -75,7 +76,7 @@ def create(db: Session, *, challenge: Challenge, user: User, body: SubmissionCre
         with db.begin_nested():
             db.add(submission)
     except IntegrityError as exc:
-        raise Conflict("Your entry for this challenge exists already; edit it instead.",
+        raise Conflict(N_("Your entry for this challenge exists already; edit it instead."),
                        code="already_started") from exc
     return Entry(submission, challenge, registration, as_entrant=True)
 
@@ -101,14 +102,14 @@ def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:
     check_open(entry.challenge)
     submission = entry.submission
     if submission.state == SubmissionState.SUBMITTED:
-        raise Conflict("This entry has been submitted already.", code="already_submitted")
+        raise Conflict(N_("This entry has been submitted already."), code="already_submitted")
     missing: dict[str, str] = {}
     if not submission.title.strip():
-        missing["title"] = "give your entry a title"
+        missing["title"] = N_("give your entry a title")
     if not submission.files:
-        missing["files"] = "upload at least one PDF file"
+        missing["files"] = N_("upload at least one PDF file")
     if missing:
-        raise ValidationFailed("Your entry is not complete yet.", code="incomplete",
+        raise ValidationFailed(N_("Your entry is not complete yet."), code="incomplete",
                                fields=missing)
     # Whole seconds: the receipt's text and the stored time must say the same moment.
     now = clock.now().replace(microsecond=0)
@@ -145,7 +146,7 @@ def reopen(db: Session, *, entry: Entry, user: User) -> None:
     check_open(entry.challenge)
     submission = entry.submission
     if submission.state != SubmissionState.SUBMITTED:
-        raise Conflict("This entry is a draft already.", code="not_submitted")
+        raise Conflict(N_("This entry is a draft already."), code="not_submitted")
     submission.state = SubmissionState.DRAFT
     submission.submitted_at = None
     submission.updated_at = clock.now()
@@ -163,15 +164,15 @@ def receipt(entry: Entry, number: int) -> SubmissionReceipt:
     for item in entry.submission.receipts:
         if item.number == number:
             return item
-    raise NotFound("No such receipt.")
+    raise NotFound(N_("No such receipt."))
 
 
 def list_submitted(db: Session, *, challenge: Challenge, user: User, limit: int = 50,
                    offset: int = 0) -> tuple[list[tuple[Submission, str]], int]:
     """The challenge's submitted entries with their entrants' names, for its owner or admins."""
     if not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge (or an admin) sees its "
-                        "entries.", code="not_owner")
+        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) sees its "
+                           "entries."), code="not_owner")
     where = (Submission.challenge_id == challenge.id,
              Submission.state == SubmissionState.SUBMITTED)
     total = db.scalar(select(func.count()).select_from(Submission).where(*where)) or 0
@@ -202,9 +203,9 @@ def _before_withdrawal(db: Session, registration: ChallengeRegistration) -> None
     if submission is None:
         return
     if submission.state == SubmissionState.SUBMITTED or submission.receipts:
-        raise Conflict("Your entry has been submitted, so the registration cannot be "
-                       "withdrawn (receipts are kept for good). An entry reopened and not "
-                       "submitted again before the deadline is not judged.",
+        raise Conflict(N_("Your entry has been submitted, so the registration cannot be "
+                          "withdrawn (receipts are kept for good). An entry reopened and not "
+                          "submitted again before the deadline is not judged."),
                        code="entry_submitted")
     uploads.discard_all(db, submission)
     db.delete(submission)

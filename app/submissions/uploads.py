@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.challenges import clock
 from app.config import get_settings
 from app.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from app.i18n.translate import N_
 from app.kit import rate_limit, stored_files
 from app.submissions.access import Entry, check_editable
 from app.submissions.models import Submission, SubmissionFile
@@ -113,9 +114,9 @@ def add_file(db: Session, *, entry: Entry, user: User, filename: str | None,
         what="file uploads")
     data = read_capped(stream, settings.submission_max_file_bytes)
     if not looks_like_pdf(data):
-        raise ValidationFailed("The file is not a PDF document.",
-                               fields={"file": "upload a complete PDF file (other formats are "
-                                               "not accepted)"})
+        raise ValidationFailed(N_("The file is not a PDF document."),
+                               fields={"file": N_("upload a complete PDF file (other formats "
+                                                  "are not accepted)")})
     stored_name = f"{secrets.token_hex(16)}.pdf"
     stored_files.write(db, folder() / stored_name, data)
     now = clock.now()
@@ -133,7 +134,7 @@ def find_file(entry: Entry, file_id: int) -> SubmissionFile:
     for record in entry.submission.files:
         if record.id == file_id:
             return record
-    raise NotFound("No such file in this entry.")
+    raise NotFound(N_("No such file in this entry."))
 
 
 def delete_file(db: Session, *, entry: Entry, file_id: int) -> None:
@@ -151,7 +152,7 @@ def stored_path(entry: Entry, file_id: int) -> tuple[Path, SubmissionFile]:
     record = find_file(entry, file_id)
     path = path_of(record)
     if not path.is_file():
-        raise NotFound("No such file in this entry.")
+        raise NotFound(N_("No such file in this entry."))
     return path, record
 
 
