@@ -38,6 +38,7 @@ from app.challenges.schemas import (
     RankedAward,
     ThresholdAward,
 )
+from app.i18n.translate import N_
 from app.kit.money import format_money
 
 
@@ -133,7 +134,7 @@ def allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
         full = award.amount_per_solution
         if full * len(verified) <= purse:
             for outcome in verified:
-                pay(outcome, full, "every required target met")
+                pay(outcome, full, N_("every required target met"))
         elif award.overflow.value == "pro_rata":
             for outcome, share in zip(verified, apportion(purse, [1] * len(verified)),
                                       strict=True):
@@ -143,7 +144,7 @@ def allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
             remaining = purse
             for outcome in verified:
                 amount = min(full, remaining)
-                pay(outcome, amount, "paid by rank until the purse is spent")
+                pay(outcome, amount, N_("paid by rank until the purse is spent"))
                 remaining -= amount
     elif isinstance(award, MilestoneAward):
         for milestone in award.milestones:

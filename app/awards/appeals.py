@@ -21,6 +21,7 @@ from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.states import appeals_close_at
 from app.config import get_settings
 from app.errors import Conflict, NotFound
+from app.i18n.translate import N_
 from app.kit.money import format_money
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
@@ -72,27 +73,28 @@ def file(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> Appea
     submission = db.get(Submission, body.submission_id)
     if mine is None or submission is None or submission.registration_id != mine.id \
             or submission.state != SubmissionState.SUBMITTED:
-        raise NotFound("You have no submitted entry with this id in this challenge.")
+        raise NotFound(N_("You have no submitted entry with this id in this challenge."))
     if not appeals_open(challenge):
-        raise Conflict("Appeals are filed while the awards are proposed and the appeals window "
-                       "is open.", code="appeals_closed", fields={"state": challenge.state.value})
+        raise Conflict(N_("Appeals are filed while the awards are proposed and the appeals "
+                          "window is open."), code="appeals_closed",
+                       fields={"state": challenge.state.value})
     if db.scalar(select(Appeal.id).where(Appeal.submission_id == submission.id)):
-        raise Conflict("This entry has been appealed already.", code="appeal_exists",
-                       fields={"submission_id": "already appealed"})
+        raise Conflict(N_("This entry has been appealed already."), code="appeal_exists",
+                       fields={"submission_id": N_("already appealed")})
     # An appeal can change an award only through the entry's verified outcomes, which exist
     # only for the entries judging shortlisted; judging's scores are final once submitted.
     if submission.id not in {e.submission_id for e in awards.shortlist(db, challenge)}:
-        raise Conflict("Only entries judging shortlisted take part in the awards, so only they "
-                       "can be appealed.", code="not_shortlisted",
-                       fields={"submission_id": "not shortlisted by judging"})
+        raise Conflict(N_("Only entries judging shortlisted take part in the awards, so only "
+                          "they can be appealed."), code="not_shortlisted",
+                       fields={"submission_id": N_("not shortlisted by judging")})
     appeal = Appeal(challenge_id=challenge.id, submission_id=submission.id,
                     appellant_id=user.id, reason=body.reason)
     db.add(appeal)
     try:
         db.flush()
     except IntegrityError as exc:  # filed at the same moment by a team mate
-        raise Conflict("This entry has been appealed already.", code="appeal_exists",
-                       fields={"submission_id": "already appealed"}) from exc
+        raise Conflict(N_("This entry has been appealed already."), code="appeal_exists",
+                       fields={"submission_id": N_("already appealed")}) from exc
     admins = db.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN))
     notifications.queue_many(
         db, recipient_ids=[challenge.owner_id, *admins],
@@ -107,7 +109,7 @@ def decide(db: Session, *, appeal_id: int, admin: User, body: AppealDecisionIn) 
     """Uphold (recomputing the awards) or dismiss an open appeal; its entrants are told."""
     appeal = db.get(Appeal, appeal_id, with_for_update=True, populate_existing=True)
     if appeal is None:
-        raise NotFound("No such appeal.")
+        raise NotFound(N_("No such appeal."))
     if appeal.status != AppealStatus.OPEN:
         raise Conflict(f"This appeal was {appeal.status.value} already.", code="already_decided")
     challenge = challenges_service.get(db, challenge_id=appeal.challenge_id, viewer=admin)
@@ -157,7 +159,7 @@ def _no_open_appeals_when_finalising(db: Session, challenge: Challenge, action: 
                                      user: User) -> None:
     if action == "finalise" and db.scalar(select(Appeal.id).where(
             Appeal.challenge_id == challenge.id, Appeal.status == AppealStatus.OPEN).limit(1)):
-        raise Conflict("An appeal is still open; decide it before finalising.",
+        raise Conflict(N_("An appeal is still open; decide it before finalising."),
                        code="appeals_open")
 
 
@@ -170,5 +172,5 @@ if _no_open_appeals_when_finalising not in lifecycle.BEFORE_ACTION:
 def get(db: Session, *, appeal_id: int) -> Appeal:
     appeal = db.get(Appeal, appeal_id)
     if appeal is None:
-        raise NotFound("No such appeal.")
+        raise NotFound(N_("No such appeal."))
     return appeal

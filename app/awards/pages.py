@@ -22,6 +22,7 @@ from app.challenges.enums import STATE_LABELS
 from app.challenges.forms import fields_from_pydantic
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId
@@ -52,7 +53,7 @@ def awards_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
 def _id(text: str) -> int:
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DB_INT:
-        raise ValidationFailed(fields={"submission_id": "choose your entry"})
+        raise ValidationFailed(fields={"submission_id": N_("choose your entry")})
     return int(text)
 
 
@@ -65,7 +66,7 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
             body = AppealIn.model_validate({"submission_id": _id(target),
                                             "reason": form.get("reason", "")})
         except ValidationError as exc:
-            raise ValidationFailed("The appeal needs a reason.",
+            raise ValidationFailed(N_("The appeal needs a reason."),
                                    fields=fields_from_pydantic(exc)) from exc
         appeals.file(db, challenge_id=challenge_id, user=user, body=body)
     except AppError as exc:
@@ -74,7 +75,7 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
         db.rollback()
         return form_with_errors(request, "awards/awards.html", exc, {
             **_context(db, challenge_id, user), "form": form, "error_target": f"s{target}"})
-    flash(request, "Your appeal was filed; an admin will decide it and you will be told.")
+    flash(request, gettext("Your appeal was filed; an admin will decide it and you will be told."))
     return redirect(f"/challenges/{challenge_id}/awards")
 
 
@@ -87,7 +88,7 @@ def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: 
             body = AppealDecisionIn.model_validate({"outcome": form.get("outcome", ""),
                                                     "decision": form.get("decision", "")})
         except ValidationError as exc:
-            raise ValidationFailed("The decision is not complete.",
+            raise ValidationFailed(N_("The decision is not complete."),
                                    fields=fields_from_pydantic(exc)) from exc
         decided = appeals.decide(db, appeal_id=appeal_id, admin=admin, body=body)
     except AppError as exc:
@@ -97,9 +98,10 @@ def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: 
         return form_with_errors(request, "awards/awards.html", exc, {
             **_context(db, appeal.challenge_id, admin), "form": form,
             "error_target": f"a{appeal_id}"})
-    flash(request, f"The appeal for “{decided.entry_title}” was {decided.status.value}"
-                   + ("; the awards were recomputed." if decided.status.value == "upheld"
-                      else "."))
+    said = (gettext("The appeal for “%(title)s” was upheld; the awards were recomputed.")
+            if decided.status.value == "upheld" else
+            gettext("The appeal for “%(title)s” was dismissed."))
+    flash(request, said % {"title": decided.entry_title})
     return redirect(f"/challenges/{appeal.challenge_id}/awards")
 
 
@@ -110,7 +112,7 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
         return []
     if is_manager(challenge, user) or submissions_access.registration_for(
             db, challenge=challenge, user=user) is not None:
-        return [(service.awards_url(challenge), "Awards")]
+        return [(service.awards_url(challenge), N_("Awards"))]
     return []
 
 

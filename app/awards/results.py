@@ -5,6 +5,7 @@ final (ASVS 8.2.3: not one amount before); entries that won nothing are not name
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict
+from app.i18n.translate import N_
 from app.reference.models import Country
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission
@@ -66,7 +68,7 @@ def finalised_at(db: Session, challenge: Challenge) -> dt.datetime:
 def final_challenge(db: Session, *, challenge_id: int, viewer: User | None) -> Challenge:
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=viewer)
     if challenge.state not in FINAL_STATES:
-        raise Conflict("Results are published once the awards are final.",
+        raise Conflict(N_("Results are published once the awards are final."),
                        code="results_not_final", fields={"state": challenge.state.value})
     return challenge
 
@@ -87,7 +89,14 @@ def _recipient(db: Session, submission: Submission) -> tuple[str, bool, Country 
     return name, False, country, f"solver-{registration.user_id}"
 
 
-def results(db: Session, *, challenge: Challenge) -> ResultsRead:
+def _english_name(country: Country) -> str:
+    return country.name_en
+
+
+def results(db: Session, *, challenge: Challenge,
+            country_name: Callable[[Country], str] = _english_name) -> ResultsRead:
+    """The awards paid; `country_name` names the recipients' countries (the pages pass
+    `local_name`, the API keeps English)."""
     awards = {a.submission_id: a for a in db.scalars(
         select(Award).where(Award.challenge_id == challenge.id))}
     shortlist = verification.overview(db, seat=Seat(challenge, manager=True,
@@ -101,7 +110,7 @@ def results(db: Session, *, challenge: Challenge) -> ResultsRead:
         name, _, country, _ = _recipient(db, submission)
         rows.append(AwardedRead(
             submission_id=entry.submission_id, title=entry.title, entrant=name,
-            country=country.name_en if country else None, judging_rank=entry.judging_rank,
+            country=country_name(country) if country else None, judging_rank=entry.judging_rank,
             amount_minor=award.amount_minor, currency=award.currency,
             outcomes=[f"{t.metric}: {t.measured_value} {t.unit}" for t in entry.targets
                       if t.measured_value is not None]))

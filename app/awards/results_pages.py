@@ -12,6 +12,7 @@ from app.awards import results
 from app.awards.results_routes import giving360_response
 from app.challenges import pages as challenge_pages
 from app.challenges.models import Challenge
+from app.i18n.translate import N_, local_name
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import render
@@ -24,8 +25,8 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 def results_page(challenge_id: ObjectId, request: Request, user: OptionalUser,
                  db: Session = Depends(get_db)) -> Response:
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
-    return render(request, "awards/results.html", {
-        "c": challenge, "table": results.results(db, challenge=challenge)})
+    table = results.results(db, challenge=challenge, country_name=local_name)
+    return render(request, "awards/results.html", {"c": challenge, "table": table})
 
 
 @router.get("/challenges/{challenge_id:int}/results/360giving.json")
@@ -41,7 +42,7 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
                      ) -> list[tuple[str, str]]:
     """"Results" on a final challenge's page, for everyone."""
     if challenge.state in results.FINAL_STATES:
-        return [(results.results_url(challenge), "Results")]
+        return [(results.results_url(challenge), N_("Results"))]
     return []
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import OptionalUser
 from app.awards import results
 from app.errors import NotFound
+from app.i18n.translate import N_
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -24,7 +25,7 @@ GIVING360: dict[int | str, dict[str, Any]] = {200: {
 
 def giving360_response(text: str | None, filename: str) -> Response:
     if text is None:
-        raise NotFound("No final awards to publish yet.")
+        raise NotFound(N_("No final awards to publish yet."))
     return Response(text, media_type="application/json", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -25,6 +25,7 @@ from app.challenges.schemas import PrizeRules
 from app.challenges.states import appeals_close_at
 from app.config import get_settings
 from app.errors import Conflict, NotFound
+from app.i18n.translate import N_
 from app.kit.money import format_money
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
@@ -66,7 +67,7 @@ def plan_for(db: Session, challenge: Challenge) -> allocation.AwardPlan:
 def compute(db: Session, *, challenge: Challenge) -> list[Award]:
     """Store the awards of a challenge whose awards are being proposed, and tell its entrants."""
     if db.scalar(select(Award.id).where(Award.challenge_id == challenge.id).limit(1)):
-        raise Conflict("The awards of this challenge were computed already.",
+        raise Conflict(N_("The awards of this challenge were computed already."),
                        code="awards_exist")
     plan = _store(db, challenge)
     _tell_entrants(db, challenge, {a.entry: a for a in plan.allocations})
@@ -77,7 +78,7 @@ def recompute(db: Session, *, challenge: Challenge) -> dict[int, tuple[int, int]
     """Replace the proposed awards by those the outcomes now give (after an upheld appeal);
     returns submission id -> (old amount, new amount) for each entry whose award changed."""
     if challenge.state != S.AWARDS_PROPOSED:
-        raise Conflict("Awards are recomputed only while they are proposed.",
+        raise Conflict(N_("Awards are recomputed only while they are proposed."),
                        code="awards_not_proposed", fields={"state": challenge.state.value})
     before = dict(db.execute(select(Award.submission_id, Award.amount_minor)
                              .where(Award.challenge_id == challenge.id)).all())
@@ -98,7 +99,7 @@ def _store(db: Session, challenge: Challenge) -> allocation.AwardPlan:
     try:
         db.flush()
     except IntegrityError as exc:  # a concurrent computation got there first
-        raise Conflict("The awards of this challenge were computed already.",
+        raise Conflict(N_("The awards of this challenge were computed already."),
                        code="awards_exist") from exc
     return plan
 
@@ -147,7 +148,7 @@ def view(db: Session, *, challenge_id: int, user: User) -> AwardsRead:
     if not manager and mine is None:
         raise NotFound()
     if challenge.state not in AWARD_STATES:
-        raise Conflict("Awards are shown once they have been proposed.",
+        raise Conflict(N_("Awards are shown once they have been proposed."),
                        code="awards_not_proposed", fields={"state": challenge.state.value})
     rules = PrizeRules.model_validate(challenge.prize_rules)
     awards = {a.submission_id: a for a in db.scalars(
@@ -183,7 +184,7 @@ def view(db: Session, *, challenge_id: int, user: User) -> AwardsRead:
 
 def _no_award_reason(entry: EntryOutcomeRead) -> str:
     if entry.status == OutcomeStatus.NOT_MET:
-        return "a required target was not met"
+        return N_("a required target was not met")
     if entry.status == OutcomeStatus.PENDING:
-        return "its outcomes were not all attested before verification closed"
-    return "the prize rules leave nothing for it"
+        return N_("its outcomes were not all attested before verification closed")
+    return N_("the prize rules leave nothing for it")

@@ -45,6 +45,7 @@ AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "outcomes": (("verification", "awards"), ("verification", "awards")),
 }
 
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 _FIXED_DATE = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 _JINJA = "jinja2.ext:babel_extract"
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
@@ -81,7 +82,7 @@ def extracted(area: str, locale: str) -> Catalog:
         method = _JINJA if path.suffix == ".html" else "python"
         options = _JINJA_OPTIONS if method == _JINJA else {}
         for line, message, comments, context in extract_from_file(
-                method, str(path), keywords=DEFAULT_KEYWORDS, options=options):
+                method, str(path), keywords=KEYWORDS, options=options):
             location = (str(path.relative_to(PROJECT_ROOT)), line)
             catalog.add(message, locations=[location], auto_comments=comments, context=context)
     if area == "core":
@@ -177,6 +178,23 @@ def problems(locale: str) -> list[Problem]:
     return found
 
 
+def disagreements(locale: str) -> list[Problem]:
+    """The same English translated differently by two areas: the merged catalogs would show
+    one of them everywhere (give one a context with `pgettext` if they must differ)."""
+    seen: dict[tuple[str, str | None], tuple[str, str]] = {}
+    found: list[Problem] = []
+    for area in AREAS:
+        for message in read_catalog(catalog_path(area, locale), locale):
+            if not message.id or not isinstance(message.id, str) or not message.string:
+                continue
+            key = (message.id, message.context)
+            earlier = seen.setdefault(key, (area, str(message.string)))
+            if earlier[1] != message.string:
+                found.append(Problem(area, message.id, f"translated otherwise in {earlier[0]} "
+                                     f"({earlier[1]!r} / {message.string!r})"))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="list untranslated strings")
@@ -195,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             click.echo(f"not in the catalog: {english!r}")
         return 1 if unknown else 0
     if args.check:
-        found = [p for tag in locales for p in problems(tag)
+        found = [p for tag in locales for p in problems(tag) + disagreements(tag)
                  if not args.areas or p.area in args.areas]
         for problem in found:
             click.echo(problem)

@@ -70,6 +70,17 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` as meant in `context` (e.g. "challenge state"), where one English word has
+    two meanings in Chinese (the "Judging" menu, a challenge that is "Judging")."""
+    return str(translations(current_locale()).pgettext(context, message))
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 (the gettext convention's name)
+    """Marks a string with its context for the catalogs; shown with `pgettext(context, …)`."""
+    return message
+
+
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention's name)
     """Marks a string for the catalogs where it is defined; it is translated where shown."""
     return message

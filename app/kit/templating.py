@@ -19,6 +19,7 @@ from app.i18n.translate import (
     gettext,
     local_name,
     ngettext,
+    pgettext,
     set_locale,
     translate_message,
 )
@@ -28,7 +29,8 @@ templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.policies["ext.i18n.trimmed"] = True  # a multi-line {% trans %} is one sentence
 # New-style gettext: `_("%(n)s entries", n=...)` escapes its values and a literal % is `%%`.
-templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext, ngettext, newstyle=True, pgettext=pgettext)
 
 
 def _csrf(request: Request) -> str:

@@ -18,6 +18,7 @@ from app.challenges.access import is_manager
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.errors import Conflict, Forbidden, NotFound
+from app.i18n.translate import N_
 
 S = ChallengeState
 VERIFICATION_STATES = frozenset({S.VERIFICATION, S.AWARDS_PROPOSED, S.FINAL, S.ARCHIVED})
@@ -50,8 +51,8 @@ def seat(db: Session, *, challenge_id: int, user: User) -> Seat:
     if not manager and not verifier:
         raise NotFound()
     if challenge.state not in VERIFICATION_STATES:
-        raise Conflict("Outcome verification starts when the challenge's owner moves it on from "
-                       "judging.", code="verification_not_started",
+        raise Conflict(N_("Outcome verification starts when the challenge's owner moves it on "
+                          "from judging."), code="verification_not_started",
                        fields={"state": challenge.state.value})
     return Seat(challenge, manager, verifier)
 
@@ -60,8 +61,8 @@ def as_verifier(db: Session, *, challenge_id: int, user: User) -> Seat:
     """A verifier's seat; the sponsor who owns the challenge never attests its outcomes."""
     found = seat(db, challenge_id=challenge_id, user=user)
     if not found.verifier:
-        raise Forbidden("Only verifiers attest outcomes.", code="not_a_verifier")
+        raise Forbidden(N_("Only verifiers attest outcomes."), code="not_a_verifier")
     if found.challenge.owner_id == user.id:
-        raise Forbidden("The sponsor who owns a challenge does not verify its outcomes.",
+        raise Forbidden(N_("The sponsor who owns a challenge does not verify its outcomes."),
                         code="owner_cannot_verify")
     return found

@@ -18,6 +18,7 @@ from app.challenges.enums import STATE_LABELS
 from app.challenges.forms import fields_from_pydantic
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -28,12 +29,12 @@ from app.verification.outcomes import OutcomeStatus
 from app.verification.schemas import AttestationIn
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-ROLE_NAV = [("/verification", "Verification", 55, Role.VERIFIER)]
+ROLE_NAV = [("/verification", N_("Verification"), 55, Role.VERIFIER)]
 VerifierUser = Annotated[User, Depends(require_role(Role.VERIFIER))]
 TargetKeyPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-NOT_A_NUMBER = "a number such as 1250.5 (digits, with a dot before any decimals)"
-STATUS_LABELS = {OutcomeStatus.VERIFIED: "Verified", OutcomeStatus.NOT_MET: "Not met",
-                 OutcomeStatus.PENDING: "Pending"}
+NOT_A_NUMBER = N_("a number such as 1250.5 (digits, with a dot before any decimals)")
+STATUS_LABELS = {OutcomeStatus.VERIFIED: N_("Verified"), OutcomeStatus.NOT_MET: N_("Not met"),
+                 OutcomeStatus.PENDING: N_("Pending")}
 
 
 @router.get("/verification", response_class=HTMLResponse)
@@ -88,7 +89,7 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
             fields = fields_from_pydantic(exc)
             if fields.get("measured_value") == "Input should be a valid decimal":
                 fields["measured_value"] = NOT_A_NUMBER
-            raise ValidationFailed("The attestation is not complete.", fields=fields) from exc
+            raise ValidationFailed(N_("The attestation is not complete."), fields=fields) from exc
         service.attest(db, seat=seat, user=user, submission_id=submission_id,
                        target_key=target_key, body=body)
     except AppError as exc:
@@ -99,7 +100,7 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
         return form_with_errors(request, "verification/entry.html", exc, {
             **context, "form": form, "error_target": target_key})
     metric = next(t.metric for t in seat.challenge.targets if t.key == target_key)
-    flash(request, f"Your attestation of “{metric}” was recorded.")
+    flash(request, gettext("Your attestation of “%(metric)s” was recorded.") % {"metric": metric})
     return redirect(f"{service.verification_url(seat.challenge)}/entries/{submission_id}")
 
 
@@ -110,7 +111,7 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
     if challenge.state not in access.VERIFICATION_STATES:
         return []
     if is_manager(challenge, user) or access.is_verifier(user):
-        return [(service.verification_url(challenge), "Outcome verification")]
+        return [(service.verification_url(challenge), N_("Outcome verification"))]
     return []
 
 

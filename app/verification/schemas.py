@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from app.challenges.enums import ChallengeState, Direction
 from app.challenges.schemas import ExactDecimal
+from app.i18n.translate import N_
 from app.kit.schemas import InputModel
 from app.verification.outcomes import OutcomeStatus
 
@@ -40,7 +41,7 @@ class AttestationIn(InputModel):
     @classmethod
     def _some_evidence(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
-            raise ValueError("say how, where and when it was measured")
+            raise ValueError(N_("say how, where and when it was measured"))
         return value
 
     @field_validator("evidence_url", mode="before")
@@ -50,7 +51,7 @@ class AttestationIn(InputModel):
             if not value.strip():
                 return None
             if not re.match(EVIDENCE_URL, value.strip()):
-                raise ValueError("must be an http:// or https:// address")
+                raise ValueError(N_("must be an http:// or https:// address"))
         return value
 
 

@@ -22,6 +22,7 @@ from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
 from app.history import service as history
+from app.i18n.translate import N_
 from app.judging import results as judging_results
 from app.judging.schemas import ResultRead
 from app.notifications import service as notifications
@@ -119,7 +120,7 @@ def entry(db: Session, *, seat: Seat, submission_id: int) -> EntryOutcomeRead:
     for found in overview(db, seat=seat).entries:
         if found.submission_id == submission_id:
             return found
-    raise NotFound("No such entry on this challenge's shortlist.")
+    raise NotFound(N_("No such entry on this challenge's shortlist."))
 
 
 def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_key: str,
@@ -127,8 +128,8 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
     """Record (or correct) the measured value of one target of one shortlisted entry."""
     challenge = seat.challenge
     if not accepting_for(db, challenge, submission_id):
-        raise Conflict("Outcomes are attested while the challenge is in verification, before "
-                       "verification closes, or while an appeal against the entry is open.",
+        raise Conflict(N_("Outcomes are attested while the challenge is in verification, before "
+                          "verification closes, or while an appeal against the entry is open."),
                        code="verification_closed",
                        fields={"state": challenge.state.value})
     # The entry's row lock makes two attestations of one entry take turns, so the second sees
@@ -136,16 +137,16 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
     submission = db.get(Submission, submission_id, with_for_update=True, populate_existing=True)
     if submission is None or submission.challenge_id != challenge.id or submission_id not in {
             r.submission_id for r in _shortlist(db, challenge)}:
-        raise NotFound("No such entry on this challenge's shortlist.")
+        raise NotFound(N_("No such entry on this challenge's shortlist."))
     registration = db.get(ChallengeRegistration, submission.registration_id)
     entrants = submissions_access.entrant_ids(db, registration=registration) \
         if registration else set()
     if user.id in entrants:
-        raise Forbidden("You take part in this entry, so you do not verify its outcomes.",
+        raise Forbidden(N_("You take part in this entry, so you do not verify its outcomes."),
                         code="conflict_of_interest")
     target = next((t for t in challenge.targets if t.key == target_key), None)
     if target is None:
-        raise NotFound("This challenge has no target with that key.")
+        raise NotFound(N_("This challenge has no target with that key."))
     before = entry(db, seat=seat, submission_id=submission_id).status
     row = db.scalar(select(OutcomeAttestation).where(
         OutcomeAttestation.submission_id == submission_id,

@@ -54,3 +54,8 @@ def test_pydantic_messages_are_translated_with_their_values() -> None:
         assert translate_message("A message of our own, unknown") == "A message of our own, unknown"
     with use_locale("en"):
         assert translate_message(name) == name
+
+
+def test_areas_agree_on_the_translation_of_shared_strings() -> None:
+    found = extract.disagreements("zh-Hans")
+    assert not found, "\n".join(map(str, found))

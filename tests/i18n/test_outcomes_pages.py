@@ -1,0 +1,156 @@
+"""The outcome pages in Chinese: a verifier's queue, a challenge's verification and an entry's
+attestation forms; the awards page for its manager, an entrant and an admin deciding an appeal;
+the public results page, whose recipient's country is named in Chinese while the API and the
+360Giving export stay English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.awards.factories import awards_proposed, finalised
+from tests.challenges.factories import Clock, install_clock
+from tests.factories import csrf_from, login
+from tests.verification.factories import verification_challenge
+
+ZH = "zh-Hans"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return install_clock(monkeypatch)
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def in_chinese(client: TestClient, email: str | None = None) -> None:
+    client.cookies.clear()
+    client.cookies.set("vc_lang", ZH)
+    if email:
+        login(client, email)
+
+
+def test_a_verifier_attests_in_chinese(client: TestClient, db: Session, clock: Clock) -> None:
+    v = verification_challenge(db, clock)
+    in_chinese(client, v.verifier.email)
+
+    queue = client.get("/verification")
+    assert queue.status_code == 200 and "<title>核证 · Valleycross</title>" in queue.text
+    assert "<h1>成果核证</h1>" in queue.text and "处于核证阶段的挑战赛" in queue.text
+    assert ">待核证<" in queue.text and ">Pending<" not in queue.text
+    assert "Outcome verification" not in queue.text
+
+    overview_url = f"/challenges/{v.challenge.id}/verification"
+    overview = client.get(overview_url).text
+    assert f'href="{overview_url}">成果核证<' in client.get(f"/challenges/{v.challenge.id}").text
+    assert "入围参赛方案及其成果" in overview and "核证员可在" in overview
+    assert "不低于" in overview and "（可选）" in overview
+    assert "Attested outcomes" not in overview and "at least" not in overview
+
+    entry_url = f"{overview_url}/entries/{v.judged.entries[0].id}"
+    page = client.get(entry_url)
+    assert "指标：不低于 <strong>500 tonne-days</strong>。" in page.text
+    assert ">核证</button>" in page.text and "证据链接（可选）" in page.text
+    assert "Evidence address" not in page.text and ">Attest<" not in page.text
+
+    bad = client.post(f"{entry_url}/targets/cooling", data={
+        "measured_value": "about 600", "evidence": "", "evidence_url": "ftp://x",
+        "csrf_token": csrf_from(page.text)})
+    assert bad.status_code == 422
+    assert "核证信息不完整。" in bad.text and "须为数字，例如 1250.5" in bad.text
+    assert "请说明测量的方式、地点和时间" in bad.text and "必须是 http:// 或 https:// 网址" in bad.text
+    assert "The attestation is not complete." not in bad.text
+
+    done = client.post(f"{entry_url}/targets/cooling", data={
+        "measured_value": "612.5", "evidence": "Logger 17.", "csrf_token": csrf_from(page.text)})
+    after = text(done.text)
+    assert "您对“Stored produce kept below 8 °C”的核证已记录。" in after
+    assert "状态： 已核证" in after and "核证值： 612.5 tonne-days 达标 核证人：Vera Verifier" in after
+    assert "更正核证" in after and "Correct the attestation" not in after
+
+
+def test_the_manager_reads_verification_in_chinese(client: TestClient, db: Session,
+                                                   clock: Clock) -> None:
+    v = verification_challenge(db, clock)
+    in_chinese(client, v.judged.owner.email)
+    overview = client.get(f"/challenges/{v.challenge.id}/verification").text
+    assert "<h1>成果核证</h1>" in overview and ">待核证<" in overview
+    assert "打开参赛方案即可核证其测量值。" not in overview  # the owner never attests
+    refused = client.get("/challenges/999999/verification")
+    assert refused.status_code == 404
+
+
+def test_the_awards_page_in_chinese(client: TestClient, db: Session, clock: Clock) -> None:
+    v = awards_proposed(db, clock)
+    url = f"/challenges/{v.challenge.id}/awards"
+
+    in_chinese(client, v.judged.owner.email)
+    owner = client.get(url).text
+    assert f"<title>奖励 · {v.challenge.title} · Valleycross</title>" in owner
+    owner_view = text(owner)
+    assert "奖金总额 USD 100,000.00；已颁发 USD 50,000.00；未颁发 USD 50,000.00。" in owner_view
+    assert "现付 USD 40,000.00，暂扣 USD 10,000.00" in owner_view
+    assert "无奖励 有一项必需指标未达标" in owner_view and "没有申诉。" in owner_view
+    assert "Purse" not in owner_view and "No award" not in owner_view
+    assert "held back" not in owner_view and "Appeals" not in owner_view
+
+    in_chinese(client, v.judged.entrants[0].email)
+    page = client.get(url)
+    assert "您未提出申诉。" in page.text and ">提出申诉</button>" in page.text
+    assert "Purse" not in page.text and "Appeal for" not in page.text
+    entry = str(v.judged.entries[0].id)
+    bad = client.post(f"/challenges/{v.challenge.id}/appeals", data={
+        "submission_id": entry, "reason": "", "csrf_token": csrf_from(page.text)})
+    assert bad.status_code == 422 and "申诉须说明理由。" in bad.text
+    filed = client.post(f"/challenges/{v.challenge.id}/appeals", data={
+        "submission_id": entry, "reason": "The logger was misread.",
+        "csrf_token": csrf_from(page.text)})
+    assert "您的申诉已提交；管理员裁定后会通知您。" in filed.text
+    assert ">待处理</span>" in filed.text and "提交于" in filed.text
+
+    in_chinese(client, v.judged.admin.email)
+    admin = client.get(url).text
+    assert "申诉成立（重新计算奖励）" in admin and ">记录裁定</button>" in admin
+    assert "Record the decision" not in admin and "Dismiss" not in admin
+    action = re.search(r'action="(/appeals/\d+/decision)"', admin)
+    assert action is not None
+    decided = client.post(action[1], data={
+        "outcome": "dismissed", "decision": "The reading stands.",
+        "csrf_token": csrf_from(admin)})
+    assert f"“{v.judged.entries[0].title}”的申诉已被驳回。" in decided.text
+    assert ">已驳回</span>" in decided.text and "裁定" in decided.text
+
+
+def test_the_public_results_in_chinese_name_the_country_in_chinese(
+        client: TestClient, db: Session, clock: Clock) -> None:
+    v = finalised(db, clock)
+    in_chinese(client)
+    page = client.get(f"/challenges/{v.challenge.id}/results")
+    assert page.status_code == 200
+    assert f"<title>结果 · {v.challenge.title} · Valleycross</title>" in page.text
+    view = text(page.text)
+    assert "Okafor Cold Chain Collective, 尼泊尔" in view and "Nepal" not in view
+    assert "获奖参赛方案" in view and "以 360Giving 数据格式（JSON）下载这些奖励" in view
+    assert "Download these awards" not in view and "of a purse of" not in view
+    # The data standard's export and the API stay English, whatever the language.
+    api = client.get(f"/api/v1/challenges/{v.challenge.id}/results").json()
+    assert api["awards"][0]["country"] == "Nepal"
+    export = client.get(f"/challenges/{v.challenge.id}/results/360giving.json").json()
+    assert export["grants"][0]["beneficiaryLocation"] == [{"countryCode": "NP", "name": "Nepal"}]
+    # In English the page is as it was.
+    client.cookies.set("vc_lang", "en")
+    assert "Okafor Cold Chain Collective, Nepal" in text(
+        client.get(f"/challenges/{v.challenge.id}/results").text)
+
+
+def test_a_refusal_reads_in_chinese(client: TestClient, db: Session, clock: Clock) -> None:
+    v = awards_proposed(db, clock)
+    in_chinese(client)
+    early = client.get(f"/challenges/{v.challenge.id}/results")
+    assert early.status_code == 409 and "奖励最终确定后才会公布结果。" in early.text
+    assert "Results are published" not in early.text
