@@ -16,6 +16,7 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from app.i18n.translate import N_
 from app.kit import rate_limit
 
 TOKEN_PREFIX = "vcx_"
@@ -71,7 +72,8 @@ def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
     if not ok or user is None:
         audit.record(db, event="login.failed", ip=ip, email=normalized,
                      subject_user_id=user.id if user else None)
-        raise NotAuthenticated("The email or password is not right.", code="invalid_credentials")
+        raise NotAuthenticated(N_("The email or password is not right."),
+                               code="invalid_credentials")
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(db, event="login.succeeded", actor_id=user.id, subject_user_id=user.id, ip=ip,
@@ -119,9 +121,9 @@ def create_token(db: Session, *, user: User, name: str,
     """Issue a personal access token; the raw value is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise ValidationFailed(fields={"name": "Give the token a name of 1 to 100 characters."})
+        raise ValidationFailed(fields={"name": N_("Give the token a name of 1 to 100 characters.")})
     if expires_at is not None and expires_at <= utcnow():
-        raise ValidationFailed(fields={"expires_at": "must be in the future"})
+        raise ValidationFailed(fields={"expires_at": N_("must be in the future")})
     rate_limit.check_and_record(
         db, action="token.create", key=f"user:{user.id}",
         limit=get_settings().rate_limits.tokens_per_user_per_hour, window=rate_limit.HOUR,
@@ -145,7 +147,7 @@ def revoke_token(db: Session, *, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; someone else's token is reported as not found."""
     token = db.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(N_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(db, event="token.revoked", actor_id=user.id, subject_user_id=user.id,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.accounts import auth
 from app.accounts.models import Role, User
 from app.errors import Forbidden, NotAuthenticated
+from app.i18n.translate import N_
 from app.kit.openapi import document_errors
 from app.kit.unit_of_work import get_db
 
@@ -50,7 +51,7 @@ def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None
         if bearer:
             user, via = auth.user_for_token(db, raw_token=bearer), "token"
             if user is None:
-                raise NotAuthenticated("The access token is not valid.", code="invalid_token")
+                raise NotAuthenticated(N_("The access token is not valid."), code="invalid_token")
         elif sid:
             user, via = auth.user_for_session(db, raw_token=sid), "session"
         if user is not None:
@@ -78,7 +79,7 @@ async def current_user_optional(request: Request,
             and request.url.path.startswith("/api/")
             and not _same(request.headers.get(CSRF_HEADER), request.session.get(CSRF_KEY))):
         # A cookie alone must not be enough to change things through the API.
-        raise Forbidden("Send the X-CSRF-Token header with cookie-authenticated API calls.",
+        raise Forbidden(N_("Send the X-CSRF-Token header with cookie-authenticated API calls."),
                         code="csrf_failed")
     request.state.user = user
     request.state.user_id = user.id if user else None  # for logs written after the session ends
@@ -125,5 +126,5 @@ async def csrf_protect(request: Request) -> None:
             value = form.get(CSRF_FORM_FIELD)
             sent = value if isinstance(value, str) else None
     if not _same(sent, request.session.get(CSRF_KEY)):
-        raise Forbidden("The form has expired or did not come from this site; reload the page "
-                        "and try again.", code="csrf_failed")
+        raise Forbidden(N_("The form has expired or did not come from this site; reload the "
+                           "page and try again."), code="csrf_failed")

@@ -23,6 +23,7 @@ from app.accounts.oidc import SignInFailed
 from app.audit import service as audit
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.i18n.translate import N_
 
 log = logging.getLogger("valleycross.security")
 
@@ -34,7 +35,7 @@ class EmailInUse(SignInFailed):
 
     def __init__(self, *, email: str, holder_id: int, issuer: str, subject: str) -> None:
         super().__init__(
-            "email_in_use", "An account with this email address already exists here.",
+            "email_in_use", N_("An account with this email address already exists here."),
             status_code=409, subject_user_id=holder_id,
             detail=f"first login of {issuer} sub {subject!r}; email held by user {holder_id}")
         self.email = email
@@ -75,14 +76,14 @@ def _claimed_email(claims: Mapping[str, Any]) -> tuple[str, str] | None:
 
 def _check_subject(issuer: str, subject: str) -> None:
     if not subject or len(subject) > 255 or not issuer or len(issuer) > 500:
-        raise SignInFailed("invalid_id_token", "The identity token has no usable subject.",
+        raise SignInFailed("invalid_id_token", N_("The identity token has no usable subject."),
                            detail=f"sub of length {len(subject)}")
 
 
 def _refuse_inactive(user: User) -> None:
     if not user.is_active:
-        raise SignInFailed("account_disabled", "This account has been disabled. Contact the "
-                           "site's administrators if you think this is a mistake.",
+        raise SignInFailed("account_disabled", N_("This account has been disabled. Contact the "
+                           "site's administrators if you think this is a mistake."),
                            status_code=403)
 
 
@@ -177,15 +178,15 @@ def unlink(db: Session, *, user: User, identity_id: int) -> ExternalIdentity:
     """
     identity = db.get(ExternalIdentity, identity_id)
     if identity is None or identity.user_id != user.id:
-        raise NotFound("No such sign-in provider on your account.")
+        raise NotFound(N_("No such sign-in provider on your account."))
     # Two unlinks at once must not both see "another one is left" (a no-op on SQLite, which
     # serialises writers anyway).
     db.execute(select(User.id).where(User.id == user.id).with_for_update())
     others = db.scalar(select(func.count()).select_from(ExternalIdentity).where(
         ExternalIdentity.user_id == user.id, ExternalIdentity.id != identity.id)) or 0
     if user.password_hash is None and others == 0:
-        raise Conflict("This is the only way you can sign in to this account (it has no "
-                       "password), so it was not unlinked.", code="last_sign_in_method")
+        raise Conflict(N_("This is the only way you can sign in to this account (it has no "
+                          "password), so it was not unlinked."), code="last_sign_in_method")
     db.delete(identity)
     db.flush()
     audit.record(db, event="oidc.unlinked", actor_id=user.id, subject_user_id=user.id,

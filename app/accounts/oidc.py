@@ -43,6 +43,7 @@ from starlette.responses import Response
 
 from app.config import Settings
 from app.errors import AppError
+from app.i18n.translate import N_
 
 log = logging.getLogger("valleycross.security")
 
@@ -189,8 +190,9 @@ async def verified_claims(client: Any, request: Request, *, settings: Settings
         token = await client.authorize_access_token(request, claims_options=options)
     except MismatchingStateError as exc:
         raise SignInFailed(
-            "state_mismatch", "This sign-in has expired or was started in another browser "
-            "window. Start again from the sign-in page.", status_code=400, detail=str(exc)
+            "state_mismatch", N_("This sign-in has expired or was started in another browser "
+                                 "window. Start again from the sign-in page."),
+            status_code=400, detail=str(exc)
         ) from exc
     except JoseError as exc:
         raise SignInFailed(

@@ -19,6 +19,7 @@ from app.accounts.routes import client_ip
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import AppError, Conflict, NotFound, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.kit.forms import form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -36,7 +37,7 @@ LINK_KEY = "oidc_link"
 def _client(request: Request) -> tuple[Any, Settings]:
     client = getattr(request.app.state, "oidc_client", None)
     if client is None:
-        raise NotFound("Signing in with an external provider is not set up on this site.")
+        raise NotFound(N_("Signing in with an external provider is not set up on this site."))
     settings: Settings = request.app.state.settings
     return client, settings
 
@@ -88,7 +89,8 @@ def _finish(request: Request, db: Session, claims: dict[str, Any], settings: Set
     audit.record(db, event="login.succeeded", actor_id=user.id, subject_user_id=user.id,
                  ip=client_ip(request), method="oidc", issuer=claims["iss"])
     if result.created:
-        flash(request, f"Welcome, {user.display_name}. Your solver account is ready.")
+        flash(request, gettext("Welcome, %(name)s. Your solver account is ready.")
+              % {"name": user.display_name})
     if result.ask_for_email:
         request.session[EMAIL_PROMPT_KEY] = {"reason": "missing", "next": target}
         return redirect("/account/email")
@@ -108,10 +110,11 @@ def _finish_link(request: Request, db: Session, user: User | None, intent: dict[
     linked = identities.link(db, user=user, issuer=str(claims["iss"]),
                              subject=str(claims["sub"]), claims=claims, provider=provider)
     if linked:
-        flash(request, f"Your {provider} login is now linked to this account. You can sign in "
-                       "with it from now on.")
+        flash(request, gettext("Your %(provider)s login is now linked to this account. You can "
+                               "sign in with it from now on.") % {"provider": provider})
     else:
-        flash(request, f"This {provider} login was already linked to your account.")
+        flash(request, gettext("This %(provider)s login was already linked to your account.")
+              % {"provider": provider})
     return redirect("/account")
 
 
@@ -172,7 +175,7 @@ def unlink(identity_id: ObjectId, request: Request, user: CurrentUser,
 
         return form_with_errors(request, "accounts/account.html", exc,
                                 account_context(db, user))
-    flash(request, "The sign-in provider was unlinked from your account.")
+    flash(request, gettext("The sign-in provider was unlinked from your account."))
     return redirect("/account")
 
 
@@ -194,12 +197,12 @@ def save_email(request: Request, user: CurrentUser, email: Annotated[str, Form()
     context = _email_context(request, user)
     try:
         if not email.strip():
-            raise ValidationFailed("Enter your email address.",
-                                   fields={"email": "Enter your email address."})
+            raise ValidationFailed(N_("Enter your email address."),
+                                   fields={"email": N_("Enter your email address.")})
         accounts_service.update_profile(db, user=user, email=email)
     except AppError as exc:
         return form_with_errors(request, "accounts/email.html", exc,
                                 {**context, "form": {"email": email}})
     request.session.pop(EMAIL_PROMPT_KEY, None)
-    flash(request, "Your email address was saved.")
+    flash(request, gettext("Your email address was saved."))
     return redirect(context["next"] if context["reason"] else "/account")

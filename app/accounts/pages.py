@@ -22,6 +22,7 @@ from app.accounts.routes import client_ip
 from app.errors import AppError, ValidationFailed, record_refusal
 from app.i18n.locales import supported
 from app.i18n.middleware import BROWSER_CHOICE_KEY, CHOSEN_LOCALE_KEY
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -29,6 +30,13 @@ from app.kit.templating import flash, render
 from app.kit.unit_of_work import get_db, keep_changes_on_error
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+
+# The roles' names as pages show them (the value stays the code in forms and the API).
+ROLE_LABELS: dict[str, str] = {
+    Role.ADMIN.value: N_("admin"), Role.CURATOR.value: N_("curator"),
+    Role.SPONSOR.value: N_("sponsor"), Role.SOLVER.value: N_("solver"),
+    Role.JUDGE.value: N_("judge"), Role.VERIFIER.value: N_("verifier"),
+}
 
 
 def sign_in(request: Request, db: Session, user: User) -> None:
@@ -70,7 +78,8 @@ def signup(request: Request, form: FormData, db: Session = Depends(get_db)) -> R
         form.pop("password", None)
         return form_with_errors(request, "accounts/signup.html", exc, {"form": form})
     sign_in(request, db, user)
-    flash(request, f"Welcome, {user.display_name}. Your solver account is ready.")
+    flash(request, gettext("Welcome, %(name)s. Your solver account is ready.")
+          % {"name": user.display_name})
     return redirect("/account")
 
 
@@ -109,7 +118,8 @@ def logout(request: Request, db: Session = Depends(get_db)) -> Response:
 def account_context(db: Session, user: User) -> dict[str, object]:
     """What the account page shows: the profile, API tokens and linked sign-in providers."""
     return {"user": user, "tokens": auth.list_tokens(db, user=user),
-            "identities": identities.list_for_user(db, user=user), "form": {}, "errors": {}}
+            "identities": identities.list_for_user(db, user=user), "form": {}, "errors": {},
+            "role_labels": ROLE_LABELS}
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -128,7 +138,7 @@ def update_account(request: Request, user: CurrentUser, form: FormData,
     except AppError as exc:
         return form_with_errors(request, "accounts/account.html", exc,
                                 {**account_context(db, user), "form": form})
-    flash(request, "Your profile was saved.")
+    flash(request, gettext("Your profile was saved."))
     return redirect("/account")
 
 
@@ -153,7 +163,7 @@ def create_token(request: Request, user: CurrentUser, form: FormData,
 def revoke_token(token_id: ObjectId, request: Request, user: CurrentUser,
                  db: Session = Depends(get_db)) -> Response:
     auth.revoke_token(db, user=user, token_id=token_id)
-    flash(request, "The token was revoked.")
+    flash(request, gettext("The token was revoked."))
     return redirect("/account")
 
 
@@ -163,7 +173,7 @@ def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset
     users, total = accounts_service.list_users(db, query=q, limit=50, offset=offset)
     return render(request, "accounts/admin_users.html",
                   {"users": users, "total": total, "q": q or "", "offset": offset,
-                   "roles": list(Role)})
+                   "roles": list(Role), "role_labels": ROLE_LABELS})
 
 
 @router.post("/admin/users/{user_id}/roles")
@@ -172,12 +182,14 @@ def admin_change_role(user_id: ObjectId, request: Request, admin: AdminUser, for
     try:
         role = Role(form.get("role", ""))
     except ValueError as exc:
-        raise ValidationFailed(fields={"role": "unknown role"}) from exc
+        raise ValidationFailed(fields={"role": N_("unknown role")}) from exc
     target = accounts_service.get(db, user_id=user_id)
     if form.get("action") == "revoke":
         accounts_service.revoke_role(db, user=target, role=role, revoked_by=admin)
-        flash(request, f"{target.display_name} no longer has the {role.value} role.")
+        flash(request, gettext("%(name)s no longer has the %(role)s role.")
+              % {"name": target.display_name, "role": gettext(ROLE_LABELS[role.value])})
     else:
         accounts_service.grant_role(db, user=target, role=role, granted_by=admin)
-        flash(request, f"{target.display_name} now has the {role.value} role.")
+        flash(request, gettext("%(name)s now has the %(role)s role.")
+              % {"name": target.display_name, "role": gettext(ROLE_LABELS[role.value])})
     return redirect(f"/admin/users?{urlencode({'q': form.get('q', '')})}")

@@ -11,10 +11,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from app.config import get_settings
+from app.i18n.translate import N_
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 _COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+# Written out (MIN_LENGTH, MAX_LENGTH) so that the catalogs hold them: the sign-up page shows
+# them, translated, next to the password field.
+TOO_SHORT = N_("Use at least 12 characters.")
+TOO_LONG = N_("Use at most 256 characters.")
 
 
 
@@ -39,16 +44,16 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, email: str | None = None) -> str | None:
     """Why this password is refused, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return TOO_SHORT
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return TOO_LONG
     lowered = password.lower()
     if lowered in common_passwords():
-        return "This password is too common; choose another."
+        return N_("This password is too common; choose another.")
     if email and lowered == email.lower():
-        return "The password must not be your email address."
+        return N_("The password must not be your email address.")
     if len(set(password)) == 1:
-        return "The password must not be one character repeated."
+        return N_("The password must not be one character repeated.")
     return None
 
 

@@ -14,6 +14,7 @@ from app.accounts.passwords import hash_password, password_problem
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.kit import rate_limit
 
 
@@ -22,7 +23,7 @@ def normalize_email(email: str) -> str:
     try:
         valid = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationFailed("The email address is not valid.",
+        raise ValidationFailed(N_("The email address is not valid."),
                                fields={"email": str(exc)}) from exc
     return valid.normalized.lower()
 
@@ -32,7 +33,7 @@ def check_country(country_code: str | None) -> str | None:
         return None
     code = country_code.strip().upper()
     if pycountry.countries.get(alpha_3=code) is None:
-        raise ValidationFailed("Unknown country.",
+        raise ValidationFailed(N_("Unknown country."),
                                fields={"country_code": f"{country_code!r} is not an ISO 3166-1 "
                                                        "alpha-3 code"})
     return code
@@ -41,7 +42,7 @@ def check_country(country_code: str | None) -> str | None:
 def get(db: Session, *, user_id: int) -> User:
     user = db.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     return user
 
 
@@ -73,12 +74,12 @@ def create_user(db: Session, *, email: str | None, password: str | None, display
         if problem:
             fields["password"] = problem
     if not display_name.strip():
-        fields["display_name"] = "Enter a name to show to others."
+        fields["display_name"] = N_("Enter a name to show to others.")
     if fields:
         raise ValidationFailed(fields=fields)
     if normalized and get_by_email(db, email=normalized):
-        raise Conflict("An account with this email already exists.",
-                       code="email_taken", fields={"email": "already registered"})
+        raise Conflict(N_("An account with this email already exists."),
+                       code="email_taken", fields={"email": N_("already registered")})
     user = User(
         email=email.strip() if email else None,
         email_normalized=normalized,
@@ -116,7 +117,7 @@ def update_profile(db: Session, *, user: User, display_name: str | None = None,
     """Change the fields a person may change about themselves."""
     if display_name is not None:
         if not display_name.strip():
-            raise ValidationFailed(fields={"display_name": "Enter a name to show to others."})
+            raise ValidationFailed(fields={"display_name": N_("Enter a name to show to others.")})
         user.display_name = display_name.strip()
     if organisation is not None:
         user.organisation = organisation.strip() or None
@@ -126,8 +127,8 @@ def update_profile(db: Session, *, user: User, display_name: str | None = None,
         normalized = normalize_email(email)
         other = get_by_email(db, email=normalized)
         if other is not None and other.id != user.id:
-            raise Conflict("An account with this email already exists.",
-                           code="email_taken", fields={"email": "already registered"})
+            raise Conflict(N_("An account with this email already exists."),
+                           code="email_taken", fields={"email": N_("already registered")})
         user.email = email.strip()
         user.email_normalized = normalized
     db.flush()
@@ -137,7 +138,7 @@ def update_profile(db: Session, *, user: User, display_name: str | None = None,
 def grant_role(db: Session, *, user: User, role: Role, granted_by: User) -> User:
     """An admin gives a role; the grant records who gave it and when."""
     if not granted_by.has_role(Role.ADMIN):
-        raise Forbidden("Only an admin can grant roles.")
+        raise Forbidden(N_("Only an admin can grant roles."))
     if role not in user.role_names:
         db.add(UserRole(user_id=user.id, role=role, granted_by_id=granted_by.id))
         db.flush()
@@ -150,9 +151,9 @@ def grant_role(db: Session, *, user: User, role: Role, granted_by: User) -> User
 def revoke_role(db: Session, *, user: User, role: Role, revoked_by: User) -> User:
     """An admin takes a role back; an admin cannot remove their own admin role."""
     if not revoked_by.has_role(Role.ADMIN):
-        raise Forbidden("Only an admin can revoke roles.")
+        raise Forbidden(N_("Only an admin can revoke roles."))
     if role == Role.ADMIN and user.id == revoked_by.id:
-        raise Conflict("You cannot remove your own admin role.", code="self_demotion")
+        raise Conflict(N_("You cannot remove your own admin role."), code="self_demotion")
     grant = db.get(UserRole, (user.id, role))
     if grant is not None:
         db.delete(grant)

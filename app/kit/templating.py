@@ -62,6 +62,18 @@ def _money(amount_minor: int | None, currency: str | None) -> str:
     return format_money(amount_minor, currency)
 
 
+def _return_address(request: Request) -> str:
+    """Where the language switch returns to: this page, with its query (filters, paging) when
+    it was a plain GET. Not a sign-in provider's callback: its query holds a one-time code and
+    the provider's words, which must not be copied into a page."""
+    path = request.url.path
+    if path.startswith("/auth/"):
+        return "/"
+    if request.method == "GET" and request.url.query:
+        return f"{path}?{request.url.query}"
+    return path
+
+
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -72,7 +84,8 @@ def _linkify(text: str | None) -> Markup:
 
 
 templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input,
-                             language_choices=language_choices, local_name=local_name)
+                             language_choices=language_choices, local_name=local_name,
+                             return_address=_return_address)
 templates.env.filters.update(utc=_utc, money=_money, markdown=render_markdown, linkify=_linkify,
                              tr=translate_message)
 

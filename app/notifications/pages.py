@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
+from app.i18n.translate import ngettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT
@@ -54,5 +55,6 @@ def mark_read(request: Request, form: FormData, user: CurrentUser,
     raw = form.get("up_to_id", "")
     up_to = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_DB_INT else None
     marked = service.mark_read(db, recipient_id=user.id, up_to_id=up_to)
-    flash(request, f"{marked} message{'s' if marked != 1 else ''} marked read.")
+    flash(request, ngettext("%(num)d message marked read.", "%(num)d messages marked read.",
+                            marked) % {"num": marked})
     return redirect("/inbox")

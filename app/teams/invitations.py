@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, NotFound
+from app.i18n.translate import N_
 from app.kit import rate_limit
 from app.notifications import service as notifications
 from app.teams.models import InvitationState, Team, TeamInvitation, TeamMember, TeamRole
@@ -41,16 +42,16 @@ def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation
         TeamMember, TeamMember.user_id == User.id).where(TeamMember.team_id == team.id))
     # Tells the lead that one of their own members has this address, which they could ask them.
     if address in set(member_accounts):
-        raise Conflict("Someone with this address is a member of the team already.",
-                       code="already_member", fields={"email": "already a member"})
+        raise Conflict(N_("Someone with this address is a member of the team already."),
+                       code="already_member", fields={"email": N_("already a member")})
     pending = pending_of_team(db, team_id=team.id)
     if any(i.email == address for i in pending):
-        raise Conflict("This address has an invitation to the team waiting for an answer.",
-                       code="already_invited", fields={"email": "already invited"})
+        raise Conflict(N_("This address has an invitation to the team waiting for an answer."),
+                       code="already_invited", fields={"email": N_("already invited")})
     if len(team.members) + len(pending) >= MAX_MEMBERS:
         raise Conflict(f"A team has at most {MAX_MEMBERS} members, counting the invitations "
                        "waiting for an answer: revoke one or remove a member first.",
-                       code="team_full", fields={"email": "the team is full"})
+                       code="team_full", fields={"email": N_("the team is full")})
     rate_limit.check_and_record(
         db, action="team.invitation", key=f"user:{user.id}",
         limit=get_settings().rate_limits.team_invitations_per_user_per_day,
@@ -62,8 +63,8 @@ def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation
         with db.begin_nested():
             db.add(invitation)
     except IntegrityError as exc:
-        raise Conflict("This address has an invitation to the team waiting for an answer.",
-                       code="already_invited", fields={"email": "already invited"}) from exc
+        raise Conflict(N_("This address has an invitation to the team waiting for an answer."),
+                       code="already_invited", fields={"email": N_("already invited")}) from exc
     invitee = accounts.get_by_email(db, email=address)
     if invitee is not None and invitee.is_active:
         notifications.queue(
@@ -81,7 +82,7 @@ def revoke(db: Session, *, team: Team, user: User, invitation_id: int) -> TeamIn
     require_lead(team, user, doing="revoke invitations")
     invitation = db.get(TeamInvitation, invitation_id)
     if invitation is None or invitation.team_id != team.id:
-        raise NotFound("No such invitation to this team.")
+        raise NotFound(N_("No such invitation to this team."))
     if invitation.state != InvitationState.PENDING:
         raise Conflict(f"This invitation was {invitation.state.value} already.",
                        code="not_pending")
@@ -118,7 +119,7 @@ def invitation_for_invitee(db: Session, *, invitation_id: int, user: User) -> Te
     invitation = db.get(TeamInvitation, invitation_id)
     address = _mine(user)
     if invitation is None or not address or invitation.email != address:
-        raise NotFound("No such invitation.")
+        raise NotFound(N_("No such invitation."))
     if invitation.state != InvitationState.PENDING:
         raise Conflict(f"This invitation was {invitation.state.value} already.",
                        code="not_pending")
@@ -134,7 +135,7 @@ def accept(db: Session, *, invitation: TeamInvitation, user: User) -> Team:
     team = db.get(Team, invitation.team_id)
     assert team is not None  # an invitation is deleted with its team
     if membership(team, user.id) is not None:
-        raise Conflict("You are a member of this team already.", code="already_member")
+        raise Conflict(N_("You are a member of this team already."), code="already_member")
     if len(team.members) >= MAX_MEMBERS:
         raise Conflict(f"The team has {MAX_MEMBERS} members, the most a team may have.",
                        code="team_full")

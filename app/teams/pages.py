@@ -19,6 +19,7 @@ from app.accounts.models import User
 from app.challenges import team_entries
 from app.challenges.forms import fields_from_pydantic
 from app.errors import AppError, ValidationFailed, record_refusal
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId, Offset
@@ -30,7 +31,7 @@ from app.teams.models import Team
 from app.teams.schemas import InvitationCreate, TeamCreate, TeamUpdate
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-SIGNED_IN_NAV = [("/teams", "Teams", 50)]
+SIGNED_IN_NAV = [("/teams", N_("Teams"), 50)]
 PAGE_SIZE = 50
 
 
@@ -38,14 +39,14 @@ def _name(form: dict[str, str], model: type[TeamCreate] | type[TeamUpdate]) -> s
     try:
         return model.model_validate({"name": form.get("name", "")}).name
     except ValidationError as exc:
-        raise ValidationFailed("The team needs a name.",
+        raise ValidationFailed(N_("The team needs a name."),
                                fields=fields_from_pydantic(exc)) from exc
 
 
 def _id(text: str, field: str) -> int:
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DB_INT:
-        raise ValidationFailed(fields={field: "choose one from the list"})
+        raise ValidationFailed(fields={field: N_("choose one from the list")})
     return int(text)
 
 
@@ -90,7 +91,8 @@ def create(request: Request, form: FormData, user: CurrentUser,
     except AppError as exc:
         return _refused(request, exc, "teams/list.html", _teams_context(db, user, 0), "create",
                         form)
-    flash(request, f"Team “{team.name}” formed. You lead it: invite its members below.")
+    flash(request, gettext("Team “%(name)s” formed. You lead it: invite its members below.")
+          % {"name": team.name})
     return redirect(f"/teams/{team.id}")
 
 
@@ -106,9 +108,9 @@ def _answer(request: Request, db: Session, user: User, invitation_id: int, accep
         return _refused(request, exc, "teams/list.html", _teams_context(db, user, 0),
                         f"invitation-{invitation_id}", form)
     if accepting:
-        flash(request, f"You joined team “{team.name}”.")
+        flash(request, gettext("You joined team “%(name)s”.") % {"name": team.name})
         return redirect(f"/teams/{team.id}")
-    flash(request, "Invitation declined.")
+    flash(request, gettext("Invitation declined."))
     return redirect("/teams")
 
 
@@ -152,7 +154,7 @@ def rename(team_id: ObjectId, request: Request, form: FormData, user: CurrentUse
            db: Session = Depends(get_db)) -> Response:
     def change(team: Team) -> str:
         team_entries.rename(db, team=team, user=user, name=_name(form, TeamUpdate))
-        return f"The team is now called “{team.name}”."
+        return gettext("The team is now called “%(name)s”.") % {"name": team.name}
     return _change(request, db, user, team_id, form, "rename", change)
 
 
@@ -163,10 +165,11 @@ def invite(team_id: ObjectId, request: Request, form: FormData, user: CurrentUse
         try:
             body = InvitationCreate.model_validate({"email": form.get("email", "")})
         except ValidationError as exc:
-            raise ValidationFailed(fields={"email": "give an email address"}) from exc
+            raise ValidationFailed(fields={"email": N_("give an email address")}) from exc
         item = invitations.invite(db, team=team, user=user, email=body.email)
         # The same words whether or not an account has the address.
-        return f"Invitation to {item.email} recorded; it waits here until it is answered."
+        return gettext("Invitation to %(email)s recorded; it waits here until it is "
+                       "answered.") % {"email": item.email}
     return _change(request, db, user, team_id, form, "invite", change)
 
 
@@ -175,7 +178,7 @@ def revoke(team_id: ObjectId, invitation_id: ObjectId, request: Request, form: F
            user: CurrentUser, db: Session = Depends(get_db)) -> Response:
     def change(team: Team) -> str:
         item = invitations.revoke(db, team=team, user=user, invitation_id=invitation_id)
-        return f"The invitation to {item.email} was revoked."
+        return gettext("The invitation to %(email)s was revoked.") % {"email": item.email}
     return _change(request, db, user, team_id, form, "invitations", change)
 
 
@@ -185,9 +188,9 @@ def remove_member(team_id: ObjectId, user_id: ObjectId, request: Request, form: 
     def change(team: Team) -> str | None:
         team_entries.remove_member(db, team=team, user=user, member_id=user_id)
         if user_id == user.id:
-            flash(request, f"You left team “{team.name}”.")
+            flash(request, gettext("You left team “%(name)s”.") % {"name": team.name})
             return None
-        return "The member was removed; they are told in their inbox."
+        return gettext("The member was removed; they are told in their inbox.")
     return _change(request, db, user, team_id, form, "members", change)
 
 
@@ -197,7 +200,7 @@ def hand_over(team_id: ObjectId, request: Request, form: FormData, user: Current
     def change(team: Team) -> str:
         team_entries.hand_over(db, team=team, user=user,
                         new_lead_id=_id(form.get("member_id", ""), "member_id"))
-        return "The lead was handed over; you are a member now."
+        return gettext("The lead was handed over; you are a member now.")
     return _change(request, db, user, team_id, form, "lead", change)
 
 
@@ -207,5 +210,5 @@ def dissolve(team_id: ObjectId, request: Request, form: FormData, user: CurrentU
     def change(team: Team) -> None:
         name = team.name
         team_entries.dissolve(db, team=team, user=user)
-        flash(request, f"Team “{name}” was dissolved.")
+        flash(request, gettext("Team “%(name)s” was dissolved.") % {"name": name})
     return _change(request, db, user, team_id, form, "dissolve", change)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.notifications import service as notifications
 from app.teams.models import Team, TeamMember, TeamRole
 
@@ -59,7 +60,7 @@ def get(db: Session, *, team_id: int, viewer: User) -> Team:
     """A team its member (or an admin) may see; 404 for everyone else."""
     team = db.get(Team, team_id)
     if team is None or (membership(team, viewer.id) is None and not viewer.has_role(Role.ADMIN)):
-        raise NotFound("No such team.")
+        raise NotFound(N_("No such team."))
     return team
 
 
@@ -110,12 +111,12 @@ def remove_member(db: Session, *, team: Team, user: User, member_id: int) -> Non
         require_lead(team, user, doing="remove members")
     member = membership(team, member_id)
     if member is None:
-        raise NotFound("No such member of this team.")
+        raise NotFound(N_("No such member of this team."))
     if member.role == TeamRole.LEAD:
         if len(team.members) > 1:
-            raise Conflict("Hand the lead to another member before you leave the team.",
+            raise Conflict(N_("Hand the lead to another member before you leave the team."),
                            code="lead_cannot_leave")
-        raise Conflict("You are the team's only member: dissolve the team instead.",
+        raise Conflict(N_("You are the team's only member: dissolve the team instead."),
                        code="last_member")
     team.members.remove(member)
     db.flush()
@@ -132,11 +133,11 @@ def hand_over(db: Session, *, team: Team, user: User, new_lead_id: int) -> Team:
     require_lead(team, user, doing="hand over the lead")
     new_lead = membership(team, new_lead_id)
     if new_lead is None:
-        raise ValidationFailed("Choose a member of this team.",
-                               fields={"user_id": "not a member of this team"})
+        raise ValidationFailed(N_("Choose a member of this team."),
+                               fields={"user_id": N_("not a member of this team")})
     if new_lead.user_id == user.id:
-        raise ValidationFailed("You are the lead already.",
-                               fields={"user_id": "choose another member"})
+        raise ValidationFailed(N_("You are the lead already."),
+                               fields={"user_id": N_("choose another member")})
     lead_of(team).role = TeamRole.MEMBER
     new_lead.role = TeamRole.LEAD
     db.flush()
@@ -152,8 +153,8 @@ def dissolve(db: Session, *, team: Team, user: User) -> None:
     """The lead, once alone in the team, deletes it (with its invitations)."""
     require_lead(team, user, doing="dissolve it")
     if len(team.members) > 1:
-        raise Conflict("Only a team with no other members can be dissolved: remove them or "
-                       "hand over the lead and leave.", code="team_not_empty")
+        raise Conflict(N_("Only a team with no other members can be dissolved: remove them or "
+                          "hand over the lead and leave."), code="team_not_empty")
     db.delete(team)
     db.flush()
 
@@ -162,6 +163,6 @@ def _name(name: str) -> str:
     """Trimmed, 1-120 characters (the schemas check too; this guards other callers)."""
     text = " ".join(name.split())
     if not 1 <= len(text) <= 120:
-        raise ValidationFailed("The team needs a name.",
-                               fields={"name": "1 to 120 characters"})
+        raise ValidationFailed(N_("The team needs a name."),
+                               fields={"name": N_("1 to 120 characters")})
     return text

@@ -83,3 +83,11 @@ def test_error_pages_and_form_errors_speak_the_chosen_language(client: TestClien
     _switch(client, "zh-Hans")
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and "页面未找到" in missing.text and "未找到。" in missing.text
+
+
+def test_the_switch_returns_to_the_page_with_its_filters_but_never_to_a_callback(
+        client: TestClient) -> None:
+    page = client.get("/inventory?q=solar&kind=fund")
+    assert 'name="next" value="/inventory?q=solar&amp;kind=fund"' in page.text
+    callback = client.get("/auth/oidc/callback?code=secret-code&state=x")
+    assert "secret-code" not in callback.text

@@ -132,7 +132,9 @@ def test_the_lead_renames_hands_over_and_leaves(client: TestClient, db: Session)
     assert r.status_code == 409 and "Hand the lead to another member" in r.text
     r = post(client, page, f"{page}/lead", {"member_id": "x"})
     assert r.status_code == 422 and '<p class="error" id="e-member_id">' in r.text
-    r = post(client, page, f"{page}/lead", {"member_id": str(bo.id)})
+    offered = re.findall(r'<option value="([^"]*)">Bo</option>', client.get(page).text)
+    assert offered == [str(bo.id)], "the page offers Bo by id (it once offered an empty value)"
+    r = post(client, page, f"{page}/lead", {"member_id": offered[0]})
     assert r.status_code == 303
     db.expire_all()
     assert {m.user_id: m.role for m in teams.get(db, team_id=team.id, viewer=bo).members} == {
