@@ -42,6 +42,7 @@ from app.challenges.schemas import (
 )
 from app.challenges.states import Timeline, timeline_problems
 from app.errors import Conflict, Forbidden, ValidationFailed
+from app.i18n.translate import N_
 from app.inventory.models import Mechanism
 from app.needs.models import Need
 from app.reference import service as reference
@@ -98,7 +99,7 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
             if link.mechanism_id not in known:
                 errors[f"mechanisms.{i}.mechanism_id"] = f"no mechanism with id {link.mechanism_id}"
             elif ids.index(link.mechanism_id) != i:
-                errors[f"mechanisms.{i}.mechanism_id"] = "this mechanism is listed twice"
+                errors[f"mechanisms.{i}.mechanism_id"] = N_("this mechanism is listed twice")
     if "sdg_targets" in values:
         out["sdg_targets"] = _collect(errors, lambda: reference.check_sdg_targets(
             db, codes=values["sdg_targets"], field="sdg_targets"))
@@ -118,9 +119,9 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
             out["scope"] = scope
         if (eligibility.team_min is not None and eligibility.team_max is not None
                 and eligibility.team_max < eligibility.team_min):
-            errors["eligibility.team_max"] = "the largest team size is below the smallest"
+            errors["eligibility.team_max"] = N_("the largest team size is below the smallest")
         if len(set(eligibility.solver_kinds)) != len(eligibility.solver_kinds):
-            errors["eligibility.solver_kinds"] = "a solver kind is listed twice"
+            errors["eligibility.solver_kinds"] = N_("a solver kind is listed twice")
     targets: list[TargetIn] | None = values.get("targets")
     if targets is not None:
         keys = _target_keys(targets)
@@ -143,7 +144,7 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
                     else [t.key for t in challenge.targets] if challenge is not None else [])
             errors.update(prize_rule_problems(rules, target_keys=keys))
     if errors:
-        raise ValidationFailed("Some fields are not valid; nothing was saved.", fields=errors)
+        raise ValidationFailed(N_("Some fields are not valid; nothing was saved."), fields=errors)
     return out
 
 
@@ -236,7 +237,7 @@ def _group_codes(db: Session, values: dict[str, Any]) -> None:
 def create(db: Session, *, user: User, body: ChallengeCreate) -> Challenge:
     """A new draft owned by the sponsor (or admin) who writes it."""
     if not user.has_role(Role.SPONSOR, Role.ADMIN):
-        raise Forbidden("Only sponsors and admins create challenges.", code="missing_role")
+        raise Forbidden(N_("Only sponsors and admins create challenges."), code="missing_role")
     values = _validate(db, _sections(body, only_set=False), None)
     _group_codes(db, values)
     # Stamped by the challenge clock, as its "create" transition is (`clock.as_of` included).
@@ -256,15 +257,15 @@ def update(db: Session, *, challenge: Challenge, user: User, body: ChallengeUpda
     """Change a draft; once it left draft its rules are locked (409)."""
     values = _sections(body, only_set=True)
     if challenge.state == ChallengeState.IN_REVIEW:
-        raise Conflict("The challenge is in review; withdraw it to edit.", code="in_review")
+        raise Conflict(N_("The challenge is in review; withdraw it to edit."), code="in_review")
     if challenge.state != ChallengeState.DRAFT:
         touched = sorted(RULE_FIELDS.intersection(values))
         raise Conflict(
-            "The rules of a published challenge are locked; post an announcement to clarify.",
+            N_("The rules of a published challenge are locked; post an announcement to clarify."),
             code="rules_locked",
-            fields=dict.fromkeys(touched or sorted(values), "locked since publication"))
+            fields=dict.fromkeys(touched or sorted(values), N_("locked since publication")))
     if "title" in values and values["title"] is None:
-        raise ValidationFailed(fields={"title": "a challenge needs a title"})
+        raise ValidationFailed(fields={"title": N_("a challenge needs a title")})
     values = _validate(db, values, challenge)
     _group_codes(db, values)
     _assign(challenge, values)
@@ -275,46 +276,48 @@ def update(db: Session, *, challenge: Challenge, user: User, body: ChallengeUpda
 def submission_problems(challenge: Challenge, *, now: dt.datetime) -> dict[str, str]:
     """What a draft still lacks before it may be reviewed or published."""
     p: dict[str, str] = {}
-    for name, label in (("summary", "a short summary"), ("description", "a description"),
-                        ("sponsor_organisation", "the sponsoring organisation"),
-                        ("contact", "a contact")):
+    for name, problem in (("summary", N_("add a short summary")),
+                          ("description", N_("add a description")),
+                          ("sponsor_organisation", N_("add the sponsoring organisation")),
+                          ("contact", N_("add a contact"))):
         if not getattr(challenge, name).strip():
-            p[name] = f"add {label}"
+            p[name] = problem
     if not challenge.sectors:
-        p["sectors"] = "choose at least one sector"
+        p["sectors"] = N_("choose at least one sector")
     if challenge.stage is None:
-        p["stage"] = "choose the technology-cycle stage"
+        p["stage"] = N_("choose the technology-cycle stage")
     for name in ("opens_at", "submissions_close_at", "judging_ends_at", "verification_closes_at"):
         if getattr(challenge, name) is None:
-            p[f"timeline.{name}"] = "set this date"
+            p[f"timeline.{name}"] = N_("set this date")
     close = challenge.submissions_close_at
     if close is not None and close <= now:
-        p["timeline.submissions_close_at"] = "the submission deadline has already passed"
+        p["timeline.submissions_close_at"] = N_("the submission deadline has already passed")
     if not challenge.scope:
-        p["eligibility.scope"] = "say who may enter (WORLD for everyone)"
+        p["eligibility.scope"] = N_("say who may enter (WORLD for everyone)")
     if not challenge.solver_kinds:
-        p["eligibility.solver_kinds"] = "choose who may enter: individuals, teams, organisations"
+        p["eligibility.solver_kinds"] = N_(
+            "choose who may enter: individuals, teams, organisations")
     if SolverKind.TEAM.value in challenge.solver_kinds and challenge.team_max is None:
-        p["eligibility.team_max"] = "set the largest team size"
+        p["eligibility.team_max"] = N_("set the largest team size")
     if not challenge.targets:
-        p["targets"] = "add at least one outcome target"
+        p["targets"] = N_("add at least one outcome target")
     elif not any(t.required for t in challenge.targets):
-        p["targets"] = "mark at least one target as required"
+        p["targets"] = N_("mark at least one target as required")
     if challenge.ip_terms is None:
-        p["ip_terms.kind"] = "choose the IP terms"
+        p["ip_terms.kind"] = N_("choose the IP terms")
     if challenge.prize_rules is None:
-        p["prize_rules"] = "set the purse and how it is awarded"
+        p["prize_rules"] = N_("set the purse and how it is awarded")
     else:
         rules = PrizeRules.model_validate(challenge.prize_rules)
         p.update(prize_rule_problems(rules, target_keys=[t.key for t in challenge.targets]))
         if isinstance(rules.award, RankedAward) and not challenge.criteria:
-            p["rubric.criteria"] = "ranked prizes need judging criteria"
+            p["rubric.criteria"] = N_("ranked prizes need judging criteria")
     return p
 
 
 def check_complete(challenge: Challenge, *, now: dt.datetime) -> None:
     problems = submission_problems(challenge, now=now)
     if problems:
-        raise ValidationFailed("The challenge is not complete yet.", code="incomplete",
+        raise ValidationFailed(N_("The challenge is not complete yet."), code="incomplete",
                                fields=problems)
 

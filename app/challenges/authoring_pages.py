@@ -24,6 +24,7 @@ from app.challenges.models import Challenge
 from app.challenges.pages import vocab_context
 from app.challenges.schemas import AWARD_TYPES, ChallengeCreate, ChallengeUpdate, OverflowPolicy
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.kit.forms import form_lists, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -56,7 +57,7 @@ def _parse(form: dict[str, list[str]], model: type[ChallengeCreate] | type[Chall
         errors = {**fields_from_pydantic(exc), **errors}
         body = None
     if errors or body is None:
-        raise ValidationFailed("Some fields are not valid; nothing was saved.", fields=errors)
+        raise ValidationFailed(N_("Some fields are not valid; nothing was saved."), fields=errors)
     return body
 
 
@@ -100,7 +101,7 @@ def create(request: Request, submitted: Annotated[Submitted, Depends(_submitted)
     except AppError as exc:
         return form_with_errors(request, TEMPLATE, exc,
                                 _context(db, values, challenge=None, extra=extra))
-    flash(request, "Draft saved. Submit it for review when it is complete.")
+    flash(request, gettext("Draft saved. Submit it for review when it is complete."))
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -127,7 +128,7 @@ def edit(challenge_id: ObjectId, request: Request, user: CurrentUser,
     except AppError as exc:
         return form_with_errors(request, TEMPLATE, exc,
                                 _context(db, values, challenge=challenge, extra=extra))
-    flash(request, "Draft saved.")
+    flash(request, gettext("Draft saved."))
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -148,17 +149,17 @@ def upload_cover(challenge_id: ObjectId, request: Request, user: CurrentUser,
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     if remove:
         covers.remove_cover(db, challenge=challenge)
-        flash(request, "Cover image removed.")
+        flash(request, gettext("Cover image removed."))
         return redirect(f"/challenges/{challenge.id}/edit")
     try:
         if data is None:
-            raise ValidationFailed("Choose an image to upload.",
-                                   fields={"cover": "choose a PNG or JPEG file"})
+            raise ValidationFailed(N_("Choose an image to upload."),
+                                   fields={"cover": N_("choose a PNG or JPEG file")})
         covers.set_cover(db, challenge=challenge, data=data, user=user)
     except AppError as exc:
         # The edit page again, with the message above the cover field (a refused upload, a
         # file that is not an image, the hourly limit of uploads).
         form = form_from_read(present.detail(challenge, clock.now()))
         return form_with_errors(request, TEMPLATE, exc, _context(db, form, challenge=challenge))
-    flash(request, "Cover image saved.")
+    flash(request, gettext("Cover image saved."))
     return redirect(f"/challenges/{challenge.id}/edit")

@@ -12,6 +12,7 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.kit import rate_limit, stored_files
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -38,15 +39,15 @@ def _folder() -> Path:
 def set_cover(db: Session, *, challenge: Challenge, data: bytes, user: User) -> str:
     """Store a new cover for a draft (uploaded by `user`) and return its file name."""
     if challenge.state != ChallengeState.DRAFT:
-        raise Conflict("The cover can be changed while the challenge is a draft.",
+        raise Conflict(N_("The cover can be changed while the challenge is a draft."),
                        code="rules_locked")
     if len(data) > MAX_BYTES:
-        raise ValidationFailed("The image is too large.",
-                               fields={"cover": "at most 2 MB (PNG or JPEG)"})
+        raise ValidationFailed(N_("The image is too large."),
+                               fields={"cover": N_("at most 2 MB (PNG or JPEG)")})
     ext = sniff(data)
     if ext is None:
-        raise ValidationFailed("The file is not an image we accept.",
-                               fields={"cover": "upload a PNG or JPEG image"})
+        raise ValidationFailed(N_("The file is not an image we accept."),
+                               fields={"cover": N_("upload a PNG or JPEG image")})
     rate_limit.check_and_record(
         db, action="challenge.cover", key=f"user:{user.id}",
         limit=get_settings().rate_limits.cover_uploads_per_user_per_hour, window=rate_limit.HOUR,
@@ -63,7 +64,7 @@ def set_cover(db: Session, *, challenge: Challenge, data: bytes, user: User) -> 
 
 def remove_cover(db: Session, *, challenge: Challenge) -> None:
     if challenge.state != ChallengeState.DRAFT:
-        raise Conflict("The cover can be changed while the challenge is a draft.",
+        raise Conflict(N_("The cover can be changed while the challenge is a draft."),
                        code="rules_locked")
     if challenge.cover_image:
         stored_files.delete_after_commit(db, _folder() / Path(challenge.cover_image).name)
@@ -75,8 +76,8 @@ def cover_file(challenge: Challenge) -> tuple[Path, str]:
     """The stored file and its media type (404 when there is none)."""
     name = challenge.cover_image
     if not name:
-        raise NotFound("This challenge has no cover image.")
+        raise NotFound(N_("This challenge has no cover image."))
     path = _folder() / Path(name).name
     if not path.is_file():
-        raise NotFound("This challenge has no cover image.")
+        raise NotFound(N_("This challenge has no cover image."))
     return path, MEDIA_TYPES[path.suffix.lstrip(".")]

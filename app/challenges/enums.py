@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from app.i18n.translate import N_
+
 
 class ChallengeState(enum.StrEnum):
     DRAFT = "draft"
@@ -44,24 +46,24 @@ class IpTerms(enum.StrEnum):
 
 
 IP_TERMS_LABELS: dict[IpTerms, str] = {
-    IpTerms.NO_TRANSFER: "Solvers keep all rights; nothing is transferred or licensed.",
-    IpTerms.NON_EXCLUSIVE_LICENCE: "Winners grant the sponsor a non-exclusive licence.",
-    IpTerms.OPEN_LICENCE: "Winning solutions are published under an open licence.",
-    IpTerms.EXCLUSIVE_LICENCE: "Winners grant the sponsor an exclusive licence.",
+    IpTerms.NO_TRANSFER: N_("Solvers keep all rights; nothing is transferred or licensed."),
+    IpTerms.NON_EXCLUSIVE_LICENCE: N_("Winners grant the sponsor a non-exclusive licence."),
+    IpTerms.OPEN_LICENCE: N_("Winning solutions are published under an open licence."),
+    IpTerms.EXCLUSIVE_LICENCE: N_("Winners grant the sponsor an exclusive licence."),
 }
 
 STATE_LABELS: dict[ChallengeState, str] = {
-    ChallengeState.DRAFT: "Draft",
-    ChallengeState.IN_REVIEW: "In review",
-    ChallengeState.PUBLISHED: "Published (not yet open)",
-    ChallengeState.OPEN: "Open for entries",
-    ChallengeState.CLOSED: "Closed for entries",
-    ChallengeState.JUDGING: "Judging",
-    ChallengeState.VERIFICATION: "Verification",
-    ChallengeState.AWARDS_PROPOSED: "Awards proposed",
-    ChallengeState.FINAL: "Final",
-    ChallengeState.ARCHIVED: "Archived",
-    ChallengeState.CANCELLED: "Cancelled",
+    ChallengeState.DRAFT: N_("Draft"),
+    ChallengeState.IN_REVIEW: N_("In review"),
+    ChallengeState.PUBLISHED: N_("Published (not yet open)"),
+    ChallengeState.OPEN: N_("Open for entries"),
+    ChallengeState.CLOSED: N_("Closed for entries"),
+    ChallengeState.JUDGING: N_("Judging"),
+    ChallengeState.VERIFICATION: N_("Verification"),
+    ChallengeState.AWARDS_PROPOSED: N_("Awards proposed"),
+    ChallengeState.FINAL: N_("Final"),
+    ChallengeState.ARCHIVED: N_("Archived"),
+    ChallengeState.CANCELLED: N_("Cancelled"),
 }
 
 # States the public may see (only once a challenge was published; drafts stay private).

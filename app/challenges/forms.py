@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from app.challenges.schemas import AWARD_TYPES, ChallengeRead, PrizeRules
 from app.errors import validation_message
+from app.i18n.translate import N_
 from app.kit.money import is_currency, minor_exponent
 
 MULTI = ("sectors", "eligibility.solver_kinds")
@@ -67,7 +68,7 @@ class _Converter:
         if not text:
             return None
         if not re.fullmatch(r"\d{1,15}", text):
-            self.errors[field] = "enter a whole number"
+            self.errors[field] = N_("enter a whole number")
             return None
         return int(text)
 
@@ -77,15 +78,15 @@ class _Converter:
         if not text:
             return None
         if currency is None:
-            self.errors.setdefault(field, "choose a valid currency first")
+            self.errors.setdefault(field, N_("choose a valid currency first"))
             return None
         try:
             value = Decimal(text.replace(",", "").replace("_", ""))
         except InvalidOperation:
-            self.errors[field] = "enter an amount such as 1000.00"
+            self.errors[field] = N_("enter an amount such as 1000.00")
             return None
         if not value.is_finite():
-            self.errors[field] = "enter an amount such as 1000.00"
+            self.errors[field] = N_("enter an amount such as 1000.00")
             return None
         scaled = value.scaleb(minor_exponent(currency))
         if not exact_int:
@@ -103,7 +104,7 @@ class _Converter:
         try:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
-            self.errors[field] = "enter a date and time such as 2030-03-01T12:00 (UTC)"
+            self.errors[field] = N_("enter a date and time such as 2030-03-01T12:00 (UTC)")
             return None
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
@@ -180,7 +181,7 @@ def _prize_rules(flat: Mapping[str, str], conv: _Converter) -> dict[str, Any] | 
         return None
     currency = currency_text if is_currency(currency_text) else None
     if currency is None:
-        conv.errors[p + "purse.currency"] = "choose an ISO 4217 currency code such as USD"
+        conv.errors[p + "purse.currency"] = N_("choose an ISO 4217 currency code such as USD")
     rules: dict[str, Any] = {"purse": {"amount_minor": conv.minor(p + "purse.amount_minor",
                                                                   amount, currency),
                                        "currency": currency_text}}

@@ -28,6 +28,7 @@ from app.challenges.schemas import PrizeRules
 from app.challenges.states import ACTIONS, appeals_close_at, effective_state
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.notifications import service as notifications
 
 S = ChallengeState
@@ -126,7 +127,7 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
     if spec.who == "admin" and not is_admin(user):
         raise Forbidden(f"Only an admin may {spec.label.lower()}.", code="missing_role")
     if spec.who == "owner" and not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge (or an admin) may do this.",
+        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) may do this."),
                         code="not_owner")
     current = challenge.state
     if current not in spec.sources:
@@ -135,20 +136,20 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
                        fields={"state": current.value})
     reason = (reason or "").strip() or None
     if spec.needs_reason and not reason:
-        raise ValidationFailed("Give a reason.", fields={"reason": "a reason is required"})
+        raise ValidationFailed(N_("Give a reason."), fields={"reason": N_("a reason is required")})
 
     if action in ("submit", "approve"):
         check_complete(challenge, now=now)
     if action == "propose-awards" and challenge.verification_closes_at is not None \
             and now < challenge.verification_closes_at:
-        raise Conflict("Awards can be proposed once verification has closed.", code="too_early",
-                       fields={"timeline.verification_closes_at": "not reached yet"})
+        raise Conflict(N_("Awards can be proposed once verification has closed."), code="too_early",
+                       fields={"timeline.verification_closes_at": N_("not reached yet")})
     if action == "finalise":
         appeals_end = appeals_close_at(challenge.awards_proposed_at,
                                        challenge.appeals_window_days)
         if appeals_end is not None and now < appeals_end:
-            raise Conflict("The appeals window is still open.", code="too_early",
-                           fields={"timeline.appeals_window_days": "appeals still open"})
+            raise Conflict(N_("The appeals window is still open."), code="too_early",
+                           fields={"timeline.appeals_window_days": N_("appeals still open")})
     for check in BEFORE_ACTION:
         check(db, challenge, action, user)
 
@@ -165,7 +166,7 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
     db.flush()
     if not _move(db, challenge, expected=current, to=spec.target, action=action,
                  actor_id=user.id, reason=reason, at=now):
-        raise Conflict("The challenge changed meanwhile; reload and try again.",
+        raise Conflict(N_("The challenge changed meanwhile; reload and try again."),
                        code="concurrent_change")
     _notify(db, challenge=challenge, action=action, actor=user, reason=reason)
     for after in AFTER_ACTION:

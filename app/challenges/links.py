@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.i18n.translate import in_language
 from app.inventory.models import Mechanism
 from app.needs.models import Need
 from app.reference.models import Country, SdgTarget
@@ -25,11 +26,13 @@ class NeedInfo:
 
 
 def needs(db: Session, ids: Iterable[int]) -> list[NeedInfo]:
-    rows = db.execute(select(Need, Country.name_en).join(Country,
-                                                         Country.alpha3 == Need.country_code)
+    """The needs with their country's name in the page's language (sector and stage labels
+    are English: the templates translate them)."""
+    rows = db.execute(select(Need, Country.name_en, Country.name_zh)
+                      .join(Country, Country.alpha3 == Need.country_code)
                       .where(Need.id.in_(list(ids))).order_by(Need.id))
-    return [NeedInfo(n.id, name, SECTORS[n.sector].label, STAGES[n.stage].label,
-                     n.technology_name) for n, name in rows]
+    return [NeedInfo(n.id, in_language(name_en, name_zh), SECTORS[n.sector].label,
+                     STAGES[n.stage].label, n.technology_name) for n, name_en, name_zh in rows]
 
 
 def mechanism_names(db: Session, ids: Iterable[int]) -> dict[int, str]:

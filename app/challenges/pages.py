@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from app.accounts.models import User
 from app.challenges import (
     clock,
     covers,
+    labels,
     lifecycle,
     links,
     present,
@@ -26,8 +28,10 @@ from app.challenges import (
 from app.challenges.access import is_admin, is_manager
 from app.challenges.enums import IP_TERMS_LABELS, STATE_LABELS, ChallengeState, SolverKind
 from app.challenges.models import Challenge
+from app.challenges.schemas import DeadlineRead
 from app.challenges.states import ACTIONS
 from app.errors import AppError, NotFound
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -37,19 +41,30 @@ from app.reference.vocab import SECTORS, STAGES
 from app.teams import service as teams
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-NAV = [("/challenges", "Challenges", 5)]
+NAV = [("/challenges", N_("Challenges"), 5)]
 
 FILTER_NAMES = ("state", "sector", "stage", "sdg_target", "eligible_from", "mechanism",
                 "min_purse", "currency", "q", "sort")
 
 
+def _deadline_text(now: dt.datetime) -> Callable[[DeadlineRead], str]:
+    """The pages' countdown ('Closes in 3 days 4 hours') in the page's language."""
+    return lambda deadline: labels.deadline_text(deadline, now)
+
+
 def vocab_context() -> dict[str, Any]:
-    return {"sectors": [(s.value, i.label) for s, i in SECTORS.items()],
-            "stages": [(s.value, i.label) for s, i in STAGES.items()],
-            "states": [(s.value, label) for s, label in STATE_LABELS.items()],
+    """Controlled values with their labels: the option lists in the page's language, the
+    label dictionaries in English (the templates translate them with `|tr`)."""
+    return {"sectors": [(s.value, gettext(i.label)) for s, i in SECTORS.items()],
+            "stages": [(s.value, gettext(i.label)) for s, i in STAGES.items()],
+            "states": [(s.value, gettext(label)) for s, label in STATE_LABELS.items()],
             "state_labels": {s.value: label for s, label in STATE_LABELS.items()},
             "ip_labels": {k.value: v for k, v in IP_TERMS_LABELS.items()},
-            "solver_kinds": [k.value for k in SolverKind]}
+            "ip_options": [(k.value, gettext(v)) for k, v in IP_TERMS_LABELS.items()],
+            "solver_kinds": [k.value for k in SolverKind],
+            "kind_names": labels.SOLVER_KINDS, "kind_plurals": labels.SOLVER_KINDS_PLURAL,
+            "role_names": labels.MECHANISM_ROLES, "direction_names": labels.DIRECTIONS,
+            "ip_kind_names": labels.IP_KINDS, "yes_no": labels.YES_NO}
 
 
 @router.get("/challenges", response_class=HTMLResponse)
@@ -59,7 +74,7 @@ def list_page(request: Request, user: OptionalUser, offset: int = 0,
     items: list[Challenge] = []
     total = 0
     # A number that is not one is named next to its field, not silently dropped.
-    errors = {name: "a whole number, 0 or more" for name in ("mechanism", "min_purse")
+    errors = {name: N_("a whole number, 0 or more") for name in ("mechanism", "min_purse")
               if params[name] and not params[name].isdigit()}
     try:
         filters = search.Filters(
@@ -80,7 +95,7 @@ def list_page(request: Request, user: OptionalUser, offset: int = 0,
     return render(request, "challenges/list.html", {
         **vocab_context(), "form": params, "errors": errors, "total": total,
         "items": [(c, present.summary(c, now)) for c in items], "offset": max(0, offset),
-        "base_query": query, "now": now})
+        "base_query": query, "now": now, "deadline_text": _deadline_text(now)})
 
 
 @router.get("/challenges/mine", response_class=HTMLResponse)
@@ -90,7 +105,7 @@ def mine(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> 
     now = clock.now()
     return render(request, "challenges/mine.html", {
         **vocab_context(), "items": [(c, present.summary(c, now)) for c in items],
-        "total": total})
+        "total": total, "deadline_text": _deadline_text(now)})
 
 
 @router.get("/admin/challenges/review", response_class=HTMLResponse)
@@ -115,6 +130,7 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
                and (is_admin(user) if a.who == "admin" else manager)]
     return {
         **vocab_context(), "c": challenge, "view": view, "now": now, "history": history,
+        "deadline_text": _deadline_text(now),
         "names": links.user_names(db, [t.actor_id for t in history]),
         "needs": links.needs(db, view.need_ids),
         "mechanism_names": links.mechanism_names(db, [m.mechanism_id for m in view.mechanisms]),
@@ -147,7 +163,7 @@ def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, u
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     spec = ACTIONS.get(action)
     if spec is None:
-        raise NotFound("No such action.")
+        raise NotFound(N_("No such action."))
     try:
         lifecycle.perform(db, challenge=challenge, action=action, user=user,
                           reason=form.get("reason"))
@@ -156,8 +172,8 @@ def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, u
         return render(request, "challenges/detail.html",
                       {**context, "action_error": exc.message, "errors": exc.fields,
                        "failed_action": action}, status_code=exc.status_code)
-    flash(request, f"{spec.label}: done. The challenge is now "
-                   f"{STATE_LABELS[challenge.state].lower()}.")
+    flash(request, gettext("%(action)s: done. The challenge is now %(state)s.") % {
+        "action": gettext(spec.label), "state": gettext(STATE_LABELS[challenge.state]).lower()})
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -166,7 +182,7 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(g
     """The canonical contract, byte for byte as hashed."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
-        raise NotFound("This challenge has no contract yet; it is frozen on publication.")
+        raise NotFound(N_("This challenge has no contract yet; it is frozen on publication."))
     return Response(challenge.contract_json.encode("utf-8"), media_type="application/json",
                     headers={"X-Contract-SHA256": challenge.contract_sha256 or "",
                              "Content-Disposition":

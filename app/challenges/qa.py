@@ -19,6 +19,7 @@ from app.challenges.participants import participant_ids
 from app.challenges.schemas import QuestionRead
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
+from app.i18n.translate import N_
 from app.kit import rate_limit
 from app.notifications import service as notifications
 
@@ -31,7 +32,7 @@ ANNOUNCING_STATES = frozenset({S.PUBLISHED, S.OPEN, S.CLOSED, S.JUDGING, S.VERIF
 def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> ChallengeQuestion:
     """A signed-in user asks about a published or open challenge."""
     if challenge.state not in ASKING_STATES:
-        raise Conflict("Questions are taken while the challenge is published or open.",
+        raise Conflict(N_("Questions are taken while the challenge is published or open."),
                        code="not_open", fields={"state": challenge.state.value})
     rate_limit.check_and_record(
         db, action="challenge.question", key=f"user:{user.id}",
@@ -55,11 +56,11 @@ def answer(db: Session, *, challenge: Challenge, question_id: int, user: User,
            text: str) -> ChallengeQuestion:
     """The sponsor (or an admin) answers publicly; answering again replaces the answer."""
     if not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge answers its questions.",
+        raise Forbidden(N_("Only the sponsor who owns this challenge answers its questions."),
                         code="not_owner")
     question = db.get(ChallengeQuestion, question_id)
     if question is None or question.challenge_id != challenge.id:
-        raise NotFound("No such question.")
+        raise NotFound(N_("No such question."))
     question.answer = text.strip()
     question.answered_by_id = user.id
     question.answered_at = clock.now()
@@ -94,10 +95,10 @@ def announce(db: Session, *, challenge: Challenge, user: User, title: str,
              body: str) -> ChallengeAnnouncement:
     """A dated clarification; every registered participant gets it through the outbox."""
     if not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge posts announcements.",
+        raise Forbidden(N_("Only the sponsor who owns this challenge posts announcements."),
                         code="not_owner")
     if challenge.state not in ANNOUNCING_STATES:
-        raise Conflict("Announcements are posted on published challenges.",
+        raise Conflict(N_("Announcements are posted on published challenges."),
                        code="not_published", fields={"state": challenge.state.value})
     item = ChallengeAnnouncement(challenge_id=challenge.id, author_id=user.id,
                                  title=title.strip(), body=body.strip(), created_at=clock.now())

@@ -15,6 +15,7 @@ from app.challenges.forms import fields_from_pydantic
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
 from app.errors import AppError, ValidationFailed, record_refusal
+from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -50,7 +51,8 @@ def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentU
                       {**context, "question_error": exc.message, "question_fields": exc.fields,
                        "question_body": form.get("body", "")},
                       status_code=exc.status_code, headers=exc.headers)
-    flash(request, "Your question was sent; the answer will be public, your name will not.")
+    flash(request, gettext(
+        "Your question was sent; the answer will be public, your name will not."))
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -61,7 +63,7 @@ def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnswerIn, {"answer": form.get("answer", "")})
     qa.answer(db, challenge=challenge, question_id=question_id, user=user, text=body.answer)
-    flash(request, "The answer is published.")
+    flash(request, gettext("The answer is published."))
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -71,7 +73,8 @@ def announce(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnnouncementIn, {"title": form.get("title", ""), "body": form.get("body", "")})
     qa.announce(db, challenge=challenge, user=user, title=body.title, body=body.body)
-    flash(request, "Announcement posted; registered participants will be notified.")
+    flash(request, gettext(
+        "Announcement posted; registered participants will be notified."))
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -88,7 +91,7 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
         if kind == "team":
             team_id = form.get("team_id", "").strip()
             if not (team_id.isascii() and team_id.isdigit()):
-                raise ValidationFailed(fields={"team_id": "choose one of the teams you lead"})
+                raise ValidationFailed(fields={"team_id": N_("choose one of the teams you lead")})
             data["team_id"] = int(team_id)
         else:
             data["team_name"] = form.get("team_name") or None
@@ -100,10 +103,10 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
                       {**context, "form": form, "errors": exc.fields,
                        "register_error": exc.message}, status_code=exc.status_code)
     if registration.team_id is not None:
-        flash(request, f"Your team “{registration.team_name}” is registered. Announcements "
-                       "will reach you, its lead.")
+        flash(request, gettext("Your team “%(team)s” is registered. Announcements will reach "
+                               "you, its lead.") % {"team": registration.team_name})
     else:
-        flash(request, "You are registered. Announcements will reach you.")
+        flash(request, gettext("You are registered. Announcements will reach you."))
     return redirect(f"/challenges/{challenge.id}")
 
 
@@ -112,7 +115,7 @@ def unregister(challenge_id: ObjectId, request: Request, user: CurrentUser,
                db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     registrations.unregister(db, challenge=challenge, user=user)
-    flash(request, "Your registration was withdrawn.")
+    flash(request, gettext("Your registration was withdrawn."))
     return redirect(f"/challenges/{challenge.id}")
 
 

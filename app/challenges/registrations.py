@@ -18,6 +18,7 @@ from app.challenges.rules import Applicant, EligibilityRules, MemberCountry, eli
 from app.challenges.schemas import RegistrationIn
 from app.challenges.team_entries import entered_user_ids
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n.translate import N_
 from app.reference import service as reference
 from app.teams import service as teams
 from app.teams.models import Team, TeamMember
@@ -74,16 +75,16 @@ def _team_to_enter(db: Session, *, user: User, body: RegistrationIn) -> Team | N
     """The team a `team` registration enters with: one the user leads (None for the others)."""
     if body.solver_kind != SolverKind.TEAM:
         if body.team_id is not None:
-            raise ValidationFailed(fields={"team_id": "only a team entry names a team"})
+            raise ValidationFailed(fields={"team_id": N_("only a team entry names a team")})
         return None
-    derived = {"team_size": "a team's size is its number of members; leave this out",
-               "team_name": "a team enters under its own name; leave this out"}
+    derived = {"team_size": N_("a team's size is its number of members; leave this out"),
+               "team_name": N_("a team enters under its own name; leave this out")}
     given = {k: v for k, v in derived.items() if getattr(body, k) is not None}
     if given:
         raise ValidationFailed(fields=given)
     if body.team_id is None:
-        raise ValidationFailed("Choose the team you enter with.",
-                               fields={"team_id": "choose one of the teams you lead"})
+        raise ValidationFailed(N_("Choose the team you enter with."),
+                               fields={"team_id": N_("choose one of the teams you lead")})
     team = teams.get(db, team_id=body.team_id, viewer=user)  # 404 for other people's teams
     teams.require_lead(team, user, doing="enter it in a challenge")
     return team
@@ -97,7 +98,7 @@ def _check_one_entry_each(db: Session, *, challenge: Challenge, user: User,
     if not clashes:
         return
     if not members:
-        raise Conflict("A team you are in is registered for this challenge already.",
+        raise Conflict(N_("A team you are in is registered for this challenge already."),
                        code="already_registered")
     names = ", ".join(sorted(p.display_name for p in people if p.id in clashes))
     raise Conflict(f"Some members are entered in this challenge already, alone or with another "
@@ -112,22 +113,22 @@ def register(db: Session, *, challenge: Challenge, user: User,
     A team is registered by its lead: every member must be eligible and in no other entry.
     """
     if challenge.state != ChallengeState.OPEN:
-        raise Conflict("Registration is possible while the challenge is open.", code="not_open",
+        raise Conflict(N_("Registration is possible while the challenge is open."), code="not_open",
                        fields={"state": challenge.state.value})
     if user.id == challenge.owner_id:
-        raise Forbidden("The sponsor cannot enter their own challenge.", code="own_challenge")
+        raise Forbidden(N_("The sponsor cannot enter their own challenge."), code="own_challenge")
     if find(db, challenge=challenge, user=user) is not None:
-        raise Conflict("You are already registered.", code="already_registered")
+        raise Conflict(N_("You are already registered."), code="already_registered")
     team = _team_to_enter(db, user=user, body=body)
     members = list(teams.people(db, team=team).values()) if team is not None else []
     if any(m.id == challenge.owner_id for m in members):
-        raise Forbidden("The sponsor cannot be in a team entering their own challenge.",
+        raise Forbidden(N_("The sponsor cannot be in a team entering their own challenge."),
                         code="own_challenge")
     _check_one_entry_each(db, challenge=challenge, user=user, members=members)
     problems = problems_for(db, challenge=challenge, user=user, body=body,
                             team_members=members if team is not None else None)
     if problems:
-        raise ValidationFailed("You are not eligible for this challenge.", code="not_eligible",
+        raise ValidationFailed(N_("You are not eligible for this challenge."), code="not_eligible",
                                fields=problems)
     assert user.country_code is not None
     registration = ChallengeRegistration(
@@ -153,9 +154,9 @@ def unregister(db: Session, *, challenge: Challenge, user: User) -> None:
     """Withdraw one's registration while the challenge is open."""
     registration = find(db, challenge=challenge, user=user)
     if registration is None:
-        raise NotFound("You are not registered for this challenge.")
+        raise NotFound(N_("You are not registered for this challenge."))
     if challenge.state != ChallengeState.OPEN:
-        raise Conflict("Registrations can be withdrawn while the challenge is open.",
+        raise Conflict(N_("Registrations can be withdrawn while the challenge is open."),
                        code="not_open")
     for check in BEFORE_WITHDRAWAL:
         check(db, registration)
@@ -166,7 +167,7 @@ def unregister(db: Session, *, challenge: Challenge, user: User) -> None:
 def list_for_manager(db: Session, *, challenge: Challenge,
                      user: User) -> list[tuple[ChallengeRegistration, User]]:
     if not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge sees its registrations.",
+        raise Forbidden(N_("Only the sponsor who owns this challenge sees its registrations."),
                         code="not_owner")
     rows = db.execute(select(ChallengeRegistration, User)
                       .join(User, User.id == ChallengeRegistration.user_id)

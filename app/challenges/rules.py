@@ -23,6 +23,7 @@ from app.challenges.schemas import (
     RankedAward,
     ThresholdAward,
 )
+from app.i18n.translate import N_
 from app.kit.money import format_money
 
 CONTRACT_VERSION = "valleycross.outcome-contract/1"
@@ -79,13 +80,13 @@ def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dic
                     f"no outcome target has the key(s) {', '.join(unknown)}")
         names = [m.name for m in award.milestones]
         if len(set(names)) != len(names):
-            problems.setdefault("prize_rules.award.milestones", "milestone names must differ")
+            problems.setdefault("prize_rules.award.milestones", N_("milestone names must differ"))
     elif isinstance(award, PerUnitAward):
         known("prize_rules.award.unit_target", award.unit_target)
         known("prize_rules.award.quality_gate_target", award.quality_gate_target)
         if award.quality_gate_target is not None and award.quality_gate_target == award.unit_target:
             problems["prize_rules.award.quality_gate_target"] = (
-                "the quality gate must be another target than the one paid per unit")
+                N_("the quality gate must be another target than the one paid per unit"))
         cap = award.overall_cap_minor
         if cap is not None:
             over("prize_rules.award.overall_cap_minor", "the overall cap", cap)
@@ -202,7 +203,7 @@ def country_problem(rules: EligibilityRules, *, country: str | None,
                     country_groups: frozenset[str]) -> str | None:
     """Why someone from `country` may not enter (None when they may)."""
     if not country:
-        return "no country is set in the profile"
+        return N_("no country is set in the profile")
     if not country_in_scope(rules.scope, country=country, country_groups=country_groups):
         return (f"{country} is not in the eligible scope "
                 f"({', '.join(sorted(rules.scope)) or 'none'})")
@@ -216,7 +217,7 @@ def eligibility_problems(rules: EligibilityRules, applicant: Applicant) -> dict[
     """
     problems: dict[str, str] = {}
     if not applicant.country:
-        problems["country_code"] = "set your country in your profile to register"
+        problems["country_code"] = N_("set your country in your profile to register")
     else:
         why = country_problem(rules, country=applicant.country,
                               country_groups=applicant.country_groups)
@@ -235,14 +236,14 @@ def eligibility_problems(rules: EligibilityRules, applicant: Applicant) -> dict[
     if applicant.solver_kind == SolverKind.TEAM:
         size = applicant.team_size
         if size is None:
-            problems["team_size"] = "give the size of your team"
+            problems["team_size"] = N_("give the size of your team")
         elif rules.team_min is not None and size < rules.team_min:
             problems["team_size"] = f"teams need at least {rules.team_min} members"
         elif rules.team_max is not None and size > rules.team_max:
             problems["team_size"] = f"teams may have at most {rules.team_max} members"
     if rules.exclude_sponsor_employees and not applicant.declares_not_sponsor_employee:
         problems["declares_not_sponsor_employee"] = (
-            "the sponsor's employees may not enter: confirm that you are not one")
+            N_("the sponsor's employees may not enter: confirm that you are not one"))
     return problems
 
 
@@ -251,9 +252,9 @@ def ip_terms_problem(kind: IpTerms, licence: str | None,
     """An open licence needs a valid SPDX id; other terms take none."""
     if kind == IpTerms.OPEN_LICENCE:
         if not licence:
-            return "an open licence needs its SPDX licence id (e.g. CC-BY-4.0, MIT)"
+            return N_("an open licence needs its SPDX licence id (e.g. CC-BY-4.0, MIT)")
         if canonical_licence is None:
             return f"{licence!r} is not an SPDX licence id"
     elif licence:
-        return "a licence id belongs only to open_licence terms"
+        return N_("a licence id belongs only to open_licence terms")
     return None

@@ -21,6 +21,7 @@ from app.challenges.models import (
     ChallengeSector,
 )
 from app.errors import ValidationFailed
+from app.i18n.translate import N_
 from app.kit.money import is_currency
 from app.kit.schemas import MAX_DB_INT
 from app.reference import service as reference
@@ -76,18 +77,18 @@ def _check(db: Session, f: Filters) -> None:
     if f.state and f.state not in {s.value for s in S}:
         errors["state"] = f"unknown state; one of {', '.join(s.value for s in S)}"
     if f.sector and f.sector not in {s.value for s in Sector}:
-        errors["sector"] = "unknown sector"
+        errors["sector"] = N_("unknown sector")
     if f.stage and f.stage not in {s.value for s in Stage}:
-        errors["stage"] = "unknown stage"
+        errors["stage"] = N_("unknown stage")
     if f.sort not in SORTS:
         errors["sort"] = f"one of {', '.join(SORTS)}"
     # Numbers beyond the columns' range would fail inside the database driver (a 500).
     if f.mechanism is not None and not 1 <= f.mechanism <= MAX_DB_INT:
-        errors["mechanism"] = "not a mechanism id"
+        errors["mechanism"] = N_("not a mechanism id")
     if f.min_purse is not None and not 0 <= f.min_purse <= MAX_PURSE_MINOR:
         errors["min_purse"] = f"between 0 and {MAX_PURSE_MINOR} minor units"
     if f.min_purse is not None and not f.currency:
-        errors["currency"] = "give the currency of min_purse (ISO 4217, e.g. USD)"
+        errors["currency"] = N_("give the currency of min_purse (ISO 4217, e.g. USD)")
     if f.currency and not is_currency(f.currency):
         errors["currency"] = f"{f.currency!r} is not an ISO 4217 currency code"
     if f.eligible_from:
@@ -96,7 +97,7 @@ def _check(db: Session, f: Filters) -> None:
         except ValidationFailed as exc:
             errors.update(exc.fields)
     if errors:
-        raise ValidationFailed("Some filters are not valid.", fields=errors)
+        raise ValidationFailed(N_("Some filters are not valid."), fields=errors)
 
 
 def list_challenges(db: Session, *, viewer: User | None, filters: Filters, limit: int = 20,

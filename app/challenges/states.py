@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.challenges.enums import ChallengeState as S
+from app.i18n.translate import N_
 
 
 def effective_state(stored: S, *, opens_at: dt.datetime | None,
@@ -32,20 +33,21 @@ class Action:
 _BEFORE_FINAL = frozenset(S) - {S.FINAL, S.ARCHIVED, S.CANCELLED}
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
-    Action("submit", frozenset({S.DRAFT}), S.IN_REVIEW, "owner", label="Submit for review"),
-    Action("withdraw", frozenset({S.IN_REVIEW}), S.DRAFT, "owner", label="Withdraw to edit"),
-    Action("approve", frozenset({S.IN_REVIEW}), S.PUBLISHED, "admin", label="Approve and publish"),
+    Action("submit", frozenset({S.DRAFT}), S.IN_REVIEW, "owner", label=N_("Submit for review")),
+    Action("withdraw", frozenset({S.IN_REVIEW}), S.DRAFT, "owner", label=N_("Withdraw to edit")),
+    Action("approve", frozenset({S.IN_REVIEW}), S.PUBLISHED, "admin",
+           label=N_("Approve and publish")),
     Action("request-changes", frozenset({S.IN_REVIEW}), S.DRAFT, "admin", needs_reason=True,
-           label="Request changes"),
-    Action("start-judging", frozenset({S.CLOSED}), S.JUDGING, "owner", label="Start judging"),
+           label=N_("Request changes")),
+    Action("start-judging", frozenset({S.CLOSED}), S.JUDGING, "owner", label=N_("Start judging")),
     Action("start-verification", frozenset({S.JUDGING}), S.VERIFICATION, "owner",
-           label="Start verification"),
+           label=N_("Start verification")),
     Action("propose-awards", frozenset({S.VERIFICATION}), S.AWARDS_PROPOSED, "owner",
-           label="Propose awards"),
-    Action("finalise", frozenset({S.AWARDS_PROPOSED}), S.FINAL, "admin", label="Finalise"),
-    Action("archive", frozenset({S.FINAL}), S.ARCHIVED, "admin", label="Archive"),
+           label=N_("Propose awards")),
+    Action("finalise", frozenset({S.AWARDS_PROPOSED}), S.FINAL, "admin", label=N_("Finalise")),
+    Action("archive", frozenset({S.FINAL}), S.ARCHIVED, "admin", label=N_("Archive")),
     Action("cancel", _BEFORE_FINAL, S.CANCELLED, "owner", needs_reason=True,
-           label="Cancel challenge"),
+           label=N_("Cancel challenge")),
 )}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.history.diff import FieldChange, changed_fields, diff
 from app.history.models import Revision
+from app.i18n.translate import N_
 
 
 def latest(db: Session, *, entity_type: str, entity_id: int) -> Revision | None:
@@ -62,7 +63,7 @@ def get_revision(db: Session, *, entity_type: str, entity_id: int, number: int) 
         Revision.entity_type == entity_type, Revision.entity_id == entity_id,
         Revision.number == number))
     if revision is None:
-        raise NotFound("No such revision.")
+        raise NotFound(N_("No such revision."))
     return revision
 
 

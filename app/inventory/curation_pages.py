@@ -15,6 +15,7 @@ from app.accounts.models import User
 from app.errors import AppError, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.diff import FieldChange
+from app.i18n.translate import N_, gettext
 from app.inventory import mechanisms as mech_service
 from app.inventory import suggestions as service
 from app.inventory import technologies as tech_service
@@ -45,7 +46,7 @@ def readable(changes: list[FieldChange], names: dict[int, str]) -> list[FieldCha
     """Ids in a diff shown as names (links and related mechanisms)."""
     def show(field: str, value: Any) -> Any:
         if field == "links" and isinstance(value, list) and value and isinstance(value[0], dict):
-            return [f"{LINK_LABELS.get(v['type'], v['type'])} "
+            return [f"{gettext(LINK_LABELS.get(v['type'], v['type']))} "
                     f"{names.get(v['target_id'], '#' + str(v['target_id']))}"
                     + (f" ({v['note']})" if v.get("note") else "") for v in value]
         if field == "related_mechanism_ids" and isinstance(value, list):
@@ -88,7 +89,8 @@ def restore(kind: str, entity_id: ObjectId, number: ObjectId, request: Request, 
         mech_service.restore_mechanism(db, mechanism_id=entity_id, number=number, actor=user)
     else:
         tech_service.restore_technology(db, technology_id=entity_id, number=number, actor=user)
-    flash(request, f"Revision {number} is current again (recorded as a new revision).")
+    flash(request, gettext("Revision %(number)s is current again (recorded as a new revision).")
+          % {"number": number})
     return redirect(f"/inventory/{kind}/{entity_id}/history")
 
 
@@ -133,8 +135,10 @@ def accept(suggestion_id: ObjectId, request: Request, user: CuratorUser,
         db.rollback()
         return _queue(request, db, user, errors={suggestion_id: exc.fields or {
             "accept": exc.message}}, status_code=exc.status_code,
-            message=f"Suggestion #{suggestion_id} cannot be applied: {exc.message}")
-    flash(request, f"Suggestion #{suggestion_id} was applied to {record.name}.")
+            message=gettext("Suggestion #%(id)s cannot be applied: %(reason)s")
+            % {"id": suggestion_id, "reason": gettext(exc.message)})
+    flash(request, gettext("Suggestion #%(id)s was applied to %(name)s.")
+          % {"id": suggestion_id, "name": record.name})
     return redirect("/inventory/suggestions")
 
 
@@ -148,7 +152,8 @@ def reject(suggestion_id: ObjectId, request: Request, user: CuratorUser, sent: F
     except AppError as exc:
         return _queue(request, db, user, errors={suggestion_id: exc.fields},
                       status_code=exc.status_code, message=exc.message)
-    flash(request, f"Suggestion #{suggestion_id} was rejected; its author sees your reason.")
+    flash(request, gettext("Suggestion #%(id)s was rejected; its author sees your reason.")
+          % {"id": suggestion_id})
     return redirect("/inventory/suggestions")
 
 
@@ -184,10 +189,10 @@ def import_file(request: Request, user: CuratorUser,
     """Import an export file (.json, or .zip of CSV files); all rows or none."""
     try:
         if upload is None:
-            raise ValidationFailed(fields={"file": "choose a .json or .zip file"})
+            raise ValidationFailed(fields={"file": N_("choose a .json or .zip file")})
         name, content = upload
         if len(content) > MAX_IMPORT_BYTES:
-            raise ValidationFailed(fields={"file": "the file is larger than 20 MB"})
+            raise ValidationFailed(fields={"file": N_("the file is larger than 20 MB")})
         kind = "application/zip" if name.lower().endswith(".zip") else "application/json"
         report = transfer.import_bundle(db, parse_bundle(kind, content), actor=user)
     except transfer.ImportFailed as exc:
@@ -198,6 +203,21 @@ def import_file(request: Request, user: CuratorUser,
         return render(request, "inventory/transfer.html", {
             "is_curator": True, "problems": [], "errors": exc.fields,
             "error_message": exc.message}, status_code=exc.status_code)
-    for line in report.lines("Imported"):
+    for line in imported_lines(report):
         flash(request, line)
     return redirect("/inventory/transfer")
+
+
+IMPORTED = {  # transfer.Report.lines("Imported"), in the page's language
+    MECHANISM: N_("Imported: mechanisms %(created)s created, %(updated)s updated, "
+                  "%(unchanged)s unchanged, %(skipped)s kept (curated)"),
+    TECHNOLOGY: N_("Imported: technologies %(created)s created, %(updated)s updated, "
+                   "%(unchanged)s unchanged, %(skipped)s kept (curated)"),
+}
+
+
+def imported_lines(report: transfer.Report) -> list[str]:
+    return [gettext(IMPORTED[kind]) % {
+        "created": report.created[kind], "updated": report.updated[kind],
+        "unchanged": report.unchanged[kind], "skipped": report.skipped[kind]}
+        for kind in (MECHANISM, TECHNOLOGY)]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser
 from app.errors import ValidationFailed, error_body
+from app.i18n.translate import N_
 from app.inventory import suggestions as service
 from app.inventory import transfer, transfer_csv
 from app.inventory.deps import CuratorUser
@@ -99,10 +100,10 @@ def export_zip(db: Session = Depends(get_db)) -> Response:
 async def raw_body(request: Request) -> tuple[str, bytes]:
     length = int(request.headers.get("content-length") or 0)
     if length > MAX_IMPORT_BYTES:
-        raise ValidationFailed("The file is too large.", fields={"body": "at most 20 MB"})
+        raise ValidationFailed(N_("The file is too large."), fields={"body": N_("at most 20 MB")})
     content = await request.body()
     if len(content) > MAX_IMPORT_BYTES:
-        raise ValidationFailed("The file is too large.", fields={"body": "at most 20 MB"})
+        raise ValidationFailed(N_("The file is too large."), fields={"body": N_("at most 20 MB")})
     return request.headers.get("content-type", "").split(";")[0].strip().lower(), content
 
 
@@ -112,12 +113,12 @@ def parse_bundle(content_type: str, content: bytes) -> transfer.Bundle:
         try:
             document = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValidationFailed("The body is not JSON.", fields={"body": str(exc)}) from exc
+            raise ValidationFailed(N_("The body is not JSON."), fields={"body": str(exc)}) from exc
         return transfer.bundle_from_json(document)
     if content_type in ("application/zip", "application/x-zip-compressed"):
         return transfer_csv.bundle_from_zip(content)
-    raise ValidationFailed("Send application/json or application/zip.",
-                           fields={"content-type": "application/json or application/zip"})
+    raise ValidationFailed(N_("Send application/json or application/zip."),
+                           fields={"content-type": N_("application/json or application/zip")})
 
 
 def import_failed_response(exc: transfer.ImportFailed) -> JSONResponse:

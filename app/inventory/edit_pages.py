@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.inventory import forms, records
 from app.inventory import mechanisms as service
 from app.inventory.deps import CuratorUser
@@ -40,7 +41,7 @@ def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
 
 
 def _options(db: Session) -> dict[str, Any]:
-    labels = static_labels()
+    labels = static_labels(local=True)
     return {name: list(labels[name].items())
             for name in ("kind", "status", "function", "sector", "stage")}
 
@@ -106,7 +107,7 @@ def verify(mechanism_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.verify_mechanism(db, mechanism=mechanism, actor=user)
-    flash(request, f"{mechanism.name} is marked verified today.")
+    flash(request, gettext("%(name)s is marked verified today.") % {"name": mechanism.name})
     back = request.query_params.get("next")
     return redirect("/inventory/stale" if back == "stale"
                     else f"/inventory/mechanisms/{mechanism_id}")
@@ -118,7 +119,8 @@ def delete(mechanism_id: ObjectId, request: Request, user: CuratorUser,
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     name = mechanism.name
     service.delete_mechanism(db, mechanism=mechanism, actor=user)
-    flash(request, f"{name} was deleted; its history page can restore it.")
+    flash(request, gettext("%(name)s was deleted; its history page can restore it.")
+          % {"name": name})
     return redirect("/inventory")
 
 
@@ -130,17 +132,17 @@ def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: 
         try:
             target_id = int(sent.get("target_id", ""))
         except ValueError as exc:
-            raise ValidationFailed(fields={"target_id": "choose a mechanism"}) from exc
+            raise ValidationFailed(fields={"target_id": N_("choose a mechanism")}) from exc
         try:
             link_type = LinkType(sent.get("type", ""))
         except ValueError as exc:
-            raise ValidationFailed(fields={"type": "choose a kind of link"}) from exc
+            raise ValidationFailed(fields={"type": N_("choose a kind of link")}) from exc
         service.add_link(db, mechanism=mechanism, target_id=target_id, link_type=link_type,
                          note=sent.get("note"), actor=user)
     except AppError as exc:
         return form_with_errors(request, "inventory/mechanism.html", exc, {
             **detail_context(db, mechanism_id), "is_curator": True, "link_form": sent})
-    flash(request, "The link was added.")
+    flash(request, gettext("The link was added."))
     return redirect(f"/inventory/mechanisms/{mechanism_id}#links-heading")
 
 
@@ -149,5 +151,5 @@ def remove_link(mechanism_id: ObjectId, link_id: ObjectId, request: Request, use
                 db: Session = Depends(get_db)) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
-    flash(request, "The link was removed.")
+    flash(request, gettext("The link was removed."))
     return redirect(f"/inventory/mechanisms/{mechanism_id}#links-heading")

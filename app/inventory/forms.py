@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_
 from app.kit.money import is_currency, minor_exponent
 
 FORM_FIELD = {"budget.amount_minor": "budget_amount", "budget": "budget_amount",
@@ -40,7 +41,7 @@ def _int(text: str, field: str, errors: dict[str, str]) -> int | None:
     try:
         return int(text)
     except ValueError:
-        errors[field] = "enter a whole number"
+        errors[field] = N_("enter a whole number")
         return None
 
 
@@ -49,7 +50,7 @@ def _amount_minor(text: str, currency: str, errors: dict[str, str]) -> int | Non
     try:
         amount = Decimal(text.replace(",", "").replace(" ", ""))
     except InvalidOperation:
-        errors["budget_amount"] = "enter an amount such as 1500000 or 1500000.50"
+        errors["budget_amount"] = N_("enter an amount such as 1500000 or 1500000.50")
         return None
     if not is_currency(currency):
         return None  # the currency field's own message says why
@@ -78,9 +79,9 @@ def mechanism_payload(form: dict[str, list[str]]) -> tuple[dict[str, Any], dict[
     year, note = _one(form, "budget_year"), _one(form, "budget_note")
     if amount or currency or year or note:
         if not amount:
-            errors["budget_amount"] = "enter the amount (or clear the other budget fields)"
+            errors["budget_amount"] = N_("enter the amount (or clear the other budget fields)")
         if not currency:
-            errors["budget_currency"] = "enter an ISO 4217 code such as USD"
+            errors["budget_currency"] = N_("enter an ISO 4217 code such as USD")
         payload["budget"] = {"amount_minor": _amount_minor(amount, currency, errors) if amount
                              else None, "currency": currency,
                              "year": _int(year, "budget_year", errors), "note": note or None}

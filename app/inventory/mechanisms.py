@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.history import service as history
+from app.i18n.translate import N_
 from app.inventory import records
 from app.inventory.models import (
     LinkType,
@@ -37,7 +38,7 @@ def get_mechanism(db: Session, *, mechanism_id: int, for_update: bool = False) -
     mechanism = db.get(Mechanism, mechanism_id, with_for_update=for_update,
                        populate_existing=for_update)
     if mechanism is None:
-        raise NotFound("No such mechanism.")
+        raise NotFound(N_("No such mechanism."))
     return mechanism
 
 
@@ -81,7 +82,7 @@ def check_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields,
         same = find_mechanism(db, name=name)
         if same is not None and same.id != existing_id:
             problems.taken(f"A mechanism named {same.name!r} already exists.",
-                           "another mechanism already has this name")
+                           N_("another mechanism already has this name"))
     problems.raise_any()
     assert checked is not None and scope is not None  # noqa: S101 - no problems, so both set
     checked.scope = scope
@@ -147,8 +148,8 @@ def _flush_unique(db: Session) -> None:
     try:
         db.flush()
     except IntegrityError as exc:  # a concurrent insert of the same name
-        raise Conflict("A mechanism with this name already exists.", code="duplicate_name",
-                       fields={"name": "another mechanism already has this name"}) from exc
+        raise Conflict(N_("A mechanism with this name already exists."), code="duplicate_name",
+                       fields={"name": N_("another mechanism already has this name")}) from exc
 
 
 def delete_mechanism(db: Session, *, mechanism: Mechanism, actor: User | None) -> None:
@@ -256,17 +257,17 @@ def add_link(db: Session, *, mechanism: Mechanism, target_id: int, link_type: Li
     """Add `mechanism --link_type--> target`; a revision of the source records it."""
     require_curator(actor)
     if target_id == mechanism.id:
-        raise ValidationFailed("A mechanism cannot be linked to itself.",
-                               fields={"target_id": "a mechanism cannot link to itself"})
+        raise ValidationFailed(N_("A mechanism cannot be linked to itself."),
+                               fields={"target_id": N_("a mechanism cannot link to itself")})
     target = db.get(Mechanism, target_id, with_for_update={"read": True})
     if target is None:
-        raise ValidationFailed("The target mechanism does not exist.",
-                               fields={"target_id": "no mechanism with this id"})
+        raise ValidationFailed(N_("The target mechanism does not exist."),
+                               fields={"target_id": N_("no mechanism with this id")})
     exists = db.scalar(select(MechanismLink).where(
         MechanismLink.source_id == mechanism.id, MechanismLink.target_id == target_id,
         MechanismLink.link_type == link_type))
     if exists is not None:
-        raise Conflict("This link already exists.", code="duplicate_link",
+        raise Conflict(N_("This link already exists."), code="duplicate_link",
                        fields={"target_id": f"already linked as {link_type.value}"})
     note = (note or "").strip() or None
     link = MechanismLink(source_id=mechanism.id, target_id=target_id, link_type=link_type,
@@ -282,7 +283,7 @@ def remove_link(db: Session, *, mechanism: Mechanism, link_id: int, actor: User 
     require_curator(actor)
     link = db.get(MechanismLink, link_id)
     if link is None or link.source_id != mechanism.id:
-        raise NotFound("No such link from this mechanism.")
+        raise NotFound(N_("No such link from this mechanism."))
     target_name = mechanism_names(db, {link.target_id}).get(link.target_id, "?")
     db.delete(link)
     records.touch(mechanism)

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.history import service as history
+from app.i18n.translate import N_, gettext, in_language
 from app.inventory import graph, search
 from app.inventory import mechanisms as mech_service
 from app.inventory import technologies as tech_service
 from app.inventory.deps import MechanismFilters, TechnologyFilters
-from app.inventory.labels import FACET_TITLES, LINK_LABELS, facet_labels
+from app.inventory.labels import LINK_LABELS, facet_labels, facet_titles
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -26,17 +27,17 @@ from app.reference.models import Country, CountryGroup
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-NAV = [("/inventory", "Inventory", 10)]
+NAV = [("/inventory", N_("Inventory"), 10)]
 PAGE_SIZE = 20
 
 
 def place_names(db: Session, codes: list[str]) -> dict[str, str]:
-    """English names of country and group codes."""
-    rows = list(db.execute(select(Country.alpha3, Country.name_en)
+    """Names of country and group codes, in Chinese too (UNTERM's) when the page is."""
+    rows = list(db.execute(select(Country.alpha3, Country.name_en, Country.name_zh)
                            .where(Country.alpha3.in_(codes))).all())
-    rows += db.execute(select(CountryGroup.code, CountryGroup.name_en)
+    rows += db.execute(select(CountryGroup.code, CountryGroup.name_en, CountryGroup.name_zh)
                        .where(CountryGroup.code.in_(codes))).all()
-    return {str(code): str(name) for code, name in rows}
+    return {str(code): in_language(str(name), zh) for code, name, zh in rows}
 
 
 def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str, list[str]],
@@ -45,13 +46,17 @@ def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str,
     result = search.search(db, entity=entity, q=q, filters=filters, sort=sort,
                            limit=PAGE_SIZE, offset=offset)
     read = mech_service.mechanism_read if entity == MECHANISM else tech_service.technology_read
+    labels = facet_labels(db, local=True)
+    for name, values in result.facets.items():  # the facets' labels, in the page's language
+        for value in values:
+            value["label"] = labels.get(name, {}).get(value["value"], value["value"])
     params = [("q", q or "")] + [(k, v) for k, values in filters.items() for v in values]
     if sort:
         params.append(("sort", sort))
     return render(request, "inventory/list.html", {
         "entity": entity, "items": [read(item) for item in result.items], "result": result,
         "q": q or "", "sort": result.sort, "chosen_sort": sort or "",
-        "facet_titles": FACET_TITLES, "labels": facet_labels(db),
+        "facet_titles": facet_titles(), "labels": labels,
         "base_query": urlencode(params), "filtered": any(filters.values()) or bool(q),
         "is_curator": is_curator(getattr(request.state, "user", None)),
     })
@@ -77,7 +82,7 @@ def mechanism_graph(db: Session, mechanism_id: int) -> graph.GraphLayout:
     links = mech_service.graph_links(db, mechanism_id=mechanism_id)
     ids = {mechanism_id} | {link.source_id for link in links} | {link.target_id for link in links}
     names = mech_service.mechanism_names(db, ids)
-    edges = [graph.GraphEdge(link.source_id, link.target_id, LINK_LABELS[link.link_type])
+    edges = [graph.GraphEdge(link.source_id, link.target_id, gettext(LINK_LABELS[link.link_type]))
              for link in links]
     return graph.layout(mechanism_id, names, edges)
 
@@ -96,7 +101,7 @@ def technology_page(technology_id: ObjectId, request: Request, user: OptionalUse
     technology = tech_service.get_technology(db, technology_id=technology_id)
     data = tech_service.technology_read(technology)
     return render(request, "inventory/technology.html", {
-        "t": data, "labels": facet_labels(db),
+        "t": data, "labels": facet_labels(db, local=True),
         "places": place_names(db, data["countries_deployed"]),
         "mechanisms": tech_service.related_mechanisms(db, technology=technology),
         "revisions": history.count(db, entity_type=TECHNOLOGY, entity_id=technology_id),
@@ -109,7 +114,8 @@ def detail_context(db: Session, mechanism_id: int) -> dict[str, Any]:
     mechanism = mech_service.get_mechanism(db, mechanism_id=mechanism_id)
     data = mech_service.mechanism_read(mechanism)
     return {
-        "m": data, "labels": facet_labels(db), "places": place_names(db, data["scope"]),
+        "m": data, "labels": facet_labels(db, local=True),
+        "places": place_names(db, data["scope"]),
         "links": mech_service.list_links(db, mechanism_id=mechanism_id),
         "graph": mechanism_graph(db, mechanism_id),
         "technologies": mech_service.related_technologies(db, mechanism_id=mechanism_id),

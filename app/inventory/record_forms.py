@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.errors import AppError
+from app.i18n.translate import N_, gettext
 from app.inventory import forms
 from app.inventory import suggestions as suggestion_service
 from app.inventory.records import is_curator
@@ -23,7 +24,10 @@ from app.kit.forms import form_with_errors, redirect
 from app.kit.templating import flash
 
 Sent = dict[str, list[str]]
-THANKS = "Thank you: a curator will review your suggestion."
+THANKS = N_("Thank you: a curator will review your suggestion.")
+# The form's titles, by the record's noun: (a curator adds, anyone else suggests).
+NEW_TITLES = {"mechanism": (N_("Add a mechanism"), N_("Suggest a new mechanism")),
+              "technology": (N_("Add a technology"), N_("Suggest a new technology"))}
 
 
 @dataclass(frozen=True)
@@ -45,19 +49,20 @@ class RecordForms:
     def new_context(self, db: Session, user: User, form: dict[str, Any],
                     comment: str = "") -> dict[str, Any]:
         curator = is_curator(user)
-        title = f"Add a {self.noun}" if curator else f"Suggest a new {self.noun}"
+        title = gettext(NEW_TITLES[self.noun][0 if curator else 1])
         return self.context(db, "create" if curator else "suggest_new", f"{self.base}/new",
                             form, title=title, cancel=self.list_page, comment=comment)
 
     def edit_context(self, db: Session, record_id: int, name: str,
                      form: dict[str, Any]) -> dict[str, Any]:
         return self.context(db, "edit", f"{self.base}/{record_id}/edit", form,
-                            title=f"Edit {name}", cancel=f"{self.base}/{record_id}")
+                            title=gettext("Edit %(name)s") % {"name": name},
+                            cancel=f"{self.base}/{record_id}")
 
     def suggest_context(self, db: Session, record_id: int, name: str, form: dict[str, Any],
                         comment: str = "") -> dict[str, Any]:
         return self.context(db, "suggest_edit", f"{self.base}/{record_id}/suggest", form,
-                            title=f"Suggest an edit to {name}",
+                            title=gettext("Suggest an edit to %(name)s") % {"name": name},
                             cancel=f"{self.base}/{record_id}", comment=comment)
 
     def resent(self, sent: Sent) -> dict[str, Any]:
@@ -77,14 +82,14 @@ def create_or_suggest(kind: RecordForms, request: Request, db: Session, user: Us
         payload = kind.payload(db, sent, None)
         if is_curator(user):
             record = create(payload)
-            flash(request, f"{record.name} was added.")
+            flash(request, gettext("%(name)s was added.") % {"name": record.name})
             return redirect(f"{kind.base}/{record.id}")
         suggestion_service.create_suggestion(db, author=user, entity_type=kind.entity_type,
                                              entity_id=None, payload=payload, comment=comment)
     except AppError as exc:
         return form_with_errors(request, kind.template, forms.for_form(exc),
                                 kind.new_context(db, user, kind.resent(sent), comment))
-    flash(request, THANKS)
+    flash(request, gettext(THANKS))
     return redirect("/inventory/suggestions")
 
 
@@ -96,7 +101,7 @@ def save_edit(kind: RecordForms, request: Request, db: Session, record: Any, sen
     except AppError as exc:
         return form_with_errors(request, kind.template, forms.for_form(exc),
                                 kind.edit_context(db, record.id, record.name, kind.resent(sent)))
-    flash(request, "The changes were saved.")
+    flash(request, gettext("The changes were saved."))
     return redirect(f"{kind.base}/{record.id}")
 
 
@@ -111,5 +116,5 @@ def save_suggestion(kind: RecordForms, request: Request, db: Session, user: User
     except AppError as exc:
         return form_with_errors(request, kind.template, forms.for_form(exc), kind.suggest_context(
             db, record.id, record.name, kind.resent(sent), comment))
-    flash(request, THANKS)
+    flash(request, gettext(THANKS))
     return redirect(f"{kind.base}/{record.id}")

@@ -24,6 +24,7 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed, validation_message
 from app.history import service as history
 from app.history.models import Revision
+from app.i18n.translate import N_
 from app.inventory.models import Mechanism, MechanismLink, Technology
 from app.inventory.schemas import MechanismFields, TechnologyFields
 
@@ -45,7 +46,7 @@ def is_curator(user: User | None) -> bool:
 def require_curator(actor: User | None) -> None:
     """Curators and admins change records directly; `None` is the system (seed, CLI import)."""
     if actor is not None and not is_curator(actor):
-        raise Forbidden("This needs the curator or admin role.", code="missing_role")
+        raise Forbidden(N_("This needs the curator or admin role."), code="missing_role")
 
 
 def actor_id(actor: User | None) -> int | None:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, StrictInt, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from app.i18n.translate import N_
 from app.inventory.models import (
     Availability,
     LinkType,
@@ -27,7 +28,7 @@ EntityType = Literal["mechanism", "technology"]
 def vocab_list(values: Any, vocab: type[enum.StrEnum]) -> list[str]:
     """A list of codes from `vocab`, de-duplicated and sorted; one message for all bad values."""
     if not isinstance(values, list | tuple):
-        raise PydanticCustomError("list_type", "Input should be a list")
+        raise PydanticCustomError("list_type", N_("Input should be a list"))
     allowed = sorted(m.value for m in vocab)
     unknown = [str(v) for v in values if not isinstance(v, str) or v not in allowed]
     if unknown:
@@ -40,7 +41,7 @@ def vocab_list(values: Any, vocab: type[enum.StrEnum]) -> list[str]:
 def text_list(values: Any, *, max_length: int, urls: bool = False) -> list[str]:
     """Free-text entries (hosts, sources, links): stripped, blanks dropped, unique, sorted."""
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
-        raise PydanticCustomError("list_type", "Input should be a list of strings")
+        raise PydanticCustomError("list_type", N_("Input should be a list of strings"))
     cleaned = sorted({v.strip() for v in values if v.strip()})
     too_long = [v for v in cleaned if len(v) > max_length]
     if too_long:
@@ -63,7 +64,7 @@ def _optional_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     if not is_web_url(value.strip()):
-        raise PydanticCustomError("url", "enter an address starting with http:// or https://")
+        raise PydanticCustomError("url", N_("enter an address starting with http:// or https://"))
     return value.strip()
 
 
@@ -214,7 +215,7 @@ class TechnologyFields(InputModel):
         value = _blank_to_none(value)
         if value is None and info.data.get("availability") == Availability.OPEN_LICENCE:
             raise PydanticCustomError("licence_required",
-                                      "an openly licensed technology needs its licence id")
+                                      N_("an openly licensed technology needs its licence id"))
         return value
 
     @field_validator("provider")

@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import ValidationFailed
+from app.i18n.translate import N_
 from app.inventory.labels import facet_labels
 from app.inventory.models import (
     Availability,
@@ -289,7 +290,7 @@ def _text_match(db: Session, spec: Spec, terms: list[str]
 def _check_filters(db: Session, spec: Spec, filters: dict[str, list[str]]) -> None:
     for name, selected in filters.items():
         if name not in spec.facets:
-            raise ValidationFailed(fields={name: "no such filter"})
+            raise ValidationFailed(fields={name: N_("no such filter")})
         allowed = set(spec.facets[name].values(db))
         if name == "group":
             allowed |= {g.code for g in reference.list_groups(db)}

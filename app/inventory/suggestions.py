@@ -13,6 +13,7 @@ from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.diff import FieldChange, diff
+from app.i18n.translate import N_
 from app.inventory import mechanisms as mech_service
 from app.inventory import records
 from app.inventory import technologies as tech_service
@@ -53,7 +54,7 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
     """Queue a proposed change (or new record). It is checked now, so the author hears about
     mistakes at once, and checked again when a curator accepts it."""
     if entity_type not in (MECHANISM, TECHNOLOGY):
-        raise ValidationFailed(fields={"entity_type": "mechanism or technology"})
+        raise ValidationFailed(fields={"entity_type": N_("mechanism or technology")})
     base_revision: int | None = None
     if entity_id is None:
         stored = _check_full(db, entity_type, payload, None)
@@ -67,8 +68,8 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
         after = _check_full(db, entity_type, {**before, **payload}, entity_id)
         stored = {k: v for k, v in after.items() if before.get(k) != v}
         if not stored:
-            raise ValidationFailed("This suggests no change to the record.",
-                                   fields={"payload": "no field differs from the record"})
+            raise ValidationFailed(N_("This suggests no change to the record."),
+                                   fields={"payload": N_("no field differs from the record")})
         latest = history.latest(db, entity_type=entity_type, entity_id=entity_id)
         base_revision = latest.number if latest else None
     rate_limit.check_and_record(
@@ -125,7 +126,7 @@ def get_suggestion(db: Session, *, suggestion_id: int, viewer: User,
     suggestion = db.get(Suggestion, suggestion_id, with_for_update=for_update,
                         populate_existing=for_update)
     if suggestion is None or not (is_curator(viewer) or suggestion.author_id == viewer.id):
-        raise NotFound("No such suggestion.")
+        raise NotFound(N_("No such suggestion."))
     return suggestion
 
 
@@ -179,7 +180,7 @@ def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism |
     else:
         current = _current(db, suggestion.entity_type, suggestion.entity_id, for_update=True)
         if current is None:
-            raise Conflict("The record was deleted after this suggestion was made.",
+            raise Conflict(N_("The record was deleted after this suggestion was made."),
                            code="record_gone")
         if isinstance(current, Mechanism):
             record = mech_service.update_mechanism(db, mechanism=current,
@@ -205,8 +206,8 @@ def reject(db: Session, *, suggestion: Suggestion, curator: User, reason: str) -
     _pending(suggestion)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Say why the suggestion is rejected.",
-                               fields={"reason": "give a reason the author can read"})
+        raise ValidationFailed(N_("Say why the suggestion is rejected."),
+                               fields={"reason": N_("give a reason the author can read")})
     suggestion.status = SuggestionStatus.REJECTED
     suggestion.decision_reason = reason
     suggestion.decided_by_id = curator.id

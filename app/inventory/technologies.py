@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.history import service as history
+from app.i18n.translate import N_
 from app.inventory import records
 from app.inventory.mechanisms import mechanism_names
 from app.inventory.models import (
@@ -32,7 +33,7 @@ def get_technology(db: Session, *, technology_id: int, for_update: bool = False)
     technology = db.get(Technology, technology_id, with_for_update=for_update,
                         populate_existing=for_update)
     if technology is None:
-        raise NotFound("No such technology.")
+        raise NotFound(N_("No such technology."))
     return technology
 
 
@@ -72,7 +73,7 @@ def check_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,
         same = find_technology(db, name=name)
         if same is not None and same.id != existing_id:
             problems.taken(f"A technology named {same.name!r} already exists.",
-                           "another technology already has this name")
+                           N_("another technology already has this name"))
     problems.raise_any()
     assert checked is not None and countries is not None  # noqa: S101 - no problems
     checked.countries_deployed = countries
@@ -96,8 +97,8 @@ def _flush_unique(db: Session) -> None:
     try:
         db.flush()
     except IntegrityError as exc:
-        raise Conflict("A technology with this name already exists.", code="duplicate_name",
-                       fields={"name": "another technology already has this name"}) from exc
+        raise Conflict(N_("A technology with this name already exists."), code="duplicate_name",
+                       fields={"name": N_("another technology already has this name")}) from exc
 
 
 def create_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,

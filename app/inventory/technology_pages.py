@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
+from app.i18n.translate import gettext
 from app.inventory import forms, records
 from app.inventory import mechanisms as mech_service
 from app.inventory import technologies as service
@@ -38,7 +39,7 @@ def _payload(db: Session, sent: dict[str, list[str]], existing_id: int | None
 
 
 def _options(db: Session) -> dict[str, Any]:
-    labels = static_labels()
+    labels = static_labels(local=True)
     options: dict[str, Any] = {
         name: list(labels[name].items())
         for name in ("sector", "stage", "availability", "mitigation_adaptation")}
@@ -108,7 +109,7 @@ def verify(technology_id: ObjectId, request: Request, user: CuratorUser,
            db: Session = Depends(get_db)) -> Response:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.verify_technology(db, technology=technology, actor=user)
-    flash(request, f"{technology.name} is marked verified today.")
+    flash(request, gettext("%(name)s is marked verified today.") % {"name": technology.name})
     back = request.query_params.get("next")
     return redirect("/inventory/stale" if back == "stale"
                     else f"/inventory/technologies/{technology_id}")
@@ -120,5 +121,6 @@ def delete(technology_id: ObjectId, request: Request, user: CuratorUser,
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     name = technology.name
     service.delete_technology(db, technology=technology, actor=user)
-    flash(request, f"{name} was deleted; its history page can restore it.")
+    flash(request, gettext("%(name)s was deleted; its history page can restore it.")
+          % {"name": name})
     return redirect("/inventory/technologies")

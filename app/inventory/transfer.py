@@ -23,6 +23,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import AppError, ValidationFailed
 from app.history import service as history
+from app.i18n.translate import N_
 from app.inventory import mechanisms as mech_service
 from app.inventory import records
 from app.inventory import technologies as tech_service
@@ -40,7 +41,7 @@ LINK_KEYS = {"target", "type", "note"}
 
 class ImportFailed(ValidationFailed):
     code = "import_invalid"
-    message = "The file has rows that cannot be imported; nothing was imported."
+    message = N_("The file has rows that cannot be imported; nothing was imported.")
 
     def __init__(self, problems: list[dict[str, str]]) -> None:
         self.problems = problems
@@ -114,13 +115,13 @@ def bundle_from_json(document: Any, *, mechanisms_key: str = "mechanisms",
     """Rows of a JSON export (or of the seed files, whose links sit inside each mechanism)."""
     if not isinstance(document, dict):
         raise ImportFailed([{"where": "document", "field": "body",
-                             "message": "expected an object with mechanisms and technologies"}])
+                             "message": N_("expected an object with mechanisms and technologies")}])
     bundle = Bundle()
     for key, target in ((mechanisms_key, bundle.mechanisms),
                         (technologies_key, bundle.technologies)):
         rows = document.get(key, [])
         if not isinstance(rows, list):
-            raise ImportFailed([{"where": key, "field": "body", "message": "expected a list"}])
+            raise ImportFailed([{"where": key, "field": "body", "message": N_("expected a list")}])
         target.extend(Row(f"{key}[{i}]", row if isinstance(row, dict) else {"": row})
                       for i, row in enumerate(rows))
     for row in bundle.mechanisms:
@@ -146,13 +147,13 @@ def _when(value: Any) -> dt.datetime | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise ValidationFailed(fields={"last_verified_at": "an ISO 8601 date-time or null"})
+        raise ValidationFailed(fields={"last_verified_at": N_("an ISO 8601 date-time or null")})
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationFailed(fields={"last_verified_at": "an ISO 8601 date-time"}) from exc
+        raise ValidationFailed(fields={"last_verified_at": N_("an ISO 8601 date-time")}) from exc
     if parsed.tzinfo is None:
-        raise ValidationFailed(fields={"last_verified_at": "give the time zone (e.g. +00:00)"})
+        raise ValidationFailed(fields={"last_verified_at": N_("give the time zone (e.g. +00:00)")})
     return parsed.astimezone(dt.UTC)
 
 
@@ -170,7 +171,7 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
         try:
             unknown = sorted(set(row.data) - MECHANISM_KEYS)
             if unknown:
-                raise ValidationFailed(fields={k or "row": "unknown field" for k in unknown})
+                raise ValidationFailed(fields={k or "row": N_("unknown field") for k in unknown})
             content = {k: v for k, v in row.data.items() if k != "last_verified_at"}
             data = records.validated(MechanismCreate, content)
             data.scope = reference.check_scope(db, codes=data.scope)
@@ -186,7 +187,7 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
         try:
             unknown = sorted(set(link.data) - LINK_KEYS)
             if unknown:
-                raise ValidationFailed(fields={k or "row": "unknown field" for k in unknown})
+                raise ValidationFailed(fields={k or "row": N_("unknown field") for k in unknown})
             target = str(link.data.get("target") or "").strip()
             source = link.source.strip()
             if source.lower() not in names:
@@ -195,7 +196,7 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
             if target.lower() not in known:
                 raise ValidationFailed(fields={"target": f"no mechanism named {target!r}"})
             if target.lower() == source.lower():
-                raise ValidationFailed(fields={"target": "a mechanism cannot link to itself"})
+                raise ValidationFailed(fields={"target": N_("a mechanism cannot link to itself")})
             try:
                 kind = LinkType(str(link.data.get("type")))
             except ValueError as exc:
@@ -203,10 +204,10 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
                     t.value for t in LinkType)}) from exc
             note = link.data.get("note")
             if note is not None and not isinstance(note, str):
-                raise ValidationFailed(fields={"note": "text or null"})
+                raise ValidationFailed(fields={"note": N_("text or null")})
             key = (source.lower(), target.lower(), kind.value)
             if key in seen_links:
-                raise ValidationFailed(fields={"target": "the same link appears twice"})
+                raise ValidationFailed(fields={"target": N_("the same link appears twice")})
             seen_links.add(key)
             checked.links.setdefault(source.lower(), []).append(
                 (target, kind, (note or "").strip() or None))
@@ -217,10 +218,10 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
         try:
             unknown = sorted(set(row.data) - TECHNOLOGY_KEYS)
             if unknown:
-                raise ValidationFailed(fields={k or "row": "unknown field" for k in unknown})
+                raise ValidationFailed(fields={k or "row": N_("unknown field") for k in unknown})
             related = row.data.get("related_mechanisms") or []
             if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-                raise ValidationFailed(fields={"related_mechanisms": "a list of names"})
+                raise ValidationFailed(fields={"related_mechanisms": N_("a list of names")})
             missing = [r for r in related if r.strip().lower() not in known]
             if missing:
                 raise ValidationFailed(fields={"related_mechanisms": "no mechanism named "

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from app.i18n.translate import N_
 from app.inventory.transfer import Bundle, ImportFailed, LinkRow, Row
 
 MECHANISM_COLUMNS = ("name", "acronym", "kind", "hosts", "description", "functions", "sectors",
@@ -145,7 +146,7 @@ def bundle_from_zip(content: bytes) -> Bundle:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
         raise ImportFailed([{"where": "file", "field": "body",
-                             "message": "not a zip file of CSV files"}]) from exc
+                             "message": N_("not a zip file of CSV files")}]) from exc
     names = set(archive.namelist())
     if "mechanisms.csv" not in names:
         raise ImportFailed([{"where": "file", "field": "mechanisms.csv",

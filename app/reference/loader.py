@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel import Locale
+
 DATA = Path(__file__).parent / "data"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -20,6 +22,11 @@ FLAG_GROUPS = {
     "SIDS": ("Small Island Developing States (SIDS)", "722", "Small Island Developing States",
              "小岛屿发展中国家"),
 }
+
+def region_name_zh(m49: str) -> str | None:
+    """An M49 region's Chinese name (the CSV names regions in English only): the Unicode CLDR's
+    territory name for the M49 code, from Babel's data."""
+    return Locale.parse("zh_Hans").territories.get(m49)
 
 
 @dataclass

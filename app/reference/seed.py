@@ -54,8 +54,9 @@ def load_reference(db: Session) -> list[str]:
             if place is None:
                 continue
             code = group_code_for_m49(place[0])
-            groups.setdefault(code, CountryGroup(code=code, name_en=place[1], kind=kind,
-                                                 m49=place[0], parent_code=parent))
+            groups.setdefault(code, CountryGroup(code=code, name_en=place[1],
+                                                 name_zh=loader.region_name_zh(place[0]),
+                                                 kind=kind, m49=place[0], parent_code=parent))
             members.setdefault(code, set()).add(row.alpha3)
             parent = code
     depth = {"world": 0, "region": 1, "subregion": 2, "intermediate_region": 3}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from app.i18n.translate import N_
+
 
 class Sector(enum.StrEnum):
     ENERGY_SUPPLY = "energy_supply"
@@ -74,43 +76,43 @@ class StageInfo:
 _M, _A = MitigationAdaptation.MITIGATION, MitigationAdaptation.ADAPTATION
 
 SECTORS: dict[Sector, SectorInfo] = {s.code: s for s in (
-    SectorInfo(Sector.ENERGY_SUPPLY, "Energy supply", (_M,)),
-    SectorInfo(Sector.ENERGY_EFFICIENCY, "Energy efficiency", (_M,)),
-    SectorInfo(Sector.TRANSPORT, "Transport", (_M,)),
-    SectorInfo(Sector.BUILDINGS, "Buildings", (_M, _A)),
-    SectorInfo(Sector.INDUSTRY, "Industry", (_M,)),
-    SectorInfo(Sector.AGRICULTURE_FORESTRY, "Agriculture and forestry", (_M, _A)),
-    SectorInfo(Sector.WATER, "Water", (_A,)),
-    SectorInfo(Sector.WASTE_POLLUTION, "Waste and pollution", (_M,)),
-    SectorInfo(Sector.COASTAL_ZONES, "Coastal zones", (_A,)),
-    SectorInfo(Sector.HEALTH, "Health", (_A,)),
-    SectorInfo(Sector.BIODIVERSITY_ECOSYSTEMS, "Biodiversity and ecosystems", (_A, _M)),
-    SectorInfo(Sector.DISASTER_RISK_REDUCTION, "Disaster risk reduction and early warning",
+    SectorInfo(Sector.ENERGY_SUPPLY, N_("Energy supply"), (_M,)),
+    SectorInfo(Sector.ENERGY_EFFICIENCY, N_("Energy efficiency"), (_M,)),
+    SectorInfo(Sector.TRANSPORT, N_("Transport"), (_M,)),
+    SectorInfo(Sector.BUILDINGS, N_("Buildings"), (_M, _A)),
+    SectorInfo(Sector.INDUSTRY, N_("Industry"), (_M,)),
+    SectorInfo(Sector.AGRICULTURE_FORESTRY, N_("Agriculture and forestry"), (_M, _A)),
+    SectorInfo(Sector.WATER, N_("Water"), (_A,)),
+    SectorInfo(Sector.WASTE_POLLUTION, N_("Waste and pollution"), (_M,)),
+    SectorInfo(Sector.COASTAL_ZONES, N_("Coastal zones"), (_A,)),
+    SectorInfo(Sector.HEALTH, N_("Health"), (_A,)),
+    SectorInfo(Sector.BIODIVERSITY_ECOSYSTEMS, N_("Biodiversity and ecosystems"), (_A, _M)),
+    SectorInfo(Sector.DISASTER_RISK_REDUCTION, N_("Disaster risk reduction and early warning"),
                (_A,)),
-    SectorInfo(Sector.ICT, "ICT for sustainable development", (_M, _A)),
+    SectorInfo(Sector.ICT, N_("ICT for sustainable development"), (_M, _A)),
 )}
 
 STAGES: dict[Stage, StageInfo] = {s.code: s for s in (
-    StageInfo(Stage.RESEARCH, "Research", 1, 4,
-              "From basic principles to a technology validated in the laboratory."),
-    StageInfo(Stage.DEMONSTRATION, "Demonstration", 5, 7,
-              "Validated and demonstrated in a relevant or operational environment; pilots."),
-    StageInfo(Stage.MARKET_FORMATION, "Market formation", 8, 8,
-              "A complete, qualified system reaching its first markets and users."),
-    StageInfo(Stage.DIFFUSION, "Diffusion", 9, 9,
-              "Proven in operation and spreading through the market at scale."),
+    StageInfo(Stage.RESEARCH, N_("Research"), 1, 4,
+              N_("From basic principles to a technology validated in the laboratory.")),
+    StageInfo(Stage.DEMONSTRATION, N_("Demonstration"), 5, 7,
+              N_("Validated and demonstrated in a relevant or operational environment; pilots.")),
+    StageInfo(Stage.MARKET_FORMATION, N_("Market formation"), 8, 8,
+              N_("A complete, qualified system reaching its first markets and users.")),
+    StageInfo(Stage.DIFFUSION, N_("Diffusion"), 9, 9,
+              N_("Proven in operation and spreading through the market at scale.")),
 )}
 
 FUNCTION_LABELS: dict[Function, str] = {
-    Function.KNOWLEDGE_SHARING: "Knowledge sharing and inventories",
-    Function.CAPACITY_BUILDING: "Capacity building",
-    Function.TECHNICAL_ASSISTANCE: "Technical assistance",
-    Function.FINANCE: "Finance",
-    Function.MATCHMAKING: "Matchmaking",
-    Function.RD_COOPERATION: "R&D cooperation",
-    Function.POLICY_ADVICE: "Policy advice",
-    Function.TECHNOLOGY_ASSESSMENT: "Technology assessment and foresight",
-    Function.IP_LICENSING: "IP and licensing",
+    Function.KNOWLEDGE_SHARING: N_("Knowledge sharing and inventories"),
+    Function.CAPACITY_BUILDING: N_("Capacity building"),
+    Function.TECHNICAL_ASSISTANCE: N_("Technical assistance"),
+    Function.FINANCE: N_("Finance"),
+    Function.MATCHMAKING: N_("Matchmaking"),
+    Function.RD_COOPERATION: N_("R&D cooperation"),
+    Function.POLICY_ADVICE: N_("Policy advice"),
+    Function.TECHNOLOGY_ASSESSMENT: N_("Technology assessment and foresight"),
+    Function.IP_LICENSING: N_("IP and licensing"),
 }
 
 
