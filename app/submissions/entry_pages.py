@@ -18,8 +18,8 @@ from app.challenges import pages as challenge_pages
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
 from app.challenges.forms import fields_from_pydantic
+from app.challenges.labels import duration
 from app.challenges.models import Challenge
-from app.challenges.states import countdown
 from app.config import get_settings
 from app.errors import AppError, NotFound, ValidationFailed
 from app.i18n.translate import N_, gettext
@@ -64,7 +64,7 @@ def entry_context(db: Session, challenge: Challenge, user: User,
         "submitted": submission is not None and submission.state == SubmissionState.SUBMITTED,
         "entrant": access.entrant_names(db, [registration])[registration.id],
         "team": registration.team_id is not None,
-        "countdown": countdown(now, closes) if open_now and closes else None,
+        "countdown": duration(now, closes) if open_now and closes else None,
         "max_files": settings.submission_max_files,
         "max_size": uploads.human_size(settings.submission_max_file_bytes),
         "latest_receipt": receipt_view(receipts[-1]) if receipts else None,
