@@ -12,6 +12,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
+from app.i18n.translate import N_
 from app.inventory.models import Mechanism, MechanismStatus
 from app.kit.money import is_currency, minor_exponent
 from app.needs import budgets as budget_math
@@ -28,7 +29,7 @@ from app.reference.models import CountryGroupMembership
 from app.reference.service import valid_on
 from app.reference.vocab import Sector, Stage
 
-OVERLAP_DEFINITION = (
+OVERLAP_DEFINITION = N_(
     "Coverage similarity is the Jaccard index |A ∩ B| / |A ∪ B| of two active mechanisms' "
     "coverage cells: country × sector × effective stage, with scope groups expanded to the "
     "countries in them today and only the stages for which one of the mechanism's functions "
@@ -70,9 +71,9 @@ def overlaps(db: Session, *, threshold: Decimal, limit: int,
     """The most overlapping pairs of active mechanisms at or above `threshold`."""
     fields: dict[str, str] = {}
     if not 0 < threshold <= 1:
-        fields["threshold"] = "must be above 0 and at most 1"
+        fields["threshold"] = N_("must be above 0 and at most 1")
     if not 0 <= function_threshold <= 1:
-        fields["function_threshold"] = "must be between 0 and 1"
+        fields["function_threshold"] = N_("must be between 0 and 1")
     if fields:
         raise ValidationFailed(fields=fields)
     found = overlap_math.overlapping_pairs(coverage_shapes(db), threshold=Fraction(threshold),
@@ -139,7 +140,8 @@ def budgets(db: Session, *, currency: str | None, rates: str | None) -> BudgetVi
         raise ValidationFailed(f"The rates are not valid: {exc}.",
                                fields={"rates": str(exc)}) from exc
     if parsed and target is None:
-        raise ValidationFailed(fields={"currency": "choose the currency the rates convert into"})
+        raise ValidationFailed(
+            fields={"currency": N_("choose the currency the rates convert into")})
     if target in parsed:
         raise ValidationFailed(fields={"rates": f"no rate is needed for {target} itself"})
     facets = {f.id: f for f in mechanism_facets(db)}

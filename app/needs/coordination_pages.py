@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.errors import AppError
+from app.i18n.translate import N_, gettext
 from app.kit.money import format_money
 from app.kit.routing import APIRouter
 from app.kit.templating import render
@@ -26,9 +27,9 @@ def _threshold(value: str | None) -> tuple[Decimal, str | None]:
     try:
         number = Decimal((value or "0.5").strip())
     except InvalidOperation:
-        return Decimal("0.5"), "not a number"
+        return Decimal("0.5"), N_("not a number")
     if not number.is_finite() or not 0 < number <= 1:
-        return Decimal("0.5"), "must be above 0 and at most 1"
+        return Decimal("0.5"), N_("must be above 0 and at most 1")
     return number, None
 
 
@@ -36,7 +37,8 @@ def _money(amount_minor: int, currency: str) -> str:
     try:
         return format_money(amount_minor, currency)
     except ValueError:  # a code that is not an ISO 4217 currency with a minor unit
-        return f"{amount_minor} {currency} (minor units)"
+        return gettext("%(amount)s %(currency)s (minor units)") % {"amount": amount_minor,
+                                                                   "currency": currency}
 
 
 @router.get("/coordination", response_class=HTMLResponse)
@@ -57,7 +59,7 @@ def coordination_page(request: Request, user: OptionalUser, threshold: str | Non
     overlaps = coordination.overlaps(db, threshold=cutoff, limit=OVERLAP_ROWS)
     return render(request, "needs/coordination.html", {
         **display.vocab(), "form": form, "errors": errors,
-        "error_message": "Some fields are not valid." if errors else None,
+        "error_message": N_("Some fields are not valid.") if errors else None,
         "overlaps": [(o, format_score(o.coverage), format_score(o.functions)) for o in overlaps],
         "threshold": str(cutoff), "fmt": _money,
         "definition": coordination.OVERLAP_DEFINITION,

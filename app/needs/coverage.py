@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from app.errors import ValidationFailed
+from app.i18n.translate import N_
 from app.inventory.models import (
     Mechanism,
     MechanismFunction,
@@ -63,7 +64,7 @@ def check_filters(db: Session, filters: GapFilters) -> GapFilters:
                                                     field="country")[0]
     if filters.group and db.get(CountryGroup, filters.group) is None:
         raise ValidationFailed(f"Unknown country group {filters.group!r}.",
-                               fields={"group": "unknown country group code"})
+                               fields={"group": N_("unknown country group code")})
     return GapFilters(country=country, group=filters.group or None, sector=filters.sector,
                       stage=filters.stage, status=filters.status,
                       uncovered_only=filters.uncovered_only)

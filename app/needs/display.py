@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.translate import N_, NP_, gettext, in_language, local_name, pgettext
 from app.needs import coverage, gaps, heatmap, service
 from app.needs.coverage import Analysis, MechanismBrief
 from app.needs.models import Need
@@ -19,6 +20,25 @@ from app.reference.vocab import FUNCTION_LABELS, SECTORS, STAGES, Function
 CHALLENGE_LINK_MAX_NEEDS = 20  # a matrix cell's link carries its highest-scoring needs
 SECTOR_LABELS = {s.value: info.label for s, info in SECTORS.items()}
 STAGE_LABELS = {s.value: info.label for s, info in STAGES.items()}
+# The status filter's options ("Open" means other things elsewhere: an appeal that is open).
+STATUS_CHOICES = [("open", NP_("need status", "Open")),
+                  ("addressed", NP_("need status", "Addressed")),
+                  ("all", NP_("need status", "All"))]
+# Codes the pages print as they are (priority, status, mitigation / adaptation, a revision's
+# action and note), so that `|tr` shows them in the reader's language.
+CODE_LABELS = (N_("high"), N_("medium"), N_("low"), N_("open"), N_("addressed"), N_("all"),
+               N_("mitigation"), N_("adaptation"), N_("both"),
+               N_("create"), N_("update"), N_("delete"))
+
+
+def translated(labels: dict[str, str]) -> dict[str, str]:
+    """English labels by code -> the same in the request's language."""
+    return {code: gettext(label) for code, label in labels.items()}
+
+
+def code_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, the code in the request's language) for a select whose options are codes."""
+    return [(code, gettext(code)) for code in codes]
 
 
 def challenge_link(*, need_ids: Sequence[int], scope: str, sector: str, stage: str) -> str:
@@ -29,39 +49,44 @@ def challenge_link(*, need_ids: Sequence[int], scope: str, sector: str, stage: s
 
 
 def vocab() -> dict[str, Any]:
-    """Labels and choices every needs template uses."""
-    return {"sector_labels": SECTOR_LABELS, "stage_labels": STAGE_LABELS,
-            "sector_choices": list(SECTOR_LABELS.items()),
-            "stage_choices": list(STAGE_LABELS.items()),
-            "status_choices": [("open", "Open"), ("addressed", "Addressed"), ("all", "All")]}
+    """Labels and choices every needs template uses, in the request's language."""
+    sectors, stages = translated(SECTOR_LABELS), translated(STAGE_LABELS)
+    return {"sector_labels": sectors, "stage_labels": stages,
+            "sector_choices": list(sectors.items()),
+            "stage_choices": list(stages.items()),
+            "status_choices": [(code, pgettext("need status", label))
+                               for code, label in STATUS_CHOICES]}
 
 
 def method() -> dict[str, Any]:
     """The coverage rule, the function → stage mapping and the score's parameters, as shown."""
-    stage_order = list(STAGE_LABELS)
+    stages = translated(STAGE_LABELS)
     return {
-        "formula": gaps.FORMULA,
-        "priority_weights": gaps.PRIORITY_WEIGHTS,
+        "formula": gettext(gaps.FORMULA),
+        "priority_weights": {gettext(p): w for p, w in gaps.PRIORITY_WEIGHTS.items()},
         "vulnerability_bonus": {k: heatmap.format_score(v)
                                 for k, v in gaps.VULNERABILITY_BONUS.items()},
         "function_stages": [
-            (FUNCTION_LABELS[f], [STAGE_LABELS[s] for s in stage_order
-                                  if s in gaps.FUNCTION_STAGES[f]], gaps.FUNCTION_STAGE_REASONS[f])
+            (gettext(FUNCTION_LABELS[f]), [label for s, label in stages.items()
+                                           if s in gaps.FUNCTION_STAGES[f]],
+             gettext(gaps.FUNCTION_STAGE_REASONS[f]))
             for f in Function],
     }
 
 
 def country_names(db: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Countries' names by alpha-3 code, in the request's language."""
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    return dict(db.execute(select(Country.alpha3, Country.name_en)
-                           .where(Country.alpha3.in_(wanted))).all())
+    return {code: in_language(name_en, name_zh) for code, name_en, name_zh in db.execute(
+        select(Country.alpha3, Country.name_en, Country.name_zh)
+        .where(Country.alpha3.in_(wanted))).all()}
 
 
 def group_choices(db: Session) -> list[tuple[str, str]]:
     groups = db.scalars(select(CountryGroup).order_by(CountryGroup.kind, CountryGroup.name_en))
-    return [(g.code, f"{g.name_en} ({g.code})") for g in groups]
+    return [(g.code, f"{local_name(g)} ({g.code})") for g in groups]
 
 
 @dataclass(frozen=True)
@@ -117,14 +142,15 @@ def matrix_view(db: Session, analysis: Analysis, *, title: str, link_base: str,
     """The heatmap SVG, the same numbers as table rows, and (for sponsors) challenge links."""
     cells = analysis.matrix()
     base = analysis.filters.query_string()
+    sectors, stages = translated(SECTOR_LABELS), translated(STAGE_LABELS)
 
     def href(sector: str, stage: str) -> str:
         return f"{link_base}?{base}&sector={sector}&stage={stage}#ranked"
 
-    svg = heatmap.render_heatmap(cells, sectors=list(SECTOR_LABELS.items()),
-                                 stages=list(STAGE_LABELS.items()), title=title, href=href)
-    rows = [(SECTOR_LABELS[s], [(t, cells[(s, t)], heatmap.format_score(cells[(s, t)].score))
-                                for t in STAGE_LABELS]) for s in SECTOR_LABELS]
+    svg = heatmap.render_heatmap(cells, sectors=list(sectors.items()),
+                                 stages=list(stages.items()), title=title, href=href)
+    rows = [(sectors[s], [(t, cells[(s, t)], heatmap.format_score(cells[(s, t)].score))
+                          for t in STAGE_LABELS]) for s in SECTOR_LABELS]
     return {"svg": svg, "rows": [(label, s, cols) for (label, cols), s
                                  in zip(rows, SECTOR_LABELS, strict=True)],
             "links": cell_links(db, analysis) if with_challenge_links else {},

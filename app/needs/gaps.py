@@ -18,6 +18,7 @@ from math import lcm
 from operator import mul
 from typing import Any, NamedTuple
 
+from app.i18n.translate import N_
 from app.reference.vocab import Function, Sector, Stage
 
 # --- The coverage rule ---------------------------------------------------------------------
@@ -44,24 +45,33 @@ FUNCTION_STAGES: dict[Function, frozenset[Stage]] = {
 }
 
 FUNCTION_STAGE_REASONS: dict[Function, str] = {
-    Function.RD_COOPERATION: "Joint research and pilot projects move a technology from the "
-    "laboratory to a first demonstration; once it is on the market, others take over.",
-    Function.TECHNOLOGY_ASSESSMENT: "Assessment and foresight decide which technologies are "
-    "worth developing and piloting; it does not itself build a market.",
-    Function.IP_LICENSING: "A licence lets a partner pilot and first sell a protected "
-    "technology; spreading it further is counted under finance and assistance.",
-    Function.FINANCE: "Grants, loans and guarantees pay for pilots, first commercial projects and "
-    "scale-up; research money is counted under R&D cooperation.",
-    Function.MATCHMAKING: "Bringing providers of a technology together with adopters and "
-    "investors presupposes a technology that is ready to be offered.",
-    Function.TECHNICAL_ASSISTANCE: "Help with feasibility studies, standards and project "
-    "preparation is what a technology needs to enter and spread through a market.",
-    Function.CAPACITY_BUILDING: "Training installers, operators, regulators and users matters "
-    "when a technology enters and spreads through a market.",
-    Function.POLICY_ADVICE: "Standards, tariffs, procurement and incentives create and widen "
-    "markets; research and pilots respond to funding rather than to policy advice.",
-    Function.KNOWLEDGE_SHARING: "Inventories, databases and information platforms help proven "
-    "technologies spread; alone they neither fund research, run pilots nor build a market.",
+    Function.RD_COOPERATION: N_(
+        "Joint research and pilot projects move a technology from the "
+        "laboratory to a first demonstration; once it is on the market, others take over."),
+    Function.TECHNOLOGY_ASSESSMENT: N_(
+        "Assessment and foresight decide which technologies are "
+        "worth developing and piloting; it does not itself build a market."),
+    Function.IP_LICENSING: N_(
+        "A licence lets a partner pilot and first sell a protected "
+        "technology; spreading it further is counted under finance and assistance."),
+    Function.FINANCE: N_(
+        "Grants, loans and guarantees pay for pilots, first commercial projects and "
+        "scale-up; research money is counted under R&D cooperation."),
+    Function.MATCHMAKING: N_(
+        "Bringing providers of a technology together with adopters and "
+        "investors presupposes a technology that is ready to be offered."),
+    Function.TECHNICAL_ASSISTANCE: N_(
+        "Help with feasibility studies, standards and project "
+        "preparation is what a technology needs to enter and spread through a market."),
+    Function.CAPACITY_BUILDING: N_(
+        "Training installers, operators, regulators and users matters "
+        "when a technology enters and spreads through a market."),
+    Function.POLICY_ADVICE: N_(
+        "Standards, tariffs, procurement and incentives create and widen "
+        "markets; research and pilots respond to funding rather than to policy advice."),
+    Function.KNOWLEDGE_SHARING: N_(
+        "Inventories, databases and information platforms help proven "
+        "technologies spread; alone they neither fund research, run pilots nor build a market."),
 }
 _COUNTED = {f.value: frozenset(s.value for s in stages) for f, stages in FUNCTION_STAGES.items()}
 
@@ -169,8 +179,8 @@ class CellIndex:
 
 # --- The gap score -------------------------------------------------------------------------
 
-FORMULA = ("gap score = priority weight × vulnerability weight ÷ (1 + number of covering "
-           "mechanisms)")
+FORMULA = N_("gap score = priority weight × vulnerability weight ÷ (1 + number of covering "
+              "mechanisms)")
 PRIORITY_WEIGHTS: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
 # Added to 1 for each group the country belongs to today; a country in several adds them up
 # (Nepal, an LDC and LLDC, weighs 1 + 1/2 + 1/4 = 7/4). Parameters of the platform, not data.

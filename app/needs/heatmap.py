@@ -2,17 +2,20 @@
 
 Cells are coloured by summed gap score in four equal-width bands from 0 to the largest cell
 score; cells without needs are grey. The SVG carries a <title>, a <desc>, a legend and a <title>
-per cell; the page prints the same numbers as an HTML table for screen readers.
+per cell; the page prints the same numbers as an HTML table for screen readers. Its words are
+in the request's language (the pages are its only users).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from markupsafe import Markup, escape
 
+from app.i18n.translate import gettext, ngettext
 from app.needs.gaps import MatrixCell, as_decimal
 
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#bd0026")  # ColorBrewer YlOrRd, light to dark
@@ -48,13 +51,21 @@ def colour(cell: MatrixCell, top: Fraction) -> str:
 
 def cell_summary(cell: MatrixCell, sector_label: str, stage_label: str) -> str:
     if not cell.needs:
-        return f"{sector_label}, {stage_label}: no needs"
-    return (f"{sector_label}, {stage_label}: {needs_text(cell.needs)}, {cell.uncovered} "
-            f"uncovered, gap score {format_score(cell.score)}")
+        return gettext("%(sector)s, %(stage)s: no needs") % {"sector": sector_label,
+                                                            "stage": stage_label}
+    return gettext("%(sector)s, %(stage)s: %(needs)s, %(uncovered)s uncovered, gap score "
+                   "%(score)s") % {"sector": sector_label, "stage": stage_label,
+                                   "needs": needs_text(cell.needs), "uncovered": cell.uncovered,
+                                   "score": format_score(cell.score)}
 
 
 def needs_text(count: int) -> str:
-    return f"{count} need" if count == 1 else f"{count} needs"
+    return ngettext("%(count)s need", "%(count)s needs", count) % {"count": count}
+
+
+def text_width(text: str) -> int:
+    """Characters a label takes, a wide (Chinese) character counting as two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
@@ -63,7 +74,7 @@ def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
                    element_id: str = "heatmap") -> Markup:
     """An accessible SVG heatmap of summed gap score per sector (rows) × stage (columns)."""
     top = max((c.score for c in cells.values()), default=Fraction(0))
-    label_w = int(max((len(label) for _code, label in sectors), default=10) * CHAR_W) + 20
+    label_w = int(max((text_width(label) for _code, label in sectors), default=10) * CHAR_W) + 20
     width = max(label_w + COL_W * len(stages), LEGEND_W)
     grid_h = HEAD_H + ROW_H * len(sectors)
     height = grid_h + LEGEND_H
@@ -74,9 +85,7 @@ def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
         f'width="{width}" height="{height}" role="img" class="heatmap" '
         f'aria-labelledby="{element_id}-title {element_id}-desc">',
         f'<title id="{element_id}-title">{escape(title)}</title>',
-        f'<desc id="{element_id}-desc">Summed gap score of {total} needs ({uncovered} not '
-        f'covered by any mechanism) by sector and technology-cycle stage; darker is a larger '
-        f'gap. The same numbers follow as a table.</desc>',
+        f'<desc id="{element_id}-desc">{escape(_description(total, uncovered))}</desc>',
     ]
     for j, (_code, label) in enumerate(stages):
         x = label_w + COL_W * j + COL_W // 2
@@ -96,6 +105,17 @@ def render_heatmap(cells: Mapping[tuple[str, str], MatrixCell], *,
     return Markup("".join(out))  # noqa: S704 - every text above is escaped
 
 
+def _description(total: int, uncovered: int) -> str:
+    return gettext("Summed gap score of %(total)s needs (%(uncovered)s not covered by any "
+                   "mechanism) by sector and technology-cycle stage; darker is a larger gap. The "
+                   "same numbers follow as a table.") % {"total": total, "uncovered": uncovered}
+
+
+def _uncovered_text(cell: MatrixCell) -> str:
+    return gettext("%(needs)s · %(uncovered)s uncovered") % {"needs": needs_text(cell.needs),
+                                                             "uncovered": cell.uncovered}
+
+
 def _cell(cell: MatrixCell, x: int, y: int, top: Fraction, summary: str,
           link: str | None) -> str:
     fill = colour(cell, top)
@@ -108,7 +128,7 @@ def _cell(cell: MatrixCell, x: int, y: int, top: Fraction, summary: str,
         body.append(f'<text x="{cx}" y="{y + 16}" text-anchor="middle" font-size="13" '
                     f'font-weight="700" fill="{ink}">{format_score(cell.score)}</text>')
         body.append(f'<text x="{cx}" y="{y + 31}" text-anchor="middle" font-size="11" '
-                    f'fill="{ink}">{needs_text(cell.needs)} · {cell.uncovered} uncovered</text>')
+                    f'fill="{ink}">{escape(_uncovered_text(cell))}</text>')
     else:
         body.append(f'<text x="{cx}" y="{y + 24}" text-anchor="middle" font-size="12" '
                     f'fill="#5b6b70">—</text>')
@@ -119,9 +139,10 @@ def _cell(cell: MatrixCell, x: int, y: int, top: Fraction, summary: str,
 
 
 def _legend(top: Fraction, y: int) -> str:
+    heading = gettext("Summed gap score")
     parts = [f'<g class="legend"><text x="0" y="{y + 12}" font-size="13" font-weight="600" '
-             f'fill="{DARK_TEXT}">Summed gap score</text>']
-    swatches = [(EMPTY, "no needs")]
+             f'fill="{DARK_TEXT}">{escape(heading)}</text>']
+    swatches = [(EMPTY, gettext("no needs"))]
     swatches += [(PALETTE[i], f"{format_score(low)}–{format_score(high)}")
                  for i, (low, high) in enumerate(bands(top))]
     for k, (fill, label) in enumerate(swatches):

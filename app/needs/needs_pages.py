@@ -14,6 +14,7 @@ from app.accounts.deps import OptionalUser, csrf_protect, require_role
 from app.accounts.models import Role, User
 from app.errors import AppError, ValidationFailed, validation_message
 from app.history.diff import diff
+from app.i18n.translate import gettext
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -35,9 +36,9 @@ FORM_FIELDS = ("country_code", "sector", "stage", "technology_name", "technology
 
 def _choices() -> dict[str, Any]:
     return {**display.vocab(),
-            "ma_choices": [(m.value, m.value) for m in MitigationAdaptation],
-            "priority_choices": [(p.value, p.value) for p in Priority],
-            "need_status_choices": [(s.value, s.value) for s in NeedStatus]}
+            "ma_choices": display.code_choices(m.value for m in MitigationAdaptation),
+            "priority_choices": display.code_choices(p.value for p in Priority),
+            "need_status_choices": display.code_choices(s.value for s in NeedStatus)}
 
 
 def _is_curator(user: User | None) -> bool:
@@ -79,7 +80,8 @@ def _parse(db: Session, form: dict[str, str]) -> dict[str, Any]:
     values["status"] = values["status"] or "open"
     fields: dict[str, str] = {}
     if ref and values["technology_id"] is None:
-        fields["technology_ref"] = f"no technology named {ref!r} in the knowledge base"
+        fields["technology_ref"] = gettext(
+            "no technology named %(name)s in the knowledge base") % {"name": repr(ref)}
     try:
         checked = NeedCreate(**values).model_dump()
     except ValidationError as exc:
@@ -106,7 +108,7 @@ def create_need(request: Request, user: CuratorPage, form: FormData,
     except AppError as exc:
         return form_with_errors(request, "needs/form.html", exc,
                                 {**_choices(), "form": form, "need": None})
-    flash(request, "The need was recorded.")
+    flash(request, gettext("The need was recorded."))
     return redirect(f"/needs/{need.id}")
 
 
@@ -131,8 +133,9 @@ def import_needs(request: Request, user: CuratorPage,
         result = transfer.import_csv(db, data=data, actor=user)
     except AppError as exc:
         return form_with_errors(request, "needs/import.html", exc, {"columns": transfer.COLUMNS})
-    flash(request, f"Imported: {result.created} created, {result.updated} updated, "
-                   f"{result.unchanged} unchanged.")
+    flash(request, gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s "
+                           "unchanged.") % {"created": result.created, "updated": result.updated,
+                                            "unchanged": result.unchanged})
     return redirect("/needs")
 
 
@@ -178,7 +181,7 @@ def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: Form
     except AppError as exc:
         return form_with_errors(request, "needs/form.html", exc,
                                 {**_choices(), "form": form, "need": need})
-    flash(request, "The need was saved." if changed else "Nothing had changed.")
+    flash(request, gettext("The need was saved.") if changed else gettext("Nothing had changed."))
     return redirect(f"/needs/{need.id}")
 
 
@@ -186,7 +189,7 @@ def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: Form
 def delete_need(need_id: ObjectId, request: Request, user: CuratorPage,
                 db: Session = Depends(get_db)) -> Response:
     service.delete(db, need=service.get(db, need_id=need_id, for_update=True), actor=user)
-    flash(request, f"Need {need_id} was deleted; its history is kept.")
+    flash(request, gettext("Need %(id)s was deleted; its history is kept.") % {"id": need_id})
     return redirect("/needs")
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import Role
 from app.errors import AppError, ValidationFailed
+from app.i18n.translate import N_, gettext
 from app.kit.routing import APIRouter
 from app.kit.schemas import Offset
 from app.kit.templating import render
@@ -17,7 +18,7 @@ from app.needs import coverage, display, service
 from app.needs.coverage import GapFilters, StatusFilter
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
-NAV = [("/gaps", "Gaps", 30), ("/coordination", "Coordination", 40)]
+NAV = [("/gaps", N_("Gaps"), 30), ("/coordination", N_("Coordination"), 40)]
 PAGE_SIZE = 50
 
 
@@ -37,9 +38,9 @@ def gaps_page(request: Request, user: OptionalUser, country: str | None = None,
                "groups": display.group_choices(db), "has_demo": service.has_demo_data(db)}
     try:
         if form["sector"] and form["sector"] not in display.SECTOR_LABELS:
-            raise ValidationFailed(fields={"sector": "unknown sector"})
+            raise ValidationFailed(fields={"sector": N_("unknown sector")})
         if form["stage"] and form["stage"] not in display.STAGE_LABELS:
-            raise ValidationFailed(fields={"stage": "unknown stage"})
+            raise ValidationFailed(fields={"stage": N_("unknown stage")})
         # One analysis for country, group and status; the list narrows it to sector and stage.
         whole = coverage.analyse(db, GapFilters(country=form["country"] or None,
                                                 group=group or None, status=_status(status)))
@@ -51,15 +52,16 @@ def gaps_page(request: Request, user: OptionalUser, country: str | None = None,
                             uncovered_only=bool(uncovered))
     offset = max(0, offset)
     is_sponsor = bool(user and user.has_role(Role.SPONSOR))
-    scope_label = group or form["country"] or "all countries"
+    scope_label = group or form["country"] or gettext("all countries")
     return render(request, "needs/gaps.html", {
         **context,
         "rows": display.gap_rows(db, listed, offset=offset, limit=PAGE_SIZE),
         "total": listed.total, "offset": offset, "limit": PAGE_SIZE,
         "query": listed.filters.query_string(),
         "matrix": display.matrix_view(
-            db, whole, title=f"Technology gaps by sector and stage ({scope_label}, "
-                             f"{form['status']} needs)",
+            db, whole, title=gettext("Technology gaps by sector and stage (%(scope)s, "
+                                     "%(status)s needs)") % {"scope": scope_label,
+                                                             "status": gettext(form["status"])},
             link_base="/gaps", with_challenge_links=is_sponsor),
         "is_sponsor": is_sponsor,
     })

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.i18n.translate import N_
 from app.needs import service
 from app.needs.models import Need
 from app.needs.schemas import NeedCreate
@@ -63,11 +64,11 @@ def load_demo(db: Session, path: Path = DEMO_FILE) -> list[str]:
         if need is None:
             existing[key] = service.create(db, data=NeedCreate(**values), actor=None,
                                            dataset=service.DEMO_DATASET,
-                                           note="demonstration data")
+                                           note=N_("demonstration data"))
             created += 1
         elif service.apply_changes(db, need=need, changes={k: v for k, v in values.items()
                                                            if k != "status"},
-                                   actor=None, note="demonstration data"):
+                                   actor=None, note=N_("demonstration data")):
             updated += 1
     lines = [f"Needs: {len(document['needs'])} demonstration needs ({document.get('label', '')}): "
              f"{created} created, {updated} updated."]

@@ -12,6 +12,7 @@ from app.accounts.models import Role, User
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.models import Revision
+from app.i18n.translate import N_
 from app.inventory.models import Technology
 from app.needs.coverage import GapFilters, check_filters, need_conditions
 from app.needs.models import Need, NeedStatus
@@ -36,7 +37,7 @@ def snapshot(need: Need) -> dict[str, Any]:
 def check_curator(actor: User | None) -> None:
     """Needs are curated: only curators and admins change them (None is the system, e.g. seed)."""
     if actor is not None and not actor.has_role(Role.CURATOR, Role.ADMIN):
-        raise Forbidden("This needs the curator or admin role.", code="missing_role")
+        raise Forbidden(N_("This needs the curator or admin role."), code="missing_role")
 
 
 def get(db: Session, *, need_id: int, for_update: bool = False) -> Need:
@@ -88,7 +89,7 @@ def clean(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            fields["source_url"] = "must be an http:// or https:// address"
+            fields["source_url"] = N_("must be an http:// or https:// address")
     if fields:
         raise ValidationFailed(fields=fields)
     return out
@@ -126,7 +127,7 @@ def apply_changes(db: Session, *, need: Need, changes: dict[str, Any], actor: Us
 def update(db: Session, *, need: Need, data: NeedUpdate, actor: User | None) -> Need:
     changes = data.model_dump(exclude_unset=True)
     required = {"country_code", "sector", "stage", "mitigation_adaptation", "priority", "status"}
-    missing = {k: "may not be null" for k in required if k in changes and changes[k] is None}
+    missing = {k: N_("may not be null") for k in required if k in changes and changes[k] is None}
     if missing:
         raise ValidationFailed(fields=missing)
     apply_changes(db, need=need, changes=changes, actor=actor)

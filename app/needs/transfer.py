@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.errors import ValidationFailed, validation_message
+from app.i18n.translate import N_
 from app.inventory.models import Technology
 from app.needs import service
 from app.needs.coverage import GapFilters, need_conditions
@@ -78,7 +79,8 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration as exc:
-        raise ValidationFailed("The file is empty.", fields={"line 1": "no header row"}) from exc
+        raise ValidationFailed(N_("The file is empty."),
+                               fields={"line 1": N_("no header row")}) from exc
     except csv.Error as exc:
         raise ValidationFailed(fields={"line 1": f"not CSV: {exc}"}) from exc
     rows: list[tuple[int, list[str]]] = []
@@ -103,7 +105,7 @@ def _check_header(header: list[str]) -> None:
         ([f"missing column(s): {', '.join(missing)}"] if missing else []) + \
         ([f"repeated column(s): {', '.join(duplicated)}"] if duplicated else [])
     if reasons:
-        raise ValidationFailed("The header row is not valid; nothing was imported.",
+        raise ValidationFailed(N_("The header row is not valid; nothing was imported."),
                                fields={"line 1": "; ".join(reasons)})
 
 
@@ -113,12 +115,12 @@ def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportR
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise ValidationFailed(f"The file is larger than {MAX_BYTES // 1_000_000} MB.",
-                                   fields={"file": "too large"})
+                                   fields={"file": N_("too large")})
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValidationFailed("The file is not UTF-8 text.",
-                                   fields={"file": "not UTF-8"}) from exc
+            raise ValidationFailed(N_("The file is not UTF-8 text."),
+                                   fields={"file": N_("not UTF-8")}) from exc
     header, rows = _rows(data.removeprefix("\ufeff"))
     _check_header(header)
 
@@ -155,10 +157,10 @@ def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportR
         if need is None:
             dataset = values.pop("dataset")
             service.create(db, data=NeedCreate(**values), actor=actor, dataset=dataset,
-                           note="CSV import")
+                           note=N_("CSV import"))
             created += 1
         elif service.apply_changes(db, need=need, changes=values, actor=actor,
-                                   note="CSV import"):
+                                   note=N_("CSV import")):
             updated += 1
         else:
             unchanged += 1
