@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from app.i18n.translate import N_
+from app.i18n.translate import N_, NP_
 
 
 class ChallengeState(enum.StrEnum):
@@ -52,18 +52,22 @@ IP_TERMS_LABELS: dict[IpTerms, str] = {
     IpTerms.EXCLUSIVE_LICENCE: N_("Winners grant the sponsor an exclusive licence."),
 }
 
+# A state's label is shown with `pgettext(STATE_CONTEXT, label)` (the `state` filter in pages):
+# "Judging" the state and "Judging" the menu read differently in Chinese. The markers below spell
+# the context out: the catalog extractor reads literals only.
+STATE_CONTEXT = "challenge state"
 STATE_LABELS: dict[ChallengeState, str] = {
-    ChallengeState.DRAFT: N_("Draft"),
-    ChallengeState.IN_REVIEW: N_("In review"),
-    ChallengeState.PUBLISHED: N_("Published (not yet open)"),
-    ChallengeState.OPEN: N_("Open for entries"),
-    ChallengeState.CLOSED: N_("Closed for entries"),
-    ChallengeState.JUDGING: N_("Judging"),
-    ChallengeState.VERIFICATION: N_("Verification"),
-    ChallengeState.AWARDS_PROPOSED: N_("Awards proposed"),
-    ChallengeState.FINAL: N_("Final"),
-    ChallengeState.ARCHIVED: N_("Archived"),
-    ChallengeState.CANCELLED: N_("Cancelled"),
+    ChallengeState.DRAFT: NP_("challenge state", "Draft"),
+    ChallengeState.IN_REVIEW: NP_("challenge state", "In review"),
+    ChallengeState.PUBLISHED: NP_("challenge state", "Published (not yet open)"),
+    ChallengeState.OPEN: NP_("challenge state", "Open for entries"),
+    ChallengeState.CLOSED: NP_("challenge state", "Closed for entries"),
+    ChallengeState.JUDGING: NP_("challenge state", "Judging"),
+    ChallengeState.VERIFICATION: NP_("challenge state", "Verification"),
+    ChallengeState.AWARDS_PROPOSED: NP_("challenge state", "Awards proposed"),
+    ChallengeState.FINAL: NP_("challenge state", "Final"),
+    ChallengeState.ARCHIVED: NP_("challenge state", "Archived"),
+    ChallengeState.CANCELLED: NP_("challenge state", "Cancelled"),
 }
 
 # States the public may see (only once a challenge was published; drafts stay private).

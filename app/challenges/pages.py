@@ -26,22 +26,31 @@ from app.challenges import (
     service,
 )
 from app.challenges.access import is_admin, is_manager
-from app.challenges.enums import IP_TERMS_LABELS, STATE_LABELS, ChallengeState, SolverKind
+from app.challenges.enums import (
+    IP_TERMS_LABELS,
+    STATE_CONTEXT,
+    STATE_LABELS,
+    ChallengeState,
+    SolverKind,
+)
 from app.challenges.models import Challenge
 from app.challenges.schemas import DeadlineRead
 from app.challenges.states import ACTIONS
 from app.errors import AppError, NotFound
-from app.i18n.translate import N_, gettext
+from app.i18n.translate import N_, gettext, pgettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.templating import flash, render
+from app.kit.templating import flash, render, templates
 from app.kit.unit_of_work import get_db
 from app.reference.vocab import SECTORS, STAGES
 from app.teams import service as teams
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 NAV = [("/challenges", N_("Challenges"), 5)]
+# `{{ label|state }}`: a challenge state's label in the page's language (every domain's pages
+# show states: judging, verification, awards).
+templates.env.filters["state"] = lambda label: pgettext(STATE_CONTEXT, label)
 
 FILTER_NAMES = ("state", "sector", "stage", "sdg_target", "eligible_from", "mechanism",
                 "min_purse", "currency", "q", "sort")
@@ -173,7 +182,8 @@ def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, u
                       {**context, "action_error": exc.message, "errors": exc.fields,
                        "failed_action": action}, status_code=exc.status_code)
     flash(request, gettext("%(action)s: done. The challenge is now %(state)s.") % {
-        "action": gettext(spec.label), "state": gettext(STATE_LABELS[challenge.state]).lower()})
+        "action": gettext(spec.label),
+        "state": pgettext(STATE_CONTEXT, STATE_LABELS[challenge.state]).lower()})
     return redirect(f"/challenges/{challenge.id}")
 
 

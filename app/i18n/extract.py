@@ -49,6 +49,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 _FIXED_DATE = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 _JINJA = "jinja2.ext:babel_extract"
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+_ENGLISH_WORDS = re.compile(r"[a-z]{2,} [a-z]{2,}")  # a copied sentence, not a name like "API"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
 
 
@@ -124,13 +125,15 @@ def update(area: str, locale: str) -> tuple[int, int]:
 
 
 def fill(area: str, locale: str, translations: dict[str, str]) -> list[str]:
-    """Write translations (English -> translation) into the area's catalog; returns the
+    """Write translations (English, or "context\\x04English", -> translation) into the area's
+    catalog; returns the
     English strings the catalog does not have (run the extraction first)."""
     path = catalog_path(area, locale)
     catalog = read_catalog(path, locale)
     unknown = []
     for english, translated in translations.items():
-        message = catalog.get(english)
+        context, _, msgid = english.rpartition("\x04")  # gettext's "context\x04msgid"
+        message = catalog.get(msgid, context or None)
         if message is None:
             unknown.append(english)
         else:
@@ -164,6 +167,9 @@ def problems(locale: str) -> list[Problem]:
             known = have.get(message.id, message.context)
             if known is None or not _translated(known.string) or known.fuzzy:
                 found.append(Problem(area, msgid, "not translated"))
+                continue
+            if known.string == message.id and _ENGLISH_WORDS.search(msgid):
+                found.append(Problem(area, msgid, "the translation is the English"))
                 continue
             english = [str(e) for e in (message.id if isinstance(message.id, tuple)
                                         else (message.id,))]

@@ -67,6 +67,10 @@ def test_a_visitor_reads_in_chinese_switches_and_keeps_the_choice_when_signing_i
     speaks(page, "zh-Hans")
     expect(page.locator("footer").get_by_role("button", name=CHINESE)).to_have_attribute(
         "aria-current", "true")
+    local_time = zh("your time: %(time)s").split("%(time)s")[0]  # written by localtime.js
+    expect(page.locator("main").get_by_text(local_time).first).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("your time")
+    expect(page.locator("main .tag").first).not_to_have_text("Open for entries")
     shots(page, "challenges in Chinese")
 
     page.get_by_role("navigation", name=zh("Main")).get_by_role(
@@ -75,7 +79,7 @@ def test_a_visitor_reads_in_chinese_switches_and_keeps_the_choice_when_signing_i
     shots(page, "inventory in Chinese")
 
     page.get_by_role("link", name=zh("Sign in")).click()
-    page.locator("#f-email").fill(f"priya@{DOMAIN}")
+    page.locator("#f-email").fill(f"solver@{DOMAIN}")
     page.locator("#f-password").fill("not the password at all")
     page.locator("main form").get_by_role("button", name=zh("Sign in")).click()
     expect(page.locator("main")).to_contain_text(zh("The email or password is not right."))
@@ -97,7 +101,7 @@ def test_a_visitor_reads_in_chinese_switches_and_keeps_the_choice_when_signing_i
     other = phone.new_page()
     other.goto("/login")
     speaks(other, "en")
-    other.get_by_label("Email").fill(f"priya@{DOMAIN}")
+    other.get_by_label("Email").fill(f"solver@{DOMAIN}")
     other.get_by_label("Password").fill(DEMO_PASSWORD)
     other.locator("main form").get_by_role("button", name="Sign in").click()
     expect(other.get_by_role("button", name=zh("Sign out"))).to_be_visible()

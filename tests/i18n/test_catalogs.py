@@ -3,7 +3,7 @@
 from babel.messages.catalog import Catalog
 
 from app.i18n import extract
-from app.i18n.translate import gettext, translate_message, translations, use_locale
+from app.i18n.translate import gettext, pgettext, translate_message, translations, use_locale
 
 
 def test_every_marked_string_is_translated_into_chinese() -> None:
@@ -59,3 +59,23 @@ def test_pydantic_messages_are_translated_with_their_values() -> None:
 def test_areas_agree_on_the_translation_of_shared_strings() -> None:
     found = extract.disagreements("zh-Hans")
     assert not found, "\n".join(map(str, found))
+
+
+def test_the_check_finds_english_copied_into_the_translation(monkeypatch) -> None:
+    real_read = extract.read_catalog
+
+    def copied(path, locale):  # type: ignore[no-untyped-def]
+        catalog: Catalog = real_read(path, locale)
+        if path.stem == "core":
+            catalog["Skip to content"].string = "Skip to content"
+        return catalog
+
+    monkeypatch.setattr(extract, "read_catalog", copied)
+    found = {(p.msgid, p.what) for p in extract.problems("zh-Hans")}
+    assert ("Skip to content", "the translation is the English") in found
+
+
+def test_a_word_with_two_meanings_is_translated_by_its_context() -> None:
+    with use_locale("zh-Hans"):
+        assert pgettext("challenge state", "Judging") == "评审中"
+        assert gettext("Judging") == "评审"  # the menu
