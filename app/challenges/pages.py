@@ -66,7 +66,8 @@ def vocab_context() -> dict[str, Any]:
     label dictionaries in English (the templates translate them with `|tr`)."""
     return {"sectors": [(s.value, gettext(i.label)) for s, i in SECTORS.items()],
             "stages": [(s.value, gettext(i.label)) for s, i in STAGES.items()],
-            "states": [(s.value, gettext(label)) for s, label in STATE_LABELS.items()],
+            "states": [(s.value, pgettext(STATE_CONTEXT, label))
+                       for s, label in STATE_LABELS.items()],
             "state_labels": {s.value: label for s, label in STATE_LABELS.items()},
             "ip_labels": {k.value: v for k, v in IP_TERMS_LABELS.items()},
             "ip_options": [(k.value, gettext(v)) for k, v in IP_TERMS_LABELS.items()],
