@@ -9,12 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.challenges import lifecycle
-from app.judging import service as judging_service
 from tests.challenges.factories import Clock, install_clock
 from tests.factories import csrf_from, login, make_user
-from tests.judging.factories import Judged, judge, judging_challenge
-from tests.judging.test_service import scores
+from tests.judging.factories import (
+    Judged,
+    judge,
+    judging_challenge,
+    one_scorecard_then_verification,
+)
 from tests.submissions.factories import add_pdf, open_challenge, pdf, register, solver, start
 from tests.submissions.factories import submitted as submitted_entry
 
@@ -208,13 +210,8 @@ def test_the_manager_runs_the_panel_and_reads_the_results_in_chinese(
     assert early.status_code == 409
     has(early.text, "挑战赛进入核证阶段后才显示结果。", absent=("Results are shown once",))
 
+    one_scorecard_then_verification(db, judged, "4", "1.5")
     code = judged.code(judged.entries[0])
-    judging_service.save(db, challenge=judged.challenge, judge=judged.judges[0], code=code,
-                         body=scores(judged.challenge, "4", "1.5"))
-    judging_service.submit(db, challenge=judged.challenge, judge=judged.judges[0], code=code)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
-                      user=judged.owner)
-    db.commit()
     assert "查看标准化结果" in client.get(page).text
     table = client.get(f"{page}/results").text
     has(table, "评审结果", "名次", "标准化分数", "原始平均分", "符合条件", "各评分项平均分", "否",

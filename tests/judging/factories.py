@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import itertools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.judging import codes, panel
+from app.judging import service as judging_service
+from app.judging.schemas import CriterionScoreIn, ScorecardIn
 from app.submissions import service as submissions_service
 from app.submissions import uploads
 from app.submissions.models import Submission
@@ -81,6 +84,24 @@ class Judged:
 
     def code(self, submission: Submission) -> str:
         return code_of(self.challenge, submission)
+
+
+def scores(challenge: Challenge, *values: str) -> ScorecardIn:
+    return ScorecardIn(scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal(v))
+                               for c, v in zip(challenge.criteria, values, strict=False)],
+                       comment="Clear plan.")
+
+
+def one_scorecard_then_verification(db: Session, judged: Judged, *values: str) -> None:
+    """The first judge scores the first entry with `values`, then the owner starts
+    verification (judging's results become visible to the sponsor)."""
+    code = judged.code(judged.entries[0])
+    judging_service.save(db, challenge=judged.challenge, judge=judged.judges[0], code=code,
+                         body=scores(judged.challenge, *values))
+    judging_service.submit(db, challenge=judged.challenge, judge=judged.judges[0], code=code)
+    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+                      user=judged.owner)
+    db.commit()
 
 
 def code_of(challenge: Challenge, submission: Submission) -> str:

@@ -10,11 +10,16 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
 from app.challenges import lifecycle
-from app.judging import panel, service
+from app.judging import panel
 from tests.challenges.factories import Clock
 from tests.factories import csrf_from, login, make_user
-from tests.judging.factories import Judged, judge, judging_challenge, open_challenge
-from tests.judging.test_service import scores
+from tests.judging.factories import (
+    Judged,
+    judge,
+    judging_challenge,
+    one_scorecard_then_verification,
+    open_challenge,
+)
 
 PAGE = "/challenges/{}/judging"
 
@@ -150,13 +155,8 @@ def test_the_manager_runs_the_panel_and_reads_the_results(
     assert "Remove Noor Newcomer" not in client.get(page(judged)).text
     assert client.get(f"{page(judged)}/results").status_code == 409
 
+    one_scorecard_then_verification(db, judged, "4", "1.5")
     code = judged.code(judged.entries[0])
-    service.save(db, challenge=judged.challenge, judge=judged.judges[0], code=code,
-                 body=scores(judged.challenge, "4", "1.5"))
-    service.submit(db, challenge=judged.challenge, judge=judged.judges[0], code=code)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
-                      user=judged.owner)
-    db.commit()
     assert "See the normalised results" in client.get(page(judged)).text
     table = client.get(f"{page(judged)}/results")
     assert table.status_code == 200

@@ -25,17 +25,11 @@ from tests.judging.factories import (
     judge,
     judging_challenge,
     open_challenge,
+    scores,
     start_judging,
     submitted_entry,
 )
 from tests.submissions.factories import register as register_individually
-
-
-def scores(challenge: object, *values: str) -> ScorecardIn:
-    criteria = challenge.criteria  # type: ignore[attr-defined]
-    return ScorecardIn(scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal(v))
-                               for c, v in zip(criteria, values, strict=False)],
-                       comment="Clear plan.")
 
 
 def score_all(db: Session, judged: Judged, judge_index: int, values: dict[int, tuple[str, str]]
