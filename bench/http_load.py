@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 0123456789"
+CHINESE = ["Accept-Language: zh-CN,zh;q=0.9"]  # the same pages with every string translated
 
 
 def free_port() -> int:
@@ -110,6 +111,9 @@ def main() -> None:
                    ("GET /api/v1/reference/countries/NPL", "/api/v1/reference/countries/NPL",
                     []),
                    ("GET / (page)", "/", []),
+                   ("GET / (page, in Chinese)", "/", CHINESE),
+                   ("GET /challenges (anonymous)", "/challenges", []),
+                   ("GET /challenges (anonymous, in Chinese)", "/challenges", CHINESE),
                    # a signed-in page: user lookup, the unread count in the header, the inbox
                    ("GET /inbox (signed-in page)", "/inbox", auth),
                    ("GET /challenges (signed-in page)", "/challenges", auth),
