@@ -45,7 +45,7 @@ AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "outcomes": (("verification", "awards"), ("verification", "awards")),
 }
 
-KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2), "translatable": None}
 _FIXED_DATE = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 _JINJA = "jinja2.ext:babel_extract"
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}

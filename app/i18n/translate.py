@@ -86,11 +86,34 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention's name)
     return message
 
 
+class Translatable(str):
+    """A message with values, e.g. "No mechanism with id %(ids)s.": everywhere it is the English
+    sentence with its values filled in (the API, logs, tests), and a page can show it in its
+    own language (`translate_message`, the `|tr` filter) because it keeps its template."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Translatable:
+        made = super().__new__(cls, template % values)
+        made.template = template
+        made.values = values
+        return made
+
+
+def translatable(template: str, **values: object) -> str:
+    """Marks `template` for the catalogs (like `N_`) and fills its `%(name)s` values."""
+    return Translatable(template, **values)
+
+
 def translate_message(message: str | None) -> str:
     """A message made elsewhere (a field error, a refusal): translated when the catalogs know
     it, as it is otherwise (e.g. one with a value inside)."""
     if not message:
         return ""
+    if isinstance(message, Translatable):
+        template = gettext(message.template)
+        return template % message.values if template != message.template else str(message)
     translated = gettext(message)
     if translated != message or current_locale() == DEFAULT_LOCALE:
         return translated

@@ -79,3 +79,18 @@ def test_a_word_with_two_meanings_is_translated_by_its_context() -> None:
     with use_locale("zh-Hans"):
         assert pgettext("challenge state", "Judging") == "评审中"
         assert gettext("Judging") == "评审"  # the menu
+
+
+def test_a_message_with_values_is_english_everywhere_and_chinese_on_a_page() -> None:
+    import json
+
+    from app.i18n.translate import Translatable, translatable
+
+    message = translatable("No such challenge.")  # in the catalogs already
+    assert message == "No such challenge." and isinstance(message, Translatable)
+    with_values = Translatable("%(first)s–%(last)s of %(total)s", first=1, last=20, total=42)
+    assert with_values == "1–20 of 42"
+    assert json.dumps({"message": with_values}) == '{"message": "1\\u201320 of 42"}'
+    with use_locale("zh-Hans"):
+        assert translate_message(with_values) == "第 1–20 条，共 42 条"
+        assert translate_message(Translatable("Unknown %(x)s", x=1)) == "Unknown 1"
