@@ -95,7 +95,7 @@ class Translatable(str):
     values: dict[str, object]
 
     def __new__(cls, template: str, **values: object) -> Translatable:
-        made = super().__new__(cls, template % values)
+        made = super().__new__(cls, template % values if values else template)
         made.template = template
         made.values = values
         return made
@@ -113,7 +113,12 @@ def translate_message(message: str | None) -> str:
         return ""
     if isinstance(message, Translatable):
         template = gettext(message.template)
-        return template % message.values if template != message.template else str(message)
+        if not message.values:
+            return template
+        # Values that are messages themselves ("3 hours" in "try again in 3 hours") follow.
+        values = {name: translate_message(value) if isinstance(value, Translatable) else value
+                  for name, value in message.values.items()}
+        return template % values
     translated = gettext(message)
     if translated != message or current_locale() == DEFAULT_LOCALE:
         return translated
@@ -122,9 +127,9 @@ def translate_message(message: str | None) -> str:
     found = recognise(message)
     if found is None:
         return message
-    msgid, values = found
+    msgid, parts = found
     template = gettext(msgid)
-    return template % values if template != msgid else message
+    return template % parts if template != msgid else message
 
 
 def in_language(english: str, chinese: str | None) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import RateLimited
+from app.i18n.translate import N_, translatable
 from app.kit.models import RateLimitHit
 
 HOUR = dt.timedelta(hours=1)
@@ -64,17 +65,20 @@ def check_and_record(db: Session, *, action: str, key: str, limit: int, window: 
 
 def refusal_message(*, what: str, limit: int, window: dt.timedelta,
                     retry_after_seconds: int) -> str:
-    """E.g. "Too many questions: the limit is 20 a day. Try again in 3 hours." """
-    return (f"Too many {what}: the limit is {limit} {_per(window)}. "
-            f"Try again in {duration(retry_after_seconds)}.")
+    """E.g. "Too many questions: the limit is 20 a day. Try again in 3 hours." (a page shows it
+    in its language; `what` too when the caller marked it with `N_`)."""
+    return translatable("Too many %(what)s: the limit is %(limit)s %(per)s. "
+                        "Try again in %(wait)s.", what=translatable(what), limit=limit,
+                        per=_per(window), wait=duration(retry_after_seconds))
 
 
 def _per(window: dt.timedelta) -> str:
     if window == HOUR:
-        return "an hour"
+        return translatable("an hour")
     if window == DAY:
-        return "a day"
-    return f"every {duration(math.ceil(window.total_seconds()))}"
+        return translatable("a day")
+    return translatable("every %(duration)s", duration=duration(
+        math.ceil(window.total_seconds())))
 
 
 def duration(seconds: int) -> str:
@@ -87,4 +91,10 @@ def duration(seconds: int) -> str:
 
 
 def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+    # Whole templates per unit, so the catalogs hold each ("%(n)s hours": "%(n)s 小时").
+    templates = {"second": (N_("%(n)s second"), N_("%(n)s seconds")),
+                 "minute": (N_("%(n)s minute"), N_("%(n)s minutes")),
+                 "hour": (N_("%(n)s hour"), N_("%(n)s hours")),
+                 "day": (N_("%(n)s day"), N_("%(n)s days"))}
+    one, many = templates[unit]
+    return translatable(one if n == 1 else many, n=n)

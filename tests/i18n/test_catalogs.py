@@ -94,3 +94,15 @@ def test_a_message_with_values_is_english_everywhere_and_chinese_on_a_page() -> 
     with use_locale("zh-Hans"):
         assert translate_message(with_values) == "第 1–20 条，共 42 条"
         assert translate_message(Translatable("Unknown %(x)s", x=1)) == "Unknown 1"
+
+
+def test_a_rate_limit_refusal_reads_whole_in_chinese() -> None:
+    import datetime as dt
+
+    from app.kit.rate_limit import refusal_message
+
+    message = refusal_message(what="Sign in to continue.", limit=20, window=dt.timedelta(days=1),
+                              retry_after_seconds=3 * 3600)
+    assert message == "Too many Sign in to continue.: the limit is 20 a day. Try again in 3 hours."
+    with use_locale("zh-Hans"):
+        assert translate_message(message) == "请登录后继续。过多：上限为每天 20 次。请在 3 小时后重试。"
