@@ -42,7 +42,7 @@ from app.challenges.schemas import (
 )
 from app.challenges.states import Timeline, timeline_problems
 from app.errors import Conflict, Forbidden, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory.models import Mechanism
 from app.needs.models import Need
 from app.reference import service as reference
@@ -88,7 +88,8 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
                                .with_for_update(read=True)))
         unknown = [str(n) for n in wanted if n not in known]
         if unknown:
-            errors["need_ids"] = f"unknown need id(s): {', '.join(unknown)}"
+            errors["need_ids"] = translatable("unknown need id(s): %(ids)s",
+                                              ids=", ".join(unknown))
         out["need_ids"] = wanted
     if "mechanisms" in values:
         links = values["mechanisms"]
@@ -97,7 +98,8 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
                                .with_for_update(read=True)))
         for i, link in enumerate(links):
             if link.mechanism_id not in known:
-                errors[f"mechanisms.{i}.mechanism_id"] = f"no mechanism with id {link.mechanism_id}"
+                errors[f"mechanisms.{i}.mechanism_id"] = translatable(
+                    "no mechanism with id %(id)s", id=link.mechanism_id)
             elif ids.index(link.mechanism_id) != i:
                 errors[f"mechanisms.{i}.mechanism_id"] = N_("this mechanism is listed twice")
     if "sdg_targets" in values:
@@ -127,7 +129,8 @@ def _validate(db: Session, values: dict[str, Any], challenge: Challenge | None) 
         keys = _target_keys(targets)
         for i, key in enumerate(keys):
             if keys.index(key) != i:
-                errors[f"targets.{i}.key"] = f"the key {key!r} is used by another target"
+                errors[f"targets.{i}.key"] = translatable(
+                    "the key %(key)s is used by another target", key=repr(key))
     ip: IpTermsIn | None = values.get("ip_terms")
     if ip is not None:
         canonical = spdx_licence(ip.licence)

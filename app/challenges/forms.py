@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from app.challenges.schemas import AWARD_TYPES, ChallengeRead, PrizeRules
 from app.errors import validation_message
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit.money import is_currency, minor_exponent
 
 MULTI = ("sectors", "eligibility.solver_kinds")
@@ -92,8 +92,9 @@ class _Converter:
         if not exact_int:
             return scaled
         if scaled != scaled.to_integral_value():
-            self.errors[field] = (f"{currency} has {minor_exponent(currency)} decimal places; "
-                                  "round the amount")
+            self.errors[field] = translatable(
+                "%(currency)s has %(places)s decimal places; round the amount",
+                currency=currency, places=minor_exponent(currency))
             return None
         return int(scaled)
 
@@ -129,7 +130,7 @@ def payload_from_form(form: Mapping[str, list[str]]) -> tuple[dict[str, Any], di
         if part.isdigit():
             need_ids.append(int(part))
         else:
-            conv.errors["need_ids"] = f"{part!r} is not a need id"
+            conv.errors["need_ids"] = translatable("%(part)s is not a need id", part=repr(part))
     out["need_ids"] = need_ids
     mechanisms = []
     for i, row in enumerate(_rows(flat, "mechanisms")):

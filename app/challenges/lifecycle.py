@@ -28,7 +28,7 @@ from app.challenges.schemas import PrizeRules
 from app.challenges.states import ACTIONS, appeals_close_at, effective_state
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.notifications import service as notifications
 
 S = ChallengeState
@@ -121,18 +121,20 @@ def perform(db: Session, *, challenge: Challenge, action: str, user: User,
     """Apply a lifecycle action (submit, approve, request-changes, cancel, ...) if allowed now."""
     spec = ACTIONS.get(action)
     if spec is None:
-        raise NotFound(f"No lifecycle action {action!r}.")
+        raise NotFound(translatable("No lifecycle action %(action)s.", action=repr(action)))
     now = clock.now()
     sync(db, challenge=challenge)
     if spec.who == "admin" and not is_admin(user):
-        raise Forbidden(f"Only an admin may {spec.label.lower()}.", code="missing_role")
+        raise Forbidden(translatable("Only an admin may %(action)s.",
+                                     action=spec.label.lower()), code="missing_role")
     if spec.who == "owner" and not is_manager(challenge, user):
         raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) may do this."),
                         code="not_owner")
     current = challenge.state
     if current not in spec.sources:
-        raise Conflict(f"A challenge that is {STATE_LABELS[current].lower()} cannot be moved "
-                       f"with '{spec.label}'.", code="invalid_transition",
+        raise Conflict(translatable("A challenge that is %(state)s cannot be moved with "
+                                    "'%(action)s'.", state=STATE_LABELS[current].lower(),
+                                    action=spec.label), code="invalid_transition",
                        fields={"state": current.value})
     reason = (reason or "").strip() or None
     if spec.needs_reason and not reason:

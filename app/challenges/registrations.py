@@ -18,7 +18,7 @@ from app.challenges.rules import Applicant, EligibilityRules, MemberCountry, eli
 from app.challenges.schemas import RegistrationIn
 from app.challenges.team_entries import entered_user_ids
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.reference import service as reference
 from app.teams import service as teams
 from app.teams.models import Team, TeamMember
@@ -101,9 +101,10 @@ def _check_one_entry_each(db: Session, *, challenge: Challenge, user: User,
         raise Conflict(N_("A team you are in is registered for this challenge already."),
                        code="already_registered")
     names = ", ".join(sorted(p.display_name for p in people if p.id in clashes))
-    raise Conflict(f"Some members are entered in this challenge already, alone or with another "
-                   f"team: {names}.", code="member_already_registered",
-                   fields={"members": f"entered already: {names}"})
+    raise Conflict(translatable("Some members are entered in this challenge already, alone or "
+                                "with another team: %(names)s.", names=names),
+                   code="member_already_registered",
+                   fields={"members": translatable("entered already: %(names)s", names=names)})
 
 
 def register(db: Session, *, challenge: Challenge, user: User,

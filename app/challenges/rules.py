@@ -9,7 +9,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ from app.challenges.schemas import (
     RankedAward,
     ThresholdAward,
 )
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit.money import format_money
 
 CONTRACT_VERSION = "valleycross.outcome-contract/1"
@@ -54,30 +54,37 @@ def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dic
     keys = set(target_keys)
     problems: dict[str, str] = {}
 
-    def over(field: str, what: str, amount: int) -> None:
+    def over(field: str, amount: int, message: Callable[[str, str], str]) -> None:
+        """`message(amount, purse)`, both formatted, when `amount` is above the purse."""
         if amount > purse:
-            problems[field] = (f"{what} ({format_money(amount, currency)}) exceeds the purse "
-                               f"({format_money(purse, currency)})")
+            problems[field] = message(format_money(amount, currency),
+                                      format_money(purse, currency))
 
     def known(field: str, key: str | None) -> None:
         if key is not None and key not in keys:
-            problems[field] = f"no outcome target has the key {key!r}"
+            problems[field] = translatable("no outcome target has the key %(key)s",
+                                           key=repr(key))
 
     award = rules.award
     if isinstance(award, RankedAward):
-        over("prize_rules.award.places", "the places add up to more than the purse: total",
-             sum(award.places))
+        over("prize_rules.award.places", sum(award.places), lambda amount, limit: translatable(
+            "the places add up to more than the purse: total (%(amount)s) exceeds the purse "
+            "(%(purse)s)", amount=amount, purse=limit))
     elif isinstance(award, ThresholdAward):
-        over("prize_rules.award.amount_per_solution", "the amount per solution",
-             award.amount_per_solution)
+        over("prize_rules.award.amount_per_solution", award.amount_per_solution,
+             lambda amount, limit: translatable(
+                 "the amount per solution (%(amount)s) exceeds the purse (%(purse)s)",
+                 amount=amount, purse=limit))
     elif isinstance(award, MilestoneAward):
-        over("prize_rules.award.milestones", "the milestones add up to more than the purse: "
-             "total", sum(m.amount for m in award.milestones))
+        over("prize_rules.award.milestones", sum(m.amount for m in award.milestones),
+             lambda amount, limit: translatable(
+                 "the milestones add up to more than the purse: total (%(amount)s) exceeds the "
+                 "purse (%(purse)s)", amount=amount, purse=limit))
         for i, milestone in enumerate(award.milestones):
             unknown = [k for k in milestone.targets if k not in keys]
             if unknown:
-                problems[f"prize_rules.award.milestones.{i}.targets"] = (
-                    f"no outcome target has the key(s) {', '.join(unknown)}")
+                problems[f"prize_rules.award.milestones.{i}.targets"] = translatable(
+                    "no outcome target has the key(s) %(keys)s", keys=", ".join(unknown))
         names = [m.name for m in award.milestones]
         if len(set(names)) != len(names):
             problems.setdefault("prize_rules.award.milestones", N_("milestone names must differ"))
@@ -89,16 +96,19 @@ def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dic
                 N_("the quality gate must be another target than the one paid per unit"))
         cap = award.overall_cap_minor
         if cap is not None:
-            over("prize_rules.award.overall_cap_minor", "the overall cap", cap)
+            over("prize_rules.award.overall_cap_minor", cap, lambda amount, limit: translatable(
+                "the overall cap (%(amount)s) exceeds the purse (%(purse)s)",
+                amount=amount, purse=limit))
         per_solver = award.cap_per_solver_minor
         if per_solver is not None:
             limit = cap if cap is not None else purse
             if per_solver > limit:
-                problems["prize_rules.award.cap_per_solver_minor"] = (
-                    f"the cap per solver ({format_money(per_solver, currency)}) exceeds the "
-                    f"overall cap ({format_money(limit, currency)})")
+                problems["prize_rules.award.cap_per_solver_minor"] = translatable(
+                    "the cap per solver (%(cap)s) exceeds the overall cap (%(limit)s)",
+                    cap=format_money(per_solver, currency), limit=format_money(limit, currency))
     elif isinstance(award, PoolAward):
-        over("prize_rules.award.pool_minor", "the pool", award.pool_minor)
+        over("prize_rules.award.pool_minor", award.pool_minor, lambda amount, limit: translatable(
+            "the pool (%(amount)s) exceeds the purse (%(purse)s)", amount=amount, purse=limit))
         known("prize_rules.award.share_target", award.share_target)
     return problems
 
@@ -205,8 +215,11 @@ def country_problem(rules: EligibilityRules, *, country: str | None,
     if not country:
         return N_("no country is set in the profile")
     if not country_in_scope(rules.scope, country=country, country_groups=country_groups):
-        return (f"{country} is not in the eligible scope "
-                f"({', '.join(sorted(rules.scope)) or 'none'})")
+        if not rules.scope:
+            return translatable("%(country)s is not in the eligible scope (none)",
+                                country=country)
+        return translatable("%(country)s is not in the eligible scope (%(scope)s)",
+                            country=country, scope=", ".join(sorted(rules.scope)))
     return None
 
 
@@ -228,19 +241,22 @@ def eligibility_problems(rules: EligibilityRules, applicant: Applicant) -> dict[
                    if (why := country_problem(rules, country=m.country,
                                               country_groups=m.country_groups))]
         if outside:
-            problems["members"] = "not eligible: " + "; ".join(
-                f"{name} ({why})" for name, why in outside)
+            problems["members"] = translatable("not eligible: %(members)s", members="; ".join(
+                f"{name} ({why})" for name, why in outside))
     if rules.solver_kinds and applicant.solver_kind not in rules.solver_kinds:
         allowed = ", ".join(sorted(k.value for k in rules.solver_kinds))
-        problems["solver_kind"] = f"this challenge is open to: {allowed}"
+        problems["solver_kind"] = translatable("this challenge is open to: %(kinds)s",
+                                               kinds=allowed)
     if applicant.solver_kind == SolverKind.TEAM:
         size = applicant.team_size
         if size is None:
             problems["team_size"] = N_("give the size of your team")
         elif rules.team_min is not None and size < rules.team_min:
-            problems["team_size"] = f"teams need at least {rules.team_min} members"
+            problems["team_size"] = translatable("teams need at least %(n)s members",
+                                                 n=rules.team_min)
         elif rules.team_max is not None and size > rules.team_max:
-            problems["team_size"] = f"teams may have at most {rules.team_max} members"
+            problems["team_size"] = translatable("teams may have at most %(n)s members",
+                                                 n=rules.team_max)
     if rules.exclude_sponsor_employees and not applicant.declares_not_sponsor_employee:
         problems["declares_not_sponsor_employee"] = (
             N_("the sponsor's employees may not enter: confirm that you are not one"))
@@ -254,7 +270,7 @@ def ip_terms_problem(kind: IpTerms, licence: str | None,
         if not licence:
             return N_("an open licence needs its SPDX licence id (e.g. CC-BY-4.0, MIT)")
         if canonical_licence is None:
-            return f"{licence!r} is not an SPDX licence id"
+            return translatable("%(licence)s is not an SPDX licence id", licence=repr(licence))
     elif licence:
         return N_("a licence id belongs only to open_licence terms")
     return None

@@ -21,7 +21,7 @@ from app.challenges.models import (
     ChallengeSector,
 )
 from app.errors import ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit.money import is_currency
 from app.kit.schemas import MAX_DB_INT
 from app.reference import service as reference
@@ -75,22 +75,25 @@ def eligible_from_sql(country: str, today: dt.date) -> ColumnElement[bool]:
 def _check(db: Session, f: Filters) -> None:
     errors: dict[str, str] = {}
     if f.state and f.state not in {s.value for s in S}:
-        errors["state"] = f"unknown state; one of {', '.join(s.value for s in S)}"
+        errors["state"] = translatable("unknown state; one of %(states)s",
+                                       states=", ".join(s.value for s in S))
     if f.sector and f.sector not in {s.value for s in Sector}:
         errors["sector"] = N_("unknown sector")
     if f.stage and f.stage not in {s.value for s in Stage}:
         errors["stage"] = N_("unknown stage")
     if f.sort not in SORTS:
-        errors["sort"] = f"one of {', '.join(SORTS)}"
+        errors["sort"] = translatable("one of %(sorts)s", sorts=", ".join(SORTS))
     # Numbers beyond the columns' range would fail inside the database driver (a 500).
     if f.mechanism is not None and not 1 <= f.mechanism <= MAX_DB_INT:
         errors["mechanism"] = N_("not a mechanism id")
     if f.min_purse is not None and not 0 <= f.min_purse <= MAX_PURSE_MINOR:
-        errors["min_purse"] = f"between 0 and {MAX_PURSE_MINOR} minor units"
+        errors["min_purse"] = translatable("between 0 and %(max)s minor units",
+                                           max=MAX_PURSE_MINOR)
     if f.min_purse is not None and not f.currency:
         errors["currency"] = N_("give the currency of min_purse (ISO 4217, e.g. USD)")
     if f.currency and not is_currency(f.currency):
-        errors["currency"] = f"{f.currency!r} is not an ISO 4217 currency code"
+        errors["currency"] = translatable("%(currency)s is not an ISO 4217 currency code",
+                                          currency=repr(f.currency))
     if f.eligible_from:
         try:
             reference.check_countries(db, codes=[f.eligible_from], field="eligible_from")
@@ -105,7 +108,8 @@ def list_challenges(db: Session, *, viewer: User | None, filters: Filters, limit
     """Challenges the viewer may see that match the filters, one page, with the total."""
     _check(db, filters)
     if not 0 <= offset <= MAX_DB_INT:
-        raise ValidationFailed(fields={"offset": f"between 0 and {MAX_DB_INT}"})
+        raise ValidationFailed(fields={"offset": translatable("between 0 and %(max)s",
+                                                              max=MAX_DB_INT)})
     now = clock.now()
     state = state_sql(now)
     # A list shows summaries, which need only the challenge's own columns: its seven child

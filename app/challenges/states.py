@@ -60,17 +60,31 @@ class Timeline:
     appeals_window_days: int
 
 
+# (earlier, later) -> the problem when `later` is not after `earlier`, a whole sentence for each
+# pair (a date left out puts the next ones after an earlier one), so pages show it translated.
+_OUT_OF_ORDER: dict[tuple[str, str], str] = {
+    ("opens_at", "submissions_close_at"): N_("submissions close must come after opening"),
+    ("opens_at", "judging_ends_at"): N_("judging ends must come after opening"),
+    ("opens_at", "verification_closes_at"): N_("verification closes must come after opening"),
+    ("submissions_close_at", "judging_ends_at"):
+        N_("judging ends must come after submissions close"),
+    ("submissions_close_at", "verification_closes_at"):
+        N_("verification closes must come after submissions close"),
+    ("judging_ends_at", "verification_closes_at"):
+        N_("verification closes must come after judging ends"),
+}
+
+
 def timeline_problems(t: Timeline) -> dict[str, str]:
     """Deadlines must come in order: opens < submissions close < judging ends < verification."""
     problems: dict[str, str] = {}
-    order = [("opens_at", t.opens_at, "opening"),
-             ("submissions_close_at", t.submissions_close_at, "submissions close"),
-             ("judging_ends_at", t.judging_ends_at, "judging ends"),
-             ("verification_closes_at", t.verification_closes_at, "verification closes")]
-    given = [(name, at, label) for name, at, label in order if at is not None]
-    for (_, earlier, earlier_label), (name, later, label) in zip(given, given[1:], strict=False):
+    order = [("opens_at", t.opens_at), ("submissions_close_at", t.submissions_close_at),
+             ("judging_ends_at", t.judging_ends_at),
+             ("verification_closes_at", t.verification_closes_at)]
+    given = [(name, at) for name, at in order if at is not None]
+    for (earlier_name, earlier), (name, later) in zip(given, given[1:], strict=False):
         if later <= earlier:  # type: ignore[operator]
-            problems[f"timeline.{name}"] = f"{label} must come after {earlier_label}"
+            problems[f"timeline.{name}"] = _OUT_OF_ORDER[earlier_name, name]
     return problems
 
 

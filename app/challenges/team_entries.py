@@ -25,6 +25,7 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.rules import EligibilityRules, country_problem
 from app.errors import Conflict
+from app.i18n.translate import translatable
 from app.reference import service as reference
 from app.teams import invitations as team_invitations
 from app.teams import service as teams
@@ -85,35 +86,39 @@ def check_can_join(db: Session, *, team: Team, user: User) -> None:
     """409 when `user` joining would break an entry of the team in an open challenge."""
     size = len(team.members)
     for _registration, challenge in open_entries(db, team_id=team.id):
-        where = f"team “{team.name}” is entered in “{challenge.title}”"
+        where = {"team": team.name, "challenge": challenge.title}
         if challenge.owner_id == user.id:
-            raise Conflict(f"You cannot join now: {where}, and you are its sponsor.",
-                           code="own_challenge")
+            raise Conflict(translatable(
+                "You cannot join now: team “%(team)s” is entered in “%(challenge)s”, and you are "
+                "its sponsor.", **where), code="own_challenge")
         if challenge.team_max is not None and size + 1 > challenge.team_max:
-            raise Conflict(f"You cannot join now: {where}, which allows at most "
-                           f"{challenge.team_max} members, and it has {size}.",
-                           code="team_max_reached")
+            raise Conflict(translatable(
+                "You cannot join now: team “%(team)s” is entered in “%(challenge)s”, which "
+                "allows at most %(team_max)s members, and it has %(size)s.",
+                **where, team_max=challenge.team_max, size=size), code="team_max_reached")
         if entered_user_ids(db, challenge_id=challenge.id, user_ids=[user.id],
                             except_team_id=team.id):
-            raise Conflict(f"You cannot join now: {where}, and you are entered in it "
-                           "yourself or with another team. Withdraw that entry first.",
-                           code="already_entered")
+            raise Conflict(translatable(
+                "You cannot join now: team “%(team)s” is entered in “%(challenge)s”, and you are "
+                "entered in it yourself or with another team. Withdraw that entry first.",
+                **where), code="already_entered")
         on = challenge.opens_on or clock.now().date()
         groups = (frozenset(reference.groups_of(db, country=user.country_code, on=on))
                   if user.country_code else frozenset())
         why = country_problem(_eligibility(challenge), country=user.country_code,
                               country_groups=groups)
         if why:
-            raise Conflict(f"You cannot join now: {where}, which you may not enter: {why}.",
-                           code="not_eligible")
+            raise Conflict(translatable(
+                "You cannot join now: team “%(team)s” is entered in “%(challenge)s”, which you "
+                "may not enter: %(why)s.", **where, why=why), code="not_eligible")
 
 
 def check_can_dissolve(db: Session, *, team: Team) -> None:
     entries = entries_of_team(db, team_id=team.id)
     if entries:
         titles = ", ".join(f"“{c.title}”" for _, c in entries)
-        raise Conflict(f"The team is registered for {titles}, so it is kept with its entries.",
-                       code="team_registered")
+        raise Conflict(translatable("The team is registered for %(titles)s, so it is kept with "
+                                    "its entries.", titles=titles), code="team_registered")
 
 
 def follow_team(db: Session, *, team: Team) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.errors import AppError, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit.money import is_currency, minor_exponent
 
 FORM_FIELD = {"budget.amount_minor": "budget_amount", "budget": "budget_amount",
@@ -56,7 +56,9 @@ def _amount_minor(text: str, currency: str, errors: dict[str, str]) -> int | Non
         return None  # the currency field's own message says why
     minor = amount * (10 ** minor_exponent(currency))
     if minor != minor.to_integral_value():
-        errors["budget_amount"] = f"{currency} has {minor_exponent(currency)} decimal places"
+        errors["budget_amount"] = translatable("%(currency)s has %(places)s decimal places",
+                                               currency=currency,
+                                               places=minor_exponent(currency))
         return None
     return int(minor)
 

@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.history import service as history
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory import records
 from app.inventory.models import (
     LinkType,
@@ -81,7 +81,8 @@ def check_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields,
     if isinstance(name, str) and "name" not in problems.fields:
         same = find_mechanism(db, name=name)
         if same is not None and same.id != existing_id:
-            problems.taken(f"A mechanism named {same.name!r} already exists.",
+            problems.taken(translatable("A mechanism named %(name)s already exists.",
+                                        name=repr(same.name)),
                            N_("another mechanism already has this name"))
     problems.raise_any()
     assert checked is not None and scope is not None  # noqa: S101 - no problems, so both set
@@ -268,7 +269,8 @@ def add_link(db: Session, *, mechanism: Mechanism, target_id: int, link_type: Li
         MechanismLink.link_type == link_type))
     if exists is not None:
         raise Conflict(N_("This link already exists."), code="duplicate_link",
-                       fields={"target_id": f"already linked as {link_type.value}"})
+                       fields={"target_id": translatable("already linked as %(type)s",
+                                                          type=link_type.value)})
     note = (note or "").strip() or None
     link = MechanismLink(source_id=mechanism.id, target_id=target_id, link_type=link_type,
                          note=note)

@@ -200,7 +200,8 @@ def revisions_or_404(db: Session, *, entity_type: str, entity_id: int) -> list[R
     """A record's revisions, newest first; 404 when it never existed."""
     found = history.list_revisions(db, entity_type=entity_type, entity_id=entity_id)
     if not found:
-        raise NotFound(f"No such {entity_type}.")
+        raise NotFound(N_("No such mechanism.") if entity_type == MECHANISM
+                       else N_("No such technology."))
     return found
 
 

@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory.labels import facet_labels
 from app.inventory.models import (
     Availability,
@@ -296,8 +296,11 @@ def _check_filters(db: Session, spec: Spec, filters: dict[str, list[str]]) -> No
             allowed |= {g.code for g in reference.list_groups(db)}
         unknown = [v for v in selected if v not in allowed]
         if unknown:
-            raise ValidationFailed(f"Unknown {name}: {', '.join(unknown)}.",
-                                   fields={name: f"unknown value(s): {', '.join(unknown)}"})
+            raise ValidationFailed(
+                translatable("Unknown %(name)s: %(values)s.", name=name,
+                             values=", ".join(unknown)),
+                fields={name: translatable("unknown value(s): %(values)s",
+                                           values=", ".join(unknown))})
 
 
 def _context(db: Session) -> Context:
@@ -317,7 +320,8 @@ def search(db: Session, *, entity: str, q: str | None = None,
     filters = {k: list(dict.fromkeys(v)) for k, v in (filters or {}).items() if v}
     _check_filters(db, spec, filters)
     if sort is not None and sort not in SORTS:
-        raise ValidationFailed(fields={"sort": f"one of {', '.join(SORTS)}"})
+        raise ValidationFailed(fields={"sort": translatable("one of %(choices)s",
+                                                           choices=", ".join(SORTS))})
     terms = query_terms(q)
     ctx = _context(db)
     text_cond: ColumnElement[bool] | None = None

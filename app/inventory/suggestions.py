@@ -61,7 +61,8 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
     else:
         record = _current(db, entity_type, entity_id)
         if record is None:
-            raise NotFound(f"No such {entity_type}.")
+            raise NotFound(N_("No such mechanism.") if entity_type == MECHANISM
+                           else N_("No such technology."))
         records.validated(MechanismUpdate if entity_type == MECHANISM else TechnologyUpdate,
                           payload)
         before = _content(record)
@@ -159,7 +160,9 @@ def is_outdated(db: Session, suggestion: Suggestion) -> bool:
 
 def _pending(suggestion: Suggestion) -> None:
     if suggestion.status != SuggestionStatus.PENDING:
-        raise Conflict(f"This suggestion was already {suggestion.status.value}.",
+        raise Conflict(N_("This suggestion was already accepted.")
+                       if suggestion.status == SuggestionStatus.ACCEPTED
+                       else N_("This suggestion was already rejected."),
                        code="already_decided")
 
 

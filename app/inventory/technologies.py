@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.history import service as history
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory import records
 from app.inventory.mechanisms import mechanism_names
 from app.inventory.models import (
@@ -67,12 +67,14 @@ def check_technology(db: Session, *, data: dict[str, Any] | TechnologyFields,
         known = set(mechanism_names(db, wanted, keep=True))
         missing = [str(i) for i in sorted(wanted - known)]
         if missing:
-            problems.fields["related_mechanism_ids"] = f"no mechanism with id {', '.join(missing)}"
+            problems.fields["related_mechanism_ids"] = translatable(
+                "no mechanism with id %(ids)s", ids=", ".join(missing))
     name = checked.name if checked else fields.get("name")
     if isinstance(name, str) and "name" not in problems.fields:
         same = find_technology(db, name=name)
         if same is not None and same.id != existing_id:
-            problems.taken(f"A technology named {same.name!r} already exists.",
+            problems.taken(translatable("A technology named %(name)s already exists.",
+                                        name=repr(same.name)),
                            N_("another technology already has this name"))
     problems.raise_any()
     assert checked is not None and countries is not None  # noqa: S101 - no problems

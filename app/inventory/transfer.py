@@ -23,7 +23,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import AppError, ValidationFailed
 from app.history import service as history
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory import mechanisms as mech_service
 from app.inventory import records
 from app.inventory import technologies as tech_service
@@ -176,7 +176,8 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
             data = records.validated(MechanismCreate, content)
             data.scope = reference.check_scope(db, codes=data.scope)
             if data.name.lower() in names:
-                raise ValidationFailed(fields={"name": f"also in {names[data.name.lower()]}"})
+                raise ValidationFailed(fields={"name": translatable(
+                    "also in %(where)s", where=names[data.name.lower()])})
             names[data.name.lower()] = row.where
             checked.mechanisms.append((data, _when(row.data.get("last_verified_at"))))
         except AppError as exc:
@@ -191,17 +192,18 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
             target = str(link.data.get("target") or "").strip()
             source = link.source.strip()
             if source.lower() not in names:
-                raise ValidationFailed(fields={"source": f"{source!r} is not a mechanism of "
-                                                         "this file"})
+                raise ValidationFailed(fields={"source": translatable(
+                    "%(source)s is not a mechanism of this file", source=repr(source))})
             if target.lower() not in known:
-                raise ValidationFailed(fields={"target": f"no mechanism named {target!r}"})
+                raise ValidationFailed(fields={"target": translatable(
+                    "no mechanism named %(names)s", names=repr(target))})
             if target.lower() == source.lower():
                 raise ValidationFailed(fields={"target": N_("a mechanism cannot link to itself")})
             try:
                 kind = LinkType(str(link.data.get("type")))
             except ValueError as exc:
-                raise ValidationFailed(fields={"type": "one of " + ", ".join(
-                    t.value for t in LinkType)}) from exc
+                raise ValidationFailed(fields={"type": translatable(
+                    "one of %(choices)s", choices=", ".join(t.value for t in LinkType))}) from exc
             note = link.data.get("note")
             if note is not None and not isinstance(note, str):
                 raise ValidationFailed(fields={"note": N_("text or null")})
@@ -224,15 +226,16 @@ def check_bundle(db: Session, bundle: Bundle) -> Checked:
                 raise ValidationFailed(fields={"related_mechanisms": N_("a list of names")})
             missing = [r for r in related if r.strip().lower() not in known]
             if missing:
-                raise ValidationFailed(fields={"related_mechanisms": "no mechanism named "
-                                               + ", ".join(repr(m) for m in missing)})
+                raise ValidationFailed(fields={"related_mechanisms": translatable(
+                    "no mechanism named %(names)s", names=", ".join(repr(m) for m in missing))})
             content = {k: v for k, v in row.data.items()
                        if k not in ("related_mechanisms", "last_verified_at")}
             tech = records.validated(TechnologyCreate, content)
             tech.countries_deployed = reference.check_countries(
                 db, codes=tech.countries_deployed, field="countries_deployed")
             if tech.name.lower() in tech_names:
-                raise ValidationFailed(fields={"name": f"also in {tech_names[tech.name.lower()]}"})
+                raise ValidationFailed(fields={"name": translatable(
+                    "also in %(where)s", where=tech_names[tech.name.lower()])})
             tech_names[tech.name.lower()] = row.where
             checked.technologies.append((tech, [r.strip() for r in related],
                                          _when(row.data.get("last_verified_at"))))

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory.transfer import Bundle, ImportFailed, LinkRow, Row
 
 MECHANISM_COLUMNS = ("name", "acronym", "kind", "hosts", "description", "functions", "sectors",
@@ -63,6 +63,20 @@ def export_zip(document: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def _line(name: str, number: int) -> str:
+    """Where a row is: "mechanisms.csv line 3" (the header is line 1)."""
+    return translatable("%(file)s line %(line)s", file=name, line=number)
+
+
+def _header_problem(missing: list[str], extra: list[str]) -> str:
+    if missing and extra:
+        return translatable("missing column(s) %(missing)s; unknown column(s) %(unknown)s",
+                            missing=", ".join(missing), unknown=", ".join(extra))
+    if missing:
+        return translatable("missing column(s) %(missing)s", missing=", ".join(missing))
+    return translatable("unknown column(s) %(unknown)s", unknown=", ".join(extra))
+
+
 def _rows(name: str, text: str, columns: tuple[str, ...], problems: list[dict[str, str]]
           ) -> Iterator[tuple[str, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -73,9 +87,8 @@ def _rows(name: str, text: str, columns: tuple[str, ...], problems: list[dict[st
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
     if missing or extra:
-        why = "; ".join(filter(None, [f"missing column(s) {', '.join(missing)}" if missing else "",
-                                      f"unknown column(s) {', '.join(extra)}" if extra else ""]))
-        problems.append({"where": f"{name} line 1", "field": "header", "message": why})
+        problems.append({"where": _line(name, 1), "field": "header",
+                         "message": _header_problem(missing, extra)})
         return
     line = reader.line_num
     for values in reader:
@@ -83,10 +96,11 @@ def _rows(name: str, text: str, columns: tuple[str, ...], problems: list[dict[st
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            problems.append({"where": f"{name} line {start}", "field": "row",
-                             "message": f"{len(values)} cells; the header has {len(header)}"})
+            problems.append({"where": _line(name, start), "field": "row",
+                             "message": translatable("%(cells)s cells; the header has %(columns)s",
+                                                     cells=len(values), columns=len(header))})
             continue
-        yield f"{name} line {start}", dict(zip(header, values, strict=True))
+        yield _line(name, start), dict(zip(header, values, strict=True))
 
 
 def _int(value: str) -> int | str | None:
@@ -150,7 +164,7 @@ def bundle_from_zip(content: bytes) -> Bundle:
     names = set(archive.namelist())
     if "mechanisms.csv" not in names:
         raise ImportFailed([{"where": "file", "field": "mechanisms.csv",
-                             "message": "the zip has no mechanisms.csv"}])
+                             "message": N_("the zip has no mechanisms.csv")}])
 
     def text(name: str) -> str:
         if name not in names:
@@ -159,7 +173,7 @@ def bundle_from_zip(content: bytes) -> Bundle:
             return archive.read(name).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportFailed([{"where": name, "field": "encoding",
-                                 "message": "the file is not UTF-8"}]) from exc
+                                 "message": N_("the file is not UTF-8")}]) from exc
 
     bundle = Bundle()
     for where, cells in _rows("mechanisms.csv", text("mechanisms.csv"), MECHANISM_COLUMNS,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 
+from app.i18n.translate import translatable
 from app.needs.gaps import SECTOR_ORDER, STAGE_ORDER
 from app.reference.vocab import Sector, Stage
 
@@ -45,15 +46,18 @@ def parse_rates(text: str | None, *, is_currency: Callable[[str], bool]) -> dict
         code, sep, value = part.strip().partition(":")
         code = code.strip().upper()
         if not sep or not is_currency(code):
-            raise ValueError(f"{part.strip()!r} is not CODE:RATE with an ISO 4217 code")
+            raise ValueError(translatable("%(part)s is not CODE:RATE with an ISO 4217 code",
+                                          part=repr(part.strip())))
         try:
             rate = Decimal(value.strip())
         except InvalidOperation as exc:
-            raise ValueError(f"{value.strip()!r} is not a decimal number") from exc
+            raise ValueError(translatable("%(value)s is not a decimal number",
+                                          value=repr(value.strip()))) from exc
         if not rate.is_finite() or rate <= 0:
-            raise ValueError(f"the rate for {code} must be a positive decimal number")
+            raise ValueError(translatable("the rate for %(code)s must be a positive decimal "
+                                          "number", code=code))
         if code in rates:
-            raise ValueError(f"{code} is given twice")
+            raise ValueError(translatable("%(code)s is given twice", code=code))
         rates[code] = rate
     return rates
 

@@ -12,7 +12,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory.models import Mechanism, MechanismStatus
 from app.kit.money import is_currency, minor_exponent
 from app.needs import budgets as budget_math
@@ -34,6 +34,12 @@ OVERLAP_DEFINITION = N_(
     "coverage cells: country × sector × effective stage, with scope groups expanded to the "
     "countries in them today and only the stages for which one of the mechanism's functions "
     "counts. Function similarity is the Jaccard index of their function sets.")
+
+
+def _said(exc: ValueError) -> str:
+    """What a ValueError says, as raised (`str(exc)` would drop a page's translation of it)."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, str) else str(exc)
 
 
 @dataclass(frozen=True)
@@ -133,17 +139,20 @@ def budgets(db: Session, *, currency: str | None, rates: str | None) -> BudgetVi
     in `currency` where a rate is supplied, otherwise per currency."""
     target = currency.strip().upper() if currency and currency.strip() else None
     if target is not None and not is_currency(target):
-        raise ValidationFailed(fields={"currency": f"{target!r} is not an ISO 4217 currency"})
+        raise ValidationFailed(fields={"currency": translatable(
+            "%(code)s is not an ISO 4217 currency", code=repr(target))})
     try:
         parsed = budget_math.parse_rates(rates, is_currency=is_currency)
     except ValueError as exc:
-        raise ValidationFailed(f"The rates are not valid: {exc}.",
-                               fields={"rates": str(exc)}) from exc
+        reason = _said(exc)
+        raise ValidationFailed(translatable("The rates are not valid: %(reason)s.", reason=reason),
+                               fields={"rates": reason}) from exc
     if parsed and target is None:
         raise ValidationFailed(
             fields={"currency": N_("choose the currency the rates convert into")})
     if target in parsed:
-        raise ValidationFailed(fields={"rates": f"no rate is needed for {target} itself"})
+        raise ValidationFailed(fields={"rates": translatable(
+            "no rate is needed for %(code)s itself", code=target)})
     facets = {f.id: f for f in mechanism_facets(db)}
     rows = db.execute(select(Mechanism.id, Mechanism.budget_amount_minor,
                              Mechanism.budget_currency)

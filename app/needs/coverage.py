@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from app.errors import ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory.models import (
     Mechanism,
     MechanismFunction,
@@ -63,7 +63,8 @@ def check_filters(db: Session, filters: GapFilters) -> GapFilters:
         country = reference_service.check_countries(db, codes=[filters.country],
                                                     field="country")[0]
     if filters.group and db.get(CountryGroup, filters.group) is None:
-        raise ValidationFailed(f"Unknown country group {filters.group!r}.",
+        raise ValidationFailed(translatable("Unknown country group %(code)s.",
+                                            code=repr(filters.group)),
                                fields={"group": N_("unknown country group code")})
     return GapFilters(country=country, group=filters.group or None, sector=filters.sector,
                       stage=filters.stage, status=filters.status,

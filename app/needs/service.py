@@ -12,7 +12,7 @@ from app.accounts.models import Role, User
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.models import Revision
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory.models import Technology
 from app.needs.coverage import GapFilters, check_filters, need_conditions
 from app.needs.models import Need, NeedStatus
@@ -44,7 +44,7 @@ def get(db: Session, *, need_id: int, for_update: bool = False) -> Need:
     """`for_update` locks the row (PostgreSQL): concurrent changes to one need take turns."""
     need = db.get(Need, need_id, with_for_update=for_update, populate_existing=for_update)
     if need is None:
-        raise NotFound(f"No need with id {need_id}.")
+        raise NotFound(translatable("No need with id %(id)s.", id=need_id))
     return need
 
 
@@ -81,10 +81,12 @@ def clean(db: Session, values: dict[str, Any]) -> dict[str, Any]:
     if "country_code" in out:
         code = str(out["country_code"]).strip().upper()
         if db.get(Country, code) is None:
-            fields["country_code"] = f"unknown ISO 3166-1 alpha-3 code {code!r}"
+            fields["country_code"] = translatable("unknown ISO 3166-1 alpha-3 code %(code)s",
+                                                  code=repr(code))
         out["country_code"] = code
     if out.get("technology_id") is not None and db.get(Technology, out["technology_id"]) is None:
-        fields["technology_id"] = f"no technology with id {out['technology_id']}"
+        fields["technology_id"] = translatable("no technology with id %(id)s",
+                                               id=out["technology_id"])
     url = out.get("source_url")
     if url:
         parts = urlsplit(url)
@@ -147,7 +149,7 @@ def revisions(db: Session, *, need_id: int) -> list[Revision]:
     """Newest first; kept after a need is deleted (404 only when there never was such a need)."""
     found = history.list_revisions(db, entity_type=ENTITY, entity_id=need_id)
     if not found and db.get(Need, need_id) is None:
-        raise NotFound(f"No need with id {need_id}.")
+        raise NotFound(translatable("No need with id %(id)s.", id=need_id))
     return found
 
 

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.errors import ValidationFailed, validation_message
-from app.i18n.translate import N_
+from app.i18n.translate import N_, Translatable, translatable
+from app.i18n.validation import recognise
 from app.inventory.models import Technology
 from app.needs import service
 from app.needs.coverage import GapFilters, need_conditions
@@ -66,12 +67,44 @@ def export_csv(db: Session, *, filters: GapFilters | None = None) -> str:
     return out.getvalue()
 
 
+def _message(text: str) -> str:
+    """`text` (a service's message or pydantic's) as a message a page can translate when it is
+    a value inside another message."""
+    if isinstance(text, Translatable):
+        return text
+    found = recognise(text)
+    if found is not None:
+        made = translatable(found[0], **found[1])
+        if made == text:
+            return made
+    return translatable(text)
+
+
+def _column(name: str, message: str) -> str:
+    return translatable("%(column)s: %(reason)s", column=TO_COLUMN.get(name, name),
+                        reason=_message(message))
+
+
+def _joined(parts: list[str]) -> str:
+    """`"; ".join(parts)`, which a page shows with each part in its language."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = translatable("%(earlier)s; %(then)s", earlier=joined, then=part)
+    return joined
+
+
+def _said(exc: ValueError) -> str:
+    """What a ValueError says, as raised (`str(exc)` would drop a page's translation of it)."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, str) else str(exc)
+
+
 def _reason(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         name = ".".join(str(p) for p in err.get("loc", ())) or "row"
-        parts.append(f"{TO_COLUMN.get(name, name)}: {validation_message(err)}")
-    return "; ".join(parts)
+        parts.append(_column(name, validation_message(err)))
+    return _joined(parts)
 
 
 def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -82,7 +115,8 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise ValidationFailed(N_("The file is empty."),
                                fields={"line 1": N_("no header row")}) from exc
     except csv.Error as exc:
-        raise ValidationFailed(fields={"line 1": f"not CSV: {exc}"}) from exc
+        raise ValidationFailed(fields={"line 1": translatable("not CSV: %(reason)s",
+                                                              reason=str(exc))}) from exc
     rows: list[tuple[int, list[str]]] = []
     end = reader.line_num
     try:
@@ -91,7 +125,8 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(cell.strip() for cell in row):
                 rows.append((start, row))
     except csv.Error as exc:
-        raise ValidationFailed(fields={f"line {reader.line_num}": f"not CSV: {exc}"}) from exc
+        raise ValidationFailed(fields={f"line {reader.line_num}": translatable(
+            "not CSV: %(reason)s", reason=str(exc))}) from exc
     return header, rows
 
 
@@ -101,12 +136,15 @@ def _check_header(header: list[str]) -> None:
     unknown = [h for h in header if h not in COLUMNS]
     missing = sorted(REQUIRED - set(header)) if "id" not in header else []
     duplicated = sorted({h for h in header if header.count(h) > 1})
-    reasons = ([f"unknown column(s): {', '.join(unknown)}"] if unknown else []) + \
-        ([f"missing column(s): {', '.join(missing)}"] if missing else []) + \
-        ([f"repeated column(s): {', '.join(duplicated)}"] if duplicated else [])
+    reasons = ([translatable("unknown column(s): %(columns)s", columns=", ".join(unknown))]
+               if unknown else []) + \
+        ([translatable("missing column(s): %(columns)s", columns=", ".join(missing))]
+         if missing else []) + \
+        ([translatable("repeated column(s): %(columns)s", columns=", ".join(duplicated))]
+         if duplicated else [])
     if reasons:
         raise ValidationFailed(N_("The header row is not valid; nothing was imported."),
-                               fields={"line 1": "; ".join(reasons)})
+                               fields={"line 1": _joined(reasons)})
 
 
 def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportResult:
@@ -114,7 +152,8 @@ def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportR
     service.check_curator(actor)
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise ValidationFailed(f"The file is larger than {MAX_BYTES // 1_000_000} MB.",
+            raise ValidationFailed(translatable("The file is larger than %(mb)s MB.",
+                                                mb=MAX_BYTES // 1_000_000),
                                    fields={"file": N_("too large")})
         try:
             data = data.decode("utf-8-sig")
@@ -144,12 +183,14 @@ def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportR
         try:
             plan.append(_check_row(db, record, width, header, tech_ids, existing, seen))
         except ValueError as exc:
-            errors[f"line {line}"] = str(exc)
+            errors[f"line {line}"] = _said(exc)
     if errors:
         shown = dict(list(errors.items())[:MAX_REPORTED])
         if len(errors) > MAX_REPORTED:
-            shown["more"] = f"{len(errors) - MAX_REPORTED} more bad rows not listed"
-        raise ValidationFailed(f"{len(errors)} row(s) are not valid; nothing was imported.",
+            shown["more"] = translatable("%(count)s more bad rows not listed",
+                                         count=len(errors) - MAX_REPORTED)
+        raise ValidationFailed(translatable("%(count)s row(s) are not valid; nothing was "
+                                            "imported.", count=len(errors)),
                                fields=shown)
 
     created = updated = unchanged = 0
@@ -173,24 +214,27 @@ def _check_row(db: Session, record: dict[str, str], width: int, header: list[str
     """The need to update (None: create) and its validated values; ValueError says why not.
     An update changes only the columns the file has."""
     if width != len(header):
-        raise ValueError(f"has {width} cells, the header has {len(header)}")
+        raise ValueError(translatable("has %(cells)s cells, the header has %(columns)s",
+                                      cells=width, columns=len(header)))
     need: Need | None = None
     raw_id = record.get("id", "")
     if raw_id:
         if not raw_id.isdigit():
-            raise ValueError(f"id: {raw_id!r} is not a whole number")
+            raise ValueError(translatable("id: %(id)s is not a whole number",
+                                          id=repr(raw_id)))
         need = existing.get(int(raw_id))
         if need is None:
-            raise ValueError(f"id: there is no need with id {raw_id}")
+            raise ValueError(translatable("id: there is no need with id %(id)s", id=raw_id))
         if need.id in seen:
-            raise ValueError(f"id: {raw_id} appears more than once")
+            raise ValueError(translatable("id: %(id)s appears more than once", id=raw_id))
         seen.add(need.id)
     if need is None and REQUIRED - set(header):
-        raise ValueError("a new need (no id) needs the columns "
-                         + ", ".join(sorted(REQUIRED - set(header))))
+        raise ValueError(translatable("a new need (no id) needs the columns %(columns)s",
+                                      columns=", ".join(sorted(REQUIRED - set(header)))))
     ref = record.get("technology_ref") or None
     if ref and ref not in tech_ids:
-        raise ValueError(f"technology_ref: no technology named {ref!r} in the knowledge base")
+        raise ValueError(translatable("technology_ref: no technology named %(name)s in the "
+                                      "knowledge base", name=repr(ref)))
     given = {"country_code": record.get("country", "").upper(),
              "sector": record.get("sector"), "stage": record.get("stage"),
              "technology_id": tech_ids[ref] if ref else None,
@@ -209,8 +253,7 @@ def _check_row(db: Session, record: dict[str, str], width: int, header: list[str
     except ValidationError as exc:
         raise ValueError(_reason(exc)) from exc
     except ValidationFailed as exc:
-        raise ValueError("; ".join(f"{TO_COLUMN.get(k, k)}: {v}"
-                                   for k, v in exc.fields.items())) from exc
+        raise ValueError(_joined([_column(k, v) for k, v in exc.fields.items()])) from exc
     if "dataset" in header or need is None:
         checked["dataset"] = record.get("dataset") or None
     return need, checked

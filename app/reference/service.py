@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from app.errors import NotFound, ValidationFailed
+from app.i18n.translate import translatable
 from app.reference.models import (
     Country,
     CountryGroup,
@@ -46,7 +47,7 @@ def list_countries(db: Session, *, group: str | None = None, on: dt.date | None 
 def get_country(db: Session, *, code: str) -> Country:
     country = db.get(Country, code.upper())
     if country is None:
-        raise NotFound(f"No country with code {code!r}.")
+        raise NotFound(translatable("No country with code %(code)s.", code=repr(code)))
     return country
 
 
@@ -57,7 +58,7 @@ def list_groups(db: Session) -> list[CountryGroup]:
 def get_group(db: Session, *, code: str) -> CountryGroup:
     group = db.get(CountryGroup, code)
     if group is None:
-        raise NotFound(f"No country group with code {code!r}.")
+        raise NotFound(translatable("No country group with code %(code)s.", code=repr(code)))
     return group
 
 
@@ -97,8 +98,10 @@ def check_scope(db: Session, *, codes: Iterable[str], field: str = "scope") -> l
     known_countries = set(db.scalars(select(Country.alpha3).where(Country.alpha3.in_(wanted))))
     unknown = [c for c in wanted if c not in known_groups and c not in known_countries]
     if unknown:
-        raise ValidationFailed(f"Unknown country or group code: {', '.join(unknown)}.",
-                               fields={field: f"unknown code(s): {', '.join(unknown)}"})
+        codes = ", ".join(unknown)
+        raise ValidationFailed(
+            translatable("Unknown country or group code: %(codes)s.", codes=codes),
+            fields={field: translatable("unknown code(s): %(codes)s", codes=codes)})
     return wanted
 
 
@@ -108,9 +111,11 @@ def check_countries(db: Session, *, codes: Iterable[str], field: str = "country"
     known = set(db.scalars(select(Country.alpha3).where(Country.alpha3.in_(wanted))))
     unknown = [c for c in wanted if c not in known]
     if unknown:
-        raise ValidationFailed(f"Unknown country code: {', '.join(unknown)}.",
-                               fields={field: f"unknown ISO 3166-1 alpha-3 code(s): "
-                                              f"{', '.join(unknown)}"})
+        codes = ", ".join(unknown)
+        raise ValidationFailed(
+            translatable("Unknown country code: %(codes)s.", codes=codes),
+            fields={field: translatable("unknown ISO 3166-1 alpha-3 code(s): %(codes)s",
+                                        codes=codes)})
     return wanted
 
 
@@ -120,8 +125,10 @@ def check_sdg_targets(db: Session, *, codes: Iterable[str],
     known = set(db.scalars(select(SdgTarget.code).where(SdgTarget.code.in_(wanted))))
     unknown = [c for c in wanted if c not in known]
     if unknown:
-        raise ValidationFailed(f"Unknown SDG target: {', '.join(unknown)}.",
-                               fields={field: f"unknown SDG target code(s): {', '.join(unknown)}"})
+        codes = ", ".join(unknown)
+        raise ValidationFailed(
+            translatable("Unknown SDG target: %(codes)s.", codes=codes),
+            fields={field: translatable("unknown SDG target code(s): %(codes)s", codes=codes)})
     return wanted
 
 
@@ -132,9 +139,11 @@ def check_vocab(values: Iterable[str], vocab: type[enum.StrEnum],
     wanted = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
     unknown = [v for v in wanted if v not in allowed]
     if unknown:
-        raise ValidationFailed(f"Unknown {field}: {', '.join(unknown)}.",
-                               fields={field: f"unknown value(s): {', '.join(unknown)}; "
-                                              f"allowed: {', '.join(sorted(allowed))}"})
+        values = ", ".join(unknown)
+        raise ValidationFailed(
+            translatable("Unknown %(name)s: %(values)s.", name=field, values=values),
+            fields={field: translatable("unknown value(s): %(values)s; allowed: %(allowed)s",
+                                        values=values, allowed=", ".join(sorted(allowed)))})
     return wanted
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.challenges.models import Challenge
 from tests.challenges.factories import Clock, admin, draft, install_clock, published, sponsor
+from tests.challenges.test_pages import FORM, post_form
 from tests.factories import csrf_from, login, make_user
 
 
@@ -93,6 +94,28 @@ def test_the_sponsor_drafts_and_submits_in_chinese(zh: TestClient, db: Session,
 
     done = zh.post(f"/challenges/{mine.id}/actions/submit", data={"csrf_token": csrf_from(page)})
     assert done.status_code == 200 and "提交审核：已完成。挑战赛当前状态为“审核中”。" in done.text
+
+
+def test_messages_with_values_show_in_chinese(zh: TestClient, db: Session, clock: Clock) -> None:
+    """Field errors that carry a value (an amount, a key, a currency) are translated with it."""
+    sponsor(db, email="s@example.org")
+    login(zh, "s@example.org")
+    bad = {**FORM, "prize_rules.award.places.0": "90000", "targets.1.key": "cool",
+           "targets.1.metric": "Again", "targets.1.unit": "t", "targets.1.threshold": "1",
+           "targets.1.direction": "at_least",
+           "timeline.judging_ends_at": "2030-03-01T00:00"}
+    r = post_form(zh, "/challenges/new", "/challenges/new", bad)
+    assert r.status_code == 422
+    for chinese in ("各名次金额合计超过奖金总额：合计（USD 130,000.00）超过奖金总额（USD 100,000.00）",
+                    "键 &#39;cool&#39; 已被另一项指标使用", "评审结束时间必须晚于提交截止时间"):
+        assert chinese in r.text, chinese
+    for english in ("exceeds the purse", "is used by another target", "must come after"):
+        assert english not in r.text, english
+
+    listing = zh.get("/challenges?currency=zzz&min_purse=1&sort=cheapest").text
+    assert "&#39;ZZZ&#39; 不是 ISO 4217 货币代码" in listing
+    assert "应为以下之一：closing_soonest, newest, largest_purse" in listing
+    assert "is not an ISO 4217 currency code" not in listing and "one of " not in listing
 
 
 def test_an_admin_reviews_in_chinese(zh: TestClient, db: Session, clock: Clock) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -128,6 +131,37 @@ def test_a_curator_works_the_queues_in_chinese(client: TestClient, db: Session) 
                       files={"file": ("x.json", b'{"mechanisms": 3}', "application/json")})
     assert bad.status_code == 422
     assert "文件中有无法导入的行；未导入任何内容。" in bad.text and "应为列表" in bad.text
+
+
+def test_messages_with_values_show_in_chinese(client: TestClient, db: Session) -> None:
+    """Messages that carry a value (a code, a currency, a row's place) are translated too."""
+    net, _ = _records(db)
+    _signed_in(client, db, Role.CURATOR)
+
+    new = client.get("/inventory/mechanisms/new").text
+    refused = client.post("/inventory/mechanisms/new", data={
+        "name": "Zh Delta Fund", "kind": "fund", "scope": "LDC ATLANTIS", "description": "x",
+        "budget_amount": "1.5", "budget_currency": "JPY", "csrf_token": csrf_from(new)})
+    assert refused.status_code == 422
+    assert "未知的代码：ATLANTIS" in refused.text and "unknown code(s)" not in refused.text
+    assert "JPY 有 0 位小数" in refused.text and "decimal places" not in refused.text
+
+    page = client.get(f"/inventory/mechanisms/{net.id}").text
+    fund = next(m for m in mechanisms.list_all(db) if m.name == "Zh Beta Fund")
+    twice = client.post(f"/inventory/mechanisms/{net.id}/links", data={
+        "target_id": str(fund.id), "type": "funded_by", "csrf_token": csrf_from(page)})
+    assert twice.status_code == 409
+    assert "该关联已存在。" in twice.text and "已以 funded_by 关系关联" in twice.text
+
+    transfer = client.get("/inventory/transfer").text
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as files:
+        files.writestr("mechanisms.csv", "name,colour\nZh X,red\n")
+    bad = client.post("/inventory/transfer/import", data={"csrf_token": csrf_from(transfer)},
+                      files={"file": ("x.zip", archive.getvalue(), "application/zip")})
+    assert bad.status_code == 422
+    assert "mechanisms.csv 第 1 行" in bad.text and "缺少列：acronym, kind" in bad.text
+    assert "；未知列：colour" in bad.text and "missing column(s)" not in bad.text
 
 
 def test_the_api_keeps_answering_in_english(client: TestClient, db: Session) -> None:

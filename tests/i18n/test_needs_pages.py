@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
-from tests.factories import form_post, login, make_user
+from tests.factories import csrf_from, form_post, login, make_user
 from tests.needs.hand_case import build
 
 
@@ -125,3 +125,46 @@ def test_a_curator_records_and_edits_a_need_in_chinese(client: TestClient, db: S
     imports = client.get("/needs/import").text
     assert "从 CSV 导入需求" in imports and "CSV 文件（UTF-8）" in imports
     assert "Import needs from CSV" not in imports
+
+
+def test_messages_with_values_read_in_chinese_with_their_values(client: TestClient,
+                                                                db: Session) -> None:
+    build(db)
+    _chinese(client)
+    missing = client.get("/needs/987654")
+    assert missing.status_code == 404 and "没有 ID 为 987654 的需求。" in missing.text
+    assert "No need with id" not in missing.text
+    gaps = client.get("/gaps", params={"group": "NOPE"})
+    assert gaps.status_code == 422 and "未知的国家组别 &#39;NOPE&#39;。" in gaps.text
+    assert "未知的国家组别代码" in gaps.text and "Unknown country group" not in gaps.text
+    page = client.get("/coordination", params={"currency": "XYZ"}).text
+    assert "&#39;XYZ&#39; 不是 ISO 4217 货币" in page and "is not an ISO 4217" not in page
+    page = client.get("/coordination", params={"currency": "USD", "rates": "EUR:1,EUR:2"}).text
+    assert "EUR 重复给出" in page and "given twice" not in page
+    page = client.get("/coordination", params={"currency": "USD", "rates": "USD:1"}).text
+    assert "USD 本身无需汇率" in page and "no rate is needed" not in page
+
+
+def test_a_curator_reads_what_is_wrong_with_an_import_in_chinese(client: TestClient,
+                                                                 db: Session) -> None:
+    build(db)
+    login(client, make_user(db, roles=[Role.CURATOR]).email or "")
+    _chinese(client)
+    page = client.get("/needs/import")
+    body = ("id,country,sector,stage,mitigation_adaptation,priority\n"
+            "abc,KEN,water,research,adaptation,low\n"
+            ",XXX,water,research,adaptation,low\n"
+            ",XXX,water,research,adaptation,urgent\n"
+            ",KEN,water,research,adaptation,low,extra\n")
+    answer = client.post("/needs/import", data={"csrf_token": csrf_from(page.text)},
+                         files={"file": ("needs.csv", body.encode(), "text/csv")})
+    html = answer.text
+    assert answer.status_code == 422 and "4 行无效；未导入任何内容。" in html
+    assert "id：&#39;abc&#39; 不是整数" in html
+    assert "country：未知的 ISO 3166-1 三字母代码 &#39;XXX&#39;" in html
+    assert "priority：输入应为 &#39;high&#39;" in html and "有 7 个单元格，而标题行有 6 个" in html
+    assert "not valid" not in html and "whole number" not in html and "unknown ISO" not in html
+    header = client.post("/needs/import", data={"csrf_token": csrf_from(page.text)},
+                         files={"file": ("needs.csv", b"id,colour,colour\n", "text/csv")})
+    assert "未知列：colour, colour；重复列：colour" in header.text   # each part, and the join
+    assert "column(s)" not in header.text
