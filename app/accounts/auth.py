@@ -127,7 +127,7 @@ def create_token(db: Session, *, user: User, name: str,
     rate_limit.check_and_record(
         db, action="token.create", key=f"user:{user.id}",
         limit=get_settings().rate_limits.tokens_per_user_per_hour, window=rate_limit.HOUR,
-        what="new access tokens")
+        what=N_("new access tokens"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(raw),
                      prefix=raw[:12], expires_at=expires_at)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.accounts import auth
 from app.accounts.models import Role, User
 from app.errors import Forbidden, NotAuthenticated
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit.openapi import document_errors
 from app.kit.unit_of_work import get_db
 
@@ -99,13 +99,31 @@ async def current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+# The refusal for each role (and pair of roles) the pages ask for, whole sentences so that the
+# catalogs hold them; any other combination names its roles in English.
+_NEEDS_ROLE = {
+    "admin": N_("This needs the admin role."),
+    "curator": N_("This needs the curator role."),
+    "sponsor": N_("This needs the sponsor role."),
+    "solver": N_("This needs the solver role."),
+    "judge": N_("This needs the judge role."),
+    "verifier": N_("This needs the verifier role."),
+    "curator or admin": N_("This needs the curator or admin role."),
+    "sponsor or admin": N_("This needs the sponsor or admin role."),
+}
+
+
+def needs_role_message(*roles: Role) -> str:
+    names = " or ".join(r.value for r in roles)
+    return _NEEDS_ROLE.get(names) or translatable("This needs the %(roles)s role.", roles=names)
+
+
 def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that lets through users holding any of `roles` (403 otherwise)."""
 
     async def _check(user: CurrentUser) -> User:
         if not user.has_role(*roles):
-            raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.",
-                            code="missing_role")
+            raise Forbidden(needs_role_message(*roles), code="missing_role")
         return user
 
     return document_errors(403)(_check)

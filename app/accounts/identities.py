@@ -23,7 +23,7 @@ from app.accounts.oidc import SignInFailed
 from app.audit import service as audit
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 
 log = logging.getLogger("valleycross.security")
 
@@ -150,8 +150,9 @@ def link(db: Session, *, user: User, issuer: str, subject: str, claims: Mapping[
         log.warning("OpenID Connect link refused: %s sub %r belongs to user %s, asked by user %s",
                     issuer, subject, identity.user_id, user.id)
         raise SignInFailed(
-            "identity_linked_elsewhere", f"This {provider} login is already linked to another "
-            "account here, so it was not linked to yours. Sign in with it to use that account.",
+            "identity_linked_elsewhere", translatable(
+                "This %(provider)s login is already linked to another account here, so it was "
+                "not linked to yours. Sign in with it to use that account.", provider=provider),
             status_code=409, subject_user_id=identity.user_id,
             detail=f"{issuer} sub {subject!r} belongs to user {identity.user_id}")
     email = _claimed_email(claims)
@@ -163,8 +164,9 @@ def link(db: Session, *, user: User, issuer: str, subject: str, claims: Mapping[
                                     email_claim=email[0] if email else None))
     except IntegrityError as exc:
         raise SignInFailed(
-            "identity_linked_elsewhere", f"This {provider} login was linked to an account "
-            "here at the same moment, so it was not linked again. Reload your account page.",
+            "identity_linked_elsewhere", translatable(
+                "This %(provider)s login was linked to an account here at the same moment, so "
+                "it was not linked again. Reload your account page.", provider=provider),
             status_code=409, detail=f"{issuer} sub {subject!r}: concurrent link") from exc
     audit.record(db, event="oidc.linked", actor_id=user.id, subject_user_id=user.id,
                  issuer=issuer, subject=subject, new_account=False, via="account_page")

@@ -43,7 +43,7 @@ from starlette.responses import Response
 
 from app.config import Settings
 from app.errors import AppError
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 
 log = logging.getLogger("valleycross.security")
 
@@ -115,8 +115,9 @@ def _unavailable(provider: str, exc: Exception) -> SignInFailed:
     log.warning("OpenID Connect provider unavailable: %r", exc)
     return SignInFailed(
         "provider_unavailable",
-        f"{provider} cannot be reached or answered in a way we do not understand. Try again in "
-        "a few minutes, or sign in with your email and password.",
+        translatable("%(provider)s cannot be reached or answered in a way we do not understand. "
+                     "Try again in a few minutes, or sign in with your email and password.",
+                     provider=provider),
         status_code=502, detail=str(exc))
 
 
@@ -134,8 +135,8 @@ async def _metadata(client: Any, *, issuer: str, provider: str) -> dict[str, Any
     if named.rstrip("/") != issuer.rstrip("/"):
         raise SignInFailed(
             "issuer_mismatch",
-            f"{provider} describes itself as a different issuer than the one this site is set "
-            "up for, so we did not sign you in.",
+            translatable("%(provider)s describes itself as a different issuer than the one this "
+                         "site is set up for, so we did not sign you in.", provider=provider),
             status_code=502, detail=f"discovery issuer {named!r}")
     return metadata
 
@@ -177,12 +178,16 @@ async def verified_claims(client: Any, request: Request, *, settings: Settings
     if error:
         description = request.query_params.get("error_description", "")
         if error == "access_denied":
-            raise SignInFailed("cancelled", f"Signing in with {provider} was cancelled. "
-                               "Nothing was changed.", status_code=400,
+            raise SignInFailed("cancelled", translatable(
+                "Signing in with %(provider)s was cancelled. Nothing was changed.",
+                provider=provider), status_code=400,
                                detail=f"{error}: {description}")
         # Only a plain error code is shown: the description is text anyone can put in a link.
-        shown = f" ({error})" if _ERROR_CODE.fullmatch(error) else ""
-        raise SignInFailed("provider_error", f"{provider} could not sign you in{shown}.",
+        message = (translatable("%(provider)s could not sign you in (%(error)s).",
+                                provider=provider, error=error)
+                   if _ERROR_CODE.fullmatch(error)
+                   else translatable("%(provider)s could not sign you in.", provider=provider))
+        raise SignInFailed("provider_error", message,
                            status_code=400, detail=f"{error}: {description}")
     metadata = await _metadata(client, issuer=settings.oidc_issuer, provider=provider)
     options = claims_options(issuer=str(metadata["issuer"]), client_id=settings.oidc_client_id)
@@ -196,18 +201,21 @@ async def verified_claims(client: Any, request: Request, *, settings: Settings
         ) from exc
     except JoseError as exc:
         raise SignInFailed(
-            "invalid_id_token", f"The identity token from {provider} could not be verified, "
-            "so you were not signed in.", detail=str(exc)) from exc
+            "invalid_id_token", translatable("The identity token from %(provider)s could not be "
+                                             "verified, so you were not signed in.",
+                                             provider=provider), detail=str(exc)) from exc
     except AuthlibBaseError as exc:
         raise SignInFailed(
-            "token_refused", f"{provider} refused to complete the sign-in. Start again from "
-            "the sign-in page.", detail=str(exc)) from exc
+            "token_refused", translatable("%(provider)s refused to complete the sign-in. Start "
+                                          "again from the sign-in page.", provider=provider),
+            detail=str(exc)) from exc
     except _PROVIDER_ERRORS as exc:
         raise _unavailable(provider, exc) from exc
     claims = dict(token.get("userinfo") or {})
     if not claims:
-        raise SignInFailed("invalid_id_token", f"{provider} did not send an identity token, so "
-                           "you were not signed in.", detail="no id_token in token response")
+        raise SignInFailed("invalid_id_token", translatable(
+            "%(provider)s did not send an identity token, so you were not signed in.",
+            provider=provider), detail="no id_token in token response")
     if "email" not in claims and metadata.get("userinfo_endpoint"):
         for key, value in (await _userinfo(client, token, subject=claims["sub"])).items():
             claims.setdefault(key, value)

@@ -19,7 +19,7 @@ from app.accounts.routes import client_ip
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import AppError, Conflict, NotFound, ValidationFailed
-from app.i18n.translate import N_, gettext
+from app.i18n.translate import N_, gettext, translatable
 from app.kit.forms import form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -102,9 +102,10 @@ def _finish_link(request: Request, db: Session, user: User | None, intent: dict[
     provider = settings.oidc_display_name
     if user is None or user.id != intent.get("user_id"):
         raise oidc.SignInFailed(
-            "link_user_changed", f"You are no longer signed in as the account that asked to "
-            f"link {provider}, so nothing was linked. Sign in and start again from your "
-            "account page.", status_code=403,
+            "link_user_changed", translatable(
+                "You are no longer signed in as the account that asked to link %(provider)s, so "
+                "nothing was linked. Sign in and start again from your account page.",
+                provider=provider), status_code=403,
             detail=f"started by user {intent.get('user_id')}, "
                    f"finished by {user.id if user else 'nobody'}")
     linked = identities.link(db, user=user, issuer=str(claims["iss"]),

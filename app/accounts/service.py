@@ -14,7 +14,7 @@ from app.accounts.passwords import hash_password, password_problem
 from app.audit import service as audit
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
 
 
@@ -34,8 +34,9 @@ def check_country(country_code: str | None) -> str | None:
     code = country_code.strip().upper()
     if pycountry.countries.get(alpha_3=code) is None:
         raise ValidationFailed(N_("Unknown country."),
-                               fields={"country_code": f"{country_code!r} is not an ISO 3166-1 "
-                                                       "alpha-3 code"})
+                               fields={"country_code": translatable(
+                                   "%(code)s is not an ISO 3166-1 alpha-3 code",
+                                   code=repr(country_code))})
     return code
 
 
@@ -106,7 +107,7 @@ def sign_up(db: Session, *, ip: str, email: str, password: str, display_name: st
     rate_limit.check_and_record(
         db, action="signup", key=f"ip:{ip}",
         limit=get_settings().rate_limits.signups_per_ip_per_hour, window=rate_limit.HOUR,
-        what="sign-ups from this address")
+        what=N_("sign-ups from this address"))
     return create_user(db, email=email, password=password, display_name=display_name,
                        organisation=organisation, country_code=country_code, roles=[Role.SOLVER])
 

@@ -21,11 +21,23 @@ from app.accounts.models import User
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, NotFound
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
 from app.notifications import service as notifications
 from app.teams.models import InvitationState, Team, TeamInvitation, TeamMember, TeamRole
 from app.teams.service import MAX_MEMBERS, membership, require_lead, team_url
+
+# Whole sentences per state, so that the catalogs hold them.
+_ANSWERED_ALREADY = {
+    InvitationState.ACCEPTED: N_("This invitation was accepted already."),
+    InvitationState.DECLINED: N_("This invitation was declined already."),
+    InvitationState.REVOKED: N_("This invitation was revoked already."),
+}
+
+
+def answered_already(state: InvitationState) -> str:
+    return _ANSWERED_ALREADY.get(state) or translatable(
+        "This invitation was %(state)s already.", state=state.value)
 
 
 def pending_of_team(db: Session, *, team_id: int) -> list[TeamInvitation]:
@@ -49,13 +61,14 @@ def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation
         raise Conflict(N_("This address has an invitation to the team waiting for an answer."),
                        code="already_invited", fields={"email": N_("already invited")})
     if len(team.members) + len(pending) >= MAX_MEMBERS:
-        raise Conflict(f"A team has at most {MAX_MEMBERS} members, counting the invitations "
-                       "waiting for an answer: revoke one or remove a member first.",
+        raise Conflict(translatable("A team has at most %(count)s members, counting the "
+                                    "invitations waiting for an answer: revoke one or remove a "
+                                    "member first.", count=MAX_MEMBERS),
                        code="team_full", fields={"email": N_("the team is full")})
     rate_limit.check_and_record(
         db, action="team.invitation", key=f"user:{user.id}",
         limit=get_settings().rate_limits.team_invitations_per_user_per_day,
-        window=rate_limit.DAY, what="team invitations")
+        window=rate_limit.DAY, what=N_("team invitations"))
     invitation = TeamInvitation(team_id=team.id, email=address, invited_by_id=user.id)
     try:
         # A savepoint: the same address invited at the same moment by a second request meets
@@ -84,8 +97,7 @@ def revoke(db: Session, *, team: Team, user: User, invitation_id: int) -> TeamIn
     if invitation is None or invitation.team_id != team.id:
         raise NotFound(N_("No such invitation to this team."))
     if invitation.state != InvitationState.PENDING:
-        raise Conflict(f"This invitation was {invitation.state.value} already.",
-                       code="not_pending")
+        raise Conflict(answered_already(invitation.state), code="not_pending")
     _decide(invitation, InvitationState.REVOKED, user)
     db.flush()
     return invitation
@@ -121,8 +133,7 @@ def invitation_for_invitee(db: Session, *, invitation_id: int, user: User) -> Te
     if invitation is None or not address or invitation.email != address:
         raise NotFound(N_("No such invitation."))
     if invitation.state != InvitationState.PENDING:
-        raise Conflict(f"This invitation was {invitation.state.value} already.",
-                       code="not_pending")
+        raise Conflict(answered_already(invitation.state), code="not_pending")
     return invitation
 
 
@@ -137,7 +148,8 @@ def accept(db: Session, *, invitation: TeamInvitation, user: User) -> Team:
     if membership(team, user.id) is not None:
         raise Conflict(N_("You are a member of this team already."), code="already_member")
     if len(team.members) >= MAX_MEMBERS:
-        raise Conflict(f"The team has {MAX_MEMBERS} members, the most a team may have.",
+        raise Conflict(translatable("The team has %(count)s members, the most a team may have.",
+                                    count=MAX_MEMBERS),
                        code="team_full")
     team.members.append(TeamMember(user_id=user.id, role=TeamRole.MEMBER))
     _decide(invitation, InvitationState.ACCEPTED, user)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.notifications import service as notifications
 from app.teams.models import Team, TeamMember, TeamRole
 
@@ -88,9 +88,23 @@ def people(db: Session, *, team: Team) -> dict[int, User]:
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))}
 
 
+# The refusal for each thing only the lead does, whole sentences so that the catalogs hold them.
+_LEAD_ONLY = {
+    "rename it": N_("Only the team's lead may rename it."),
+    "remove members": N_("Only the team's lead may remove members."),
+    "hand over the lead": N_("Only the team's lead may hand over the lead."),
+    "dissolve it": N_("Only the team's lead may dissolve it."),
+    "invite people": N_("Only the team's lead may invite people."),
+    "revoke invitations": N_("Only the team's lead may revoke invitations."),
+    "enter it in a challenge": N_("Only the team's lead may enter it in a challenge."),
+}
+
+
 def require_lead(team: Team, user: User, *, doing: str) -> None:
     if not is_lead(team, user):
-        raise Forbidden(f"Only the team's lead may {doing}.", code="not_team_lead")
+        raise Forbidden(_LEAD_ONLY.get(doing)
+                        or translatable("Only the team's lead may %(doing)s.", doing=doing),
+                        code="not_team_lead")
 
 
 def rename(db: Session, *, team: Team, user: User, name: str) -> Team:

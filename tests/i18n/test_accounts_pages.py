@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH, MIN_LENGTH, TOO_LONG, TOO_SHORT, password_problem
 from app.notifications import service as notifications
+from app.teams import invitations
 from tests.accounts.conftest import oidc_site, provider, site  # noqa: F401 (fixtures)
 from tests.accounts.oidc_helpers import query_of, sign_in_via_provider, start
 from tests.factories import PASSWORD, csrf_from, login, make_user
@@ -177,6 +179,14 @@ def test_signing_in_with_a_provider_in_chinese(site: TestClient, provider: Provi
                                                          "state": state})
     assert cancelled.status_code == 400
     assert "<h1>您尚未登录</h1>" in cancelled.text and "返回登录页面" in cancelled.text
+    # A message with the provider's name in it (the JSON API would say it in English).
+    assert "已取消通过 Example ID 登录。未作任何更改。" in cancelled.text
+    assert "Signing in with Example ID was cancelled" not in cancelled.text
+    state = query_of(start(site))["state"]
+    refused = site.get("/auth/oidc/callback", params={"error": "server_error", "state": state})
+    assert refused.status_code == 400
+    assert "Example ID 未能为您完成登录（server_error）。" in refused.text
+    assert "could not sign you in" not in refused.text
 
     make_user(db, email="alice@example.org")  # the provider's address is taken here
     in_use = sign_in_via_provider(site, provider)
@@ -184,3 +194,31 @@ def test_signing_in_with_a_provider_in_chinese(site: TestClient, provider: Provi
     assert "已有账户使用该电子邮件地址" in in_use.text and "选择“关联 Example ID”" in in_use.text
     assert "<strong>alice@example.org</strong>" in in_use.text
     assert "If it is your account" not in in_use.text
+
+
+def test_refusals_with_values_are_in_chinese(client: TestClient, db: Session,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    lead = make_user(db, email="lead@example.org", display_name="Lena Lead")
+    make_user(db, email="ivo@example.org", display_name="Ivo")
+    team = make_team(db, lead, name="Solar Pumps")
+    invitation = invite(db, team, lead, "ivo@example.org")
+    monkeypatch.setattr(invitations, "MAX_MEMBERS", 2)
+    login(client, "lead@example.org")
+    _chinese(client)
+    full = _post(client, f"/teams/{team.id}", f"/teams/{team.id}/invitations",
+                 {"email": "mo@example.org"})
+    assert full.status_code == 409
+    assert "每个团队最多 2 名成员（含待答复的邀请）：请先撤销一份邀请或移除一名成员。" in full.text
+    assert "A team has at most" not in full.text
+
+    client.cookies.clear()
+    login(client, "ivo@example.org", PASSWORD)
+    _chinese(client)
+    declined = _post(client, "/teams", f"/teams/invitations/{invitation.id}/decline", {})
+    assert declined.status_code == 303
+    again = _post(client, "/teams", f"/teams/invitations/{invitation.id}/accept", {})
+    assert again.status_code == 409
+    assert "此邀请已被拒绝。" in again.text and "was declined already" not in again.text
+    judging = client.get("/judging")
+    assert judging.status_code == 403
+    assert "此操作需要评审员角色。" in judging.text and "This needs" not in judging.text
