@@ -28,6 +28,10 @@ from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
 from app.verification import service as verification
 
+# One sentence per decided status, so each translates whole.
+_DECIDED_ALREADY = {AppealStatus.UPHELD: N_("This appeal was upheld already."),
+                    AppealStatus.DISMISSED: N_("This appeal was dismissed already.")}
+
 
 def appeals_open(challenge: Challenge) -> bool:
     closes = appeals_close_at(challenge.awards_proposed_at, challenge.appeals_window_days)
@@ -111,7 +115,7 @@ def decide(db: Session, *, appeal_id: int, admin: User, body: AppealDecisionIn) 
     if appeal is None:
         raise NotFound(N_("No such appeal."))
     if appeal.status != AppealStatus.OPEN:
-        raise Conflict(f"This appeal was {appeal.status.value} already.", code="already_decided")
+        raise Conflict(_DECIDED_ALREADY[appeal.status], code="already_decided")
     challenge = challenges_service.get(db, challenge_id=appeal.challenge_id, viewer=admin)
     changed: dict[int, tuple[int, int]] = {}
     if body.outcome == "upheld":

@@ -51,7 +51,7 @@ def set_cover(db: Session, *, challenge: Challenge, data: bytes, user: User) -> 
     rate_limit.check_and_record(
         db, action="challenge.cover", key=f"user:{user.id}",
         limit=get_settings().rate_limits.cover_uploads_per_user_per_hour, window=rate_limit.HOUR,
-        what="cover uploads")
+        what=N_("cover uploads"))
     name = f"{challenge.id}-{secrets.token_hex(8)}.{ext}"
     stored_files.write(db, _folder() / name, data)
     old = challenge.cover_image

@@ -37,7 +37,7 @@ def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> Challeng
     rate_limit.check_and_record(
         db, action="challenge.question", key=f"user:{user.id}",
         limit=get_settings().rate_limits.questions_per_user_per_day, window=rate_limit.DAY,
-        what="questions")
+        what=N_("questions"))
     question = ChallengeQuestion(challenge_id=challenge.id, asker_id=user.id, body=body.strip(),
                                  created_at=clock.now())
     db.add(question)

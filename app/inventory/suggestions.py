@@ -76,7 +76,7 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
     rate_limit.check_and_record(
         db, action="inventory.suggestion", key=f"user:{author.id}",
         limit=get_settings().rate_limits.suggestions_per_user_per_day, window=rate_limit.DAY,
-        what="suggestions")
+        what=N_("suggestions"))
     suggestion = Suggestion(entity_type=entity_type, entity_id=entity_id, payload=stored,
                             comment=(comment or "").strip() or None,
                             base_revision=base_revision, author_id=author.id,

@@ -17,7 +17,7 @@ from app.challenges.models import Challenge
 from app.challenges.states import effective_state
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
 from app.notifications import service as notifications
@@ -45,6 +45,10 @@ def _judging_url(challenge: Challenge) -> str:
     return f"{get_settings().base_url}/challenges/{challenge.id}/judging"
 
 
+def _already_on_panel(judge: User) -> str:
+    return translatable("%(name)s is already on the panel.", name=judge.display_name)
+
+
 def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> JudgeAssignment:
     """Put an account holding the judge role on the panel; it hears of it in its inbox."""
     check_manager(challenge, user)
@@ -62,15 +66,14 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
             "judge_id": N_("entered this challenge (alone or in a team)")})
     if db.scalar(select(JudgeAssignment.id).where(JudgeAssignment.challenge_id == challenge.id,
                                                   JudgeAssignment.judge_id == judge.id)):
-        raise Conflict(f"{judge.display_name} is already on the panel.", code="already_assigned")
+        raise Conflict(_already_on_panel(judge), code="already_assigned")
     assignment = JudgeAssignment(challenge_id=challenge.id, judge_id=judge.id,
                                  assigned_by_id=user.id, assigned_at=clock.now())
     try:
         with db.begin_nested():  # the same judge added twice at once meets the unique key
             db.add(assignment)
     except IntegrityError as exc:
-        raise Conflict(f"{judge.display_name} is already on the panel.",
-                       code="already_assigned") from exc
+        raise Conflict(_already_on_panel(judge), code="already_assigned") from exc
     notifications.queue(
         db, recipient_id=judge.id, subject=f"You are on the judging panel: {challenge.title}",
         body=f"You were asked to judge the entries of \"{challenge.title}\". Entries are shown "

@@ -18,7 +18,7 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import Conflict
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.judging import codes, scoring
 from app.judging.models import CriterionScore, Scorecard, ScorecardState
 from app.judging.panel import check_manager
@@ -34,11 +34,13 @@ def _flags(challenge: Challenge, result: scoring.EntryResult) -> list[str]:
     if not result.scored:
         return [N_("not scored: no judge submitted a scorecard")]
     names = {str(c.id): c for c in challenge.criteria}
-    flags = [f"{names[key].name}: mean {result.criterion_means[key]} is below the minimum "
-             f"{names[key].min_score}" for key in result.below_minimum]
+    flags = [translatable("%(criterion)s: mean %(mean)s is below the minimum %(minimum)s",
+                          criterion=names[key].name, mean=result.criterion_means[key],
+                          minimum=names[key].min_score) for key in result.below_minimum]
     if result.below_overall:
-        flags.append(f"raw mean {result.raw_mean} is below the minimum overall score "
-                     f"{challenge.min_overall_score}")
+        flags.append(translatable("raw mean %(mean)s is below the minimum overall score "
+                                  "%(minimum)s", mean=result.raw_mean,
+                                  minimum=challenge.min_overall_score))
     return flags
 
 

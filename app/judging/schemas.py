@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Field, SkipValidation, WithJsonSchema
 
 from app.challenges.enums import ChallengeState
 from app.i18n.translate import N_
@@ -171,7 +171,8 @@ class ResultRead(BaseModel):
     normalised: Decimal | None
     criterion_means: list[CriterionMeanRead]
     eligible: bool
-    flags: list[str]
+    # Built here as `translatable` messages; not revalidated, so the page can translate them.
+    flags: list[SkipValidation[str]]
 
 
 class ResultsRead(BaseModel):

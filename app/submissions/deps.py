@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from app.accounts.deps import UNSAFE_METHODS
 from app.config import get_settings
 from app.errors import LengthRequired, PayloadTooLarge
+from app.i18n.translate import translatable
 from app.submissions.uploads import human_size
 
 UPLOAD_FIELD = "file"
@@ -35,8 +36,10 @@ async def upload_size_guard(request: Request) -> None:
         raise LengthRequired()
     limit = get_settings().submission_max_file_bytes
     if int(length) > limit + ENVELOPE_BYTES:
-        raise PayloadTooLarge(f"The file is larger than {human_size(limit)}.",
-                              fields={UPLOAD_FIELD: f"at most {human_size(limit)} per file"})
+        size = human_size(limit)
+        raise PayloadTooLarge(translatable("The file is larger than %(size)s.", size=size),
+                              fields={UPLOAD_FIELD: translatable("at most %(size)s per file",
+                                                                 size=size)})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from app.accounts.models import User
 from app.challenges import clock
 from app.config import get_settings
 from app.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit import rate_limit, stored_files
 from app.submissions.access import Entry, check_editable
 from app.submissions.models import Submission, SubmissionFile
@@ -91,8 +91,10 @@ def read_capped(stream: BinaryIO, limit: int) -> bytes:
     while chunk := stream.read(CHUNK_BYTES):
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(f"The file is larger than {human_size(limit)}.",
-                                  fields={"file": f"at most {human_size(limit)} per file"})
+            size = human_size(limit)
+            raise PayloadTooLarge(translatable("The file is larger than %(size)s.", size=size),
+                                  fields={"file": translatable("at most %(size)s per file",
+                                                               size=size)})
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -104,14 +106,15 @@ def add_file(db: Session, *, entry: Entry, user: User, filename: str | None,
     settings = get_settings()
     submission = entry.submission
     if len(submission.files) >= settings.submission_max_files:
-        raise Conflict(f"An entry holds at most {settings.submission_max_files} files.",
+        most = settings.submission_max_files
+        raise Conflict(translatable("An entry holds at most %(count)s files.", count=most),
                        code="too_many_files",
-                       fields={"file": f"at most {settings.submission_max_files} files; "
-                                       "delete one to upload another"})
+                       fields={"file": translatable("at most %(count)s files; delete one to "
+                                                    "upload another", count=most)})
     rate_limit.check_and_record(
         db, action="submission.upload", key=f"user:{user.id}",
         limit=settings.rate_limits.submission_uploads_per_user_per_hour, window=rate_limit.HOUR,
-        what="file uploads")
+        what=N_("file uploads"))
     data = read_capped(stream, settings.submission_max_file_bytes)
     if not looks_like_pdf(data):
         raise ValidationFailed(N_("The file is not a PDF document."),

@@ -206,6 +206,9 @@ def test_the_manager_runs_the_panel_and_reads_the_results_in_chinese(
                  follow_redirects=True).text
     has(added, "该评审员已加入评审团", "移除 Noor Newcomer",
         absent=("The judge was added", "Remove Noor Newcomer"))
+    twice = post(client, page, f"{page}/panel", {"judge_id": str(newcomer.id)})
+    assert twice.status_code == 409
+    has(twice.text, "Noor Newcomer 已在评审团中。", absent=("is already on the panel",))
     early = client.get(f"{page}/results")
     assert early.status_code == 409
     has(early.text, "挑战赛进入核证阶段后才显示结果。", absent=("Results are shown once",))
@@ -216,8 +219,9 @@ def test_the_manager_runs_the_panel_and_reads_the_results_in_chinese(
     table = client.get(f"{page}/results").text
     has(table, "评审结果", "名次", "标准化分数", "原始平均分", "符合条件", "各评分项平均分", "否",
         "最低总分：5", "（最低 2）", code,
+        "Affordability：平均分 1.5000 低于最低分 2", "原始平均分 3.3750 低于最低总分 5",
         absent=("Judging results", "Raw mean", "Mean score per criterion", "Minimum overall",
-                "(min. 2)"))
+                "(min. 2)", "is below the minimum"))
 
 
 def test_a_solver_is_told_in_chinese_that_the_judging_pages_are_not_theirs(

@@ -124,6 +124,10 @@ def test_the_awards_page_in_chinese(client: TestClient, db: Session, clock: Cloc
         "csrf_token": csrf_from(admin)})
     assert f"“{v.judged.entries[0].title}”的申诉已被驳回。" in decided.text
     assert ">已驳回</span>" in decided.text and "裁定" in decided.text
+    again = client.post(action[1], data={
+        "outcome": "upheld", "decision": "On second thoughts.", "csrf_token": csrf_from(admin)})
+    assert again.status_code == 409 and "该申诉此前已被驳回。" in again.text
+    assert "This appeal was dismissed already." not in again.text
 
 
 def test_the_public_results_in_chinese_name_the_country_in_chinese(
