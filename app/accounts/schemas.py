@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import EmailStr, Field, field_validator
 
 from app.accounts.models import Role
+from app.i18n.locales import LanguageTag
 from app.kit.schemas import InputModel, IsoDateTime, ReadModel
 
 
@@ -24,6 +25,8 @@ class ProfileUpdate(InputModel):
     organisation: str | None = Field(default=None, max_length=200)
     country_code: str | None = Field(default=None, min_length=3, max_length=3)
     email: EmailStr | None = None
+    locale: LanguageTag | None = Field(
+        default=None, description="The interface language of the pages for this account.")
 
 
 class UserRead(ReadModel):
@@ -32,6 +35,8 @@ class UserRead(ReadModel):
     display_name: str
     organisation: str | None
     country_code: str | None
+    locale: str | None = Field(description="The chosen interface language (BCP 47), or null: "
+                                           "the browser's")
     roles: list[Role]
     created_at: dt.datetime
 

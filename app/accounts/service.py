@@ -114,8 +114,10 @@ def sign_up(db: Session, *, ip: str, email: str, password: str, display_name: st
 
 def update_profile(db: Session, *, user: User, display_name: str | None = None,
                    organisation: str | None = None, country_code: str | None = None,
-                   email: str | None = None) -> User:
+                   email: str | None = None, locale: str | None = None) -> User:
     """Change the fields a person may change about themselves."""
+    if locale is not None:
+        user.locale = locale
     if display_name is not None:
         if not display_name.strip():
             raise ValidationFailed(fields={"display_name": N_("Enter a name to show to others.")})

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal, get_args
 
 from babel import Locale, UnknownLocaleError
 
 DEFAULT_LOCALE = "en"
-# BCP 47 tags, as written in <html lang> and in the language cookie.
-SUPPORTED_LOCALES: tuple[str, ...] = ("en", "zh-Hans")
+# BCP 47 tags, as written in <html lang>, in the language cookie and in the API.
+LanguageTag = Literal["en", "zh-Hans"]
+SUPPORTED_LOCALES: tuple[str, ...] = get_args(LanguageTag)
 
 # Accept-Language's plain Chinese: served in the script the catalogs are written in.
 _ALIASES = {"zh": "zh_Hans"}

@@ -91,3 +91,19 @@ def test_the_switch_returns_to_the_page_with_its_filters_but_never_to_a_callback
     assert 'name="next" value="/inventory?q=solar&amp;kind=fund"' in page.text
     callback = client.get("/auth/oidc/callback?code=secret-code&state=x")
     assert "secret-code" not in callback.text
+
+
+def test_the_api_sets_the_language_the_pages_of_the_account_use(
+        client: TestClient, db: Session) -> None:
+    from tests.factories import token_for
+
+    user = make_user(db)
+    headers = token_for(client, user.email or "")
+    assert client.get("/api/v1/me", headers=headers).json()["locale"] is None
+    refused = client.patch("/api/v1/me", json={"locale": "fr"}, headers=headers)
+    assert refused.status_code == 422 and "locale" in refused.json()["error"]["fields"]
+    changed = client.patch("/api/v1/me", json={"locale": "zh-Hans"}, headers=headers)
+    assert changed.status_code == 200 and changed.json()["locale"] == "zh-Hans"
+    client.cookies.clear()
+    login(client, user.email or "")  # a browser without a choice gets the account's
+    assert '<html lang="zh-Hans">' in client.get("/account").text
