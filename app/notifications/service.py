@@ -4,40 +4,58 @@ Nothing is emailed here: `delivery.py` (run by `valleycross send-mail`) does tha
 transaction that queued a message has committed. Every message is readable at once on the
 recipient's inbox page, whether or not email delivery is set up.
 
-This module imports no domain: callers pass user ids and ready-made texts.
+This module imports no domain: callers pass user ids and texts; a text made with
+`app.i18n.translate.translatable` is written in each recipient's chosen language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import column, func, select, table, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
+from app.i18n.locales import DEFAULT_LOCALE, supported
+from app.i18n.translate import translate_message, use_locale
 from app.notifications.models import OutboxMessage
 
 SUBJECT_MAX = 300
 
 
+# The accounts' chosen languages, read by table name as the foreign key names it: accounts sit
+# above notifications in the import order.
+_users = table("users", column("id"), column("locale"))
+
+
 def queue(db: Session, *, recipient_id: int, subject: str, body: str,
           kind: str) -> OutboxMessage:
     """Add one message for one user to the outbox."""
-    message = OutboxMessage(recipient_id=recipient_id, subject=_subject(subject), body=body,
-                            kind=kind)
-    db.add(message)
-    db.flush()
-    return message
+    return queue_many(db, recipient_ids=[recipient_id], subject=subject, body=body,
+                      kind=kind)[0]
 
 
 def queue_many(db: Session, *, recipient_ids: Iterable[int], subject: str, body: str,
                kind: str) -> list[OutboxMessage]:
-    """The same message for several users (one row each; a repeated id counts once)."""
-    messages = [OutboxMessage(recipient_id=rid, subject=_subject(subject), body=body, kind=kind)
-                for rid in dict.fromkeys(recipient_ids)]
+    """The same message for several users (one row each; a repeated id counts once), written
+    in each recipient's chosen language: a subject or body made with `translatable` (or
+    marked with `N_`) is translated for those who chose Chinese, and kept as it is otherwise."""
+    ids = list(dict.fromkeys(recipient_ids))
+    languages = _languages(db, ids)
+    messages = []
+    for rid in ids:
+        with use_locale(languages.get(rid, DEFAULT_LOCALE)):
+            text_subject, text_body = translate_message(subject), translate_message(body)
+        messages.append(OutboxMessage(recipient_id=rid, subject=_subject(text_subject),
+                                      body=text_body, kind=kind))
     db.add_all(messages)
     db.flush()
     return messages
+
+
+def _languages(db: Session, ids: list[int]) -> dict[int, str]:
+    rows = db.execute(select(_users.c.id, _users.c.locale).where(_users.c.id.in_(ids)))
+    return {rid: supported(locale) or DEFAULT_LOCALE for rid, locale in rows}
 
 
 def pending(db: Session, *, limit: int = 100) -> list[OutboxMessage]:
