@@ -181,27 +181,33 @@ def _notify(db: Session, *, challenge: Challenge, action: str, actor: User,
             reason: str | None) -> None:
     url = _url(challenge)
     if action == "submit":
+        review_queue = f"{get_settings().base_url}/admin/challenges/review"
         notifications.queue_many(
             db, recipient_ids=[i for i in accounts_service.active_user_ids_with_role(
                 db, role=Role.ADMIN) if i != actor.id],
-            subject=f"Waiting for review: {challenge.title}",
-            body=f"A sponsor submitted a challenge for review.\n\n{url}\n\n"
-                 f"The review queue: {get_settings().base_url}/admin/challenges/review",
+            subject=translatable("Waiting for review: %(title)s", title=challenge.title),
+            body=translatable("A sponsor submitted a challenge for review.\n\n%(url)s\n\n"
+                              "The review queue: %(queue)s", url=url, queue=review_queue),
             kind="challenge.submitted")
     elif action == "approve" and challenge.owner_id != actor.id:
         notifications.queue(db, recipient_id=challenge.owner_id,
-                            subject=f"Approved: {challenge.title}",
-                            body=f"Your challenge was approved and published.\n\n{url}",
+                            subject=translatable("Approved: %(title)s", title=challenge.title),
+                            body=translatable("Your challenge was approved and published."
+                                              "\n\n%(url)s", url=url),
                             kind="challenge.approved")
     elif action == "request-changes":
         notifications.queue(db, recipient_id=challenge.owner_id,
-                            subject=f"Changes requested: {challenge.title}",
-                            body=f"A reviewer asked for changes:\n\n{reason}\n\n{url}",
+                            subject=translatable("Changes requested: %(title)s",
+                                                 title=challenge.title),
+                            body=translatable("A reviewer asked for changes:\n\n%(reason)s"
+                                              "\n\n%(url)s", reason=reason, url=url),
                             kind="challenge.changes_requested")
     elif action == "cancel":
         notifications.queue_many(db, recipient_ids=participant_ids(db, challenge_id=challenge.id),
-                                 subject=f"Cancelled: {challenge.title}",
-                                 body=f"The challenge was cancelled:\n\n{reason}\n\n{url}",
+                                 subject=translatable("Cancelled: %(title)s",
+                                                      title=challenge.title),
+                                 body=translatable("The challenge was cancelled:\n\n%(reason)s"
+                                                   "\n\n%(url)s", reason=reason, url=url),
                                  kind="challenge.cancelled")
 
 

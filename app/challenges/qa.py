@@ -19,7 +19,7 @@ from app.challenges.participants import participant_ids
 from app.challenges.schemas import QuestionRead
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
 from app.notifications import service as notifications
 
@@ -44,10 +44,12 @@ def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> Challeng
     db.flush()
     if challenge.owner_id != user.id:
         notifications.queue(db, recipient_id=challenge.owner_id,
-                            subject=f"New question: {challenge.title}",
-                            body=f"{question.body}\n\nAnswer it on the challenge page; the "
-                                 f"answer is public, the asker is not named.\n\n"
-                                 f"{get_settings().base_url}/challenges/{challenge.id}",
+                            subject=translatable("New question: %(title)s",
+                                                 title=challenge.title),
+                            body=translatable(
+                                "%(question)s\n\nAnswer it on the challenge page; the answer "
+                                "is public, the asker is not named.\n\n%(url)s",
+                                question=question.body, url=_url(challenge)),
                             kind="challenge.question_asked")
     return question
 
@@ -67,11 +69,18 @@ def answer(db: Session, *, challenge: Challenge, question_id: int, user: User,
     db.flush()
     if question.asker_id is not None and question.asker_id != user.id:
         notifications.queue(db, recipient_id=question.asker_id,
-                            subject=f"Your question was answered: {challenge.title}",
-                            body=f"{question.body}\n\nAnswer:\n{question.answer}\n\n"
-                                 f"{get_settings().base_url}/challenges/{challenge.id}",
+                            subject=translatable("Your question was answered: %(title)s",
+                                                 title=challenge.title),
+                            body=translatable(
+                                "%(question)s\n\nAnswer:\n%(answer)s\n\n%(url)s",
+                                question=question.body, answer=question.answer,
+                                url=_url(challenge)),
                             kind="challenge.question_answered")
     return question
+
+
+def _url(challenge: Challenge) -> str:
+    return f"{get_settings().base_url}/challenges/{challenge.id}"
 
 
 def questions(db: Session, *, challenge: Challenge, viewer: User | None) -> list[QuestionRead]:
@@ -106,8 +115,9 @@ def announce(db: Session, *, challenge: Challenge, user: User, title: str,
     db.flush()
     notifications.queue_many(
         db, recipient_ids=participant_ids(db, challenge_id=challenge.id),
-        subject=f"{challenge.title}: {item.title}",
-        body=f"{item.body}\n\n{get_settings().base_url}/challenges/{challenge.id}",
+        subject=translatable("%(challenge)s: %(title)s", challenge=challenge.title,
+                             title=item.title),
+        body=f"{item.body}\n\n{_url(challenge)}",
         kind="challenge.announcement")
     return item
 

@@ -155,3 +155,34 @@ def test_countdowns_say_the_two_largest_units(clock: Clock) -> None:
         assert duration(now, now + delta) == countdown(now, now + delta)
         with use_locale("zh-Hans"):
             assert duration(now, now + delta) == chinese
+
+
+def test_notifications_reach_each_recipient_in_their_language(db: Session, clock: Clock) -> None:
+    """Admins told of a submission, and the sponsor asked for changes, each read their own
+    language: the title, the links and the reviewer's words go in as they are."""
+    from app.challenges import lifecycle
+    from app.config import get_settings
+    from app.notifications.service import for_recipient
+
+    owner = sponsor(db)
+    chinese_admin, english_admin = admin(db), admin(db)
+    owner.locale = chinese_admin.locale = "zh-Hans"
+    db.flush()
+    waiting = draft(db, owner)
+    lifecycle.perform(db, challenge=waiting, action="submit", user=owner)
+    url = f"{get_settings().base_url}/challenges/{waiting.id}"
+    queue = f"{get_settings().base_url}/admin/challenges/review"
+
+    [zh] = for_recipient(db, recipient_id=chinese_admin.id, kind="challenge.submitted")
+    assert zh.subject == f"待审核：{waiting.title}"
+    assert zh.body == f"一位赞助方提交了挑战赛，等待审核。\n\n{url}\n\n审核队列：{queue}"
+    [en] = for_recipient(db, recipient_id=english_admin.id, kind="challenge.submitted")
+    assert en.subject == f"Waiting for review: {waiting.title}"
+    assert en.body == (f"A sponsor submitted a challenge for review.\n\n{url}\n\n"
+                       f"The review queue: {queue}")
+
+    lifecycle.perform(db, challenge=waiting, action="request-changes", user=english_admin,
+                      reason="Name the 100% metric.")
+    [asked] = for_recipient(db, recipient_id=owner.id, kind="challenge.changes_requested")
+    assert asked.subject == f"要求修改：{waiting.title}"
+    assert asked.body == f"审核人要求修改：\n\nName the 100% metric.\n\n{url}"
