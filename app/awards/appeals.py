@@ -21,7 +21,7 @@ from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.states import appeals_close_at
 from app.config import get_settings
 from app.errors import Conflict, NotFound
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.kit.money import format_money
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
@@ -100,11 +100,13 @@ def file(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> Appea
         raise Conflict(N_("This entry has been appealed already."), code="appeal_exists",
                        fields={"submission_id": N_("already appealed")}) from exc
     admins = db.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN))
+    url = f"{get_settings().base_url}{awards.awards_url(challenge)}"
     notifications.queue_many(
         db, recipient_ids=[challenge.owner_id, *admins],
-        subject=f"Appeal against the awards: {challenge.title}",
-        body=f"The entrants of \"{submission.title}\" appeal: {body.reason}\n\n"
-             f"{get_settings().base_url}{awards.awards_url(challenge)}",
+        subject=translatable("Appeal against the awards: %(challenge)s",
+                             challenge=challenge.title),
+        body=translatable("The entrants of \"%(entry)s\" appeal: %(reason)s\n\n%(url)s",
+                          entry=submission.title, reason=body.reason, url=url),
         kind="awards.appeal")
     return _read(db, appeal)
 
@@ -139,17 +141,27 @@ def _tell(db: Session, challenge: Challenge, appeal: Appeal,
             continue
         lines = []
         if submission_id == appeal.submission_id:
-            lines.append(f"Your appeal for \"{submission.title}\" was {appeal.status.value}: "
-                         f"{appeal.decision}")
+            # One whole sentence per decision, so each translates whole.
+            lines.append(translatable(
+                "Your appeal for \"%(entry)s\" was upheld: %(decision)s",
+                entry=submission.title, decision=appeal.decision)
+                if appeal.status == AppealStatus.UPHELD else translatable(
+                "Your appeal for \"%(entry)s\" was dismissed: %(decision)s",
+                entry=submission.title, decision=appeal.decision))
         if submission_id in changed:
             old, new = changed[submission_id]
-            lines.append(f"The awards were recomputed: \"{submission.title}\" is now proposed "
-                         f"{format_money(new, currency)} (before: {format_money(old, currency)}).")
+            lines.append(translatable(
+                "The awards were recomputed: \"%(entry)s\" is now proposed %(new)s (before: "
+                "%(old)s).", entry=submission.title, new=format_money(new, currency),
+                old=format_money(old, currency)))
+        body = url
+        for line in reversed(lines):  # the lines, then the address, a blank line between
+            body = translatable("%(intro)s\n\n%(rest)s", intro=line, rest=body)
         notifications.queue_many(
             db, recipient_ids=sorted(submissions_access.entrant_ids(db,
                                                                     registration=registration)),
-            subject=f"Appeal decided: {challenge.title}", body="\n\n".join([*lines, url]),
-            kind="awards.appeal_decided")
+            subject=translatable("Appeal decided: %(challenge)s", challenge=challenge.title),
+            body=body, kind="awards.appeal_decided")
 
 
 def _reopened(db: Session, challenge: Challenge, submission_id: int) -> bool:

@@ -25,7 +25,7 @@ from app.challenges.schemas import PrizeRules
 from app.challenges.states import appeals_close_at
 from app.config import get_settings
 from app.errors import Conflict, NotFound
-from app.i18n.translate import N_
+from app.i18n.translate import N_, Translatable, translatable
 from app.kit.money import format_money
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
@@ -116,17 +116,22 @@ def _tell_entrants(db: Session, challenge: Challenge,
         if registration is None:
             continue
         award = paid.get(entry.submission_id)
-        said = (f"Your entry \"{entry.title}\" is proposed an award of "
-                f"{format_money(award.amount_minor, currency)} ({award.reason})."
-                if award else f"Your entry \"{entry.title}\" is proposed no award.")
+        # The reason is translated where the catalog knows it, as the awards page's `|tr` does.
+        said = translatable("Your entry \"%(entry)s\" is proposed an award of %(amount)s "
+                            "(%(reason)s).", entry=entry.title,
+                            amount=format_money(award.amount_minor, currency),
+                            reason=Translatable(award.reason)) if award else \
+            translatable("Your entry \"%(entry)s\" is proposed no award.", entry=entry.title)
+        body = translatable("%(said)s If you think the rules were applied wrongly, you may "
+                            "appeal until %(closes)s UTC.\n\n%(url)s", said=said,
+                            closes=closes.strftime("%Y-%m-%d %H:%M"), url=url) if closes else \
+            translatable("%(said)s If you think the rules were applied wrongly, you may "
+                         "appeal.\n\n%(url)s", said=said, url=url)
         notifications.queue_many(
             db, recipient_ids=sorted(submissions_access.entrant_ids(
                 db, registration=registration)),
-            subject=f"Awards proposed: {challenge.title}",
-            body=f"{said} If you think the rules were applied wrongly, you may appeal"
-                 + (f" until {closes:%Y-%m-%d %H:%M} UTC" if closes else "")
-                 + f".\n\n{url}",
-            kind="awards.proposed")
+            subject=translatable("Awards proposed: %(challenge)s", challenge=challenge.title),
+            body=body, kind="awards.proposed")
 
 
 def _compute_on_proposal(db: Session, challenge: Challenge, action: str, actor: User) -> None:

@@ -22,7 +22,7 @@ from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
 from app.history import service as history
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.judging import results as judging_results
 from app.judging.schemas import ResultRead
 from app.notifications import service as notifications
@@ -173,15 +173,21 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
 
 def _tell_entrants(db: Session, challenge: Challenge, result: EntryOutcomeRead,
                    entrant_ids: set[int]) -> None:
-    verified = result.status == outcomes.OutcomeStatus.VERIFIED
-    notifications.queue_many(
-        db, recipient_ids=sorted(entrant_ids),
-        subject=f"Outcomes {'verified' if verified else 'not met'}: {result.title}",
-        body=(f"The verifiers of \"{challenge.title}\" attested the outcomes of your entry "
-              f"\"{result.title}\": " + ("every required target is met." if verified else
-                                         "at least one required target is not met.")
-              + " The awards are computed from these attestations."),
-        kind="verification.outcome")
+    # One whole sentence per status, so each translates whole.
+    if result.status == outcomes.OutcomeStatus.VERIFIED:
+        subject = translatable("Outcomes verified: %(entry)s", entry=result.title)
+        body = translatable(
+            "The verifiers of \"%(challenge)s\" attested the outcomes of your entry "
+            "\"%(entry)s\": every required target is met. The awards are computed from these "
+            "attestations.", challenge=challenge.title, entry=result.title)
+    else:
+        subject = translatable("Outcomes not met: %(entry)s", entry=result.title)
+        body = translatable(
+            "The verifiers of \"%(challenge)s\" attested the outcomes of your entry "
+            "\"%(entry)s\": at least one required target is not met. The awards are computed "
+            "from these attestations.", challenge=challenge.title, entry=result.title)
+    notifications.queue_many(db, recipient_ids=sorted(entrant_ids), subject=subject, body=body,
+                             kind="verification.outcome")
 
 
 def queue(db: Session, *, user: User) -> list[VerificationQueueRead]:
@@ -210,13 +216,19 @@ def _tell_verifiers(db: Session, challenge: Challenge, action: str, actor: User)
         UserRole.role == Role.VERIFIER, User.is_active.is_(True),
         User.id != challenge.owner_id))
     shortlisted = len(_shortlist(db, challenge))
+    url = f"{get_settings().base_url}{verification_url(challenge)}"
+    if shortlisted == 1:
+        body = translatable("Judging of \"%(challenge)s\" is over and %(count)s entry passed "
+                            "it. Their outcomes wait for your attestation.\n\n%(url)s",
+                            challenge=challenge.title, count=shortlisted, url=url)
+    else:
+        body = translatable("Judging of \"%(challenge)s\" is over and %(count)s entries passed "
+                            "it. Their outcomes wait for your attestation.\n\n%(url)s",
+                            challenge=challenge.title, count=shortlisted, url=url)
     notifications.queue_many(
         db, recipient_ids=list(verifiers),
-        subject=f"Outcomes to verify: {challenge.title}",
-        body=f"Judging of \"{challenge.title}\" is over and {shortlisted} entr"
-             f"{'y' if shortlisted == 1 else 'ies'} passed it. Their outcomes wait for your "
-             f"attestation.\n\n{get_settings().base_url}{verification_url(challenge)}",
-        kind="verification.started")
+        subject=translatable("Outcomes to verify: %(challenge)s", challenge=challenge.title),
+        body=body, kind="verification.started")
 
 
 if _tell_verifiers not in lifecycle.AFTER_ACTION:

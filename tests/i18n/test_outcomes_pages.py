@@ -11,7 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.awards.factories import awards_proposed, finalised
+from app.awards import appeals
+from app.awards.schemas import AppealDecisionIn, AppealIn
+from app.challenges import lifecycle
+from app.config import get_settings
+from app.notifications import service as notifications
+from tests.awards.factories import attest, awards_proposed, finalised, verified_and_closed
 from tests.challenges.factories import Clock, install_clock
 from tests.factories import csrf_from, login
 from tests.verification.factories import verification_challenge
@@ -158,3 +163,70 @@ def test_a_refusal_reads_in_chinese(client: TestClient, db: Session, clock: Cloc
     early = client.get(f"/challenges/{v.challenge.id}/results")
     assert early.status_code == 409 and "奖励最终确定后才会公布结果。" in early.text
     assert "Results are published" not in early.text
+
+
+def test_outcome_notifications_reach_chinese_recipients_in_chinese(db: Session,
+                                                                  clock: Clock) -> None:
+    """Each recipient reads the awards' and the appeal's messages in the language of their
+    account; the others of the same event still read the English."""
+    v = verified_and_closed(db, clock)
+    owner, admin, entrants = v.judged.owner, v.judged.admin, v.judged.entrants
+    entry = v.judged.entries[1]
+    owner.locale = entrants[1].locale = ZH
+    db.flush()
+    title = v.challenge.title
+    url = f"{get_settings().base_url}/challenges/{v.challenge.id}/awards"
+    lifecycle.perform(db, challenge=v.challenge, action="propose-awards", user=owner)
+
+    [none] = notifications.for_recipient(db, recipient_id=entrants[1].id, kind="awards.proposed")
+    assert none.subject == f"奖励已提议：{title}"
+    assert none.body.startswith(f"您的参赛方案“{entry.title}”未获提议奖励。如您认为规则的适用有误，"
+                                "可在 ")
+    assert none.body.endswith(f" UTC 之前提出申诉。\n\n{url}")
+    [won] = notifications.for_recipient(db, recipient_id=entrants[0].id, kind="awards.proposed")
+    assert won.subject == f"Awards proposed: {title}"
+    assert won.body.startswith(f"Your entry \"{v.judged.entries[0].title}\" is proposed an "
+                               "award of USD 50,000.00 (place 1). If you think the rules were "
+                               "applied wrongly, you may appeal until ")
+
+    reason = "Logger 6 was left out."
+    filed = appeals.file(db, challenge_id=v.challenge.id, user=entrants[1],
+                         body=AppealIn(submission_id=entry.id, reason=reason))
+    [zh] = notifications.for_recipient(db, recipient_id=owner.id, kind="awards.appeal")
+    [en] = notifications.for_recipient(db, recipient_id=admin.id, kind="awards.appeal")
+    assert (zh.subject, zh.body) == (f"针对奖励的申诉：{title}",
+                                     f"“{entry.title}”的参赛者提出申诉：{reason}\n\n{url}")
+    assert (en.subject, en.body) == (f"Appeal against the awards: {title}",
+                                     f"The entrants of \"{entry.title}\" appeal: {reason}\n\n"
+                                     f"{url}")
+
+    attest(db, v, 1, "540")  # corrected while the appeal is open
+    appeals.decide(db, appeal_id=filed.id, admin=admin,
+                   body=AppealDecisionIn(outcome="upheld", decision="Checked the cards."))
+    [news] = notifications.for_recipient(db, recipient_id=entrants[1].id,
+                                         kind="awards.appeal_decided")
+    assert news.subject == f"申诉已裁定：{title}"
+    assert news.body == (f"您对“{entry.title}”的申诉成立：Checked the cards.\n\n"
+                         f"奖励已重新计算：“{entry.title}”现获提议奖励 USD 30,000.00（此前：USD 0.00）。"
+                         f"\n\n{url}")
+
+
+def test_an_attested_outcome_reaches_a_chinese_entrant_in_chinese(db: Session,
+                                                                  clock: Clock) -> None:
+    v = verification_challenge(db, clock)
+    entrants, entries, title = v.judged.entrants, v.judged.entries, v.challenge.title
+    entrants[1].locale = ZH
+    db.flush()
+    attest(db, v, 1, "480")
+    attest(db, v, 0, "640")
+    [zh] = notifications.for_recipient(db, recipient_id=entrants[1].id,
+                                       kind="verification.outcome")
+    assert zh.subject == f"成果未达标：{entries[1].title}"
+    assert zh.body == (f"“{title}”的核证员已核证您的参赛方案“{entries[1].title}”的成果：至少有一项"
+                       "必需指标未达标。奖励将根据这些核证计算。")
+    [en] = notifications.for_recipient(db, recipient_id=entrants[0].id,
+                                       kind="verification.outcome")
+    assert en.subject == f"Outcomes verified: {entries[0].title}"
+    assert en.body == (f"The verifiers of \"{title}\" attested the outcomes of your entry "
+                       f"\"{entries[0].title}\": every required target is met. The awards are "
+                       "computed from these attestations.")
