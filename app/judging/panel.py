@@ -75,11 +75,15 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
     except IntegrityError as exc:
         raise Conflict(_already_on_panel(judge), code="already_assigned") from exc
     notifications.queue(
-        db, recipient_id=judge.id, subject=f"You are on the judging panel: {challenge.title}",
-        body=f"You were asked to judge the entries of \"{challenge.title}\". Entries are shown "
-             f"without their entrants' names while the challenge is in judging; you score each "
-             f"one on its criteria, and may recuse yourself from any you have a conflict of "
-             f"interest with.\n\n{_judging_url(challenge)}",
+        db, recipient_id=judge.id,
+        subject=translatable("You are on the judging panel: %(challenge)s",
+                             challenge=challenge.title),
+        body=translatable(
+            "You were asked to judge the entries of \"%(challenge)s\". Entries are shown "
+            "without their entrants' names while the challenge is in judging; you score each "
+            "one on its criteria, and may recuse yourself from any you have a conflict of "
+            "interest with.\n\n%(url)s",
+            challenge=challenge.title, url=_judging_url(challenge)),
         kind="judging.assigned")
     return assignment
 
@@ -106,9 +110,11 @@ def remove(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> N
     db.delete(assignment)
     db.flush()
     notifications.queue(db, recipient_id=judge_id,
-                        subject=f"Removed from the judging panel: {challenge.title}",
-                        body=f"You are no longer on the panel of \"{challenge.title}\"; your "
-                             f"draft scorecards for it were deleted.",
+                        subject=translatable("Removed from the judging panel: %(challenge)s",
+                                             challenge=challenge.title),
+                        body=translatable("You are no longer on the panel of \"%(challenge)s\"; "
+                                          "your draft scorecards for it were deleted.",
+                                          challenge=challenge.title),
                         kind="judging.removed")
 
 
@@ -203,10 +209,14 @@ def _tell_panel_judging_started(db: Session, challenge: Challenge, action: str,
     entries = submitted_entry_count(db, challenge=challenge)
     notifications.queue_many(
         db, recipient_ids=[judge.id for judge in judges(db, challenge=challenge)],
-        subject=f"Judging has started: {challenge.title}",
-        body=f"The {entries} submitted entr{'y' if entries == 1 else 'ies'} of "
-             f"\"{challenge.title}\" are ready for you to score, shown by entry code only."
-             f"\n\n{_judging_url(challenge)}",
+        subject=translatable("Judging has started: %(challenge)s", challenge=challenge.title),
+        body=(translatable("The %(count)s submitted entry of \"%(challenge)s\" are ready for "
+                           "you to score, shown by entry code only.\n\n%(url)s",
+                           count=entries, challenge=challenge.title, url=_judging_url(challenge))
+              if entries == 1 else
+              translatable("The %(count)s submitted entries of \"%(challenge)s\" are ready "
+                           "for you to score, shown by entry code only.\n\n%(url)s",
+                           count=entries, challenge=challenge.title, url=_judging_url(challenge))),
         kind="judging.started")
 
 

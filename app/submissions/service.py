@@ -18,7 +18,7 @@ from app.challenges.access import is_manager
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.notifications import service as notifications
 from app.submissions import receipts, uploads
 from app.submissions.access import (
@@ -131,12 +131,15 @@ def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:
     db.flush()
     notifications.queue_many(
         db, recipient_ids=sorted(entrant_ids(db, registration=entry.registration)),
-        subject=f"Entry submitted: {entry.challenge.title}",
-        body=f"The entry \"{submission.title}\" was submitted on "
-             f"{now.strftime('%Y-%m-%d %H:%M:%S')} UTC (receipt {number}).\n\n"
-             f"SHA-256 of the receipt: {sealed.sha256}\n\n"
-             f"Keep this message: the receipt lists every file with its own SHA-256.\n"
-             f"{_url(f'/submissions/{submission.id}/receipts/{number}')}",
+        subject=translatable("Entry submitted: %(challenge)s", challenge=entry.challenge.title),
+        body=translatable(
+            "The entry \"%(title)s\" was submitted on %(at)s UTC (receipt %(number)s).\n\n"
+            "SHA-256 of the receipt: %(sha256)s\n\n"
+            "Keep this message: the receipt lists every file with its own SHA-256.\n"
+            "%(url)s",
+            title=submission.title, at=now.strftime("%Y-%m-%d %H:%M:%S"), number=number,
+            sha256=sealed.sha256,
+            url=_url(f"/submissions/{submission.id}/receipts/{number}")),
         kind="submission.submitted")
     return receipt
 
@@ -153,10 +156,13 @@ def reopen(db: Session, *, entry: Entry, user: User) -> None:
     db.flush()
     others = entrant_ids(db, registration=entry.registration) - {user.id}
     notifications.queue_many(
-        db, recipient_ids=sorted(others), subject=f"Entry reopened: {entry.challenge.title}",
-        body=f"{user.display_name} reopened the entry \"{submission.title}\". It is a draft "
-             f"again and is entered only if it is submitted again before the deadline.\n\n"
-             f"{_url(f'/challenges/{entry.challenge.id}/submission')}",
+        db, recipient_ids=sorted(others),
+        subject=translatable("Entry reopened: %(challenge)s", challenge=entry.challenge.title),
+        body=translatable(
+            "%(name)s reopened the entry \"%(title)s\". It is a draft again and is entered "
+            "only if it is submitted again before the deadline.\n\n%(url)s",
+            name=user.display_name, title=submission.title,
+            url=_url(f"/challenges/{entry.challenge.id}/submission")),
         kind="submission.reopened")
 
 

@@ -9,6 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.accounts.models import User
+from app.judging import panel
+from app.notifications import service as notifications
+from app.submissions import service as submissions
 from tests.challenges.factories import Clock, install_clock
 from tests.factories import csrf_from, login, make_user
 from tests.judging.factories import (
@@ -16,8 +20,17 @@ from tests.judging.factories import (
     judge,
     judging_challenge,
     one_scorecard_then_verification,
+    start_judging,
 )
-from tests.submissions.factories import add_pdf, open_challenge, pdf, register, solver, start
+from tests.submissions.factories import (
+    add_pdf,
+    open_challenge,
+    pdf,
+    register,
+    solver,
+    start,
+    team_registration,
+)
 from tests.submissions.factories import submitted as submitted_entry
 
 ZH = "zh-Hans"
@@ -234,3 +247,64 @@ def test_a_solver_is_told_in_chinese_that_the_judging_pages_are_not_theirs(
     hidden = client.get(f"/challenges/{judged.challenge.id}/judging")
     assert hidden.status_code == 404
     has(hidden.text, absent=("Judging", "评审团"))
+
+
+def _chooses_chinese(db: Session, user: User) -> None:
+    user.locale = ZH
+    db.flush()
+
+
+def test_entrants_and_judges_who_chose_chinese_get_their_messages_in_chinese(
+        db: Session, clock: Clock) -> None:
+    arena = open_challenge(db, clock)
+    lead, mate = solver(db, display_name="Asha Lead"), solver(db, display_name="Bikram Mate")
+    team_registration(db, arena.challenge, lead, [mate])
+    _chooses_chinese(db, mate)
+    entry = start(db, arena.challenge, lead, title="Solar cold room")
+    add_pdf(db, entry, lead)
+    receipt = submissions.submit(db, entry=entry, user=lead)
+    submissions.reopen(db, entry=entry, user=lead)
+    db.commit()
+    title = arena.challenge.title
+    [english] = notifications.for_recipient(db, recipient_id=lead.id, kind="submission.submitted")
+    [zh] = notifications.for_recipient(db, recipient_id=mate.id, kind="submission.submitted")
+    assert english.subject == f"Entry submitted: {title}"
+    assert english.body.startswith('The entry "Solar cold room" was submitted on ')
+    assert f"SHA-256 of the receipt: {receipt.sha256}" in english.body
+    assert zh.subject == f"参赛方案已提交：{title}"
+    at = receipt.submitted_at.strftime("%Y-%m-%d %H:%M:%S")
+    assert zh.body.startswith(f"参赛方案“Solar cold room”已于 {at} UTC 提交（第 1 号回执）。\n\n"
+                              f"回执的 SHA-256：{receipt.sha256}\n\n请保留此消息：")
+    assert zh.body.endswith(f"/submissions/{entry.submission.id}/receipts/1")
+    assert "submitted" not in zh.body
+    [reopened] = notifications.for_recipient(db, recipient_id=mate.id, kind="submission.reopened")
+    assert reopened.subject == f"参赛方案已重新打开：{title}"
+    assert reopened.body.startswith("Asha Lead 重新打开了参赛方案“Solar cold room”。它已重新变为草稿")
+    assert notifications.for_recipient(db, recipient_id=lead.id, kind="submission.reopened") == []
+
+    in_chinese, in_english = judge(db, name="Chen Judge"), judge(db, name="Dana Judge")
+    _chooses_chinese(db, in_chinese)
+    for person in (in_chinese, in_english):
+        panel.assign(db, challenge=arena.challenge, user=arena.owner, judge_id=person.id)
+    [zh] = notifications.for_recipient(db, recipient_id=in_chinese.id, kind="judging.assigned")
+    [english] = notifications.for_recipient(db, recipient_id=in_english.id,
+                                            kind="judging.assigned")
+    assert zh.subject == f"您已加入评审团：{title}"
+    assert zh.body.startswith(f"您受邀评审“{title}”的参赛方案。")
+    assert zh.body.endswith(f"/challenges/{arena.challenge.id}/judging")
+    assert english.subject == f"You are on the judging panel: {title}"
+    assert english.body.startswith(f'You were asked to judge the entries of "{title}".')
+    submissions.submit(db, entry=entry, user=lead)
+    start_judging(db, clock, arena.challenge, arena.owner)
+    [zh] = notifications.for_recipient(db, recipient_id=in_chinese.id, kind="judging.started")
+    [english] = notifications.for_recipient(db, recipient_id=in_english.id,
+                                            kind="judging.started")
+    assert zh.subject == f"评审已开始：{title}"
+    assert zh.body.startswith(f"“{title}”的 1 份已提交参赛方案已可供您评分，仅以代码显示。\n\n")
+    assert english.subject == f"Judging has started: {title}"
+    assert english.body.startswith(f'The 1 submitted entry of "{title}" are ready for you')
+    panel.remove(db, challenge=arena.challenge, user=arena.owner, judge_id=in_chinese.id)
+    [removed] = notifications.for_recipient(db, recipient_id=in_chinese.id,
+                                            kind="judging.removed")
+    assert removed.subject == f"已被移出评审团：{title}"
+    assert removed.body == f"您已不再是“{title}”评审团的成员；您为其填写的评分表草稿已被删除。"
