@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.history import service as history
 from app.history.diff import FieldChange, diff
-from app.i18n.translate import N_
+from app.i18n.translate import N_, translatable
 from app.inventory import mechanisms as mech_service
 from app.inventory import records
 from app.inventory import technologies as tech_service
@@ -198,8 +198,10 @@ def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism |
     suggestion.decided_by_id = curator.id
     suggestion.decided_at = utcnow()
     db.flush()
-    _tell_author(db, suggestion, curator, subject=f"Your suggestion was applied: {record.name}",
-                 text="A curator applied your suggestion; the record's history names you.")
+    _tell_author(db, suggestion, curator,
+                 subject=translatable("Your suggestion was applied: %(name)s", name=record.name),
+                 body=translatable("A curator applied your suggestion; the record's history "
+                                   "names you.\n\n%(link)s", link=_link(suggestion)))
     return record
 
 
@@ -217,21 +219,29 @@ def reject(db: Session, *, suggestion: Suggestion, curator: User, reason: str) -
     suggestion.decided_at = utcnow()
     db.flush()
     _tell_author(db, suggestion, curator,
-                 subject=f"Your suggestion was not applied: {entity_name(db, suggestion) or ''}",
-                 text=f"A curator did not apply your suggestion, saying:\n\n{reason}")
+                 subject=translatable("Your suggestion was not applied: %(name)s",
+                                      name=entity_name(db, suggestion) or ""),
+                 body=translatable("A curator did not apply your suggestion, saying:\n\n"
+                                   "%(reason)s\n\n%(link)s", reason=reason,
+                                   link=_link(suggestion)))
     return suggestion
 
 
-def _tell_author(db: Session, suggestion: Suggestion, curator: User, *, subject: str,
-                 text: str) -> None:
-    if suggestion.author_id is None or suggestion.author_id == curator.id:
-        return
+def _link(suggestion: Suggestion) -> str:
+    """The record the suggestion is about or, when it made none, the author's suggestions."""
     base = get_settings().base_url
     folder = "mechanisms" if suggestion.entity_type == MECHANISM else "technologies"
-    where = (f"{base}/inventory/{folder}/{suggestion.entity_id}" if suggestion.entity_id
-             else f"{base}/inventory/suggestions")
-    notifications.queue(db, recipient_id=suggestion.author_id, subject=subject,
-                        body=f"{text}\n\n{where}", kind="inventory.suggestion_decided")
+    return (f"{base}/inventory/{folder}/{suggestion.entity_id}" if suggestion.entity_id
+            else f"{base}/inventory/suggestions")
+
+
+def _tell_author(db: Session, suggestion: Suggestion, curator: User, *, subject: str,
+                 body: str) -> None:
+    """Subject and body are `translatable`: the author reads them in their own language."""
+    if suggestion.author_id is None or suggestion.author_id == curator.id:
+        return
+    notifications.queue(db, recipient_id=suggestion.author_id, subject=subject, body=body,
+                        kind="inventory.suggestion_decided")
 
 
 def suggestion_read(db: Session, suggestion: Suggestion) -> dict[str, Any]:

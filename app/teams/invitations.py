@@ -80,12 +80,15 @@ def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation
                        code="already_invited", fields={"email": N_("already invited")}) from exc
     invitee = accounts.get_by_email(db, email=address)
     if invitee is not None and invitee.is_active:
+        teams_page = f"{get_settings().base_url}/teams"
         notifications.queue(
-            db, recipient_id=invitee.id, subject=f"{user.display_name} invited you to team "
-                                                 f"“{team.name}”",
-            body=f"{user.display_name} invited you to join the team “{team.name}” on "
-                 f"Valleycross, to enter challenges together. Accept or decline on your teams "
-                 f"page:\n\n{get_settings().base_url}/teams",
+            db, recipient_id=invitee.id,
+            subject=translatable("%(name)s invited you to team “%(team)s”",
+                                 name=user.display_name, team=team.name),
+            body=translatable("%(name)s invited you to join the team “%(team)s” on "
+                              "Valleycross, to enter challenges together. Accept or decline on "
+                              "your teams page:\n\n%(link)s", name=user.display_name,
+                              team=team.name, link=teams_page),
             kind="team.invited")
     return invitation
 
@@ -156,9 +159,12 @@ def accept(db: Session, *, invitation: TeamInvitation, user: User) -> Team:
     db.flush()
     lead = next(m for m in team.members if m.role == TeamRole.LEAD)
     notifications.queue(
-        db, recipient_id=lead.user_id, subject=f"{user.display_name} joined team “{team.name}”",
-        body=f"{user.display_name} accepted your invitation and is now a member of "
-             f"“{team.name}”.\n\n{team_url(team)}",
+        db, recipient_id=lead.user_id,
+        subject=translatable("%(name)s joined team “%(team)s”", name=user.display_name,
+                             team=team.name),
+        body=translatable("%(name)s accepted your invitation and is now a member of "
+                          "“%(team)s”.\n\n%(link)s", name=user.display_name, team=team.name,
+                          link=team_url(team)),
         kind="team.invitation_accepted")
     return team
 

@@ -136,8 +136,10 @@ def remove_member(db: Session, *, team: Team, user: User, member_id: int) -> Non
     db.flush()
     if not leaving:
         notifications.queue(
-            db, recipient_id=member_id, subject=f"You were removed from team “{team.name}”",
-            body=f"{user.display_name}, the team's lead, removed you from “{team.name}”.",
+            db, recipient_id=member_id,
+            subject=translatable("You were removed from team “%(team)s”", team=team.name),
+            body=translatable("%(name)s, the team's lead, removed you from “%(team)s”.",
+                              name=user.display_name, team=team.name),
             kind="team.member_removed")
 
 
@@ -156,9 +158,11 @@ def hand_over(db: Session, *, team: Team, user: User, new_lead_id: int) -> Team:
     new_lead.role = TeamRole.LEAD
     db.flush()
     notifications.queue(
-        db, recipient_id=new_lead_id, subject=f"You now lead team “{team.name}”",
-        body=f"{user.display_name} handed the lead of “{team.name}” to you: you invite and "
-             f"remove members and enter challenges for the team.\n\n{team_url(team)}",
+        db, recipient_id=new_lead_id,
+        subject=translatable("You now lead team “%(team)s”", team=team.name),
+        body=translatable("%(name)s handed the lead of “%(team)s” to you: you invite and "
+                          "remove members and enter challenges for the team.\n\n%(link)s",
+                          name=user.display_name, team=team.name, link=team_url(team)),
         kind="team.lead_handed_over")
     return team
 

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH, MIN_LENGTH, TOO_LONG, TOO_SHORT, password_problem
+from app.challenges import team_entries
 from app.notifications import service as notifications
 from app.teams import invitations
+from app.teams import service as teams
 from tests.accounts.conftest import oidc_site, provider, site  # noqa: F401 (fixtures)
 from tests.accounts.oidc_helpers import query_of, sign_in_via_provider, start
 from tests.factories import PASSWORD, csrf_from, login, make_user
@@ -222,3 +224,37 @@ def test_refusals_with_values_are_in_chinese(client: TestClient, db: Session,
     judging = client.get("/judging")
     assert judging.status_code == 403
     assert "此操作需要评审员角色。" in judging.text and "This needs" not in judging.text
+
+
+def test_team_messages_are_in_each_recipients_language(db: Session) -> None:
+    """An invitation, and news of the team, reach each person in the language they chose."""
+    lead = make_user(db, email="lead@example.org", display_name="Lena Lead")
+    ivo = make_user(db, email="ivo@example.org", display_name="Ivo")
+    eve = make_user(db, email="eve@example.org", display_name="Eve")
+    ivo.locale = "zh-Hans"
+    db.flush()
+    team = make_team(db, lead, name="Solar Pumps")
+    invitation = invite(db, team, lead, "ivo@example.org")
+    invite(db, team, lead, "eve@example.org")
+
+    (invited,) = notifications.for_recipient(db, recipient_id=ivo.id)
+    assert invited.subject == "Lena Lead 邀请您加入团队“Solar Pumps”"
+    assert invited.body.startswith("Lena Lead 邀请您在 Valleycross 上加入团队“Solar Pumps”，"
+                                   "一起参加挑战赛。请在您的团队页面接受或拒绝邀请：\n\n")
+    assert invited.body.endswith("/teams")
+    (same,) = notifications.for_recipient(db, recipient_id=eve.id)
+    assert same.subject == "Lena Lead invited you to team “Solar Pumps”"
+    assert same.body.startswith("Lena Lead invited you to join the team “Solar Pumps” on "
+                                "Valleycross, to enter challenges together.")
+
+    team_entries.accept(db, invitation_id=invitation.id, user=ivo)
+    teams.remove_member(db, team=team, user=lead, member_id=ivo.id)
+    db.commit()
+    removed = notifications.for_recipient(db, recipient_id=ivo.id, kind="team.member_removed")
+    assert [(m.subject, m.body) for m in removed] == [
+        ("您已被移出团队“Solar Pumps”", "团队负责人 Lena Lead 已将您移出“Solar Pumps”。")]
+    (joined,) = notifications.for_recipient(db, recipient_id=lead.id,
+                                            kind="team.invitation_accepted")
+    assert joined.subject == "Ivo joined team “Solar Pumps”"  # the lead chose English
+    assert joined.body.startswith("Ivo accepted your invitation and is now a member of "
+                                  "“Solar Pumps”.\n\n")

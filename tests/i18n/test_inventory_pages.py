@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
+from app.config import get_settings
 from app.inventory import mechanisms, suggestions
 from app.inventory.models import LinkType, Mechanism, Technology
+from app.notifications import service as notifications
 from tests.factories import csrf_from, login, make_user
 from tests.inventory.factories import make_mechanism, make_technology
 
@@ -172,3 +174,35 @@ def test_the_api_keeps_answering_in_english(client: TestClient, db: Session) -> 
     assert "Africa" in {v["label"] for v in facets["group"]}
     missing = client.get("/api/v1/mechanisms/999999")
     assert missing.json()["error"]["message"] == "No such mechanism."
+
+
+def test_a_suggestion_decided_is_told_in_the_authors_language(db: Session) -> None:
+    """Each author reads the curator's decision in the language their account chose."""
+    net, dryer = _records(db)
+    curator = make_user(db, roles=[Role.CURATOR])
+    chinese, english = make_user(db), make_user(db)
+    chinese.locale = "zh-Hans"
+    db.flush()
+    for author in (chinese, english):
+        made = suggestions.create_suggestion(db, author=author, entity_type="technology",
+                                             entity_id=dryer.id, payload={"summary": "Warm"},
+                                             comment=None)
+        suggestions.reject(db, suggestion=made, curator=curator, reason="No 100% source.")
+    applied = suggestions.create_suggestion(db, author=chinese, entity_type="mechanism",
+                                            entity_id=net.id, payload={"acronym": "ZAN"},
+                                            comment=None)
+    suggestions.accept(db, suggestion=applied, curator=curator)
+    db.commit()
+    page = f"{get_settings().base_url}/inventory/technologies/{dryer.id}"
+
+    rejected, accepted = notifications.for_recipient(db, recipient_id=chinese.id)
+    assert rejected.subject == "您的修改建议未被采纳：Zh Gamma Dryer"
+    assert rejected.body == f"内容管理员未采纳您的修改建议，理由如下：\n\nNo 100% source.\n\n{page}"
+    assert accepted.subject == "您的修改建议已被采纳：Zh Alpha Net"
+    assert accepted.body.startswith("内容管理员已采纳您的修改建议；该记录的历史记录中署有您的名字。\n\n")
+    assert accepted.body.endswith(f"/inventory/mechanisms/{net.id}")
+
+    (told,) = notifications.for_recipient(db, recipient_id=english.id)
+    assert told.subject == "Your suggestion was not applied: Zh Gamma Dryer"
+    assert told.body == ("A curator did not apply your suggestion, saying:\n\n"
+                         f"No 100% source.\n\n{page}")
