@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n.translate import N_
@@ -186,6 +187,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         return _render(request, 422, "validation_error", "Some fields are not valid.",
                        _fields_from_validation(exc))
+
+    @app.exception_handler(StaleDataError)
+    async def _changed_meanwhile(request: Request, exc: StaleDataError) -> Response:
+        # The row this request read was updated or deleted by another one before this one
+        # wrote it (PostgreSQL makes the second writer wait on the row lock instead).
+        log.info("changed meanwhile: %s %s: %s", request.method, request.url.path, exc)
+        return _render(request, 409, "changed_meanwhile",
+                       N_("Someone else changed or removed this record meanwhile; reload it "
+                          "and try again."), None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

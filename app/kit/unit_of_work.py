@@ -20,6 +20,8 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.kit.openapi import document_errors
+
 log = logging.getLogger("valleycross.db")
 
 _TEARDOWN_LIMITER: anyio.CapacityLimiter | None = None
@@ -111,6 +113,9 @@ async def _send_error(send: Send, scope: Scope) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# A write can find that another request changed or removed its record after it was read
+# (SQLite has no row locks to make it wait): app.errors answers 409 changed_meanwhile.
+@document_errors(409, methods={"POST", "PUT", "PATCH", "DELETE"})
 async def get_db(request: Request) -> Session:
     """The request's session (opened by DBSessionMiddleware)."""
     session: Session = request.state.db
