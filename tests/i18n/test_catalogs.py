@@ -12,18 +12,24 @@ def test_every_marked_string_is_translated_into_chinese() -> None:
         f"\n… {len(problems)} in all; run `python -m app.i18n.extract` and translate them")
 
 
-def test_the_check_finds_a_missing_translation_and_a_lost_placeholder(monkeypatch) -> None:
+def problems_with_core_changed(monkeypatch, translations: dict[str, str]) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """What the check finds once the core catalog's translations are changed as given."""
     real_read = extract.read_catalog
 
-    def damaged(path, locale):  # type: ignore[no-untyped-def]
+    def changed(path, locale):  # type: ignore[no-untyped-def]
         catalog: Catalog = real_read(path, locale)
         if path.stem == "core":
-            catalog["Sign out"].string = ""
-            catalog["%(count)s unread"].string = "未读"
+            for english, translated in translations.items():
+                catalog[english].string = translated
         return catalog
 
-    monkeypatch.setattr(extract, "read_catalog", damaged)
-    found = {(p.msgid, p.what) for p in extract.problems("zh-Hans")}
+    monkeypatch.setattr(extract, "read_catalog", changed)
+    return {(p.msgid, p.what) for p in extract.problems("zh-Hans")}
+
+
+def test_the_check_finds_a_missing_translation_and_a_lost_placeholder(monkeypatch) -> None:
+    found = problems_with_core_changed(
+        monkeypatch, {"Sign out": "", "%(count)s unread": "未读"})
     assert ("Sign out", "not translated") in found
     assert ("%(count)s unread", "placeholders differ") in found
 
@@ -62,16 +68,7 @@ def test_areas_agree_on_the_translation_of_shared_strings() -> None:
 
 
 def test_the_check_finds_english_copied_into_the_translation(monkeypatch) -> None:
-    real_read = extract.read_catalog
-
-    def copied(path, locale):  # type: ignore[no-untyped-def]
-        catalog: Catalog = real_read(path, locale)
-        if path.stem == "core":
-            catalog["Skip to content"].string = "Skip to content"
-        return catalog
-
-    monkeypatch.setattr(extract, "read_catalog", copied)
-    found = {(p.msgid, p.what) for p in extract.problems("zh-Hans")}
+    found = problems_with_core_changed(monkeypatch, {"Skip to content": "Skip to content"})
     assert ("Skip to content", "the translation is the English") in found
 
 
