@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import dispose_engines, session_factory
+from tests.challenges.factories import Clock, install_clock
 from tests.db_setup import PostgresDatabases, SQLiteDatabases, backend_url
 
 # How long one example takes on two shared cores says nothing about the property under test;
@@ -104,3 +105,9 @@ def db(settings: Settings) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The challenge services' clock, frozen at 2030-03-01 12:00 UTC; tests move it."""
+    return install_clock(monkeypatch)

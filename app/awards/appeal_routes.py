@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import AdminUser, CurrentUser
 from app.awards import appeals
 from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
@@ -28,7 +29,7 @@ def list_appeals(challenge_id: ObjectId, user: CurrentUser,
 def file_appeal(challenge_id: ObjectId, body: AppealIn, user: CurrentUser,
                 db: Session = Depends(get_db)) -> object:
     """Appeal against the proposed awards for your entry, once, while the window is open."""
-    return appeals.file(db, challenge_id=challenge_id, user=user, body=body)
+    return workflow.file_appeal(db, challenge_id=challenge_id, user=user, body=body)
 
 
 @router.post("/appeals/{appeal_id}/decision", response_model=AppealRead,
@@ -36,4 +37,4 @@ def file_appeal(challenge_id: ObjectId, body: AppealIn, user: CurrentUser,
 def decide_appeal(appeal_id: ObjectId, body: AppealDecisionIn, admin: AdminUser,
                   db: Session = Depends(get_db)) -> object:
     """Uphold (the awards are recomputed) or dismiss an open appeal, with reasons."""
-    return appeals.decide(db, appeal_id=appeal_id, admin=admin, body=body)
+    return workflow.decide_appeal(db, appeal_id=appeal_id, admin=admin, body=body)

@@ -1,11 +1,13 @@
 """Appeals against proposed awards: an entrant files one per entry while the appeals window is
 open; while it is open the entry's outcomes may be re-attested; an admin upholds it (the awards
 are recomputed from the outcomes as they then are) or dismisses it, giving reasons either way.
-No challenge is finalised while one of its appeals is open."""
+No challenge is finalised while one of its appeals is open (`app/workflow/` applies each rule)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,30 +15,19 @@ from app.accounts.models import Role, User, UserRole
 from app.awards import service as awards
 from app.awards.models import Appeal, AppealStatus
 from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
-from app.challenges import clock, lifecycle
-from app.challenges import service as challenges_service
-from app.challenges.access import is_manager
+from app.challenges import clock, deadlines
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
-from app.challenges.states import appeals_close_at
 from app.config import get_settings
 from app.errors import Conflict, NotFound
 from app.i18n.translate import N_, translatable
-from app.kit.money import format_money
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
-from app.verification import service as verification
 
 # One sentence per decided status, so each translates whole.
 _DECIDED_ALREADY = {AppealStatus.UPHELD: N_("This appeal was upheld already."),
                     AppealStatus.DISMISSED: N_("This appeal was dismissed already.")}
-
-
-def appeals_open(challenge: Challenge) -> bool:
-    closes = appeals_close_at(challenge.awards_proposed_at, challenge.appeals_window_days)
-    return challenge.state == ChallengeState.AWARDS_PROPOSED and closes is not None \
-        and clock.now() < closes
 
 
 def _read(db: Session, appeal: Appeal) -> AppealRead:
@@ -52,19 +43,9 @@ def _read(db: Session, appeal: Appeal) -> AppealRead:
         decided_at=appeal.decided_at)
 
 
-def _visible(db: Session, challenge_id: int, user: User) -> tuple[Challenge, bool,
-                                                                  ChallengeRegistration | None]:
-    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
-    manager = is_manager(challenge, user)
-    mine = submissions_access.registration_for(db, challenge=challenge, user=user)
-    if not manager and mine is None:
-        raise NotFound()
-    return challenge, manager, mine
-
-
 def list_appeals(db: Session, *, challenge_id: int, user: User) -> list[AppealRead]:
     """Every appeal for the manager; the entrant's own for them."""
-    challenge, manager, mine = _visible(db, challenge_id, user)
+    challenge, manager, mine = awards.visible(db, challenge_id=challenge_id, user=user)
     query = select(Appeal).where(Appeal.challenge_id == challenge.id).order_by(Appeal.id)
     if not manager:
         query = query.join(Submission, Submission.id == Appeal.submission_id).where(
@@ -72,13 +53,15 @@ def list_appeals(db: Session, *, challenge_id: int, user: User) -> list[AppealRe
     return [_read(db, a) for a in db.scalars(query)]
 
 
-def file(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> AppealRead:
-    challenge, _, mine = _visible(db, challenge_id, user)
+def file(db: Session, *, challenge: Challenge, mine: ChallengeRegistration | None, user: User,
+         body: AppealIn, shortlisted: Collection[int]) -> AppealRead:
+    """File an appeal against the awards proposed for one of `user`'s entries (`mine`), one of
+    the `shortlisted` submissions."""
     submission = db.get(Submission, body.submission_id)
     if mine is None or submission is None or submission.registration_id != mine.id \
             or submission.state != SubmissionState.SUBMITTED:
         raise NotFound(N_("You have no submitted entry with this id in this challenge."))
-    if not appeals_open(challenge):
+    if not deadlines.appeals_open(challenge, clock.now()):
         raise Conflict(N_("Appeals are filed while the awards are proposed and the appeals "
                           "window is open."), code="appeals_closed",
                        fields={"state": challenge.state.value})
@@ -87,7 +70,7 @@ def file(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> Appea
                        fields={"submission_id": N_("already appealed")})
     # An appeal can change an award only through the entry's verified outcomes, which exist
     # only for the entries judging shortlisted; judging's scores are final once submitted.
-    if submission.id not in {e.submission_id for e in awards.shortlist(db, challenge)}:
+    if submission.id not in shortlisted:
         raise Conflict(N_("Only entries judging shortlisted take part in the awards, so only "
                           "they can be appealed."), code="not_shortlisted",
                        fields={"submission_id": N_("not shortlisted by judging")})
@@ -111,78 +94,41 @@ def file(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> Appea
     return _read(db, appeal)
 
 
-def decide(db: Session, *, appeal_id: int, admin: User, body: AppealDecisionIn) -> AppealRead:
-    """Uphold (recomputing the awards) or dismiss an open appeal; its entrants are told."""
+def open_appeal(db: Session, *, appeal_id: int) -> Appeal:
+    """The appeal, locked for its decision; 409 once it has been decided."""
     appeal = db.get(Appeal, appeal_id, with_for_update=True, populate_existing=True)
     if appeal is None:
         raise NotFound(N_("No such appeal."))
     if appeal.status != AppealStatus.OPEN:
         raise Conflict(_DECIDED_ALREADY[appeal.status], code="already_decided")
-    challenge = challenges_service.get(db, challenge_id=appeal.challenge_id, viewer=admin)
-    changed: dict[int, tuple[int, int]] = {}
-    if body.outcome == "upheld":
-        changed = awards.recompute(db, challenge=challenge)
-    appeal.status = AppealStatus(body.outcome)
-    appeal.decision, appeal.decided_by_id, appeal.decided_at = body.decision, admin.id, clock.now()
-    db.flush()
-    _tell(db, challenge, appeal, changed)
+    return appeal
+
+
+def record_decision(db: Session, *, appeal: Appeal, admin: User,
+                    body: AppealDecisionIn) -> AppealRead:
+    # Only an open appeal is decided: two admins at once decide it once (SQLite has no lock).
+    result = db.execute(update(Appeal).where(Appeal.id == appeal.id,
+                                             Appeal.status == AppealStatus.OPEN)
+                        .values(status=AppealStatus(body.outcome), decision=body.decision,
+                                decided_by_id=admin.id, decided_at=clock.now())
+                        .execution_options(synchronize_session=False))
+    db.refresh(appeal)
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict(_DECIDED_ALREADY[appeal.status], code="already_decided")
     return _read(db, appeal)
 
 
-def _tell(db: Session, challenge: Challenge, appeal: Appeal,
-          changed: dict[int, tuple[int, int]]) -> None:
-    currency = (challenge.prize_rules or {}).get("purse", {}).get("currency", "")
-    url = f"{get_settings().base_url}{awards.awards_url(challenge)}"
-    for submission_id in sorted({appeal.submission_id, *changed}):
-        submission = db.get(Submission, submission_id)
-        registration = db.get(ChallengeRegistration, submission.registration_id) \
-            if submission else None
-        if submission is None or registration is None:
-            continue
-        lines = []
-        if submission_id == appeal.submission_id:
-            # One whole sentence per decision, so each translates whole.
-            lines.append(translatable(
-                "Your appeal for \"%(entry)s\" was upheld: %(decision)s",
-                entry=submission.title, decision=appeal.decision)
-                if appeal.status == AppealStatus.UPHELD else translatable(
-                "Your appeal for \"%(entry)s\" was dismissed: %(decision)s",
-                entry=submission.title, decision=appeal.decision))
-        if submission_id in changed:
-            old, new = changed[submission_id]
-            lines.append(translatable(
-                "The awards were recomputed: \"%(entry)s\" is now proposed %(new)s (before: "
-                "%(old)s).", entry=submission.title, new=format_money(new, currency),
-                old=format_money(old, currency)))
-        body = url
-        for line in reversed(lines):  # the lines, then the address, a blank line between
-            body = translatable("%(intro)s\n\n%(rest)s", intro=line, rest=body)
-        notifications.queue_many(
-            db, recipient_ids=sorted(submissions_access.entrant_ids(db,
-                                                                    registration=registration)),
-            subject=translatable("Appeal decided: %(challenge)s", challenge=challenge.title),
-            body=body, kind="awards.appeal_decided")
-
-
-def _reopened(db: Session, challenge: Challenge, submission_id: int) -> bool:
+def open_for_entry(db: Session, *, challenge: Challenge, submission_id: int) -> bool:
     """An open appeal lets verifiers correct the entry's attestations after verification."""
     return challenge.state == ChallengeState.AWARDS_PROPOSED and db.scalar(
         select(Appeal.id).where(Appeal.submission_id == submission_id,
                                 Appeal.status == AppealStatus.OPEN)) is not None
 
 
-def _no_open_appeals_when_finalising(db: Session, challenge: Challenge, action: str,
-                                     user: User) -> None:
-    if action == "finalise" and db.scalar(select(Appeal.id).where(
-            Appeal.challenge_id == challenge.id, Appeal.status == AppealStatus.OPEN).limit(1)):
-        raise Conflict(N_("An appeal is still open; decide it before finalising."),
-                       code="appeals_open")
-
-
-if _reopened not in verification.REOPENED_BY:
-    verification.REOPENED_BY.append(_reopened)
-if _no_open_appeals_when_finalising not in lifecycle.BEFORE_ACTION:
-    lifecycle.BEFORE_ACTION.append(_no_open_appeals_when_finalising)
+def any_open(db: Session, *, challenge: Challenge) -> bool:
+    return db.scalar(select(Appeal.id).where(Appeal.challenge_id == challenge.id,
+                                             Appeal.status == AppealStatus.OPEN).limit(1)) \
+        is not None
 
 
 def get(db: Session, *, appeal_id: int) -> Appeal:

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import AdminUser, CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.awards import appeals, service
 from app.awards.schemas import AppealDecisionIn, AppealIn
+from app.challenges import clock, deadlines
 from app.challenges import pages as challenge_pages
 from app.challenges import service as challenges_service
 from app.challenges.access import is_admin, is_manager
@@ -34,13 +36,13 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 
 def _context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
-    table = service.view(db, challenge_id=challenge_id, user=user)
+    table = workflow.awards_table(db, challenge_id=challenge_id, user=user)
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     filed = appeals.list_appeals(db, challenge_id=challenge_id, user=user)
     return {"table": table, "state_label": STATE_LABELS[table.state],
             "manager": table.purse_minor is not None, "admin": is_admin(user),
             "appeals": filed, "appealed": {a.submission_id for a in filed},
-            "appeals_open": appeals.appeals_open(challenge),
+            "appeals_open": deadlines.appeals_open(challenge, clock.now()),
             "form": {}, "errors": {}, "error_target": None}
 
 
@@ -68,7 +70,7 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
         except ValidationError as exc:
             raise ValidationFailed(N_("The appeal needs a reason."),
                                    fields=fields_from_pydantic(exc)) from exc
-        appeals.file(db, challenge_id=challenge_id, user=user, body=body)
+        workflow.file_appeal(db, challenge_id=challenge_id, user=user, body=body)
     except AppError as exc:
         if exc.status_code == 404:
             raise
@@ -90,7 +92,7 @@ def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: 
         except ValidationError as exc:
             raise ValidationFailed(N_("The decision is not complete."),
                                    fields=fields_from_pydantic(exc)) from exc
-        decided = appeals.decide(db, appeal_id=appeal_id, admin=admin, body=body)
+        decided = workflow.decide_appeal(db, appeal_id=appeal_id, admin=admin, body=body)
     except AppError as exc:
         if exc.status_code == 404:
             raise

@@ -5,7 +5,7 @@ final (ASVS 8.2.3: not one amount before); entries that won nothing are not name
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -26,8 +26,7 @@ from app.reference.models import Country
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission
 from app.teams.models import Team
-from app.verification import service as verification
-from app.verification.access import Seat
+from app.verification.outcomes import ShortlistedEntry
 
 FINAL_STATES = frozenset({ChallengeState.FINAL, ChallengeState.ARCHIVED})
 PROGRAMME_PREFIX = "360G-valleycross"
@@ -93,14 +92,12 @@ def _english_name(country: Country) -> str:
     return country.name_en
 
 
-def results(db: Session, *, challenge: Challenge,
+def results(db: Session, *, challenge: Challenge, shortlist: Iterable[ShortlistedEntry],
             country_name: Callable[[Country], str] = _english_name) -> ResultsRead:
-    """The awards paid; `country_name` names the recipients' countries (the pages pass
-    `local_name`, the API keeps English)."""
+    """The awards paid to the `shortlist`'s entries; `country_name` names the recipients'
+    countries (the pages pass `local_name`, the API keeps English)."""
     awards = {a.submission_id: a for a in db.scalars(
         select(Award).where(Award.challenge_id == challenge.id))}
-    shortlist = verification.overview(db, seat=Seat(challenge, manager=True,
-                                                    verifier=False)).entries
     rows = []
     for entry in shortlist:
         award = awards.get(entry.submission_id)

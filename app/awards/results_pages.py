@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import User
 from app.awards import results
@@ -25,7 +26,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 def results_page(challenge_id: ObjectId, request: Request, user: OptionalUser,
                  db: Session = Depends(get_db)) -> Response:
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
-    table = results.results(db, challenge=challenge, country_name=local_name)
+    table = workflow.published_results(db, challenge=challenge, country_name=local_name)
     return render(request, "awards/results.html", {"c": challenge, "table": table})
 
 

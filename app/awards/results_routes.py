@@ -8,6 +8,7 @@ from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import OptionalUser
 from app.awards import results
 from app.errors import NotFound
@@ -36,7 +37,7 @@ def get_results(challenge_id: ObjectId, user: OptionalUser,
                 db: Session = Depends(get_db)) -> object:
     """A final challenge's awards (409 before the awards are final). Public."""
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
-    return results.results(db, challenge=challenge)
+    return workflow.published_results(db, challenge=challenge)
 
 
 @router.get("/challenges/{challenge_id}/results/360giving.json", response_class=Response,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser
-from app.awards import service
 from app.awards.schemas import AwardsRead
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
@@ -22,4 +22,4 @@ def get_awards(challenge_id: ObjectId, user: CurrentUser,
                db: Session = Depends(get_db)) -> object:
     """Every shortlisted entry's award for the challenge's manager; an entrant's own entry for
     them (404 for everyone else; 409 before awards are proposed)."""
-    return service.view(db, challenge_id=challenge_id, user=user)
+    return workflow.awards_table(db, challenge_id=challenge_id, user=user)

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import User
-from app.awards import appeals
 from app.awards.schemas import AppealIn
 from app.challenges import authoring, clock, lifecycle
 from app.challenges.models import Challenge
@@ -28,7 +28,6 @@ from app.challenges.schemas import ChallengeCreate
 from app.judging import panel
 from app.judging.seed import DemoEntry, an_admin, demo_account, enter, score_every_entry
 from app.verification import access as verification_access
-from app.verification import service as verification
 from app.verification.schemas import AttestationIn
 
 SEED_ORDER = 100  # after the demo challenge in verification (90), whose accounts it shares
@@ -111,16 +110,16 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
     with ago(a):
         challenge = authoring.create(db, user=owner,
                                      body=ChallengeCreate.model_validate(_body(demo, anchor)))
-        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+        workflow.submit_for_review(db, challenge=challenge, user=owner)
     with ago(a - 2):
-        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        workflow.approve(db, challenge=challenge, user=admin)
     for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True)):
         with ago(a - 20 - 10 * i):
             lifecycle.sync(db, challenge=challenge)
             enter(db, challenge, DemoEntry(local, title, f"{title}: plan and costs.",
                                            f"{title} - plan", a - 20 - 10 * i), people)
     with ago(a - 66):
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+        workflow.start_judging(db, challenge=challenge, user=owner)
         for local in JUDGES:
             panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
     for n, local in enumerate(JUDGES):
@@ -128,28 +127,30 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
             score_every_entry(db, challenge, people[local],
                               dict(zip(demo.entries, SCORES, strict=True)), CRITERIA)
     with ago(a - 95):
-        lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+        workflow.start_verification(db, challenge=challenge, user=owner)
     verifier = people["verifier"]
     with ago(a - 110):
         seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
-        for entry, value in zip(verification.overview(db, seat=seat).entries, demo.measured,
+        for entry, value in zip(workflow.shortlist(db, challenge).values(), demo.measured,
                                 strict=True):
-            verification.attest(db, seat=seat, user=verifier, submission_id=entry.submission_id,
-                                target_key=demo.target["key"], body=AttestationIn(
-                                    measured_value=Decimal(value),
-                                    evidence="Records checked on site by the verifier."))
+            workflow.attest(db, seat=seat, user=verifier, submission_id=entry.submission_id,
+                            target_key=demo.target["key"], body=AttestationIn(
+                                measured_value=Decimal(value),
+                                evidence="Records checked on site by the verifier."))
     with ago(a - 136):
-        lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
+        workflow.propose_awards(db, challenge=challenge, user=owner)
     if demo.final:
         with ago(a - 160):
-            lifecycle.perform(db, challenge=challenge, action="finalise", user=admin)
+            workflow.finalise(db, challenge=challenge, user=admin)
     else:
-        missed = verification.overview(db, seat=seat).entries[-1]
+        missed = list(workflow.shortlist(db, challenge).values())[-1]
         with ago(a - 138):
-            appeals.file(db, challenge_id=challenge.id, user=people[ENTRANTS[-1]], body=AppealIn(
+            appeal = AppealIn(
                 submission_id=missed.submission_id,
                 reason="Two weeks of sales at the second landing site were not counted: the "
-                       "cooperative's ledger for them is attached to our entry."))
+                       "cooperative's ledger for them is attached to our entry.")
+            workflow.file_appeal(db, challenge_id=challenge.id, user=people[ENTRANTS[-1]],
+                                 body=appeal)
     return challenge
 
 

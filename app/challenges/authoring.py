@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from app.accounts.models import Role, User
 from app.challenges import clock
+from app.challenges.deadlines import Timeline, timeline_problems
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.models import (
     Challenge,
@@ -40,7 +41,6 @@ from app.challenges.schemas import (
     TargetIn,
     TimelineIn,
 )
-from app.challenges.states import Timeline, timeline_problems
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.inventory.models import Mechanism

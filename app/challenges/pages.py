@@ -35,13 +35,12 @@ from app.challenges.enums import (
 )
 from app.challenges.models import Challenge
 from app.challenges.schemas import DeadlineRead
-from app.challenges.states import ACTIONS
+from app.challenges.states import STEPS, Actor
 from app.errors import AppError, NotFound
 from app.i18n.translate import N_, gettext, pgettext
-from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.templating import flash, render, templates
+from app.kit.templating import render, templates
 from app.kit.unit_of_work import get_db
 from app.reference.vocab import SECTORS, STAGES
 from app.teams import service as teams
@@ -136,8 +135,8 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
     view = present.detail(challenge, now)
     history = lifecycle.transitions(db, challenge=challenge)
     manager = is_manager(challenge, user)
-    actions = [a for a in ACTIONS.values() if challenge.state in a.sources
-               and (is_admin(user) if a.who == "admin" else manager)]
+    actions = [s for s in STEPS.values() if challenge.state in s.sources
+               and (is_admin(user) if s.who == Actor.ADMIN else manager)]
     return {
         **vocab_context(), "c": challenge, "view": view, "now": now, "history": history,
         "deadline_text": _deadline_text(now),
@@ -165,27 +164,6 @@ def detail(challenge_id: ObjectId, request: Request, user: OptionalUser,
            db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, "challenges/detail.html", detail_context(db, challenge, user))
-
-
-@router.post("/challenges/{challenge_id:int}/actions/{action}")
-def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, user: CurrentUser,
-              db: Session = Depends(get_db)) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise NotFound(N_("No such action."))
-    try:
-        lifecycle.perform(db, challenge=challenge, action=action, user=user,
-                          reason=form.get("reason"))
-    except AppError as exc:
-        context = detail_context(db, challenge, user)
-        return render(request, "challenges/detail.html",
-                      {**context, "action_error": exc.message, "errors": exc.fields,
-                       "failed_action": action}, status_code=exc.status_code)
-    flash(request, gettext("%(action)s: done. The challenge is now %(state)s.") % {
-        "action": gettext(spec.label),
-        "state": pgettext(STATE_CONTEXT, STATE_LABELS[challenge.state]).lower()})
-    return redirect(f"/challenges/{challenge.id}")
 
 
 @router.get("/challenges/{challenge_id:int}/contract.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.challenges.deadlines import effective_state, next_deadline, timeline_of
 from app.challenges.enums import SolverKind
 from app.challenges.models import Challenge
 from app.challenges.rules import normalised_weights
@@ -20,13 +21,8 @@ from app.challenges.schemas import (
     TargetRead,
     TimelineRead,
 )
-from app.challenges.states import Timeline, countdown, effective_state, next_deadline
+from app.challenges.states import countdown
 from app.kit.money import Money
-
-
-def timeline_of(challenge: Challenge) -> Timeline:
-    return Timeline(challenge.opens_at, challenge.submissions_close_at, challenge.judging_ends_at,
-                    challenge.verification_closes_at, challenge.appeals_window_days)
 
 
 def deadline(challenge: Challenge, now: dt.datetime) -> DeadlineRead | None:

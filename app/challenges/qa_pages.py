@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.challenges import qa, registrations, service
 from app.challenges.forms import fields_from_pydantic
@@ -114,7 +115,7 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
 def unregister(challenge_id: ObjectId, request: Request, user: CurrentUser,
                db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    registrations.unregister(db, challenge=challenge, user=user)
+    workflow.withdraw_registration(db, challenge=challenge, user=user)
     flash(request, gettext("Your registration was withdrawn."))
     return redirect(f"/challenges/{challenge.id}")
 

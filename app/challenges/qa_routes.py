@@ -6,6 +6,7 @@ from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser, OptionalUser
 from app.challenges import qa, registrations, service
 from app.challenges.schemas import (
@@ -84,7 +85,7 @@ def register(challenge_id: ObjectId, body: RegistrationIn, user: CurrentUser,
 def unregister(challenge_id: ObjectId, user: CurrentUser,
                db: Session = Depends(get_db)) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    registrations.unregister(db, challenge=challenge, user=user)
+    workflow.withdraw_registration(db, challenge=challenge, user=user)
     return Response(status_code=204)
 
 

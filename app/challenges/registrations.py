@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -145,22 +144,18 @@ def register(db: Session, *, challenge: Challenge, user: User,
     return registration
 
 
-# Domains above this one keep rows on a registration (an entry and its files) and may refuse
-# its withdrawal or tidy up first. Imports point down, so they add themselves here (an entry's
-# service does so when imported) instead of this module asking them.
-BEFORE_WITHDRAWAL: list[Callable[[Session, ChallengeRegistration], None]] = []
-
-
-def unregister(db: Session, *, challenge: Challenge, user: User) -> None:
-    """Withdraw one's registration while the challenge is open."""
+def withdrawable(db: Session, *, challenge: Challenge, user: User) -> ChallengeRegistration:
+    """`user`'s registration, which they may withdraw while the challenge is open."""
     registration = find(db, challenge=challenge, user=user)
     if registration is None:
         raise NotFound(N_("You are not registered for this challenge."))
     if challenge.state != ChallengeState.OPEN:
         raise Conflict(N_("Registrations can be withdrawn while the challenge is open."),
                        code="not_open")
-    for check in BEFORE_WITHDRAWAL:
-        check(db, registration)
+    return registration
+
+
+def remove(db: Session, *, registration: ChallengeRegistration) -> None:
     db.delete(registration)
     db.flush()
 

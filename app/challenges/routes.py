@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Query, UploadFile
@@ -17,10 +16,8 @@ from app.challenges.schemas import (
     ChallengeRead,
     ChallengeSummary,
     ChallengeUpdate,
-    OptionalReasonIn,
     TransitionRead,
 )
-from app.challenges.states import ACTIONS
 from app.errors import NotFound
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
@@ -81,26 +78,6 @@ def update_challenge(challenge_id: ObjectId, body: ChallengeUpdate, user: Curren
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     authoring.update(db, challenge=challenge, user=user, body=body)
     return present.detail(challenge, clock.now())
-
-
-def _transition_endpoint(action: str) -> Callable[..., object]:
-    def endpoint(challenge_id: ObjectId, user: CurrentUser, body: OptionalReasonIn | None = None,
-                 db: Session = Depends(get_db)) -> object:
-        challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-        lifecycle.perform(db, challenge=challenge, action=action, user=user,
-                          reason=body.reason if body else None)
-        return present.detail(challenge, clock.now())
-
-    return endpoint
-
-
-for _name, _spec in ACTIONS.items():
-    router.add_api_route(
-        f"/challenges/{{challenge_id}}/{_name}", _transition_endpoint(_name), methods=["POST"],
-        response_model=ChallengeRead, name=f"challenge_{_name.replace('-', '_')}",
-        responses=error_responses(403, 409),
-        summary=f"{_spec.label} ({'admin' if _spec.who == 'admin' else 'owner or admin'}"
-                f"{'; reason required' if _spec.needs_reason else ''})")
 
 
 @router.get("/challenges/{challenge_id}/transitions", response_model=list[TransitionRead])

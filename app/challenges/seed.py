@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role, User, UserRole
-from app.challenges import authoring, clock, lifecycle
+from app.challenges import authoring, clock
 from app.challenges.models import Challenge
 from app.challenges.schemas import ChallengeCreate
 from app.inventory.models import Mechanism
@@ -129,9 +130,9 @@ def load_demo(db: Session) -> list[str]:
             continue
         challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(data))
         if how in ("submit", "publish"):
-            lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+            workflow.submit_for_review(db, challenge=challenge, user=owner)
         if how == "publish":
-            lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+            workflow.approve(db, challenge=challenge, user=admin)
         made += 1
     db.flush()
     return [f"Challenges: {made} demo challenge(s) added."]

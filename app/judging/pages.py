@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect, require_role
 from app.accounts.models import Role, User
+from app.challenges import clock, deadlines
 from app.challenges import pages as challenge_pages
 from app.challenges.access import is_manager
 from app.challenges.enums import STATE_LABELS, ChallengeState
@@ -47,7 +48,7 @@ def assignments(request: Request, user: JudgeUser, db: Session = Depends(get_db)
 
 def _overview_context(db: Session, seat: access.Seat, user: User) -> dict[str, Any]:
     challenge = seat.challenge
-    judging = challenge.state == ChallengeState.JUDGING
+    judging = deadlines.judging_open(challenge, clock.now())
     the_panel = panel.panel(db, challenge=challenge, user=user) if seat.manager else None
     return {
         "c": challenge, "seat": seat, "state_label": STATE_LABELS[challenge.state],

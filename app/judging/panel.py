@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
-from app.challenges import clock, lifecycle
+from app.challenges import clock
 from app.challenges.access import is_manager
+from app.challenges import deadlines
+from app.challenges.deadlines import effective_state
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
-from app.challenges.states import effective_state
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
@@ -41,7 +42,7 @@ def _check_changeable(challenge: Challenge) -> None:
                        code="panel_locked", fields={"state": challenge.state.value})
 
 
-def _judging_url(challenge: Challenge) -> str:
+def judging_url(challenge: Challenge) -> str:
     return f"{get_settings().base_url}/challenges/{challenge.id}/judging"
 
 
@@ -83,7 +84,7 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
             "without their entrants' names while the challenge is in judging; you score each "
             "one on its criteria, and may recuse yourself from any you have a conflict of "
             "interest with.\n\n%(url)s",
-            challenge=challenge.title, url=_judging_url(challenge)),
+            challenge=challenge.title, url=judging_url(challenge)),
         kind="judging.assigned")
     return assignment
 
@@ -167,14 +168,19 @@ def panel(db: Session, *, challenge: Challenge, user: User) -> PanelRead:
     rows = []
     for person in people:
         submitted = cards[(challenge.id, person.id, ScorecardState.SUBMITTED)]
+        expected = entries - recused[(challenge.id, person.id)]
         rows.append(JudgeProgressRead(
             id=person.id, name=person.display_name, organisation=person.organisation,
-            expected=entries - recused[(challenge.id, person.id)], submitted=submitted,
+            expected=expected, submitted=submitted,
             drafts=cards[(challenge.id, person.id, ScorecardState.DRAFT)],
-            recused=recused[(challenge.id, person.id)], removable=submitted == 0))
+            recused=recused[(challenge.id, person.id)], missing=max(expected - submitted, 0),
+            removable=submitted == 0))
     return PanelRead(
         challenge_id=challenge.id, state=challenge.state,
-        can_change=challenge.state in PANEL_STATES, entries=entries, judges=rows,
+        can_change=challenge.state in PANEL_STATES, entries=entries,
+        judging_ends_at=challenge.judging_ends_at,
+        scoring_open=deadlines.judging_open(challenge, clock.now()),
+        missing=sum(r.missing for r in rows), judges=rows,
         available_judges=[JudgeRead(id=u.id, name=u.display_name, organisation=u.organisation)
                           for u in available_judges(db, challenge=challenge)])
 
@@ -200,25 +206,3 @@ def assignments(db: Session, *, user: User) -> list[AssignmentRead]:
         expected=entries.get(c.id, 0) - recused[(c.id, user.id)],
         submitted=cards[(c.id, user.id, ScorecardState.SUBMITTED)],
         url=f"/challenges/{c.id}/judging") for c, _ in rows]
-
-
-def _tell_panel_judging_started(db: Session, challenge: Challenge, action: str,
-                                actor: User) -> None:
-    if action != "start-judging":
-        return
-    entries = submitted_entry_count(db, challenge=challenge)
-    notifications.queue_many(
-        db, recipient_ids=[judge.id for judge in judges(db, challenge=challenge)],
-        subject=translatable("Judging has started: %(challenge)s", challenge=challenge.title),
-        body=(translatable("The %(count)s submitted entry of \"%(challenge)s\" are ready for "
-                           "you to score, shown by entry code only.\n\n%(url)s",
-                           count=entries, challenge=challenge.title, url=_judging_url(challenge))
-              if entries == 1 else
-              translatable("The %(count)s submitted entries of \"%(challenge)s\" are ready "
-                           "for you to score, shown by entry code only.\n\n%(url)s",
-                           count=entries, challenge=challenge.title, url=_judging_url(challenge))),
-        kind="judging.started")
-
-
-if _tell_panel_judging_started not in lifecycle.AFTER_ACTION:
-    lifecycle.AFTER_ACTION.append(_tell_panel_judging_started)

@@ -8,6 +8,8 @@ still scoring. Here, and only here, each code is shown beside the submission it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -22,7 +24,7 @@ from app.i18n.translate import N_, translatable
 from app.judging import codes, scoring
 from app.judging.models import CriterionScore, Scorecard, ScorecardState
 from app.judging.panel import check_manager
-from app.judging.schemas import CriterionMeanRead, ResultRead, ResultsRead
+from app.judging.schemas import ResultRead, ResultsRead
 from app.judging.service import rubric
 from app.submissions.models import Submission, SubmissionState
 
@@ -66,20 +68,45 @@ def _cards(db: Session, challenge: Challenge) -> list[scoring.Scorecard]:
             for judge_id, submission_id, scores in found.values() if set(scores) == keys]
 
 
-def results(db: Session, *, challenge: Challenge, user: User) -> ResultsRead:
+@dataclass(frozen=True)
+class CriterionMean:
+    criterion: str
+    mean: Decimal
+    min_score: Decimal | None
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    """One submitted entry's place in the normalised results (no individual score)."""
+
+    rank: int | None
+    code: str
+    submission_id: int
+    title: str
+    judges: int
+    raw_mean: Decimal | None
+    normalised: Decimal | None
+    criterion_means: tuple[CriterionMean, ...]
+    eligible: bool
+    flags: tuple[str, ...]
+
+
+def results(db: Session, *, challenge: Challenge, user: User,
+            ranked: Sequence[RankedEntry] | None = None) -> ResultsRead:
     """Every submitted entry with its raw mean, normalised score, rank and flags."""
     check_manager(challenge, user)
     if challenge.state not in RESULT_STATES:
         raise Conflict(N_("Results are shown once the challenge has moved on to verification."),
                        code="judging_not_over", fields={"state": challenge.state.value})
+    rows = ranking(db, challenge=challenge) if ranked is None else ranked
     return ResultsRead(challenge_id=challenge.id, state=challenge.state,
                        min_overall_score=challenge.min_overall_score,
-                       results=ranked(db, challenge=challenge))
+                       results=[ResultRead.model_validate(r, from_attributes=True) for r in rows])
 
 
-def ranked(db: Session, *, challenge: Challenge) -> list[ResultRead]:
-    """The results rows, best first, for code that has already decided who may see them
-    (the manager above; outcome verification, which takes the eligible ones)."""
+def ranking(db: Session, *, challenge: Challenge) -> tuple[RankedEntry, ...]:
+    """The results, best first, for code that has already decided who may see them (the
+    manager above; the workflow, which hands the eligible ones to outcome verification)."""
     entries = {s.id: s for s in db.scalars(
         select(Submission).options(raiseload(Submission.files), raiseload(Submission.receipts))
         .where(Submission.challenge_id == challenge.id,
@@ -94,16 +121,12 @@ def ranked(db: Session, *, challenge: Challenge) -> list[ResultRead]:
                                min_overall_score=challenge.min_overall_score) \
         if challenge.criteria else []
     criteria = {str(c.id): c for c in challenge.criteria}
-    rows = []
-    for result in computed:
-        submission = entries[submission_of[result.entry]]
-        rows.append(ResultRead(
-            rank=result.rank, code=result.entry, submission_id=submission.id,
-            title=submission.title, judges=result.judges, raw_mean=result.raw_mean,
-            normalised=result.normalised,
-            criterion_means=[CriterionMeanRead(criterion=criteria[key].name, mean=mean,
-                                               min_score=criteria[key].min_score)
-                             for key, mean in result.criterion_means.items()],
-            eligible=result.eligible, flags=_flags(challenge, result)))
-    return rows
-
+    return tuple(RankedEntry(
+        rank=result.rank, code=result.entry, submission_id=submission.id,
+        title=submission.title, judges=result.judges, raw_mean=result.raw_mean,
+        normalised=result.normalised,
+        criterion_means=tuple(CriterionMean(criteria[key].name, mean, criteria[key].min_score)
+                              for key, mean in result.criterion_means.items()),
+        eligible=result.eligible, flags=tuple(_flags(challenge, result)))
+        for result in computed
+        for submission in (entries[submission_of[result.entry]],))

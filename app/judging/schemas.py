@@ -143,6 +143,7 @@ class JudgeProgressRead(JudgeRead):
     submitted: int
     drafts: int
     recused: int
+    missing: int = Field(description="scorecards expected and not submitted")
     removable: bool = Field(description="no scorecard submitted yet")
 
 
@@ -151,6 +152,9 @@ class PanelRead(BaseModel):
     state: ChallengeState
     can_change: bool = Field(description="judges can be added and removed in this state")
     entries: int = Field(description="submitted entries")
+    judging_ends_at: dt.datetime | None
+    scoring_open: bool = Field(description="judges may still save and submit scorecards")
+    missing: int = Field(description="scorecards expected and not submitted, all judges")
     judges: list[JudgeProgressRead]
     available_judges: list[JudgeRead]
 

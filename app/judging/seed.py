@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role, User, UserRole
 from app.challenges import authoring, clock, lifecycle, registrations, team_entries
 from app.challenges.enums import SolverKind
@@ -197,9 +198,9 @@ def load_demo(db: Session) -> list[str]:
     with clock.as_of(anchor - DRAFTED * DAY):
         challenge = authoring.create(db, user=owner,
                                      body=ChallengeCreate.model_validate(_body(anchor)))
-        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+        workflow.submit_for_review(db, challenge=challenge, user=owner)
     with clock.as_of(anchor - APPROVED * DAY):
-        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        workflow.approve(db, challenge=challenge, user=admin)
     for entry in ENTRIES:
         with clock.as_of(anchor - entry.days_ago * DAY):
             lifecycle.sync(db, challenge=challenge)  # opened by the clock, as a visit would
@@ -208,7 +209,7 @@ def load_demo(db: Session) -> list[str]:
         for local in JUDGES:
             panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
     with clock.as_of(anchor - JUDGING_STARTED * DAY):
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+        workflow.start_judging(db, challenge=challenge, user=owner)
     for local, (days_ago, scores) in SCORES.items():
         with clock.as_of(anchor - days_ago * DAY):
             score_every_entry(db, challenge, people[local], scores)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload
 
 from app.accounts.models import User
-from app.challenges import clock
+from app.challenges import clock, deadlines
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.challenges.rules import normalised_weights
@@ -52,6 +52,15 @@ def require_judging(challenge: Challenge) -> None:
     if challenge.state != ChallengeState.JUDGING:
         raise Conflict(N_("Entries are judged while the challenge is in judging."),
                        code="not_judging", fields={"state": challenge.state.value})
+
+
+def require_scoring_open(challenge: Challenge) -> None:
+    """Scorecards change (saved, submitted) and judges recuse only until `judging_ends_at`."""
+    require_judging(challenge)
+    if not deadlines.judging_open(challenge, clock.now()):
+        raise Conflict(N_("Judging has ended: scorecards can no longer be saved or submitted."),
+                       code="judging_ended",
+                       fields={"timeline.judging_ends_at": N_("passed")})
 
 
 def _entries(db: Session, *, challenge: Challenge, judge: User) -> list[Entry]:
@@ -214,6 +223,7 @@ def save(db: Session, *, challenge: Challenge, judge: User, code: str,
          body: ScorecardIn) -> ScorecardRead:
     """Save the judge's draft: the scores given replace those saved before."""
     found = _entry(db, challenge=challenge, judge=judge, code=code)
+    require_scoring_open(challenge)
     scores = _scores(challenge, body)
     card = _editable_card(db, challenge=challenge, judge=judge, submission=found.submission)
     kept = {s.criterion_id: s for s in card.scores}
@@ -235,6 +245,7 @@ def _set(row: CriterionScore | None, criterion_id: int, score: Decimal) -> Crite
 def submit(db: Session, *, challenge: Challenge, judge: User, code: str) -> ScorecardRead:
     """Submit the judge's draft for good; every criterion must be scored."""
     found = _entry(db, challenge=challenge, judge=judge, code=code)
+    require_scoring_open(challenge)
     card = _card(db, judge=judge, submission=found.submission)
     if card is None:
         raise ValidationFailed(N_("Score every criterion before submitting."), fields={
@@ -261,6 +272,7 @@ def recuse(db: Session, *, challenge: Challenge, judge: User, code: str) -> None
     """Declare a conflict of interest: the entry leaves the judge's list and the results, and
     their draft for it is deleted. Not possible once their scorecard was submitted."""
     found = _entry(db, challenge=challenge, judge=judge, code=code)
+    require_scoring_open(challenge)
     card = _card(db, judge=judge, submission=found.submission)
     if card is not None and card.state == ScorecardState.SUBMITTED:
         raise Conflict(N_("You submitted a scorecard for this entry; it stays counted."),

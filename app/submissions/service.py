@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.challenges import clock, registrations
+from app.challenges import clock
 from app.challenges.access import is_manager
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
@@ -201,7 +201,7 @@ def entrant_name(db: Session, entry: Entry) -> str:
     return entrant_names(db, [entry.registration])[entry.registration.id]
 
 
-def _before_withdrawal(db: Session, registration: ChallengeRegistration) -> None:
+def discard_unsubmitted_entry(db: Session, registration: ChallengeRegistration) -> None:
     """A registration whose entry was ever submitted stays (its receipts are kept for good);
     a draft that never was goes with it, its files once the withdrawal is committed."""
     submission = db.scalar(select(Submission).where(
@@ -217,6 +217,3 @@ def _before_withdrawal(db: Session, registration: ChallengeRegistration) -> None
     db.delete(submission)
     db.flush()
 
-
-if _before_withdrawal not in registrations.BEFORE_WITHDRAWAL:
-    registrations.BEFORE_WITHDRAWAL.append(_before_withdrawal)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User
-from app.challenges import clock
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
 from app.challenges.enums import ChallengeState
@@ -35,14 +34,6 @@ class Seat:
 
 def is_verifier(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_role(Role.VERIFIER)
-
-
-def accepting(challenge: Challenge) -> bool:
-    """Verifiers may attest: the challenge is in verification and its deadline has not passed."""
-    if challenge.state != S.VERIFICATION:
-        return False
-    closes = challenge.verification_closes_at
-    return closes is None or clock.now() < closes
 
 
 def seat(db: Session, *, challenge_id: int, user: User) -> Seat:

@@ -9,6 +9,7 @@ all optional needs every one of them measured before its entries are verified.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -59,3 +60,43 @@ def entry_outcome(targets: Sequence[Target], measured: Mapping[str, Decimal]) ->
     else:
         status = OutcomeStatus.PENDING
     return EntryOutcome(status, met, missed, unmeasured)
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """One target of a shortlisted entry with its attestation, if any."""
+
+    key: str
+    metric: str
+    unit: str
+    direction: Direction
+    threshold: Decimal
+    required: bool
+    verification_method: str
+    measured_value: Decimal | None
+    met: bool | None
+    evidence: str | None
+    evidence_url: str | None
+    verifier: str | None
+    attested_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ShortlistedEntry:
+    """An entry judging made eligible, with its outcomes as verification found them."""
+
+    submission_id: int
+    registration_id: int
+    title: str
+    entrant: str
+    judging_rank: int | None
+    status: OutcomeStatus
+    targets: tuple[TargetRecord, ...]
+
+    @property
+    def measured(self) -> dict[str, Decimal]:
+        return {t.key: t.measured_value for t in self.targets if t.measured_value is not None}
+
+    @property
+    def met(self) -> dict[str, bool]:
+        return {t.key: bool(t.met) for t in self.targets if t.measured_value is not None}

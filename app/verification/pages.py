@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect, require_role
 from app.accounts.models import Role, User
+from app.challenges import clock, deadlines
 from app.challenges import pages as challenge_pages
 from app.challenges.access import is_manager
 from app.challenges.enums import STATE_LABELS
@@ -47,7 +49,8 @@ def overview(challenge_id: ObjectId, request: Request, user: CurrentUser,
              db: Session = Depends(get_db)) -> Response:
     seat = access.seat(db, challenge_id=challenge_id, user=user)
     return render(request, "verification/overview.html", {
-        "c": seat.challenge, "seat": seat, "table": service.overview(db, seat=seat),
+        "c": seat.challenge, "seat": seat, "table": service.overview(
+            seat=seat, shortlist=workflow.shortlist(db, seat.challenge), now=clock.now()),
         "state_label": STATE_LABELS[seat.challenge.state], "status_labels": STATUS_LABELS,
         "can_attest": _can_attest(seat, user)})
 
@@ -58,9 +61,12 @@ def _can_attest(seat: access.Seat, user: User) -> bool:
 
 def _entry_context(db: Session, seat: access.Seat, user: User,
                    submission_id: int) -> dict[str, Any]:
-    found = service.entry(db, seat=seat, submission_id=submission_id)
+    found = service.entry(shortlist=workflow.shortlist(db, seat.challenge),
+                          submission_id=submission_id)
+    accepting = deadlines.verification_open(seat.challenge, clock.now()) \
+        or workflow.attesting_reopened(db, challenge=seat.challenge, submission_id=submission_id)
     return {"c": seat.challenge, "entry": found, "status_labels": STATUS_LABELS,
-            "accepting": service.accepting_for(db, seat.challenge, submission_id),
+            "accepting": accepting,
             "can_attest": _can_attest(seat, user), "form": {}, "errors": {}, "error_target": None}
 
 
@@ -90,8 +96,8 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
             if fields.get("measured_value") == "Input should be a valid decimal":
                 fields["measured_value"] = NOT_A_NUMBER
             raise ValidationFailed(N_("The attestation is not complete."), fields=fields) from exc
-        service.attest(db, seat=seat, user=user, submission_id=submission_id,
-                       target_key=target_key, body=body)
+        workflow.attest(db, seat=seat, user=user, submission_id=submission_id,
+                        target_key=target_key, body=body)
     except AppError as exc:
         if exc.status_code == 404:
             raise

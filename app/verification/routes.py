@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Path
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser, require_role
 from app.accounts.models import Role, User
+from app.challenges import clock
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -40,7 +42,8 @@ def get_verification(challenge_id: ObjectId, user: CurrentUser,
                      db: Session = Depends(get_db)) -> object:
     """The entries judging shortlisted, each target's attested value and each entry's status."""
     seat = access.seat(db, challenge_id=challenge_id, user=user)
-    return service.overview(db, seat=seat)
+    return service.overview(seat=seat, shortlist=workflow.shortlist(db, seat.challenge),
+                            now=clock.now())
 
 
 @router.put(f"{BASE}/entries/{{submission_id}}/targets/{{target_key}}",
@@ -49,5 +52,5 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
            body: AttestationIn, user: CurrentUser, db: Session = Depends(get_db)) -> object:
     """Attest (or correct) the measured value of one target, with the evidence."""
     seat = access.as_verifier(db, challenge_id=challenge_id, user=user)
-    return service.attest(db, seat=seat, user=user, submission_id=submission_id,
-                          target_key=target_key, body=body)
+    return workflow.attest(db, seat=seat, user=user, submission_id=submission_id,
+                           target_key=target_key, body=body)

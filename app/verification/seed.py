@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.challenges import authoring, clock, lifecycle
 from app.challenges.models import Challenge
 from app.challenges.schemas import ChallengeCreate
 from app.judging import panel
 from app.judging.seed import DemoEntry, an_admin, demo_account, enter, score_every_entry
-from app.verification import access, service
+from app.verification import access
 from app.verification.schemas import AttestationIn
 
 SEED_ORDER = 90  # after the demo challenge in judging (80), whose accounts it shares
@@ -108,32 +109,32 @@ def load_demo(db: Session) -> list[str]:
     with clock.as_of(anchor - DRAFTED * DAY):
         challenge = authoring.create(db, user=owner,
                                      body=ChallengeCreate.model_validate(_body(anchor)))
-        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+        workflow.submit_for_review(db, challenge=challenge, user=owner)
     with clock.as_of(anchor - APPROVED * DAY):
-        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        workflow.approve(db, challenge=challenge, user=admin)
     for entry in ENTRIES:
         with clock.as_of(anchor - entry.days_ago * DAY):
             lifecycle.sync(db, challenge=challenge)
             enter(db, challenge, entry, people)
     with clock.as_of(anchor - JUDGING_STARTED * DAY):
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+        workflow.start_judging(db, challenge=challenge, user=owner)
         for local in SCORES:
             panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
     for local, (days_ago, scores) in SCORES.items():
         with clock.as_of(anchor - days_ago * DAY):
             score_every_entry(db, challenge, people[local], scores, CRITERIA)
     with clock.as_of(anchor - VERIFICATION_STARTED * DAY):
-        lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+        workflow.start_verification(db, challenge=challenge, user=owner)
     verifier = people["verifier"]
     with clock.as_of(anchor - ATTESTED * DAY):
         seat = access.as_verifier(db, challenge_id=challenge.id, user=verifier)
-        first = service.overview(db, seat=seat).entries[0]
-        service.attest(db, seat=seat, user=verifier, submission_id=first.submission_id,
-                       target_key="firewood", body=AttestationIn(
-                           measured_value=Decimal("14.6"),
-                           evidence="Firewood bought: 21.3 t in the term before, 6.7 t in the "
-                                    "term after; gas meter read on site.",
-                           evidence_url=None))
+        first = next(iter(workflow.shortlist(db, challenge).values()))
+        workflow.attest(db, seat=seat, user=verifier, submission_id=first.submission_id,
+                        target_key="firewood", body=AttestationIn(
+                            measured_value=Decimal("14.6"),
+                            evidence="Firewood bought: 21.3 t in the term before, 6.7 t in the "
+                                     "term after; gas meter read on site.",
+                            evidence_url=None))
     db.flush()
     return [f"Verification: “{TITLE}” in verification, {len(ENTRIES)} entries, 2 shortlisted; "
             f"verifier attested the first ({first.title}), the second waits."]

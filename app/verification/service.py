@@ -10,53 +10,42 @@ before its `verification_closes_at`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Role, User, UserRole
-from app.challenges import clock, lifecycle
+from app.accounts.models import User
+from app.challenges import clock, deadlines
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
-from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound
 from app.history import service as history
 from app.i18n.translate import N_, translatable
 from app.judging import results as judging_results
-from app.judging.schemas import ResultRead
+from app.judging.results import RankedEntry
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission
 from app.verification import outcomes
-from app.verification.access import Seat, accepting
+from app.verification.access import Seat
 from app.verification.models import OutcomeAttestation
+from app.verification.outcomes import ShortlistedEntry
 from app.verification.schemas import (
     AttestationIn,
     EntryOutcomeRead,
-    TargetOutcomeRead,
     VerificationQueueRead,
     VerificationRead,
 )
 
 ENTITY = "outcome_attestation"
-# Other domains may reopen one entry's attestations after verification closed (awards: while an
-# appeal against the entry is open): (db, challenge, submission id) -> reopened.
-REOPENED_BY: list[Callable[[Session, Challenge, int], bool]] = []
-
-
-def accepting_for(db: Session, challenge: Challenge, submission_id: int) -> bool:
-    """Verifiers may attest this entry's outcomes now."""
-    return accepting(challenge) or any(reopened(db, challenge, submission_id)
-                                       for reopened in REOPENED_BY)
+Shortlist = Mapping[int, ShortlistedEntry]  # submission id -> entry, in judging's order
 
 
 def verification_url(challenge: Challenge) -> str:
     return f"/challenges/{challenge.id}/verification"
-
-
-def _shortlist(db: Session, challenge: Challenge) -> list[ResultRead]:
-    return [r for r in judging_results.ranked(db, challenge=challenge) if r.eligible]
 
 
 def _targets(challenge: Challenge) -> list[outcomes.Target]:
@@ -64,22 +53,30 @@ def _targets(challenge: Challenge) -> list[outcomes.Target]:
             for t in challenge.targets]
 
 
-def _attestations(db: Session, challenge: Challenge
+def _attestations(db: Session, challenge: Challenge, submission_ids: Iterable[int]
                   ) -> dict[tuple[int, int], OutcomeAttestation]:
+    ids = list(submission_ids)
+    if not ids:
+        return {}
     return {(a.submission_id, a.target_id): a for a in db.scalars(
-        select(OutcomeAttestation).where(OutcomeAttestation.challenge_id == challenge.id))}
+        select(OutcomeAttestation).where(OutcomeAttestation.challenge_id == challenge.id,
+                                         OutcomeAttestation.submission_id.in_(ids)))}
 
 
-def _entry_read(challenge: Challenge, result: ResultRead, entrant: str,
-                found: dict[tuple[int, int], OutcomeAttestation],
-                names: dict[int, str]) -> EntryOutcomeRead:
+def _verifier_names(db: Session, found: Iterable[OutcomeAttestation]) -> dict[int, str]:
+    ids = {a.verifier_id for a in found if a.verifier_id is not None}
+    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) \
+        if ids else {}
+
+
+def _with_outcomes(challenge: Challenge, entry: ShortlistedEntry,
+                   found: dict[tuple[int, int], OutcomeAttestation],
+                   names: dict[int, str]) -> ShortlistedEntry:
+    """`entry` with its targets and status as the attestations `found` say."""
     rows = []
-    measured = {}
     for target in challenge.targets:
-        a = found.get((result.submission_id, target.id))
-        if a is not None:
-            measured[target.key] = a.measured_value
-        rows.append(TargetOutcomeRead(
+        a = found.get((entry.submission_id, target.id))
+        rows.append(outcomes.TargetRecord(
             key=target.key, metric=target.metric, unit=target.unit, direction=target.direction,
             threshold=target.threshold, required=target.required,
             verification_method=target.verification_method,
@@ -87,47 +84,57 @@ def _entry_read(challenge: Challenge, result: ResultRead, entrant: str,
             evidence=a.evidence if a else None, evidence_url=a.evidence_url if a else None,
             verifier=names.get(a.verifier_id or 0, "a former verifier") if a else None,
             attested_at=a.attested_at if a else None))
-    status = outcomes.entry_outcome(_targets(challenge), measured).status
-    return EntryOutcomeRead(submission_id=result.submission_id, title=result.title,
-                            entrant=entrant, judging_rank=result.rank, status=status,
-                            targets=rows)
+    measured = {t.key: t.measured_value for t in rows if t.measured_value is not None}
+    return replace(entry, targets=tuple(rows),
+                   status=outcomes.entry_outcome(_targets(challenge), measured).status)
 
 
-def overview(db: Session, *, seat: Seat) -> VerificationRead:
-    """Every shortlisted entry (in judging's order) with its targets and attestations."""
-    challenge = seat.challenge
-    shortlist = _shortlist(db, challenge)
-    found = _attestations(db, challenge)
-    verifier_ids = {a.verifier_id for a in found.values() if a.verifier_id is not None}
-    names = dict(db.execute(select(User.id, User.display_name)
-                            .where(User.id.in_(verifier_ids))).all()) if verifier_ids else {}
+def entry_outcomes(db: Session, *, challenge: Challenge,
+                   ranking: Sequence[RankedEntry]) -> dict[int, ShortlistedEntry]:
+    """The entries `ranking` made eligible, in its order, each with its attested outcomes."""
+    eligible = [r for r in ranking if r.eligible]
     submissions = {s.id: s for s in db.scalars(select(Submission).where(
-        Submission.id.in_([r.submission_id for r in shortlist])))} if shortlist else {}
+        Submission.id.in_([r.submission_id for r in eligible])))} if eligible else {}
     registrations = list(db.scalars(select(ChallengeRegistration).where(
         ChallengeRegistration.id.in_({s.registration_id for s in submissions.values()})))) \
         if submissions else []
     entrants = submissions_access.entrant_names(db, registrations)
-    entries = [_entry_read(challenge, r, entrants.get(
-        submissions[r.submission_id].registration_id, "an entrant"), found, names)
-        for r in shortlist]
-    return VerificationRead(challenge_id=challenge.id, title=challenge.title,
-                            state=challenge.state,
-                            verification_closes_at=challenge.verification_closes_at,
-                            accepting=accepting(challenge), entries=entries)
+    found = _attestations(db, challenge, submissions)
+    names = _verifier_names(db, found.values())
+    shortlist = {}
+    for r in eligible:
+        registration_id = submissions[r.submission_id].registration_id
+        bare = ShortlistedEntry(r.submission_id, registration_id, r.title,
+                                entrants.get(registration_id, "an entrant"), r.rank,
+                                outcomes.OutcomeStatus.PENDING, ())
+        shortlist[r.submission_id] = _with_outcomes(challenge, bare, found, names)
+    return shortlist
 
 
-def entry(db: Session, *, seat: Seat, submission_id: int) -> EntryOutcomeRead:
-    for found in overview(db, seat=seat).entries:
-        if found.submission_id == submission_id:
-            return found
-    raise NotFound(N_("No such entry on this challenge's shortlist."))
+def overview(*, seat: Seat, shortlist: Shortlist, now: dt.datetime) -> VerificationRead:
+    """Every shortlisted entry (in judging's order) with its targets and attestations."""
+    challenge = seat.challenge
+    return VerificationRead(
+        challenge_id=challenge.id, title=challenge.title, state=challenge.state,
+        verification_closes_at=challenge.verification_closes_at,
+        accepting=deadlines.verification_open(challenge, now),
+        entries=[EntryOutcomeRead.model_validate(e, from_attributes=True)
+                 for e in shortlist.values()])
+
+
+def entry(*, shortlist: Shortlist, submission_id: int) -> EntryOutcomeRead:
+    found = shortlist.get(submission_id)
+    if found is None:
+        raise NotFound(N_("No such entry on this challenge's shortlist."))
+    return EntryOutcomeRead.model_validate(found, from_attributes=True)
 
 
 def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_key: str,
-           body: AttestationIn) -> EntryOutcomeRead:
-    """Record (or correct) the measured value of one target of one shortlisted entry."""
+           body: AttestationIn, shortlist: Shortlist, reopened: bool) -> ShortlistedEntry:
+    """Record (or correct) the measured value of one target of one shortlisted entry, while
+    verification is open or, with `reopened` (an appeal against the entry), after it."""
     challenge = seat.challenge
-    if not accepting_for(db, challenge, submission_id):
+    if not (deadlines.verification_open(challenge, clock.now()) or reopened):
         raise Conflict(N_("Outcomes are attested while the challenge is in verification, before "
                           "verification closes, or while an appeal against the entry is open."),
                        code="verification_closed",
@@ -135,8 +142,8 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
     # The entry's row lock makes two attestations of one entry take turns, so the second sees
     # the first (one row per target; the status change is told once).
     submission = db.get(Submission, submission_id, with_for_update=True, populate_existing=True)
-    if submission is None or submission.challenge_id != challenge.id or submission_id not in {
-            r.submission_id for r in _shortlist(db, challenge)}:
+    listed = shortlist.get(submission_id)
+    if submission is None or submission.challenge_id != challenge.id or listed is None:
         raise NotFound(N_("No such entry on this challenge's shortlist."))
     registration = db.get(ChallengeRegistration, submission.registration_id)
     entrants = submissions_access.entrant_ids(db, registration=registration) \
@@ -147,10 +154,10 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
     target = next((t for t in challenge.targets if t.key == target_key), None)
     if target is None:
         raise NotFound(N_("This challenge has no target with that key."))
-    before = entry(db, seat=seat, submission_id=submission_id).status
     row = db.scalar(select(OutcomeAttestation).where(
         OutcomeAttestation.submission_id == submission_id,
         OutcomeAttestation.target_id == target.id))
+    before = _with_outcomes(challenge, listed, *_found_for(db, challenge, submission_id)).status
     action = "correct" if row is not None else "attest"
     if row is None:
         row = OutcomeAttestation(challenge_id=challenge.id, submission_id=submission_id,
@@ -165,13 +172,19 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
                    snapshot={"submission_id": submission_id, "target": target.key,
                              "measured_value": str(row.measured_value), "met": row.met,
                              "evidence": row.evidence, "evidence_url": row.evidence_url})
-    after = entry(db, seat=seat, submission_id=submission_id)
+    after = _with_outcomes(challenge, listed, *_found_for(db, challenge, submission_id))
     if after.status != before and after.status != outcomes.OutcomeStatus.PENDING:
         _tell_entrants(db, challenge, after, entrants)
     return after
 
 
-def _tell_entrants(db: Session, challenge: Challenge, result: EntryOutcomeRead,
+def _found_for(db: Session, challenge: Challenge, submission_id: int
+               ) -> tuple[dict[tuple[int, int], OutcomeAttestation], dict[int, str]]:
+    found = _attestations(db, challenge, [submission_id])
+    return found, _verifier_names(db, found.values())
+
+
+def _tell_entrants(db: Session, challenge: Challenge, result: ShortlistedEntry,
                    entrant_ids: set[int]) -> None:
     # One whole sentence per status, so each translates whole.
     if result.status == outcomes.OutcomeStatus.VERIFIED:
@@ -198,8 +211,9 @@ def queue(db: Session, *, user: User) -> list[VerificationQueueRead]:
             .order_by(Challenge.verification_closes_at, Challenge.id)):
         if challenge.owner_id == user.id:
             continue
-        statuses = [e.status for e in overview(
-            db, seat=Seat(challenge, manager=False, verifier=True)).entries]
+        statuses = [e.status for e in entry_outcomes(
+            db, challenge=challenge, ranking=judging_results.ranking(db, challenge=challenge)
+        ).values()]
         items.append(VerificationQueueRead(
             challenge_id=challenge.id, title=challenge.title,
             verification_closes_at=challenge.verification_closes_at, entries=len(statuses),
@@ -207,29 +221,3 @@ def queue(db: Session, *, user: User) -> list[VerificationQueueRead]:
             not_met=statuses.count(outcomes.OutcomeStatus.NOT_MET),
             pending=statuses.count(outcomes.OutcomeStatus.PENDING)))
     return items
-
-
-def _tell_verifiers(db: Session, challenge: Challenge, action: str, actor: User) -> None:
-    if action != "start-verification":
-        return
-    verifiers = db.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
-        UserRole.role == Role.VERIFIER, User.is_active.is_(True),
-        User.id != challenge.owner_id))
-    shortlisted = len(_shortlist(db, challenge))
-    url = f"{get_settings().base_url}{verification_url(challenge)}"
-    if shortlisted == 1:
-        body = translatable("Judging of \"%(challenge)s\" is over and %(count)s entry passed "
-                            "it. Their outcomes wait for your attestation.\n\n%(url)s",
-                            challenge=challenge.title, count=shortlisted, url=url)
-    else:
-        body = translatable("Judging of \"%(challenge)s\" is over and %(count)s entries passed "
-                            "it. Their outcomes wait for your attestation.\n\n%(url)s",
-                            challenge=challenge.title, count=shortlisted, url=url)
-    notifications.queue_many(
-        db, recipient_ids=list(verifiers),
-        subject=translatable("Outcomes to verify: %(challenge)s", challenge=challenge.title),
-        body=body, kind="verification.started")
-
-
-if _tell_verifiers not in lifecycle.AFTER_ACTION:
-    lifecycle.AFTER_ACTION.append(_tell_verifiers)

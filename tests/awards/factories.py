@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.challenges import lifecycle
-from app.verification import access, service
+from app import workflow
+from app.verification import access
 from app.verification.schemas import AttestationIn
 from tests.challenges.factories import T0, Clock
 from tests.verification.factories import Verifying, verification_challenge
@@ -21,9 +21,9 @@ VERIFICATION_CLOSED = T0 + dt.timedelta(days=90)
 
 def attest(db: Session, v: Verifying, entry: int, value: str) -> None:
     seat = access.as_verifier(db, challenge_id=v.challenge.id, user=v.verifier)
-    service.attest(db, seat=seat, user=v.verifier, submission_id=v.judged.entries[entry].id,
-                   target_key="cooling", body=AttestationIn(measured_value=Decimal(value),
-                                                            evidence="Logger readings."))
+    workflow.attest(db, seat=seat, user=v.verifier, submission_id=v.judged.entries[entry].id,
+                    target_key="cooling", body=AttestationIn(measured_value=Decimal(value),
+                                                             evidence="Logger readings."))
     db.commit()
 
 
@@ -38,7 +38,7 @@ def verified_and_closed(db: Session, clock: Clock) -> Verifying:
 
 def awards_proposed(db: Session, clock: Clock) -> Verifying:
     v = verified_and_closed(db, clock)
-    lifecycle.perform(db, challenge=v.challenge, action="propose-awards", user=v.judged.owner)
+    workflow.propose_awards(db, challenge=v.challenge, user=v.judged.owner)
     db.commit()
     return v
 
@@ -48,6 +48,6 @@ def finalised(db: Session, clock: Clock) -> Verifying:
     challenge finalised by an admin."""
     v = awards_proposed(db, clock)
     clock.set(VERIFICATION_CLOSED + dt.timedelta(days=14))
-    lifecycle.perform(db, challenge=v.challenge, action="finalise", user=v.judged.admin)
+    workflow.finalise(db, challenge=v.challenge, user=v.judged.admin)
     db.commit()
     return v

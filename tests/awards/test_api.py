@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.awards import service
 from app.awards.models import Award
 from app.config import Settings
@@ -82,7 +83,8 @@ def test_before_awards_are_proposed_nobody_sees_an_amount(client: TestClient, db
 def test_awards_are_computed_once(db: Session, clock: Clock) -> None:
     v = awards_proposed(db, clock)
     with pytest.raises(Conflict) as raised:
-        service.compute(db, challenge=v.challenge)
+        service.compute(db, challenge=v.challenge,
+                        shortlist=workflow.shortlist(db, v.challenge).values())
     assert raised.value.code == "awards_exist"
     db.rollback()
     [award] = db.query(Award).all()
@@ -118,11 +120,10 @@ def test_parallel_requests_to_propose_awards_make_one_set_of_awards(
 
 def test_a_challenge_without_verified_outcomes_awards_nothing(client: TestClient, db: Session,
                                                               clock: Clock) -> None:
-    from app.challenges import lifecycle
     from tests.awards.factories import VERIFICATION_CLOSED
     v = verification_challenge(db, clock)
     clock.set(VERIFICATION_CLOSED)
-    lifecycle.perform(db, challenge=v.challenge, action="propose-awards", user=v.judged.owner)
+    workflow.propose_awards(db, challenge=v.challenge, user=v.judged.owner)
     db.commit()
     body = client.get(url(v.challenge.id),
                       headers=token_for(client, v.judged.owner.email or "")).json()

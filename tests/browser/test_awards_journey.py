@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role
 from app.awards import appeals  # noqa: F401  (its lifecycle hooks, as in the app)
 from app.awards import service as awards  # noqa: F401
@@ -37,7 +38,6 @@ from app.judging import codes, panel
 from app.judging import service as judging
 from app.judging.schemas import CriterionScoreIn, ScorecardIn
 from app.verification import access as verification_access
-from app.verification import service as verification
 from app.verification.schemas import AttestationIn
 from tests.awards.test_results import validator
 from tests.browser.conftest import (
@@ -81,8 +81,8 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
     with at(0):
         challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
             challenge_body(start=start, title=title)))
-        lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
-        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        workflow.submit_for_review(db, challenge=challenge, user=sponsor)
+        workflow.approve(db, challenge=challenge, user=admin)
     entries = {}
     with at(2):
         lifecycle.sync(db, challenge=challenge)
@@ -91,7 +91,7 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
                               [Role.SOLVER])
             entries[entry_title] = submitted_entry(db, challenge, entrant, title=entry_title)
     with at(32):
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+        workflow.start_judging(db, challenge=challenge, user=sponsor)
         panel.assign(db, challenge=challenge, user=sponsor, judge_id=judge.id)
         for entry in entries.values():
             code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
@@ -99,17 +99,17 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
                 comment="", scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
                                     for c in challenge.criteria]))
             judging.submit(db, challenge=challenge, judge=judge, code=code)
-        lifecycle.perform(db, challenge=challenge, action="start-verification", user=sponsor)
+        workflow.start_verification(db, challenge=challenge, user=sponsor)
     with at(60):
         seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
         for entry_title, (_, value) in ENTRIES.items():
-            verification.attest(db, seat=seat, user=verifier,
-                                submission_id=entries[entry_title].id, target_key="cooling",
-                                body=AttestationIn(measured_value=Decimal(value),
-                                                   evidence="Logger cards read on site."))
+            workflow.attest(db, seat=seat, user=verifier,
+                            submission_id=entries[entry_title].id, target_key="cooling",
+                            body=AttestationIn(measured_value=Decimal(value),
+                                               evidence="Logger cards read on site."))
     with at(91):  # a day after verification closed: the finished one's awards are proposed
         if title in (FINISHED, PUBLISHED):
-            lifecycle.perform(db, challenge=challenge, action="propose-awards", user=sponsor)
+            workflow.propose_awards(db, challenge=challenge, user=sponsor)
     return challenge
 
 
@@ -216,7 +216,7 @@ def test_a_visitor_reads_the_results_and_downloads_the_360giving_data(
     with on_the_server(live, monkeypatch) as db:
         challenge = _verified(db, PUBLISHED, "lake-")
         admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-        lifecycle.perform(db, challenge=challenge, action="finalise", user=admin)
+        workflow.finalise(db, challenge=challenge, user=admin)
         db.commit()
         challenge_id = challenge.id
     context = new_context(browser, live)

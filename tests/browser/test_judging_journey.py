@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app import workflow
 from app.accounts.models import Role
 from app.challenges import authoring, lifecycle
 from app.challenges.enums import ChallengeState
@@ -69,8 +70,8 @@ def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
         with mock.patch("app.challenges.clock.now", return_value=start):
             challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
                 challenge_body(start=start, title=TITLE)))
-            lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
-            lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+            workflow.submit_for_review(db, challenge=challenge, user=sponsor)
+            workflow.approve(db, challenge=challenge, user=admin)
         with mock.patch("app.challenges.clock.now",
                         return_value=start + dt.timedelta(days=2)):
             lifecycle.sync(db, challenge=challenge)
@@ -79,7 +80,7 @@ def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
                 entrant = demo_person(db, f"{slug}@{DOMAIN}", name, [Role.SOLVER])
                 submitted_entry(db, challenge, entrant, title=title,
                                 summary=f"**{title}** for markets above 2,000 m.")
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+        workflow.start_judging(db, challenge=challenge, user=sponsor)
         assert challenge.state == ChallengeState.JUDGING
         db.commit()
         return challenge.id

@@ -15,6 +15,7 @@ from unittest import mock
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app import workflow
 from app.accounts.models import Role
 from app.challenges import authoring, lifecycle
 from app.challenges.enums import ChallengeState
@@ -64,8 +65,8 @@ def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
         with mock.patch("app.challenges.clock.now", return_value=start):
             challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
                 challenge_body(start=start, title=TITLE)))
-            lifecycle.perform(db, challenge=challenge, action="submit", user=sponsor)
-            lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+            workflow.submit_for_review(db, challenge=challenge, user=sponsor)
+            workflow.approve(db, challenge=challenge, user=admin)
         entries = {}
         with mock.patch("app.challenges.clock.now",
                         return_value=start + dt.timedelta(days=2)):
@@ -74,7 +75,7 @@ def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
                 entrant = demo_person(db, f"{name.split()[0].lower()}@{DOMAIN}", name,
                                   [Role.SOLVER])
                 entries[title] = submitted_entry(db, challenge, entrant, title=title)
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=sponsor)
+        workflow.start_judging(db, challenge=challenge, user=sponsor)
         by_id = codes.codes_for(get_settings().secret_key, challenge.id,
                                 [e.id for e in entries.values()])
         for judge in judges:
@@ -87,7 +88,7 @@ def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
                                  for c, v in zip(challenge.criteria, (impact, afford),
                                                  strict=True)]))
                 judging.submit(db, challenge=challenge, judge=judge, code=code)
-        lifecycle.perform(db, challenge=challenge, action="start-verification", user=sponsor)
+        workflow.start_verification(db, challenge=challenge, user=sponsor)
         assert challenge.state == ChallengeState.VERIFICATION
         db.commit()
         return challenge.id

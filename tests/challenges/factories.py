@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role, User
-from app.challenges import authoring, lifecycle
+from app.challenges import authoring
 from app.challenges.models import Challenge
 from app.challenges.schemas import ChallengeCreate
 from app.inventory.models import Mechanism, MechanismKind
@@ -121,7 +122,7 @@ def draft(db: Session, owner: User, **overrides: Any) -> Challenge:
 def published(db: Session, owner: User, approver: User, **overrides: Any) -> Challenge:
     """A draft submitted by its owner and approved by an admin."""
     challenge = draft(db, owner, **overrides)
-    lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
-    lifecycle.perform(db, challenge=challenge, action="approve", user=approver)
+    workflow.submit_for_review(db, challenge=challenge, user=owner)
+    workflow.approve(db, challenge=challenge, user=approver)
     db.commit()
     return challenge

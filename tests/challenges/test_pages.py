@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role
-from app.challenges import lifecycle, team_entries
+from app.challenges import team_entries
 from app.challenges.models import Challenge
 from tests.challenges.factories import admin, draft, make_need, published, sponsor
 from tests.factories import csrf_from, login, make_user
@@ -132,7 +133,7 @@ def test_admin_reviews_requests_changes_and_approves(client: TestClient, db: Ses
     owner = sponsor(db, email="s@example.org")
     make_user(db, roles=[Role.ADMIN], email="a@example.org")
     challenge = draft(db, owner, title="Needs a look")
-    lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
+    workflow.submit_for_review(db, challenge=challenge, user=owner)
     db.commit()
     login(client, "a@example.org")
     queue = client.get("/admin/challenges/review")
@@ -144,7 +145,7 @@ def test_admin_reviews_requests_changes_and_approves(client: TestClient, db: Ses
     r = post_form(client, page, f"{page}/actions/approve", {})
     assert r.status_code == 409  # it went back to draft
     db.expire_all()
-    lifecycle.perform(db, challenge=db.get(Challenge, challenge.id), action="submit", user=owner)
+    workflow.submit_for_review(db, challenge=db.get(Challenge, challenge.id), user=owner)
     db.commit()
     r = post_form(client, page, f"{page}/actions/approve", {})
     assert r.status_code == 303

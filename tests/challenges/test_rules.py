@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.challenges.deadlines import Timeline, effective_state, timeline_problems
 from app.challenges.enums import ChallengeState as S
 from app.challenges.enums import IpTerms, SolverKind
 from app.challenges.rules import (
@@ -25,7 +26,7 @@ from app.challenges.rules import (
     sha256_hex,
 )
 from app.challenges.schemas import PrizeRules
-from app.challenges.states import Timeline, countdown, effective_state, timeline_problems
+from app.challenges.states import countdown
 
 T = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 

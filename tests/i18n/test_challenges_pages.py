@@ -9,15 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.challenges.models import Challenge
-from tests.challenges.factories import Clock, admin, draft, install_clock, published, sponsor
+from tests.challenges.factories import Clock, admin, draft, published, sponsor
 from tests.challenges.test_pages import FORM, post_form
 from tests.factories import csrf_from, login, make_user
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
 
 
 @pytest.fixture
@@ -121,8 +117,7 @@ def test_messages_with_values_show_in_chinese(zh: TestClient, db: Session, clock
 def test_an_admin_reviews_in_chinese(zh: TestClient, db: Session, clock: Clock) -> None:
     owner = sponsor(db)
     waiting = draft(db, owner)
-    from app.challenges import lifecycle
-    lifecycle.perform(db, challenge=waiting, action="submit", user=owner)
+    workflow.submit_for_review(db, challenge=waiting, user=owner)
     db.commit()
     reviewer = admin(db)
     login(zh, reviewer.email)
@@ -160,7 +155,6 @@ def test_countdowns_say_the_two_largest_units(clock: Clock) -> None:
 def test_notifications_reach_each_recipient_in_their_language(db: Session, clock: Clock) -> None:
     """Admins told of a submission, and the sponsor asked for changes, each read their own
     language: the title, the links and the reviewer's words go in as they are."""
-    from app.challenges import lifecycle
     from app.config import get_settings
     from app.notifications.service import for_recipient
 
@@ -169,7 +163,7 @@ def test_notifications_reach_each_recipient_in_their_language(db: Session, clock
     owner.locale = chinese_admin.locale = "zh-Hans"
     db.flush()
     waiting = draft(db, owner)
-    lifecycle.perform(db, challenge=waiting, action="submit", user=owner)
+    workflow.submit_for_review(db, challenge=waiting, user=owner)
     url = f"{get_settings().base_url}/challenges/{waiting.id}"
     queue = f"{get_settings().base_url}/admin/challenges/review"
 
@@ -181,7 +175,7 @@ def test_notifications_reach_each_recipient_in_their_language(db: Session, clock
     assert en.body == (f"A sponsor submitted a challenge for review.\n\n{url}\n\n"
                        f"The review queue: {queue}")
 
-    lifecycle.perform(db, challenge=waiting, action="request-changes", user=english_admin,
+    workflow.request_changes(db, challenge=waiting, user=english_admin,
                       reason="Name the 100% metric.")
     [asked] = for_recipient(db, recipient_id=owner.id, kind="challenge.changes_requested")
     assert asked.subject == f"要求修改：{waiting.title}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -13,7 +12,7 @@ from app.accounts.models import User
 from app.judging import panel
 from app.notifications import service as notifications
 from app.submissions import service as submissions
-from tests.challenges.factories import Clock, install_clock
+from tests.challenges.factories import Clock
 from tests.factories import csrf_from, login, make_user
 from tests.judging.factories import (
     Judged,
@@ -34,11 +33,6 @@ from tests.submissions.factories import (
 from tests.submissions.factories import submitted as submitted_entry
 
 ZH = "zh-Hans"
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
 
 
 def chinese(client: TestClient) -> None:

@@ -7,26 +7,19 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.awards import appeals
+from app import workflow
 from app.awards.schemas import AppealDecisionIn, AppealIn
-from app.challenges import lifecycle
 from app.config import get_settings
 from app.notifications import service as notifications
 from tests.awards.factories import attest, awards_proposed, finalised, verified_and_closed
-from tests.challenges.factories import Clock, install_clock
+from tests.challenges.factories import Clock
 from tests.factories import csrf_from, login
 from tests.verification.factories import verification_challenge
 
 ZH = "zh-Hans"
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return install_clock(monkeypatch)
 
 
 def text(html: str) -> str:
@@ -176,7 +169,7 @@ def test_outcome_notifications_reach_chinese_recipients_in_chinese(db: Session,
     db.flush()
     title = v.challenge.title
     url = f"{get_settings().base_url}/challenges/{v.challenge.id}/awards"
-    lifecycle.perform(db, challenge=v.challenge, action="propose-awards", user=owner)
+    workflow.propose_awards(db, challenge=v.challenge, user=owner)
 
     [none] = notifications.for_recipient(db, recipient_id=entrants[1].id, kind="awards.proposed")
     assert none.subject == f"奖励已提议：{title}"
@@ -190,8 +183,8 @@ def test_outcome_notifications_reach_chinese_recipients_in_chinese(db: Session,
                                "applied wrongly, you may appeal until ")
 
     reason = "Logger 6 was left out."
-    filed = appeals.file(db, challenge_id=v.challenge.id, user=entrants[1],
-                         body=AppealIn(submission_id=entry.id, reason=reason))
+    filed = workflow.file_appeal(db, challenge_id=v.challenge.id, user=entrants[1],
+                                 body=AppealIn(submission_id=entry.id, reason=reason))
     [zh] = notifications.for_recipient(db, recipient_id=owner.id, kind="awards.appeal")
     [en] = notifications.for_recipient(db, recipient_id=admin.id, kind="awards.appeal")
     assert (zh.subject, zh.body) == (f"针对奖励的申诉：{title}",
@@ -201,8 +194,8 @@ def test_outcome_notifications_reach_chinese_recipients_in_chinese(db: Session,
                                      f"{url}")
 
     attest(db, v, 1, "540")  # corrected while the appeal is open
-    appeals.decide(db, appeal_id=filed.id, admin=admin,
-                   body=AppealDecisionIn(outcome="upheld", decision="Checked the cards."))
+    workflow.decide_appeal(db, appeal_id=filed.id, admin=admin,
+                           body=AppealDecisionIn(outcome="upheld", decision="Checked the cards."))
     [news] = notifications.for_recipient(db, recipient_id=entrants[1].id,
                                          kind="awards.appeal_decided")
     assert news.subject == f"申诉已裁定：{title}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role, User
 from app.challenges import lifecycle
 from app.challenges.enums import ChallengeState
@@ -99,7 +100,7 @@ def one_scorecard_then_verification(db: Session, judged: Judged, *values: str) -
     judging_service.save(db, challenge=judged.challenge, judge=judged.judges[0], code=code,
                          body=scores(judged.challenge, *values))
     judging_service.submit(db, challenge=judged.challenge, judge=judged.judges[0], code=code)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     db.commit()
 
@@ -121,7 +122,7 @@ def open_challenge(db: Session, clock: Clock, **overrides: Any) -> tuple[Challen
 
 def start_judging(db: Session, clock: Clock, challenge: Challenge, owner: User) -> None:
     clock.set(AFTER_CLOSE)
-    lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+    workflow.start_judging(db, challenge=challenge, user=owner)
     db.commit()
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role
-from app.challenges import lifecycle
 from tests.challenges.factories import Clock
 from tests.factories import make_user, token_for
 from tests.judging.factories import Judged, judge, judging_challenge
@@ -150,7 +150,7 @@ def test_the_manager_runs_the_panel_and_sees_progress_not_scores(
                          headers=owner).status_code == 409
     assert client.delete(f"{base(judged)}/panel/{newcomer.id}", headers=owner).status_code == 204
 
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     db.commit()
     table = client.get(f"{base(judged)}/results", headers=owner)
@@ -205,3 +205,38 @@ def test_a_judge_lists_their_panels(client: TestClient, db: Session, clock: Cloc
                     "url": f"/challenges/{judged.challenge.id}/judging"}
     solver = token_for(client, judged.entrants[0].email or "")
     assert client.get("/api/v1/judging/assignments", headers=solver).status_code == 403
+
+
+def test_after_judging_ends_scorecards_are_refused_and_the_sponsor_sees_what_is_missing(
+        client: TestClient, db: Session, clock: Clock) -> None:
+    judged = judging_challenge(db, clock, entries=2, judges=2)
+    first, second = (token_for(client, j.email or "") for j in judged.judges)
+    owner = token_for(client, judged.owner.email or "")
+    impact, afford = criteria_ids(judged)
+    codes = sorted(judged.code(s) for s in judged.entries)
+    card = {"scores": [{"criterion_id": impact, "score": 7}, {"criterion_id": afford, "score": 6}]}
+    for code in codes:
+        url = f"{base(judged)}/entries/{code}/scorecard"
+        assert client.put(url, headers=first, json=card).status_code == 200
+        assert client.post(f"{url}/submit", headers=first).status_code == 200
+    draft = f"{base(judged)}/entries/{codes[0]}/scorecard"
+    assert client.put(draft, headers=second, json=card).status_code == 200
+    panel = client.get(f"{base(judged)}/panel", headers=owner).json()
+    assert panel["scoring_open"] is True and panel["missing"] == 2
+
+    assert judged.challenge.judging_ends_at is not None
+    clock.set(judged.challenge.judging_ends_at)  # the deadline itself is past it
+    late = client.put(f"{base(judged)}/entries/{codes[1]}/scorecard", headers=second, json=card)
+    assert late.status_code == 409, late.text
+    assert late.json()["error"]["code"] == "judging_ended"
+    for refused in (client.post(f"{draft}/submit", headers=second),
+                    client.post(f"{base(judged)}/entries/{codes[1]}/recuse", headers=second)):
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "judging_ended"
+    panel = client.get(f"{base(judged)}/panel", headers=owner).json()
+    assert panel["scoring_open"] is False and panel["missing"] == 2
+    assert {(j["id"], j["missing"], j["drafts"]) for j in panel["judges"]} == {
+        (judged.judges[0].id, 0, 0), (judged.judges[1].id, 2, 1)}
+    # The sponsor may still move on to verification with the scorecards that were submitted.
+    moved = client.post(f"/api/v1/challenges/{judged.challenge.id}/start-verification",
+                        headers=owner, json={})
+    assert moved.status_code == 200 and moved.json()["state"] == "verification"

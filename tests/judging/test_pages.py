@@ -8,8 +8,8 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role
-from app.challenges import lifecycle
 from app.judging import panel
 from tests.challenges.factories import Clock
 from tests.factories import csrf_from, login, make_user
@@ -196,7 +196,7 @@ def test_before_and_after_judging_the_judge_is_told_so(
     assert "Judging has not started" in client.get(PAGE.format(early.id)).text
     client.cookies.clear()
     judged = judging_challenge(db, clock, entries=1, judges=1)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     db.commit()
     login(client, judged.judges[0].email or "")

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import User
 from app.awards import seed as awards_seed
 from app.challenges import lifecycle
@@ -142,7 +143,7 @@ def test_the_figures_come_from_the_two_judges_once_judging_is_over(
     sponsor = person(db, "sponsor")
     with pytest.raises(Conflict):  # no standings while a judge is still scoring
         results.results(db, challenge=loaded, user=sponsor)
-    lifecycle.perform(db, challenge=loaded, action="start-verification", user=sponsor)
+    workflow.start_verification(db, challenge=loaded, user=sponsor)
     table = results.results(db, challenge=loaded, user=sponsor).results
     assert [r.judges for r in table] == [2, 2, 2]
     assert [r.rank for r in table] == [1, 2, 3]

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role
-from app.challenges import lifecycle
 from app.challenges.enums import ChallengeState
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -151,7 +151,7 @@ def test_judges_are_removed_while_they_have_submitted_nothing(db: Session, clock
 
 def test_the_panel_is_locked_once_judging_is_over(db: Session, clock: Clock) -> None:
     judged = judging_challenge(db, clock, entries=1, judges=1)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     with pytest.raises(Conflict, match="until judging ends"):
         panel.assign(db, challenge=judged.challenge, user=judged.owner, judge_id=judge(db).id)
@@ -293,7 +293,7 @@ def test_scorecards_change_only_while_the_challenge_is_in_judging(
     person, code = judged.judges[0], judged.code(judged.entries[0])
     service.save(db, challenge=judged.challenge, judge=person, code=code,
                  body=scores(judged.challenge, "5", "5"))
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     for act in (lambda: service.save(db, challenge=judged.challenge, judge=person, code=code,
                                      body=scores(judged.challenge, "6", "6")),
@@ -322,7 +322,7 @@ def test_recusal_removes_the_entry_from_the_list_and_the_results(
         service.recuse(db, challenge=judged.challenge, judge=first, code=recused_code)
     score_all(db, judged, 0, {1: ("4", "4")})
     score_all(db, judged, 1, {0: ("6", "6"), 1: ("8", "8")})
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     table = {r.code: r for r in results.results(db, challenge=judged.challenge,
                                                 user=judged.owner).results}
@@ -343,7 +343,7 @@ def test_results_only_for_the_manager_and_only_after_judging(db: Session, clock:
     score_all(db, judged, 1, {0: ("5", "5"), 1: ("9", "7"), 2: ("7", "3")})
     with pytest.raises(Conflict, match="moved on to verification"):
         results.results(db, challenge=judged.challenge, user=judged.owner)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     with pytest.raises(Forbidden):
         results.results(db, challenge=judged.challenge, user=judged.judges[0])
@@ -367,7 +367,7 @@ def test_drafts_do_not_count_and_unscored_entries_come_last(db: Session, clock: 
     score_all(db, judged, 0, {1: ("6", "6")})
     service.save(db, challenge=judged.challenge, judge=judged.judges[0],
                  code=judged.code(judged.entries[0]), body=scores(judged.challenge, "9", "9"))
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     first, last = results.results(db, challenge=judged.challenge, user=judged.owner).results
     assert (first.submission_id, first.rank, first.normalised) == (

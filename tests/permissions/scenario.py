@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts import auth, identities
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
@@ -207,8 +208,8 @@ def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
     covers.set_cover(db, challenge=draft, data=PNG, user=owner)
     live = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
         challenge_body(start=start)))
-    lifecycle.perform(db, challenge=live, action="submit", user=owner)
-    lifecycle.perform(db, challenge=live, action="approve", user=admin)
+    workflow.submit_for_review(db, challenge=live, user=owner)
+    workflow.approve(db, challenge=live, user=admin)
     assert live.state == ChallengeState.OPEN, live.state
     registrations.register(db, challenge=live, user=solver, body=RegistrationIn(
         solver_kind=SolverKind.INDIVIDUAL, declares_not_sponsor_employee=True))
@@ -250,12 +251,12 @@ def judging_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, 
     with mock.patch("app.challenges.clock.now", return_value=start):
         judged = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
             challenge_body(start=start)))
-        lifecycle.perform(db, challenge=judged, action="submit", user=owner)
-        lifecycle.perform(db, challenge=judged, action="approve", user=admin)
+        workflow.submit_for_review(db, challenge=judged, user=owner)
+        workflow.approve(db, challenge=judged, user=admin)
     with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=2)):
         lifecycle.sync(db, challenge=judged)
         entry = submitted_entry(db, judged, solver, title="Matrix solar cold room")
-    lifecycle.perform(db, challenge=judged, action="start-judging", user=owner)
+    workflow.start_judging(db, challenge=judged, user=owner)
     assert judged.state == ChallengeState.JUDGING, judged.state
     judge_assigned = scenario.people["judge_assigned"].user_id or 0
     panel.assign(db, challenge=judged, user=owner, judge_id=judge_assigned)
@@ -286,19 +287,19 @@ def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[
     with mock.patch("app.challenges.clock.now", return_value=start):
         challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
             challenge_body(start=start)))
-        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
-        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        workflow.submit_for_review(db, challenge=challenge, user=owner)
+        workflow.approve(db, challenge=challenge, user=admin)
     with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=2)):
         lifecycle.sync(db, challenge=challenge)
         entry = submitted_entry(db, challenge, solver, title="Matrix verified cold room")
-    lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+    workflow.start_judging(db, challenge=challenge, user=owner)
     panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
     code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
     judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
         scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
                 for c in challenge.criteria], comment=""))
     judging.submit(db, challenge=challenge, judge=judge, code=code)
-    lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+    workflow.start_verification(db, challenge=challenge, user=owner)
     assert challenge.state == ChallengeState.VERIFICATION, challenge.state
     db.commit()
     return {"verifying": str(challenge.id), "verified_entry": str(entry.id)}
@@ -311,17 +312,16 @@ def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, s
     judge_assigned and attested as met by `verifier`: `{awarded}` with its awards proposed now
     and an open appeal by `solver` (`{appeal}`), and `{final}`, whose awards were proposed 29
     days ago and which an admin has finalised."""
-    from app.awards import appeals
     from app.awards.schemas import AppealIn
 
     admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
     solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
     awarded, entry = _verified(db, scenario, owner, "Matrix awarded cold room", propose=False)
-    lifecycle.perform(db, challenge=awarded, action="propose-awards", user=owner)
-    filed = appeals.file(db, challenge_id=awarded.id, user=solver, body=AppealIn(
+    workflow.propose_awards(db, challenge=awarded, user=owner)
+    filed = workflow.file_appeal(db, challenge_id=awarded.id, user=solver, body=AppealIn(
         submission_id=entry.id, reason="matrix appeal"))
     final, _ = _verified(db, scenario, owner, "Matrix final cold room", propose=True)
-    lifecycle.perform(db, challenge=final, action="finalise", user=admin)
+    workflow.finalise(db, challenge=final, user=admin)
     assert final.state == ChallengeState.FINAL, final.state
     db.commit()
     return {"awarded": str(awarded.id), "awarded_entry": str(entry.id),
@@ -339,7 +339,6 @@ def _verified(db: Session, scenario: Scenario, owner: User, title: str,
     from app.judging import service as judging
     from app.judging.schemas import CriterionScoreIn, ScorecardIn
     from app.verification import access as verification_access
-    from app.verification import service as verification
     from app.verification.schemas import AttestationIn
     from tests.judging.factories import submitted_entry
 
@@ -356,26 +355,26 @@ def _verified(db: Session, scenario: Scenario, owner: User, title: str,
     with at(0):
         challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
             challenge_body(start=start)))
-        lifecycle.perform(db, challenge=challenge, action="submit", user=owner)
-        lifecycle.perform(db, challenge=challenge, action="approve", user=admin)
+        workflow.submit_for_review(db, challenge=challenge, user=owner)
+        workflow.approve(db, challenge=challenge, user=admin)
     with at(2):
         lifecycle.sync(db, challenge=challenge)
         entry = submitted_entry(db, challenge, solver, title=title)
     with at(32):
-        lifecycle.perform(db, challenge=challenge, action="start-judging", user=owner)
+        workflow.start_judging(db, challenge=challenge, user=owner)
         panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
         code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
         judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
             scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
                     for c in challenge.criteria], comment=""))
         judging.submit(db, challenge=challenge, judge=judge, code=code)
-        lifecycle.perform(db, challenge=challenge, action="start-verification", user=owner)
+        workflow.start_verification(db, challenge=challenge, user=owner)
     with at(40):
         seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
-        verification.attest(db, seat=seat, user=verifier, submission_id=entry.id,
-                            target_key="cooling", body=AttestationIn(
-                                measured_value=Decimal("700"), evidence="matrix loggers"))
+        workflow.attest(db, seat=seat, user=verifier, submission_id=entry.id,
+                        target_key="cooling", body=AttestationIn(
+                            measured_value=Decimal("700"), evidence="matrix loggers"))
     if propose:
         with at(91):
-            lifecycle.perform(db, challenge=challenge, action="propose-awards", user=owner)
+            workflow.propose_awards(db, challenge=challenge, user=owner)
     return challenge, entry

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import Role, User
-from app.challenges import lifecycle
 from app.challenges.models import Challenge
 from app.judging import service as judging
 from app.judging.schemas import CriterionScoreIn, ScorecardIn
@@ -52,7 +52,7 @@ def verification_challenge(db: Session, clock: Clock) -> Verifying:
                 comment=""))
             judging.submit(db, challenge=judged.challenge, judge=who, code=code)
     clock.set(DURING_VERIFICATION)
-    lifecycle.perform(db, challenge=judged.challenge, action="start-verification",
+    workflow.start_verification(db, challenge=judged.challenge,
                       user=judged.owner)
     db.commit()
     return Verifying(judged, person)

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
-from app.challenges import lifecycle
 from app.history import service as history
 from app.notifications import service as notifications
 from app.teams import service as teams
@@ -176,7 +176,7 @@ def test_attestations_close_with_verification(client: TestClient, db: Session,
     late = client.put(attest_url(v, 0, "cooling"), headers=headers, json=body)
     assert (late.status_code, late.json()["error"]["code"]) == (409, "verification_closed")
     assert client.get(url(v), headers=headers).json()["accepting"] is False
-    lifecycle.perform(db, challenge=v.challenge, action="propose-awards", user=v.judged.owner)
+    workflow.propose_awards(db, challenge=v.challenge, user=v.judged.owner)
     db.commit()
     after = client.put(attest_url(v, 0, "cooling"), headers=headers, json=body)
     assert (after.status_code, after.json()["error"]["code"]) == (409, "verification_closed")

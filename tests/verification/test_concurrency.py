@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import User
 from app.config import Settings
 from app.db import session_factory
@@ -35,9 +36,9 @@ def test_two_verifiers_at_once_take_turns(db: Session, settings: Settings, clock
         person = session.get(User, verifier_id)
         assert person is not None
         seat = access.as_verifier(session, challenge_id=v.challenge.id, user=person)
-        return service.attest(session, seat=seat, user=person, submission_id=entry,
-                              target_key="cooling", body=AttestationIn(
-                                  measured_value=Decimal(value), evidence="Loggers.")).status
+        return workflow.attest(session, seat=seat, user=person, submission_id=entry,
+                               target_key="cooling", body=AttestationIn(
+                                   measured_value=Decimal(value), evidence="Loggers.")).status
 
     with session_factory(settings.database_url)() as first:
         assert attest(first, v.verifier.id, "640") == "verified"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.models import User
 from app.challenges import lifecycle
 from app.challenges import service as challenges_service
@@ -18,7 +19,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.demo import demo_loaders, load_demo_data
 from app.judging import seed as judging_seed
-from app.verification import access, seed, service
+from app.verification import access, seed
 from app.verification.models import OutcomeAttestation
 from app.verification.outcomes import OutcomeStatus
 from app.verification.schemas import AttestationIn
@@ -58,16 +59,16 @@ def test_the_demo_verifier_finds_one_entry_verified_and_one_waiting(
     assert challenge.verification_closes_at is not None
     assert challenge.verification_closes_at > utcnow()
     seat = access.as_verifier(db, challenge_id=challenge_id, user=verifier)
-    entries = service.overview(db, seat=seat).entries
+    entries = list(workflow.shortlist(db, challenge).values())
     assert [(e.title, e.status) for e in entries] == [
         (seed.ENTRIES[0].title, OutcomeStatus.VERIFIED),
         (seed.ENTRIES[1].title, OutcomeStatus.PENDING)]
     [attested] = db.scalars(select(OutcomeAttestation).where(
         OutcomeAttestation.challenge_id == challenge_id)).all()
     assert attested.attested_at < utcnow() and attested.verifier_id == verifier.id
-    done = service.attest(db, seat=seat, user=verifier, submission_id=entries[1].submission_id,
-                          target_key="firewood", body=AttestationIn(
-                              measured_value=Decimal("11.9"), evidence="Records of two terms."))
+    done = workflow.attest(db, seat=seat, user=verifier, submission_id=entries[1].submission_id,
+                           target_key="firewood", body=AttestationIn(
+                               measured_value=Decimal("11.9"), evidence="Records of two terms."))
     assert done.status == OutcomeStatus.NOT_MET
     db.commit()
     again = list(load_demo_data(admin_email=f"admin@{DOMAIN}", admin_password="demo pass 1234"))

@@ -1,0 +1,66 @@
+"""What the people taking part do along a challenge's way that reaches across domains:
+withdrawing a registration (and its unsubmitted entry), attesting an outcome (open during
+verification, and again for one entry while an appeal against it is open), filing and deciding
+an appeal against the proposed awards (upheld: the awards are recomputed)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.awards import appeals
+from app.awards import service as awards
+from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
+from app.challenges import registrations
+from app.challenges import service as challenges_service
+from app.challenges.models import Challenge
+from app.submissions import service as submissions
+from app.verification import service as verification
+from app.verification.access import Seat
+from app.verification.outcomes import ShortlistedEntry
+from app.verification.schemas import AttestationIn
+from app.workflow import notices
+from app.workflow.standings import shortlist
+
+
+def withdraw_registration(db: Session, *, challenge: Challenge, user: User) -> None:
+    """While the challenge is open; an entry never submitted goes with it, a submitted one
+    keeps the registration (its receipts are kept for good)."""
+    registration = registrations.withdrawable(db, challenge=challenge, user=user)
+    submissions.discard_unsubmitted_entry(db, registration)
+    registrations.remove(db, registration=registration)
+
+
+def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_key: str,
+           body: AttestationIn) -> ShortlistedEntry:
+    """A verifier (`seat` from `verification.access.as_verifier`) attests one target."""
+    reopened = appeals.open_for_entry(db, challenge=seat.challenge, submission_id=submission_id)
+    return verification.attest(db, seat=seat, user=user, submission_id=submission_id,
+                               target_key=target_key, body=body,
+                               shortlist=shortlist(db, seat.challenge), reopened=reopened)
+
+
+def attesting_reopened(db: Session, *, challenge: Challenge, submission_id: int) -> bool:
+    """Verifiers may still correct this entry's outcomes (an appeal against it is open)."""
+    return appeals.open_for_entry(db, challenge=challenge, submission_id=submission_id)
+
+
+def file_appeal(db: Session, *, challenge_id: int, user: User, body: AppealIn) -> AppealRead:
+    challenge, _, mine = awards.visible(db, challenge_id=challenge_id, user=user)
+    return appeals.file(db, challenge=challenge, mine=mine, user=user, body=body,
+                        shortlisted=shortlist(db, challenge).keys())
+
+
+def decide_appeal(db: Session, *, appeal_id: int, admin: User,
+                  body: AppealDecisionIn) -> AppealRead:
+    """Uphold (the awards are recomputed from the outcomes as they now are) or dismiss; the
+    appellants, and the entrants whose award changed, are told."""
+    appeal = appeals.open_appeal(db, appeal_id=appeal_id)
+    challenge = challenges_service.get(db, challenge_id=appeal.challenge_id, viewer=admin)
+    changed: dict[int, tuple[int, int]] = {}
+    if body.outcome == "upheld":
+        changed = awards.recompute(db, challenge=challenge,
+                                   shortlist=shortlist(db, challenge).values())
+    decided = appeals.record_decision(db, appeal=appeal, admin=admin, body=body)
+    notices.appeal_decided(db, challenge, appeal, changed)
+    return decided

@@ -1,0 +1,41 @@
+"""JSON API of a challenge's steps: `POST /api/v1/challenges/{id}/{action}`, one route per
+step, each answered with the challenge as it now is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from app.accounts.deps import CurrentUser
+from app.challenges import clock, present, service
+from app.challenges.schemas import ChallengeRead, OptionalReasonIn
+from app.challenges.states import STEPS, Action, Actor
+from app.kit.openapi import error_responses
+from app.kit.routing import APIRouter
+from app.kit.schemas import ObjectId
+from app.kit.unit_of_work import get_db
+from app.workflow import steps
+
+router = APIRouter(prefix="/api/v1", tags=["challenges"])
+
+
+def _endpoint(action: Action) -> Callable[..., object]:
+    def endpoint(challenge_id: ObjectId, user: CurrentUser, body: OptionalReasonIn | None = None,
+                 db: Session = Depends(get_db)) -> object:
+        challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+        steps.perform(db, challenge=challenge, action=action, user=user,
+                      reason=body.reason if body else None)
+        return present.detail(challenge, clock.now())
+
+    return endpoint
+
+
+for _action, _step in STEPS.items():
+    router.add_api_route(
+        f"/challenges/{{challenge_id}}/{_action.value}", _endpoint(_action), methods=["POST"],
+        response_model=ChallengeRead, name=f"challenge_{_action.value.replace('-', '_')}",
+        responses=error_responses(403, 409),
+        summary=f"{_step.label} ({'admin' if _step.who == Actor.ADMIN else 'owner or admin'}"
+                f"{'; reason required' if _step.needs_reason else ''})")
