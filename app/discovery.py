@@ -5,7 +5,9 @@ Inside `app/<domain>/`:
 - `routes.py`, `pages.py` and any `*_routes.py` / `*_pages.py`: must define `router`; a page
   module may define `NAV = [(href, label, order)]` for the main navigation,
   `SIGNED_IN_NAV` (same form) for entries shown only to signed-in people, and
-  `ROLE_NAV = [(href, label, order, role)]` for entries only holders of that role see;
+  `ROLE_NAV = [(href, label, order, role)]` for entries only holders of that role see, and
+  `CHALLENGE_LINKS`, a function (db, challenge, viewer) -> [(href, label)] of links on a
+  challenge's page;
 - `seed.py`: may define `load_reference(db)` and `load_demo(db)` (each returns lines to print)
   and `SEED_ORDER` (lower runs first).
 """

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter
 
 from app.discovery import domain_modules
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from app.accounts.models import User
+    from app.challenges.models import Challenge
 
 
 def all_routers() -> list[APIRouter]:
@@ -25,6 +33,16 @@ def nav_links(*, signed_in: bool = False) -> list[tuple[str, str]]:
         for href, label, order in declared:
             entries.append((order, href, label))
     return [(href, label) for _, href, label in sorted(entries)]
+
+
+def challenge_links(db: Session, challenge: Challenge, user: User | None
+                    ) -> list[tuple[str, str]]:
+    """(href, label) links on a challenge's page from the page modules' `CHALLENGE_LINKS`
+    (a function of the database, the challenge and the viewer), e.g. "Your entry", "Judging"
+    for the domains above challenges, which the challenge page may not import."""
+    return [link for module in domain_modules("pages")
+            if (links_for := getattr(module, "CHALLENGE_LINKS", None)) is not None
+            for link in links_for(db, challenge, user)]
 
 
 def role_nav_links() -> list[tuple[str, str, str]]:

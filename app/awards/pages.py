@@ -17,7 +17,6 @@ from app.accounts.models import User
 from app.awards import appeals, service
 from app.awards.schemas import AppealDecisionIn, AppealIn
 from app.challenges import clock, deadlines
-from app.challenges import pages as challenge_pages
 from app.challenges import service as challenges_service
 from app.challenges.access import is_admin, is_manager
 from app.challenges.enums import STATE_LABELS
@@ -118,5 +117,4 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
     return []
 
 
-if _challenge_links not in challenge_pages.DETAIL_LINKS:
-    challenge_pages.DETAIL_LINKS.append(_challenge_links)
+CHALLENGE_LINKS = _challenge_links

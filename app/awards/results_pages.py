@@ -11,7 +11,6 @@ from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import User
 from app.awards import results
 from app.awards.results_routes import giving360_response
-from app.challenges import pages as challenge_pages
 from app.challenges.models import Challenge
 from app.i18n.translate import N_, local_name
 from app.kit.routing import APIRouter
@@ -47,5 +46,4 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
     return []
 
 
-if _challenge_links not in challenge_pages.DETAIL_LINKS:
-    challenge_pages.DETAIL_LINKS.append(_challenge_links)
+CHALLENGE_LINKS = _challenge_links

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from app import routers
 from app.accounts.deps import AdminUser, CurrentUser, OptionalUser, csrf_protect
 from app.accounts.models import User
 from app.challenges import (
@@ -124,12 +125,6 @@ def review_queue(request: Request, admin: AdminUser, db: Session = Depends(get_d
     return render(request, "challenges/review.html", {"items": items, "names": names})
 
 
-# Links on a challenge's page that domains above this one add for the viewer ("Your entry",
-# "Submissions (3)"): imports point down, so they register here rather than be asked.
-DetailLinks = Callable[[Session, Challenge, User | None], list[tuple[str, str]]]
-DETAIL_LINKS: list[DetailLinks] = []
-
-
 def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict[str, Any]:
     now = clock.now()
     view = present.detail(challenge, now)
@@ -154,8 +149,7 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
         "can_ask": user is not None and challenge.state in qa.ASKING_STATES,
         "can_register": (user is not None and challenge.state == ChallengeState.OPEN
                          and not manager),
-        "extra_links": [link for links_for in DETAIL_LINKS
-                        for link in links_for(db, challenge, user)],
+        "extra_links": routers.challenge_links(db, challenge, user),
     }
 
 

@@ -40,7 +40,7 @@ AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "accounts": (("accounts", "notifications", "teams"), ("accounts", "notifications", "teams")),
     "inventory": (("inventory",), ("inventory", "reference", "history")),
     "needs": (("needs",), ("needs",)),
-    "challenges": (("challenges",), ("challenges",)),
+    "challenges": (("challenges",), ("challenges", "workflow")),
     "entries": (("submissions", "judging"), ("submissions", "judging")),
     "outcomes": (("verification", "awards"), ("verification", "awards")),
 }

@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser, csrf_protect, require_role
 from app.accounts.models import Role, User
 from app.challenges import clock, deadlines
-from app.challenges import pages as challenge_pages
 from app.challenges.access import is_manager
-from app.challenges.enums import STATE_LABELS, ChallengeState
+from app.challenges.enums import STATE_LABELS
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
@@ -195,5 +194,4 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
     return []
 
 
-if _challenge_links not in challenge_pages.DETAIL_LINKS:
-    challenge_pages.DETAIL_LINKS.append(_challenge_links)
+CHALLENGE_LINKS = _challenge_links

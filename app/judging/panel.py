@@ -10,9 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
-from app.challenges import clock
+from app.challenges import clock, deadlines
 from app.challenges.access import is_manager
-from app.challenges import deadlines
 from app.challenges.deadlines import effective_state
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge

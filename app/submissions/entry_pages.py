@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.challenges import clock
-from app.challenges import pages as challenge_pages
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
 from app.challenges.forms import fields_from_pydantic
@@ -197,5 +196,4 @@ def _links(db: Session, challenge: Challenge, user: User | None) -> list[tuple[s
     return links
 
 
-if _links not in challenge_pages.DETAIL_LINKS:
-    challenge_pages.DETAIL_LINKS.append(_links)
+CHALLENGE_LINKS = _links

@@ -14,7 +14,6 @@ from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect, require_role
 from app.accounts.models import Role, User
 from app.challenges import clock, deadlines
-from app.challenges import pages as challenge_pages
 from app.challenges.access import is_manager
 from app.challenges.enums import STATE_LABELS
 from app.challenges.forms import fields_from_pydantic
@@ -121,5 +120,4 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
     return []
 
 
-if _challenge_links not in challenge_pages.DETAIL_LINKS:
-    challenge_pages.DETAIL_LINKS.append(_challenge_links)
+CHALLENGE_LINKS = _challenge_links

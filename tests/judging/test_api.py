@@ -143,7 +143,8 @@ def test_the_manager_runs_the_panel_and_sees_progress_not_scores(
     assert rows[judged.judges[0].display_name]["submitted"] == 1
     newcomer_row = {k: v for k, v in rows["Noor Newcomer"].items() if k != "organisation"}
     assert newcomer_row == {"id": newcomer.id, "name": "Noor Newcomer", "expected": 1,
-                            "submitted": 0, "drafts": 0, "recused": 0, "removable": True}
+                            "submitted": 0, "drafts": 0, "recused": 0, "missing": 1,
+                            "removable": True}
     assert "9.5" not in progress.text and "8.5" not in progress.text
     assert client.get(f"{base(judged)}/results", headers=owner).status_code == 409
     assert client.delete(f"{base(judged)}/panel/{judged.judges[0].id}",
