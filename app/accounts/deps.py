@@ -21,7 +21,7 @@ from app.accounts.models import Role, User
 from app.errors import Forbidden, NotAuthenticated
 from app.i18n.translate import N_, translatable
 from app.kit.openapi import document_errors
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 SESSION_TOKEN_KEY = "sid"
 CSRF_KEY = "csrf"
@@ -63,7 +63,7 @@ def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None
 @document_errors(401)  # a bearer token that is not valid
 @document_errors(403, methods=UNSAFE_METHODS)  # a cookie write without the CSRF header
 async def current_user_optional(request: Request,
-                                db: Annotated[Session, Depends(get_db)]) -> User | None:
+                                db: SessionDep) -> User | None:
     """The signed-in user (bearer token or session cookie), or None for a visitor."""
     if hasattr(request.state, "user"):
         cached: User | None = request.state.user

@@ -24,7 +24,7 @@ from app.kit.forms import form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db, keep_changes_on_error
+from app.kit.unit_of_work import SessionDep, keep_changes_on_error
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -66,7 +66,7 @@ def _failed(request: Request, db: Session, exc: oidc.SignInFailed, settings: Set
 
 
 @router.get("/auth/oidc/login")
-async def oidc_login(request: Request, next: str = "/", db: Session = Depends(get_db)
+async def oidc_login(request: Request, db: SessionDep, next: str = "/"
                      ) -> Response:
     client, settings = _client(request)
     keep_changes_on_error(request)
@@ -128,7 +128,7 @@ def _link_intent(request: Request) -> dict[str, Any] | None:
 
 
 @router.get("/auth/oidc/callback")
-async def oidc_callback(request: Request, user: OptionalUser, db: Session = Depends(get_db)
+async def oidc_callback(request: Request, user: OptionalUser, db: SessionDep
                         ) -> Response:
     client, settings = _client(request)
     keep_changes_on_error(request)  # failed attempts are audited
@@ -146,7 +146,7 @@ async def oidc_callback(request: Request, user: OptionalUser, db: Session = Depe
 
 
 @router.post("/account/identities/link")
-async def link_start(request: Request, user: CurrentUser, db: Session = Depends(get_db)
+async def link_start(request: Request, user: CurrentUser, db: SessionDep
                      ) -> Response:
     """Start the provider's flow in link mode for the signed-in user.
 
@@ -169,7 +169,7 @@ async def link_start(request: Request, user: CurrentUser, db: Session = Depends(
 
 @router.post("/account/identities/{identity_id}/unlink", response_class=HTMLResponse)
 def unlink(identity_id: ObjectId, request: Request, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     try:
         identities.unlink(db, user=user, identity_id=identity_id)
     except Conflict as exc:  # the last way to sign in: said on the account page
@@ -193,8 +193,8 @@ def email_form(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/account/email", response_class=HTMLResponse)
-def save_email(request: Request, user: CurrentUser, email: Annotated[str, Form()] = "",
-               db: Session = Depends(get_db)) -> Response:
+def save_email(request: Request, user: CurrentUser, db: SessionDep, email: Annotated[str,
+               Form()] = "") -> Response:
     context = _email_context(request, user)
     try:
         if not email.strip():

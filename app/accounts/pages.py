@@ -27,7 +27,7 @@ from app.kit.forms import FormData, form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db, keep_changes_on_error
+from app.kit.unit_of_work import SessionDep, keep_changes_on_error
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -67,7 +67,7 @@ def signup_form(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/signup", response_class=HTMLResponse)
-def signup(request: Request, form: FormData, db: Session = Depends(get_db)) -> Response:
+def signup(request: Request, form: FormData, db: SessionDep) -> Response:
     try:
         user = accounts_service.sign_up(
             db, ip=client_ip(request), email=form.get("email", ""),
@@ -92,7 +92,7 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, form: FormData, db: Session = Depends(get_db)) -> Response:
+def login(request: Request, form: FormData, db: SessionDep) -> Response:
     target = safe_next(form.get("next"))
     keep_changes_on_error(request)
     try:
@@ -107,7 +107,7 @@ def login(request: Request, form: FormData, db: Session = Depends(get_db)) -> Re
 
 
 @router.post("/logout")
-def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+def logout(request: Request, db: SessionDep) -> Response:
     token = request.session.get(SESSION_TOKEN_KEY)
     if token:
         auth.end_session(db, raw_token=token)
@@ -123,13 +123,13 @@ def account_context(db: Session, user: User) -> dict[str, object]:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def account(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     return render(request, "accounts/account.html", account_context(db, user))
 
 
 @router.post("/account", response_class=HTMLResponse)
 def update_account(request: Request, user: CurrentUser, form: FormData,
-                   db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep) -> Response:
     try:
         accounts_service.update_profile(
             db, user=user, display_name=form.get("display_name"),
@@ -144,7 +144,7 @@ def update_account(request: Request, user: CurrentUser, form: FormData,
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(request: Request, user: CurrentUser, form: FormData,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     try:
         token, raw = auth.create_token(db, user=user, name=form.get("name", ""))
     except AppError as exc:
@@ -161,15 +161,15 @@ def create_token(request: Request, user: CurrentUser, form: FormData,
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(token_id: ObjectId, request: Request, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     auth.revoke_token(db, user=user, token_id=token_id)
     flash(request, gettext("The token was revoked."))
     return redirect("/account")
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset: Offset = 0,
-                db: Session = Depends(get_db)) -> Response:
+def admin_users(request: Request, admin: AdminUser, db: SessionDep, q: str | None = None,
+                offset: Offset = 0) -> Response:
     users, total = accounts_service.list_users(db, query=q, limit=50, offset=offset)
     return render(request, "accounts/admin_users.html",
                   {"users": users, "total": total, "q": q or "", "offset": offset,
@@ -178,7 +178,7 @@ def admin_users(request: Request, admin: AdminUser, q: str | None = None, offset
 
 @router.post("/admin/users/{user_id}/roles")
 def admin_change_role(user_id: ObjectId, request: Request, admin: AdminUser, form: FormData,
-                      db: Session = Depends(get_db)) -> Response:
+                      db: SessionDep) -> Response:
     try:
         role = Role(form.get("role", ""))
     except ValueError as exc:

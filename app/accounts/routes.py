@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Response
-from sqlalchemy.orm import Session
+from fastapi import Query, Request, Response
 
 from app.accounts import auth
 from app.accounts import service as accounts_service
@@ -25,7 +24,7 @@ from app.errors import NotAuthenticated
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
-from app.kit.unit_of_work import get_db, keep_changes_on_error
+from app.kit.unit_of_work import SessionDep, keep_changes_on_error
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -36,7 +35,7 @@ def client_ip(request: Request) -> str:
 
 @router.post("/auth/signup", response_model=UserRead, status_code=201,
              responses=error_responses(409, 429))
-def sign_up(body: SignUp, request: Request, db: Session = Depends(get_db)) -> object:
+def sign_up(body: SignUp, request: Request, db: SessionDep) -> object:
     """Anyone may open a solver account (a few an hour from one address)."""
     return accounts_service.sign_up(
         db, ip=client_ip(request), email=body.email, password=body.password,
@@ -47,7 +46,7 @@ def sign_up(body: SignUp, request: Request, db: Session = Depends(get_db)) -> ob
 @router.post("/auth/tokens", response_model=TokenCreated, status_code=201,
              responses=error_responses(401, 429))
 def create_token(body: TokenCreate, request: Request, user: OptionalUser,
-                 db: Session = Depends(get_db)) -> object:
+                 db: SessionDep) -> object:
     """Issue a personal access token, shown once; authenticate by email + password or session."""
     if body.email is not None or body.password is not None:
         keep_changes_on_error(request)  # failed attempts must be counted and audited
@@ -61,12 +60,12 @@ def create_token(body: TokenCreate, request: Request, user: OptionalUser,
 
 
 @router.get("/auth/tokens", response_model=list[TokenRead])
-def list_tokens(user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def list_tokens(user: CurrentUser, db: SessionDep) -> object:
     return auth.list_tokens(db, user=user)
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def revoke_token(token_id: ObjectId, user: CurrentUser, db: SessionDep) -> Response:
     auth.revoke_token(db, user=user, token_id=token_id)
     return Response(status_code=204)
 
@@ -77,26 +76,25 @@ def me(user: CurrentUser) -> object:
 
 
 @router.patch("/me", response_model=UserRead, responses=error_responses(409))
-def update_me(body: ProfileUpdate, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def update_me(body: ProfileUpdate, user: CurrentUser, db: SessionDep) -> object:
     return accounts_service.update_profile(db, user=user, **body.model_dump(exclude_unset=True))
 
 
 @router.get("/users", response_model=Page[UserRead])
-def list_users(admin: AdminUser, q: str | None = Query(None, max_length=320),
-               limit: Limit = 50, offset: Offset = 0,
-               db: Session = Depends(get_db)) -> object:
+def list_users(admin: AdminUser, db: SessionDep, q: str | None = Query(None, max_length=320),
+               limit: Limit = 50, offset: Offset = 0) -> object:
     users, total = accounts_service.list_users(db, query=q, limit=limit, offset=offset)
     return {"items": users, "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def get_user(user_id: ObjectId, admin: AdminUser, db: Session = Depends(get_db)) -> object:
+def get_user(user_id: ObjectId, admin: AdminUser, db: SessionDep) -> object:
     return accounts_service.get(db, user_id=user_id)
 
 
 @router.put("/users/{user_id}/roles/{role}", response_model=UserRead)
 def grant_role(user_id: ObjectId, role: Role, admin: AdminUser,
-               db: Session = Depends(get_db)) -> object:
+               db: SessionDep) -> object:
     target = accounts_service.get(db, user_id=user_id)
     return accounts_service.grant_role(db, user=target, role=role, granted_by=admin)
 
@@ -104,13 +102,12 @@ def grant_role(user_id: ObjectId, role: Role, admin: AdminUser,
 @router.delete("/users/{user_id}/roles/{role}", response_model=UserRead,
                responses=error_responses(409))
 def revoke_role(user_id: ObjectId, role: Role, admin: AdminUser,
-                db: Session = Depends(get_db)) -> object:
+                db: SessionDep) -> object:
     target = accounts_service.get(db, user_id=user_id)
     return accounts_service.revoke_role(db, user=target, role=role, revoked_by=admin)
 
 
 @router.get("/audit", response_model=list[AuditEventRead])
-def audit_log(admin: AdminUser, event: str | None = Query(None, max_length=60),
-              limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0,
-              db: Session = Depends(get_db)) -> object:
+def audit_log(admin: AdminUser, db: SessionDep, event: str | None = Query(None, max_length=60),
+              limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0) -> object:
     return audit.list_events(db, event=event, limit=limit, offset=offset)

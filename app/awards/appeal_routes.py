@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import Depends
-from sqlalchemy.orm import Session
-
 from app import workflow
 from app.accounts.deps import AdminUser, CurrentUser
 from app.awards import appeals
@@ -12,14 +9,14 @@ from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["awards"])
 
 
 @router.get("/challenges/{challenge_id}/appeals", response_model=list[AppealRead])
 def list_appeals(challenge_id: ObjectId, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> object:
+                 db: SessionDep) -> object:
     """Every appeal for the challenge's manager, an entrant's own for them (404 for others)."""
     return appeals.list_appeals(db, challenge_id=challenge_id, user=user)
 
@@ -27,7 +24,7 @@ def list_appeals(challenge_id: ObjectId, user: CurrentUser,
 @router.post("/challenges/{challenge_id}/appeals", response_model=AppealRead, status_code=201,
              responses=error_responses(409))
 def file_appeal(challenge_id: ObjectId, body: AppealIn, user: CurrentUser,
-                db: Session = Depends(get_db)) -> object:
+                db: SessionDep) -> object:
     """Appeal against the proposed awards for your entry, once, while the window is open."""
     return workflow.file_appeal(db, challenge_id=challenge_id, user=user, body=body)
 
@@ -35,6 +32,6 @@ def file_appeal(challenge_id: ObjectId, body: AppealIn, user: CurrentUser,
 @router.post("/appeals/{appeal_id}/decision", response_model=AppealRead,
              responses=error_responses(409))
 def decide_appeal(appeal_id: ObjectId, body: AppealDecisionIn, admin: AdminUser,
-                  db: Session = Depends(get_db)) -> object:
+                  db: SessionDep) -> object:
     """Uphold (the awards are recomputed) or dismiss an open appeal, with reasons."""
     return workflow.decide_appeal(db, appeal_id=appeal_id, admin=admin, body=body)

@@ -28,7 +28,7 @@ from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.submissions import access as submissions_access
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -47,7 +47,7 @@ def _context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
 
 @router.get("/challenges/{challenge_id:int}/awards", response_class=HTMLResponse)
 def awards_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     return render(request, "awards/awards.html", _context(db, challenge_id, user))
 
 
@@ -60,7 +60,7 @@ def _id(text: str) -> int:
 
 @router.post("/challenges/{challenge_id:int}/appeals", response_class=HTMLResponse)
 def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     target = form.get("submission_id", "")
     try:
         try:
@@ -82,7 +82,7 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
 
 @router.post("/appeals/{appeal_id:int}/decision", response_class=HTMLResponse)
 def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: AdminUser,
-                  db: Session = Depends(get_db)) -> Response:
+                  db: SessionDep) -> Response:
     appeal = appeals.get(db, appeal_id=appeal_id)
     try:
         try:

@@ -16,14 +16,14 @@ from app.i18n.translate import N_, local_name
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
 @router.get("/challenges/{challenge_id:int}/results", response_class=HTMLResponse)
 def results_page(challenge_id: ObjectId, request: Request, user: OptionalUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
     table = workflow.published_results(db, challenge=challenge, country_name=local_name)
     return render(request, "awards/results.html", {"c": challenge, "table": table})
@@ -31,7 +31,7 @@ def results_page(challenge_id: ObjectId, request: Request, user: OptionalUser,
 
 @router.get("/challenges/{challenge_id:int}/results/360giving.json")
 def results_download(challenge_id: ObjectId, user: OptionalUser,
-                     db: Session = Depends(get_db)) -> Response:
+                     db: SessionDep) -> Response:
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
     return giving360_response(
         results.export(db, [challenge], title=f"Awards of “{challenge.title}”"),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from app import workflow
 from app.accounts.deps import OptionalUser
@@ -16,7 +14,7 @@ from app.i18n.translate import N_
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["results"])
 GIVING360: dict[int | str, dict[str, Any]] = {200: {
@@ -34,7 +32,7 @@ def giving360_response(text: str | None, filename: str) -> Response:
 @router.get("/challenges/{challenge_id}/results", response_model=results.ResultsRead,
             responses=error_responses(409))
 def get_results(challenge_id: ObjectId, user: OptionalUser,
-                db: Session = Depends(get_db)) -> object:
+                db: SessionDep) -> object:
     """A final challenge's awards (409 before the awards are final). Public."""
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
     return workflow.published_results(db, challenge=challenge)
@@ -43,7 +41,7 @@ def get_results(challenge_id: ObjectId, user: OptionalUser,
 @router.get("/challenges/{challenge_id}/results/360giving.json", response_class=Response,
             responses={**GIVING360, **error_responses(409)})
 def challenge_360giving(challenge_id: ObjectId, user: OptionalUser,
-                        db: Session = Depends(get_db)) -> Response:
+                        db: SessionDep) -> Response:
     """The challenge's awards as 360Giving grants (404 when it awarded nothing)."""
     challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
     return giving360_response(
@@ -53,7 +51,7 @@ def challenge_360giving(challenge_id: ObjectId, user: OptionalUser,
 
 @router.get("/results/360giving.json", response_class=Response,
             responses={**GIVING360, **error_responses(404)})
-def all_360giving(db: Session = Depends(get_db)) -> Response:
+def all_360giving(db: SessionDep) -> Response:
     """Every final award on the platform as 360Giving grants (404 while there are none)."""
     return giving360_response(
         results.export(db, results.final_challenges(db), title="Valleycross awards"),

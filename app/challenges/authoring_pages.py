@@ -29,7 +29,7 @@ from app.kit.forms import form_lists, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 TEMPLATE = "challenges/form.html"
@@ -62,8 +62,8 @@ def _parse(form: dict[str, list[str]], model: type[ChallengeCreate] | type[Chall
 
 
 @router.get("/challenges/new", response_class=HTMLResponse)
-def new_form(request: Request, user: User = Depends(require_role(Role.SPONSOR, Role.ADMIN)),
-             db: Session = Depends(get_db)) -> Response:
+def new_form(request: Request, db: SessionDep, user: User = Depends(require_role(Role.SPONSOR,
+             Role.ADMIN))) -> Response:
     """Pre-filled from a gap: `?need_ids=1,2&scope=NPL&sector=energy_supply&stage=demonstration`."""
     q = request.query_params
     form: dict[str, Any] = {
@@ -89,8 +89,8 @@ async def _submitted(request: Request) -> Submitted:
 
 @router.post("/challenges/new", response_class=HTMLResponse)
 def create(request: Request, submitted: Annotated[Submitted, Depends(_submitted)],
-           user: User = Depends(require_role(Role.SPONSOR, Role.ADMIN)),
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep, user: User = Depends(require_role(Role.SPONSOR,
+                                                Role.ADMIN))) -> Response:
     raw, values, extra, more = submitted
     if more:
         return render(request, TEMPLATE, _context(db, values, challenge=None, extra=extra))
@@ -107,7 +107,7 @@ def create(request: Request, submitted: Annotated[Submitted, Depends(_submitted)
 
 @router.get("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
 def edit_form(challenge_id: ObjectId, request: Request, user: CurrentUser,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     form = form_from_read(present.detail(challenge, clock.now()))
     return render(request, TEMPLATE, _context(db, form, challenge=challenge))
@@ -116,7 +116,7 @@ def edit_form(challenge_id: ObjectId, request: Request, user: CurrentUser,
 @router.post("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
 def edit(challenge_id: ObjectId, request: Request, user: CurrentUser,
          submitted: Annotated[Submitted, Depends(_submitted)],
-         db: Session = Depends(get_db)) -> Response:
+         db: SessionDep) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     raw, values, extra, more = submitted
     if more:
@@ -144,7 +144,7 @@ async def _cover_upload(request: Request) -> tuple[bool, bytes | None]:
 @router.post("/challenges/{challenge_id:int}/cover", response_class=HTMLResponse)
 def upload_cover(challenge_id: ObjectId, request: Request, user: CurrentUser,
                  cover_form: Annotated[tuple[bool, bytes | None], Depends(_cover_upload)],
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     remove, data = cover_form
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     if remove:

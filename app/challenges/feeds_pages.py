@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from app.config import get_settings
 from app.kit.money import format_money
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(include_in_schema=False)
 S = ChallengeState
@@ -61,7 +60,7 @@ def _ics(events: list[Event], name: str) -> Response:
 
 
 @router.get("/feeds/challenges.atom")
-def challenges_atom(db: Session = Depends(get_db)) -> Response:
+def challenges_atom(db: SessionDep) -> Response:
     base = get_settings().base_url.rstrip("/")
     items = _live(db, limit=50)
     entries = []
@@ -88,7 +87,7 @@ def challenges_atom(db: Session = Depends(get_db)) -> Response:
 
 
 @router.get("/feeds/deadlines.ics")
-def deadlines_ics(db: Session = Depends(get_db)) -> Response:
+def deadlines_ics(db: SessionDep) -> Response:
     base = get_settings().base_url.rstrip("/")
     host = urlparse(base).hostname or "valleycross"
     events = [e for c in _live(db) for e in _events(c, base, host)]
@@ -97,7 +96,7 @@ def deadlines_ics(db: Session = Depends(get_db)) -> Response:
 
 @router.get("/challenges/{challenge_id:int}/deadlines.ics")
 def challenge_ics(challenge_id: ObjectId, user: OptionalUser,
-                  db: Session = Depends(get_db)) -> Response:
+                  db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     base = get_settings().base_url.rstrip("/")
     host = urlparse(base).hostname or "valleycross"

@@ -42,7 +42,7 @@ from app.i18n.translate import N_, gettext, pgettext
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import render, templates
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.reference.vocab import SECTORS, STAGES
 from app.teams import service as teams
 
@@ -78,8 +78,7 @@ def vocab_context() -> dict[str, Any]:
 
 
 @router.get("/challenges", response_class=HTMLResponse)
-def list_page(request: Request, user: OptionalUser, offset: int = 0,
-              db: Session = Depends(get_db)) -> Response:
+def list_page(request: Request, user: OptionalUser, db: SessionDep, offset: int = 0) -> Response:
     params = {k: request.query_params.get(k, "").strip() for k in FILTER_NAMES}
     items: list[Challenge] = []
     total = 0
@@ -109,7 +108,7 @@ def list_page(request: Request, user: OptionalUser, offset: int = 0,
 
 
 @router.get("/challenges/mine", response_class=HTMLResponse)
-def mine(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def mine(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     items, total = search.list_challenges(db, viewer=user, filters=search.Filters(
         mine=True, sort="newest"), limit=100)
     now = clock.now()
@@ -119,7 +118,7 @@ def mine(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> 
 
 
 @router.get("/admin/challenges/review", response_class=HTMLResponse)
-def review_queue(request: Request, admin: AdminUser, db: Session = Depends(get_db)) -> Response:
+def review_queue(request: Request, admin: AdminUser, db: SessionDep) -> Response:
     items = search.review_queue(db)
     names = links.user_names(db, [c.owner_id for c in items])
     return render(request, "challenges/review.html", {"items": items, "names": names})
@@ -155,13 +154,13 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
 
 @router.get("/challenges/{challenge_id:int}", response_class=HTMLResponse)
 def detail(challenge_id: ObjectId, request: Request, user: OptionalUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, "challenges/detail.html", detail_context(db, challenge, user))
 
 
 @router.get("/challenges/{challenge_id:int}/contract.json")
-def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+def contract(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Response:
     """The canonical contract, byte for byte as hashed."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
@@ -173,7 +172,7 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(g
 
 
 @router.get("/challenges/{challenge_id:int}/cover")
-def cover(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+def cover(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     path, media_type = covers.cover_file(challenge)
     return FileResponse(path, media_type=media_type)

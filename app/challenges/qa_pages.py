@@ -7,7 +7,6 @@ from typing import TypeVar
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
 
 from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
@@ -21,7 +20,7 @@ from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -38,7 +37,7 @@ def _valid(model: type[M], data: dict[str, object]) -> M:
 
 @router.post("/challenges/{challenge_id:int}/questions")
 def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     try:
         body = _valid(QuestionIn, {"body": form.get("body", "")})
@@ -60,7 +59,7 @@ def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentU
 @router.post("/challenges/{challenge_id:int}/questions/{question_id:int}/answer")
 def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form: FormData,
            user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnswerIn, {"answer": form.get("answer", "")})
     qa.answer(db, challenge=challenge, question_id=question_id, user=user, text=body.answer)
@@ -70,7 +69,7 @@ def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form
 
 @router.post("/challenges/{challenge_id:int}/announcements")
 def announce(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-                   db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = _valid(AnnouncementIn, {"title": form.get("title", ""), "body": form.get("body", "")})
     qa.announce(db, challenge=challenge, user=user, title=body.title, body=body.body)
@@ -81,7 +80,7 @@ def announce(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
 
 @router.post("/challenges/{challenge_id:int}/register")
 def register(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-                   db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     kind = form.get("solver_kind", "")
     try:
@@ -113,7 +112,7 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
 
 @router.post("/challenges/{challenge_id:int}/unregister")
 def unregister(challenge_id: ObjectId, request: Request, user: CurrentUser,
-               db: Session = Depends(get_db)) -> Response:
+               db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     workflow.withdraw_registration(db, challenge=challenge, user=user)
     flash(request, gettext("Your registration was withdrawn."))
@@ -122,7 +121,7 @@ def unregister(challenge_id: ObjectId, request: Request, user: CurrentUser,
 
 @router.get("/challenges/{challenge_id:int}/registrations.csv")
 def registrations_csv(challenge_id: ObjectId, user: CurrentUser,
-                      db: Session = Depends(get_db)) -> Response:
+                      db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     text = registrations.registrations_csv(db, challenge=challenge, user=user)
     name = f"challenge-{challenge.id}-registrations.csv"

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Depends, Query, UploadFile
 from fastapi.responses import FileResponse, Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, OptionalUser, require_role
 from app.accounts.models import Role, User
@@ -22,7 +21,7 @@ from app.errors import NotFound
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Page
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])
 Author = Annotated[User, Depends(require_role(Role.SPONSOR, Role.ADMIN))]
@@ -31,7 +30,7 @@ Author = Annotated[User, Depends(require_role(Role.SPONSOR, Role.ADMIN))]
 @router.get("/challenges", response_model=Page[ChallengeSummary])
 def list_challenges(
     user: OptionalUser,
-    state: str | None = Query(None, description="effective state, e.g. open"),
+    db: SessionDep, state: str | None = Query(None, description="effective state, e.g. open"),
     sector: str | None = None, stage: str | None = None,
     sdg_target: str | None = Query(None, max_length=6),
     eligible_from: str | None = Query(None, max_length=3,
@@ -43,7 +42,6 @@ def list_challenges(
     mine: bool = False,
     sort: str = Query("closing_soonest", description=", ".join(search.SORTS)),
     limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
-    db: Session = Depends(get_db),
 ) -> object:
     """Challenges the caller may see (drafts only their own), filtered, sorted, paginated."""
     filters = search.Filters(state=state, sector=sector, stage=stage, sdg_target=sdg_target,
@@ -57,7 +55,7 @@ def list_challenges(
 
 
 @router.post("/challenges", response_model=ChallengeRead, status_code=201)
-def create_challenge(body: ChallengeCreate, user: Author, db: Session = Depends(get_db)) -> object:
+def create_challenge(body: ChallengeCreate, user: Author, db: SessionDep) -> object:
     """Start a draft (sponsors and admins)."""
     challenge = authoring.create(db, user=user, body=body)
     return present.detail(challenge, clock.now())
@@ -65,7 +63,7 @@ def create_challenge(body: ChallengeCreate, user: Author, db: Session = Depends(
 
 @router.get("/challenges/{challenge_id}", response_model=ChallengeRead)
 def get_challenge(challenge_id: ObjectId, user: OptionalUser,
-                  db: Session = Depends(get_db)) -> object:
+                  db: SessionDep) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return present.detail(challenge, clock.now())
 
@@ -73,7 +71,7 @@ def get_challenge(challenge_id: ObjectId, user: OptionalUser,
 @router.patch("/challenges/{challenge_id}", response_model=ChallengeRead,
               responses=error_responses(403, 409))
 def update_challenge(challenge_id: ObjectId, body: ChallengeUpdate, user: CurrentUser,
-                     db: Session = Depends(get_db)) -> object:
+                     db: SessionDep) -> object:
     """Edit a draft; the rules of a challenge in review or published are locked (409)."""
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     authoring.update(db, challenge=challenge, user=user, body=body)
@@ -82,13 +80,13 @@ def update_challenge(challenge_id: ObjectId, body: ChallengeUpdate, user: Curren
 
 @router.get("/challenges/{challenge_id}/transitions", response_model=list[TransitionRead])
 def list_transitions(challenge_id: ObjectId, user: OptionalUser,
-                     db: Session = Depends(get_db)) -> object:
+                     db: SessionDep) -> object:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return lifecycle.transitions(db, challenge=challenge)
 
 
 @router.get("/challenges/{challenge_id}/contract")
-def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(get_db)) -> Response:
+def contract(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Response:
     """The frozen outcome contract, byte for byte as hashed (SHA-256 in `X-Contract-SHA256`)."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
@@ -100,7 +98,7 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: Session = Depends(g
 @router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead,
             responses=error_responses(403, 409, 429))
 def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> object:
+                 db: SessionDep) -> object:
     """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     covers.set_cover(db, challenge=challenge, data=cover.file.read(covers.MAX_BYTES + 1),
@@ -111,7 +109,7 @@ def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
 @router.delete("/challenges/{challenge_id}/cover", status_code=204,
                responses=error_responses(403, 409))
 def delete_cover(challenge_id: ObjectId, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     covers.remove_cover(db, challenge=challenge)
     return Response(status_code=204)
@@ -120,7 +118,7 @@ def delete_cover(challenge_id: ObjectId, user: CurrentUser,
 @router.get("/challenges/{challenge_id}/cover", response_class=FileResponse, responses={
     200: {"description": "The cover image", "content": {"image/png": {}, "image/jpeg": {}}}})
 def cover_image(challenge_id: ObjectId, user: OptionalUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     """The cover image (documented: its address is advertised next to PUT and DELETE)."""
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     path, media_type = covers.cover_file(challenge)

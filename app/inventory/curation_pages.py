@@ -29,7 +29,7 @@ from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId, QueryId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -58,8 +58,8 @@ def readable(changes: list[FieldChange], names: dict[int, str]) -> list[FieldCha
 
 @router.get("/inventory/{kind}/{entity_id:int}/history", response_class=HTMLResponse)
 def history_page(kind: str, entity_id: ObjectId, request: Request, user: OptionalUser,
-                 older: QueryId | None = None, newer: QueryId | None = None,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep, older: QueryId | None = None,
+newer: QueryId | None = None) -> Response:
     """Every revision; the difference between any two; restore buttons for curators."""
     entity_type = _entity(kind)
     revisions = revisions_or_404(db, entity_type=entity_type, entity_id=entity_id)
@@ -84,7 +84,7 @@ def history_page(kind: str, entity_id: ObjectId, request: Request, user: Optiona
 
 @router.post("/inventory/{kind}/{entity_id:int}/revisions/{number:int}/restore")
 def restore(kind: str, entity_id: ObjectId, number: ObjectId, request: Request, user: CuratorUser,
-            db: Session = Depends(get_db)) -> Response:
+            db: SessionDep) -> Response:
     if _entity(kind) == MECHANISM:
         mech_service.restore_mechanism(db, mechanism_id=entity_id, number=number, actor=user)
     else:
@@ -118,15 +118,15 @@ def _queue(request: Request, db: Session, user: User, *, errors: dict[int, dict[
 
 
 @router.get("/inventory/suggestions", response_class=HTMLResponse)
-def suggestions_page(request: Request, user: CurrentUser, offset: int = 0,
-                     db: Session = Depends(get_db)) -> Response:
+def suggestions_page(request: Request, user: CurrentUser, db: SessionDep,
+                     offset: int = 0) -> Response:
     """Curators: the moderation queue. Everyone else: their own suggestions and decisions."""
     return _queue(request, db, user, offset=offset)
 
 
 @router.post("/inventory/suggestions/{suggestion_id}/accept", response_class=HTMLResponse)
 def accept(suggestion_id: ObjectId, request: Request, user: CuratorUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
                                         for_update=True)
     try:
@@ -144,7 +144,7 @@ def accept(suggestion_id: ObjectId, request: Request, user: CuratorUser,
 
 @router.post("/inventory/suggestions/{suggestion_id}/reject", response_class=HTMLResponse)
 def reject(suggestion_id: ObjectId, request: Request, user: CuratorUser, sent: FormData,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
                                         for_update=True)
     try:
@@ -158,7 +158,7 @@ def reject(suggestion_id: ObjectId, request: Request, user: CuratorUser, sent: F
 
 
 @router.get("/inventory/stale", response_class=HTMLResponse)
-def stale_page(request: Request, user: CuratorUser, db: Session = Depends(get_db)) -> Response:
+def stale_page(request: Request, user: CuratorUser, db: SessionDep) -> Response:
     """Records never verified, or not since STALE_AFTER_DAYS, oldest first."""
     mechanisms, mechanism_total = stale_records(db, Mechanism)
     technologies, technology_total = stale_records(db, Technology)
@@ -184,8 +184,8 @@ async def uploaded_file(request: Request) -> tuple[str, bytes] | None:
 
 @router.post("/inventory/transfer/import", response_class=HTMLResponse)
 def import_file(request: Request, user: CuratorUser,
-                upload: tuple[str, bytes] | None = Depends(uploaded_file),
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep,
+                upload: tuple[str, bytes] | None = Depends(uploaded_file)) -> Response:
     """Import an export file (.json, or .zip of CSV files); all rows or none."""
     try:
         if upload is None:

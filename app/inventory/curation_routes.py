@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser
 from app.errors import ValidationFailed, error_body
@@ -21,7 +20,7 @@ from app.kit import body_limit
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
@@ -32,7 +31,7 @@ body_limit.allow_larger("/api/v1/inventory/import", MAX_IMPORT_BYTES)
 @router.post("/suggestions", response_model=SuggestionRead, status_code=201,
              responses=error_responses(404, 429))
 def create_suggestion(body: SuggestionCreate, user: CurrentUser,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     """Propose a change to a record (or a new one, without `entity_id`); nothing changes until a
     curator accepts it."""
     suggestion = service.create_suggestion(db, author=user, entity_type=body.entity_type,
@@ -42,9 +41,8 @@ def create_suggestion(body: SuggestionCreate, user: CurrentUser,
 
 
 @router.get("/suggestions", response_model=Page[SuggestionRead])
-def list_suggestions(user: CurrentUser, status: SuggestionStatus | None = None,
-                     limit: Limit = 50, offset: Offset = 0,
-                     db: Session = Depends(get_db)) -> Any:
+def list_suggestions(user: CurrentUser, db: SessionDep, status: SuggestionStatus | None = None,
+                     limit: Limit = 50, offset: Offset = 0) -> Any:
     """Curators: everyone's suggestions (pending unless `status` says otherwise); others: their
     own. Oldest first, one page at a time."""
     items = service.list_suggestions(db, viewer=user, status=status, limit=limit, offset=offset)
@@ -55,7 +53,7 @@ def list_suggestions(user: CurrentUser, status: SuggestionStatus | None = None,
 
 @router.get("/suggestions/{suggestion_id}", response_model=SuggestionRead)
 def get_suggestion(suggestion_id: ObjectId, user: CurrentUser,
-                   db: Session = Depends(get_db)) -> Any:
+                   db: SessionDep) -> Any:
     return service.suggestion_read(
         db, service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user))
 
@@ -63,7 +61,7 @@ def get_suggestion(suggestion_id: ObjectId, user: CurrentUser,
 @router.post("/suggestions/{suggestion_id}/accept", response_model=SuggestionRead,
              responses=error_responses(409))
 def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
                                         for_update=True)
     service.accept(db, suggestion=suggestion, curator=user)
@@ -73,7 +71,7 @@ def accept_suggestion(suggestion_id: ObjectId, user: CuratorUser,
 @router.post("/suggestions/{suggestion_id}/reject", response_model=SuggestionRead,
              responses=error_responses(409))
 def reject_suggestion(suggestion_id: ObjectId, body: RejectBody, user: CuratorUser,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     suggestion = service.get_suggestion(db, suggestion_id=suggestion_id, viewer=user,
                                         for_update=True)
     service.reject(db, suggestion=suggestion, curator=user, reason=body.reason)
@@ -81,7 +79,7 @@ def reject_suggestion(suggestion_id: ObjectId, body: RejectBody, user: CuratorUs
 
 
 @router.get("/inventory/export")
-def export_json(db: Session = Depends(get_db)) -> JSONResponse:
+def export_json(db: SessionDep) -> JSONResponse:
     """Every mechanism (with its links) and technology, as JSON."""
     return JSONResponse(transfer.export_data(db), headers={
         "content-disposition": 'attachment; filename="inventory.json"'})
@@ -90,7 +88,7 @@ def export_json(db: Session = Depends(get_db)) -> JSONResponse:
 @router.get("/inventory/export.zip", response_class=Response, responses={
     200: {"description": "mechanisms.csv, links.csv, technologies.csv",
           "content": {"application/zip": {}}}})
-def export_zip(db: Session = Depends(get_db)) -> Response:
+def export_zip(db: SessionDep) -> Response:
     """mechanisms.csv, links.csv and technologies.csv in one zip (lists joined with `|`)."""
     return Response(transfer_csv.export_zip(transfer.export_data(db)),
                     media_type="application/zip",
@@ -135,8 +133,8 @@ def import_failed_response(exc: transfer.ImportFailed) -> JSONResponse:
     "application/zip": {"schema": {"type": "string", "format": "binary",
                                    "description": "the zip GET /inventory/export.zip gives"}},
 }}})
-def import_inventory(user: CuratorUser, body: tuple[str, bytes] = Depends(raw_body),
-                     db: Session = Depends(get_db)) -> Any:
+def import_inventory(user: CuratorUser, db: SessionDep, body: tuple[str,
+                     bytes] = Depends(raw_body)) -> Any:
     """Import an export (JSON or CSV zip): every row is checked first, and one bad row means
     nothing is written (422 with `problems`: where, field, message). Records are matched by
     name; importing an unchanged export changes nothing."""

@@ -28,7 +28,7 @@ from app.kit.forms import FormData, FormLists, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -54,14 +54,14 @@ MECHANISM_FORMS = RecordForms(
 
 
 @router.get("/inventory/mechanisms/new", response_class=HTMLResponse)
-def new_form(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def new_form(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     return render(request, MECHANISM_FORMS.template, MECHANISM_FORMS.new_context(
         db, user, {"status": "active", "scope": "WORLD"}))
 
 
 @router.post("/inventory/mechanisms/new", response_class=HTMLResponse)
 def create(request: Request, user: CurrentUser, sent: FormLists,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     """Curators add the mechanism; anyone else signed in sends it to the moderation queue."""
     return create_or_suggest(MECHANISM_FORMS, request, db, user, sent, lambda payload:
                              service.create_mechanism(db, data=payload, actor=user))
@@ -69,7 +69,7 @@ def create(request: Request, user: CurrentUser, sent: FormLists,
 
 @router.get("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
 def edit_form(mechanism_id: ObjectId, request: Request, user: CuratorUser,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     form = forms.mechanism_form(records.mechanism_content(mechanism))
     return render(request, MECHANISM_FORMS.template,
@@ -78,7 +78,7 @@ def edit_form(mechanism_id: ObjectId, request: Request, user: CuratorUser,
 
 @router.post("/inventory/mechanisms/{mechanism_id}/edit", response_class=HTMLResponse)
 def edit(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
-         db: Session = Depends(get_db)) -> Response:
+         db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     return save_edit(MECHANISM_FORMS, request, db, mechanism, sent, lambda changes:
                      service.update_mechanism(db, mechanism=mechanism, changes=changes,
@@ -87,7 +87,7 @@ def edit(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: Form
 
 @router.get("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
 def suggest_form(mechanism_id: ObjectId, request: Request, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     form = forms.mechanism_form(records.mechanism_content(mechanism))
     return render(request, MECHANISM_FORMS.template,
@@ -96,7 +96,7 @@ def suggest_form(mechanism_id: ObjectId, request: Request, user: CurrentUser,
 
 @router.post("/inventory/mechanisms/{mechanism_id}/suggest", response_class=HTMLResponse)
 def suggest(mechanism_id: ObjectId, request: Request, user: CurrentUser, sent: FormLists,
-            db: Session = Depends(get_db)) -> Response:
+            db: SessionDep) -> Response:
     """Queue the change for a curator; the record itself does not change."""
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id)
     return save_suggestion(MECHANISM_FORMS, request, db, user, mechanism, sent)
@@ -104,7 +104,7 @@ def suggest(mechanism_id: ObjectId, request: Request, user: CurrentUser, sent: F
 
 @router.post("/inventory/mechanisms/{mechanism_id}/verify")
 def verify(mechanism_id: ObjectId, request: Request, user: CuratorUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.verify_mechanism(db, mechanism=mechanism, actor=user)
     flash(request, gettext("%(name)s is marked verified today.") % {"name": mechanism.name})
@@ -115,7 +115,7 @@ def verify(mechanism_id: ObjectId, request: Request, user: CuratorUser,
 
 @router.post("/inventory/mechanisms/{mechanism_id}/delete")
 def delete(mechanism_id: ObjectId, request: Request, user: CuratorUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     name = mechanism.name
     service.delete_mechanism(db, mechanism=mechanism, actor=user)
@@ -126,7 +126,7 @@ def delete(mechanism_id: ObjectId, request: Request, user: CuratorUser,
 
 @router.post("/inventory/mechanisms/{mechanism_id}/links", response_class=HTMLResponse)
 def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: FormData,
-                   db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     try:
         try:
@@ -148,7 +148,7 @@ def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: 
 
 @router.post("/inventory/mechanisms/{mechanism_id}/links/{link_id}/delete")
 def remove_link(mechanism_id: ObjectId, link_id: ObjectId, request: Request, user: CuratorUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
     flash(request, gettext("The link was removed."))

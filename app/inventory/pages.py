@@ -22,7 +22,7 @@ from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.reference.models import Country, CountryGroup
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -64,16 +64,16 @@ def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str,
 
 @router.get("/inventory", response_class=HTMLResponse)
 def mechanism_list(request: Request, user: OptionalUser, filters: MechanismFilters,
-                   q: str | None = None, sort: str | None = None, offset: Offset = 0,
-                   db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep, q: str | None = None, sort: str | None = None,
+offset: Offset = 0) -> Response:
     return _list_page(request, db, entity=MECHANISM, filters=filters, q=q, sort=sort or None,
                       offset=offset)
 
 
 @router.get("/inventory/technologies", response_class=HTMLResponse)
 def technology_list(request: Request, user: OptionalUser, filters: TechnologyFilters,
-                    q: str | None = None, sort: str | None = None, offset: Offset = 0,
-                    db: Session = Depends(get_db)) -> Response:
+                    db: SessionDep, q: str | None = None, sort: str | None = None,
+offset: Offset = 0) -> Response:
     return _list_page(request, db, entity=TECHNOLOGY, filters=filters, q=q, sort=sort or None,
                       offset=offset)
 
@@ -89,7 +89,7 @@ def mechanism_graph(db: Session, mechanism_id: int) -> graph.GraphLayout:
 
 @router.get("/inventory/mechanisms/{mechanism_id:int}", response_class=HTMLResponse)
 def mechanism_page(mechanism_id: ObjectId, request: Request, user: OptionalUser,
-                   db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep) -> Response:
     return render(request, "inventory/mechanism.html", {
         **detail_context(db, mechanism_id), "is_curator": is_curator(user), "link_form": {},
         "errors": {}})
@@ -97,7 +97,7 @@ def mechanism_page(mechanism_id: ObjectId, request: Request, user: OptionalUser,
 
 @router.get("/inventory/technologies/{technology_id:int}", response_class=HTMLResponse)
 def technology_page(technology_id: ObjectId, request: Request, user: OptionalUser,
-                    db: Session = Depends(get_db)) -> Response:
+                    db: SessionDep) -> Response:
     technology = tech_service.get_technology(db, technology_id=technology_id)
     data = tech_service.technology_read(technology)
     return render(request, "inventory/technology.html", {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, Query, Response
-from sqlalchemy.orm import Session
+from fastapi import Body, Query, Response
 
 from app.history import service as history
 from app.inventory import mechanisms as service
@@ -26,19 +25,18 @@ from app.inventory.schemas import (
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset, QueryId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 
 @router.get("/mechanisms", response_model=MechanismPage)
 def list_mechanisms(filters: MechanismFilters,
-                    q: Annotated[str | None, Query(max_length=200)] = None,
+                    db: SessionDep, q: Annotated[str | None, Query(max_length=200)] = None,
                     sort: Annotated[str | None, Query(description="relevance, name, verified")]
                     = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-                    offset: Offset = 0,
-                    db: Session = Depends(get_db)) -> Any:
+                    offset: Offset = 0) -> Any:
     """Search and filter; `facets` counts each value over the other filters' results."""
     result = search.search(db, entity="mechanism", q=q, filters=filters, sort=sort, limit=limit,
                            offset=offset)
@@ -48,19 +46,19 @@ def list_mechanisms(filters: MechanismFilters,
 @router.post("/mechanisms", response_model=MechanismRead, status_code=201,
              responses=error_responses(409))
 def create_mechanism(body: MechanismCreate, user: CuratorUser,
-                     db: Session = Depends(get_db)) -> Any:
+                     db: SessionDep) -> Any:
     return service.mechanism_read(service.create_mechanism(db, data=body, actor=user))
 
 
 @router.get("/mechanisms/{mechanism_id}", response_model=MechanismRead)
-def get_mechanism(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
+def get_mechanism(mechanism_id: ObjectId, db: SessionDep) -> Any:
     return service.mechanism_read(service.get_mechanism(db, mechanism_id=mechanism_id))
 
 
 @router.patch("/mechanisms/{mechanism_id}", response_model=MechanismRead,
               responses=error_responses(409))
 def update_mechanism(mechanism_id: ObjectId, body: MechanismUpdate, user: CuratorUser,
-                     db: Session = Depends(get_db)) -> Any:
+                     db: SessionDep) -> Any:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.update_mechanism(db, mechanism=mechanism, changes=body.model_dump(exclude_unset=True),
                              actor=user)
@@ -69,7 +67,7 @@ def update_mechanism(mechanism_id: ObjectId, body: MechanismUpdate, user: Curato
 
 @router.delete("/mechanisms/{mechanism_id}", status_code=204)
 def delete_mechanism(mechanism_id: ObjectId, user: CuratorUser,
-                     db: Session = Depends(get_db)) -> Response:
+                     db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.delete_mechanism(db, mechanism=mechanism, actor=user)
     return Response(status_code=204)
@@ -77,8 +75,7 @@ def delete_mechanism(mechanism_id: ObjectId, user: CuratorUser,
 
 @router.post("/mechanisms/{mechanism_id}/verify", response_model=MechanismRead)
 def verify_mechanism(mechanism_id: ObjectId, user: CuratorUser,
-                     body: Annotated[VerifyBody | None, Body()] = None,
-                     db: Session = Depends(get_db)) -> Any:
+                     db: SessionDep, body: Annotated[VerifyBody | None, Body()] = None) -> Any:
     """Mark the record checked against its sources now (a revision)."""
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.verify_mechanism(db, mechanism=mechanism, actor=user, note=body.note if body else None)
@@ -86,7 +83,7 @@ def verify_mechanism(mechanism_id: ObjectId, user: CuratorUser,
 
 
 @router.get("/mechanisms/{mechanism_id}/links", response_model=list[LinkRead])
-def list_links(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
+def list_links(mechanism_id: ObjectId, db: SessionDep) -> Any:
     """Links from the mechanism (outgoing first) and to it."""
     service.get_mechanism(db, mechanism_id=mechanism_id)
     return service.list_links(db, mechanism_id=mechanism_id)
@@ -95,7 +92,7 @@ def list_links(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
 @router.post("/mechanisms/{mechanism_id}/links", response_model=LinkRead, status_code=201,
              responses=error_responses(409))
 def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
-             db: Session = Depends(get_db)) -> Any:
+             db: SessionDep) -> Any:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     link = service.add_link(db, mechanism=mechanism, target_id=body.target_id,
                             link_type=body.type, note=body.note, actor=user)
@@ -105,14 +102,14 @@ def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
 
 @router.delete("/mechanisms/{mechanism_id}/links/{link_id}", status_code=204)
 def remove_link(mechanism_id: ObjectId, link_id: ObjectId, user: CuratorUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
     return Response(status_code=204)
 
 
 @router.get("/mechanisms/{mechanism_id}/revisions", response_model=list[RevisionRead])
-def list_revisions(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any:
+def list_revisions(mechanism_id: ObjectId, db: SessionDep) -> Any:
     """Every revision, newest first (also of a deleted mechanism)."""
     return revisions_or_404(db, entity_type=MECHANISM, entity_id=mechanism_id)
 
@@ -120,7 +117,7 @@ def list_revisions(mechanism_id: ObjectId, db: Session = Depends(get_db)) -> Any
 @router.get("/mechanisms/{mechanism_id}/revisions/compare",
             response_model=list[FieldChangeRead])
 def compare_revisions(mechanism_id: ObjectId, older: QueryId, newer: QueryId,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     return history.compare(db, entity_type=MECHANISM, entity_id=mechanism_id, older=older,
                            newer=newer)
 
@@ -128,7 +125,7 @@ def compare_revisions(mechanism_id: ObjectId, older: QueryId, newer: QueryId,
 @router.post("/mechanisms/{mechanism_id}/revisions/{number}/restore",
              response_model=MechanismRead)
 def restore_revision(mechanism_id: ObjectId, number: ObjectId, user: CuratorUser,
-                     db: Session = Depends(get_db)) -> Any:
+                     db: SessionDep) -> Any:
     """Make an old revision current again (recorded as a new revision)."""
     return service.mechanism_read(service.restore_mechanism(
         db, mechanism_id=mechanism_id, number=number, actor=user))

@@ -26,7 +26,7 @@ from app.kit.forms import FormLists, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
@@ -56,14 +56,14 @@ TECHNOLOGY_FORMS = RecordForms(
 
 
 @router.get("/inventory/technologies/new", response_class=HTMLResponse)
-def new_form(request: Request, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def new_form(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     return render(request, TECHNOLOGY_FORMS.template,
                   TECHNOLOGY_FORMS.new_context(db, user, {}))
 
 
 @router.post("/inventory/technologies/new", response_class=HTMLResponse)
 def create(request: Request, user: CurrentUser, sent: FormLists,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     """Curators add the technology; anyone else signed in sends it to the moderation queue."""
     return create_or_suggest(TECHNOLOGY_FORMS, request, db, user, sent, lambda payload:
                              service.create_technology(db, data=payload, actor=user))
@@ -71,7 +71,7 @@ def create(request: Request, user: CurrentUser, sent: FormLists,
 
 @router.get("/inventory/technologies/{technology_id}/edit", response_class=HTMLResponse)
 def edit_form(technology_id: ObjectId, request: Request, user: CuratorUser,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     form = forms.technology_form(records.technology_content(technology))
     return render(request, TECHNOLOGY_FORMS.template,
@@ -80,7 +80,7 @@ def edit_form(technology_id: ObjectId, request: Request, user: CuratorUser,
 
 @router.post("/inventory/technologies/{technology_id}/edit", response_class=HTMLResponse)
 def edit(technology_id: ObjectId, request: Request, user: CuratorUser, sent: FormLists,
-         db: Session = Depends(get_db)) -> Response:
+         db: SessionDep) -> Response:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     return save_edit(TECHNOLOGY_FORMS, request, db, technology, sent, lambda changes:
                      service.update_technology(db, technology=technology, changes=changes,
@@ -89,7 +89,7 @@ def edit(technology_id: ObjectId, request: Request, user: CuratorUser, sent: For
 
 @router.get("/inventory/technologies/{technology_id}/suggest", response_class=HTMLResponse)
 def suggest_form(technology_id: ObjectId, request: Request, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     technology = service.get_technology(db, technology_id=technology_id)
     form = forms.technology_form(records.technology_content(technology))
     return render(request, TECHNOLOGY_FORMS.template,
@@ -98,7 +98,7 @@ def suggest_form(technology_id: ObjectId, request: Request, user: CurrentUser,
 
 @router.post("/inventory/technologies/{technology_id}/suggest", response_class=HTMLResponse)
 def suggest(technology_id: ObjectId, request: Request, user: CurrentUser, sent: FormLists,
-            db: Session = Depends(get_db)) -> Response:
+            db: SessionDep) -> Response:
     """Queue the change for a curator; the record itself does not change."""
     technology = service.get_technology(db, technology_id=technology_id)
     return save_suggestion(TECHNOLOGY_FORMS, request, db, user, technology, sent)
@@ -106,7 +106,7 @@ def suggest(technology_id: ObjectId, request: Request, user: CurrentUser, sent: 
 
 @router.post("/inventory/technologies/{technology_id}/verify")
 def verify(technology_id: ObjectId, request: Request, user: CuratorUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.verify_technology(db, technology=technology, actor=user)
     flash(request, gettext("%(name)s is marked verified today.") % {"name": technology.name})
@@ -117,7 +117,7 @@ def verify(technology_id: ObjectId, request: Request, user: CuratorUser,
 
 @router.post("/inventory/technologies/{technology_id}/delete")
 def delete(technology_id: ObjectId, request: Request, user: CuratorUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     name = technology.name
     service.delete_technology(db, technology=technology, actor=user)

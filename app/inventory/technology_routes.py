@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, Query, Response
-from sqlalchemy.orm import Session
+from fastapi import Body, Query, Response
 
 from app.history import service as history
 from app.inventory import search
@@ -24,19 +23,18 @@ from app.inventory.schemas import (
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset, QueryId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 
 @router.get("/technologies", response_model=TechnologyPage)
 def list_technologies(filters: TechnologyFilters,
-                      q: Annotated[str | None, Query(max_length=200)] = None,
+                      db: SessionDep, q: Annotated[str | None, Query(max_length=200)] = None,
                       sort: Annotated[str | None,
                                       Query(description="relevance, name, verified")] = None,
                       limit: Annotated[int, Query(ge=1, le=200)] = 20,
-                      offset: Offset = 0,
-                      db: Session = Depends(get_db)) -> Any:
+                      offset: Offset = 0) -> Any:
     """Search and filter; `facets` counts each value over the other filters' results."""
     result = search.search(db, entity="technology", q=q, filters=filters, sort=sort,
                            limit=limit, offset=offset)
@@ -46,19 +44,19 @@ def list_technologies(filters: TechnologyFilters,
 @router.post("/technologies", response_model=TechnologyRead, status_code=201,
              responses=error_responses(409))
 def create_technology(body: TechnologyCreate, user: CuratorUser,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     return service.technology_read(service.create_technology(db, data=body, actor=user))
 
 
 @router.get("/technologies/{technology_id}", response_model=TechnologyRead)
-def get_technology(technology_id: ObjectId, db: Session = Depends(get_db)) -> Any:
+def get_technology(technology_id: ObjectId, db: SessionDep) -> Any:
     return service.technology_read(service.get_technology(db, technology_id=technology_id))
 
 
 @router.patch("/technologies/{technology_id}", response_model=TechnologyRead,
               responses=error_responses(409))
 def update_technology(technology_id: ObjectId, body: TechnologyUpdate, user: CuratorUser,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.update_technology(db, technology=technology,
                               changes=body.model_dump(exclude_unset=True), actor=user)
@@ -67,7 +65,7 @@ def update_technology(technology_id: ObjectId, body: TechnologyUpdate, user: Cur
 
 @router.delete("/technologies/{technology_id}", status_code=204)
 def delete_technology(technology_id: ObjectId, user: CuratorUser,
-                      db: Session = Depends(get_db)) -> Response:
+                      db: SessionDep) -> Response:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.delete_technology(db, technology=technology, actor=user)
     return Response(status_code=204)
@@ -75,8 +73,7 @@ def delete_technology(technology_id: ObjectId, user: CuratorUser,
 
 @router.post("/technologies/{technology_id}/verify", response_model=TechnologyRead)
 def verify_technology(technology_id: ObjectId, user: CuratorUser,
-                      body: Annotated[VerifyBody | None, Body()] = None,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep, body: Annotated[VerifyBody | None, Body()] = None) -> Any:
     technology = service.get_technology(db, technology_id=technology_id, for_update=True)
     service.verify_technology(db, technology=technology, actor=user,
                               note=body.note if body else None)
@@ -84,14 +81,14 @@ def verify_technology(technology_id: ObjectId, user: CuratorUser,
 
 
 @router.get("/technologies/{technology_id}/revisions", response_model=list[RevisionRead])
-def list_revisions(technology_id: ObjectId, db: Session = Depends(get_db)) -> Any:
+def list_revisions(technology_id: ObjectId, db: SessionDep) -> Any:
     return revisions_or_404(db, entity_type=TECHNOLOGY, entity_id=technology_id)
 
 
 @router.get("/technologies/{technology_id}/revisions/compare",
             response_model=list[FieldChangeRead])
 def compare_revisions(technology_id: ObjectId, older: QueryId, newer: QueryId,
-                      db: Session = Depends(get_db)) -> Any:
+                      db: SessionDep) -> Any:
     return history.compare(db, entity_type=TECHNOLOGY, entity_id=technology_id, older=older,
                            newer=newer)
 
@@ -99,6 +96,6 @@ def compare_revisions(technology_id: ObjectId, older: QueryId, newer: QueryId,
 @router.post("/technologies/{technology_id}/revisions/{number}/restore",
              response_model=TechnologyRead)
 def restore_revision(technology_id: ObjectId, number: ObjectId, user: CuratorUser,
-                     db: Session = Depends(get_db)) -> Any:
+                     db: SessionDep) -> Any:
     return service.technology_read(service.restore_technology(
         db, technology_id=technology_id, number=number, actor=user))

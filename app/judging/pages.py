@@ -25,7 +25,7 @@ from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 ROLE_NAV = [("/judging", N_("Judging"), 50, Role.JUDGE)]  # only accounts holding the judge role
@@ -39,7 +39,7 @@ def _judging(challenge: Challenge) -> str:
 
 
 @router.get("/judging", response_class=HTMLResponse)
-def assignments(request: Request, user: JudgeUser, db: Session = Depends(get_db)) -> Response:
+def assignments(request: Request, user: JudgeUser, db: SessionDep) -> Response:
     return render(request, "judging/assignments.html", {
         "items": panel.assignments(db, user=user),
         "state_labels": {s.value: label for s, label in STATE_LABELS.items()}})
@@ -63,14 +63,14 @@ def _overview_context(db: Session, seat: access.Seat, user: User) -> dict[str, A
 
 @router.get("/challenges/{challenge_id:int}/judging", response_class=HTMLResponse)
 def overview(challenge_id: ObjectId, request: Request, user: CurrentUser,
-             db: Session = Depends(get_db)) -> Response:
+             db: SessionDep) -> Response:
     seat = access.seat(db, challenge_id=challenge_id, user=user)
     return render(request, "judging/overview.html", _overview_context(db, seat, user))
 
 
 @router.post("/challenges/{challenge_id:int}/judging/panel")
 def assign(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     raw = form.get("judge_id", "").strip()
     try:
@@ -87,7 +87,7 @@ def assign(challenge_id: ObjectId, request: Request, form: FormData, user: Curre
 
 @router.post("/challenges/{challenge_id:int}/judging/panel/{judge_id:int}/remove")
 def remove(challenge_id: ObjectId, judge_id: ObjectId, request: Request, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.remove(db, challenge=challenge, user=user, judge_id=judge_id)
     flash(request, gettext("The judge was taken off the panel."))
@@ -108,7 +108,7 @@ def _entry_context(db: Session, challenge: Challenge, user: User, code: str) -> 
 
 @router.get("/challenges/{challenge_id:int}/judging/entries/{code}", response_class=HTMLResponse)
 def entry_page(challenge_id: ObjectId, code: EntryCode, request: Request, user: CurrentUser,
-               db: Session = Depends(get_db)) -> Response:
+               db: SessionDep) -> Response:
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return render(request, "judging/entry.html", _entry_context(db, challenge, user, code))
 
@@ -138,7 +138,7 @@ def _scorecard_from_form(challenge: Challenge, form: dict[str, str]) -> Scorecar
 
 @router.post("/challenges/{challenge_id:int}/judging/entries/{code}")
 def save_scorecard(challenge_id: ObjectId, code: EntryCode, request: Request, form: FormData,
-                   user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+                   user: CurrentUser, db: SessionDep) -> Response:
     """Save the draft; with "Submit scorecard", submit it too (both or neither)."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     submitting = form.get("intent") == "submit"
@@ -157,7 +157,7 @@ def save_scorecard(challenge_id: ObjectId, code: EntryCode, request: Request, fo
 
 @router.post("/challenges/{challenge_id:int}/judging/entries/{code}/recuse")
 def recuse(challenge_id: ObjectId, code: EntryCode, request: Request, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     service.recuse(db, challenge=challenge, judge=user, code=code)
     flash(request, gettext("You recused yourself from %(code)s; it is no longer on your list.")
@@ -167,7 +167,7 @@ def recuse(challenge_id: ObjectId, code: EntryCode, request: Request, user: Curr
 
 @router.get("/challenges/{challenge_id:int}/judging/entries/{code}/files/{number:int}")
 def download(challenge_id: ObjectId, code: EntryCode, number: ObjectId, user: CurrentUser,
-             db: Session = Depends(get_db)) -> Response:
+             db: SessionDep) -> Response:
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     path, name = service.entry_file(db, challenge=challenge, judge=user, code=code,
                                     number=number)
@@ -176,7 +176,7 @@ def download(challenge_id: ObjectId, code: EntryCode, number: ObjectId, user: Cu
 
 @router.get("/challenges/{challenge_id:int}/judging/results", response_class=HTMLResponse)
 def results_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     table = results.results(db, challenge=challenge, user=user)
     return render(request, "judging/results.html", {

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, require_role
 from app.accounts.models import Role, User
@@ -27,7 +26,7 @@ from app.judging.schemas import (
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["judging"])
 EntryCode = Annotated[str, Path(pattern=codes.PATTERN, description="e.g. E-7F3A9C")]
@@ -37,13 +36,13 @@ BASE = "/challenges/{challenge_id}/judging"
 
 
 @router.get("/judging/assignments", response_model=list[AssignmentRead])
-def my_assignments(user: JudgeUser, db: Session = Depends(get_db)) -> object:
+def my_assignments(user: JudgeUser, db: SessionDep) -> object:
     """The challenges you judge, with your progress on each."""
     return panel.assignments(db, user=user)
 
 
 @router.get(f"{BASE}/panel", response_model=PanelRead, responses=error_responses(403))
-def get_panel(challenge_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def get_panel(challenge_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
     """The manager's view: judges, their progress (counts, never scores) and who could join."""
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     return panel.panel(db, challenge=challenge, user=user)
@@ -52,7 +51,7 @@ def get_panel(challenge_id: ObjectId, user: CurrentUser, db: Session = Depends(g
 @router.post(f"{BASE}/panel", response_model=PanelRead, status_code=201,
              responses=error_responses(403, 409))
 def assign_judge(challenge_id: ObjectId, body: AssignJudgeIn, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> object:
+                 db: SessionDep) -> object:
     """Put an account holding the judge role on the panel (it is told in its inbox)."""
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.assign(db, challenge=challenge, user=user, judge_id=body.judge_id)
@@ -62,7 +61,7 @@ def assign_judge(challenge_id: ObjectId, body: AssignJudgeIn, user: CurrentUser,
 @router.delete(f"{BASE}/panel/{{judge_id}}", status_code=204,
                responses=error_responses(403, 409))
 def remove_judge(challenge_id: ObjectId, judge_id: ObjectId, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     """Take a judge off the panel while they have submitted no scorecard."""
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.remove(db, challenge=challenge, user=user, judge_id=judge_id)
@@ -72,7 +71,7 @@ def remove_judge(challenge_id: ObjectId, judge_id: ObjectId, user: CurrentUser,
 @router.get(f"{BASE}/entries", response_model=list[EntrySummaryRead],
             responses=error_responses(403, 409))
 def list_entries(challenge_id: ObjectId, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> object:
+                 db: SessionDep) -> object:
     """Your entries to score, by code only, while the challenge is in judging."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.entries(db, challenge=challenge, judge=user)
@@ -81,7 +80,7 @@ def list_entries(challenge_id: ObjectId, user: CurrentUser,
 @router.get(f"{BASE}/entries/{{code}}", response_model=EntryRead,
             responses=error_responses(403, 409))
 def get_entry(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
-              db: Session = Depends(get_db)) -> object:
+              db: SessionDep) -> object:
     """One entry: title, summary, files, the rubric and your own scorecard."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.entry(db, challenge=challenge, judge=user, code=code)
@@ -90,7 +89,7 @@ def get_entry(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
 @router.get(f"{BASE}/entries/{{code}}/files/{{number}}", response_class=Response,
             responses=error_responses(403, 409))
 def download_file(challenge_id: ObjectId, code: EntryCode, number: FileNumber,
-                  user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+                  user: CurrentUser, db: SessionDep) -> Response:
     """An entry's file as an attachment named after the entry code."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     path, name = service.entry_file(db, challenge=challenge, judge=user, code=code,
@@ -101,7 +100,7 @@ def download_file(challenge_id: ObjectId, code: EntryCode, number: FileNumber,
 @router.put(f"{BASE}/entries/{{code}}/scorecard", response_model=ScorecardRead,
             responses=error_responses(403, 409))
 def save_scorecard(challenge_id: ObjectId, code: EntryCode, body: ScorecardIn,
-                   user: CurrentUser, db: Session = Depends(get_db)) -> object:
+                   user: CurrentUser, db: SessionDep) -> object:
     """Save your draft scorecard (the scores given replace those saved before)."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.save(db, challenge=challenge, judge=user, code=code, body=body)
@@ -110,7 +109,7 @@ def save_scorecard(challenge_id: ObjectId, code: EntryCode, body: ScorecardIn,
 @router.post(f"{BASE}/entries/{{code}}/scorecard/submit", response_model=ScorecardRead,
              responses=error_responses(403, 409))
 def submit_scorecard(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
-                     db: Session = Depends(get_db)) -> object:
+                     db: SessionDep) -> object:
     """Submit your draft for good (every criterion scored); 409 once submitted."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.submit(db, challenge=challenge, judge=user, code=code)
@@ -119,7 +118,7 @@ def submit_scorecard(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
 @router.post(f"{BASE}/entries/{{code}}/recuse", status_code=204,
              responses=error_responses(403, 409))
 def recuse(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     """Declare a conflict of interest: the entry leaves your list and the results."""
     challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     service.recuse(db, challenge=challenge, judge=user, code=code)
@@ -128,7 +127,7 @@ def recuse(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
 
 @router.get(f"{BASE}/results", response_model=ResultsRead, responses=error_responses(403, 409))
 def get_results(challenge_id: ObjectId, user: CurrentUser,
-                db: Session = Depends(get_db)) -> object:
+                db: SessionDep) -> object:
     """The normalised results, for the manager, once the challenge has moved past judging."""
     challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     return results.results(db, challenge=challenge, user=user)

@@ -14,9 +14,10 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Annotated
 
 import anyio
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -120,6 +121,9 @@ async def get_db(request: Request) -> Session:
     """The request's session (opened by DBSessionMiddleware)."""
     session: Session = request.state.db
     return session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
 
 
 def keep_changes_on_error(request: Request) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.errors import AppError
@@ -15,7 +14,7 @@ from app.i18n.translate import N_, gettext
 from app.kit.money import format_money
 from app.kit.routing import APIRouter
 from app.kit.templating import render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.needs import coordination, display
 from app.needs.heatmap import format_score
 
@@ -42,9 +41,9 @@ def _money(amount_minor: int, currency: str) -> str:
 
 
 @router.get("/coordination", response_class=HTMLResponse)
-def coordination_page(request: Request, user: OptionalUser, threshold: str | None = None,
-                      currency: str | None = None, rates: str | None = None,
-                      db: Session = Depends(get_db)) -> Response:
+def coordination_page(request: Request, user: OptionalUser, db: SessionDep,
+                      threshold: str | None = None,
+                      currency: str | None = None, rates: str | None = None) -> Response:
     errors: dict[str, str] = {}
     cutoff, problem = _threshold(threshold)
     if problem:

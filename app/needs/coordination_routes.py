@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import Depends, Query
-from sqlalchemy.orm import Session
+from fastapi import Query
 
 from app.kit.routing import APIRouter
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.needs import coordination, gaps
 from app.needs.schemas import (
     AmountRead,
@@ -27,10 +26,9 @@ router = APIRouter(prefix="/api/v1/coordination", tags=["coordination"])
 
 
 @router.get("/overlaps", response_model=OverlapList)
-def overlaps(threshold: Annotated[Decimal, Query(gt=0, le=1)] = Decimal("0.5"),
+def overlaps(db: SessionDep, threshold: Annotated[Decimal, Query(gt=0, le=1)] = Decimal("0.5"),
              limit: Annotated[int, Query(ge=1, le=500)] = 50,
-             function_threshold: Annotated[Decimal, Query(ge=0, le=1)] = Decimal(0),
-             db: Session = Depends(get_db)) -> OverlapList:
+             function_threshold: Annotated[Decimal, Query(ge=0, le=1)] = Decimal(0)) -> OverlapList:
     """Pairs of active mechanisms whose coverage similarity is at least `threshold`, most
     similar first (optionally also requiring a function similarity)."""
     rows = coordination.overlaps(db, threshold=threshold, limit=limit,
@@ -43,8 +41,7 @@ def overlaps(threshold: Annotated[Decimal, Query(gt=0, le=1)] = Decimal("0.5"),
 
 
 @router.get("/cells", response_model=CellsRead)
-def cells(group: Annotated[str | None, Query(max_length=20)] = None,
-          db: Session = Depends(get_db)) -> CellsRead:
+def cells(db: SessionDep, group: Annotated[str | None, Query(max_length=20)] = None) -> CellsRead:
     """Sector × stage cells with open needs no mechanism covers, and cells nobody works in."""
     found = coordination.cells(db, group=group)
     return CellsRead(
@@ -54,10 +51,11 @@ def cells(group: Annotated[str | None, Query(max_length=20)] = None,
 
 
 @router.get("/budgets", response_model=BudgetsRead)
-def budgets(currency: Annotated[str | None, Query(max_length=3, examples=["USD"])] = None,
+def budgets(db: SessionDep, currency: Annotated[str | None, Query(max_length=3,
+            examples=["USD"])] = None,
             rates: Annotated[str | None, Query(max_length=2000,
-                                               examples=["EUR:1.08,GBP:1.27"])] = None,
-            db: Session = Depends(get_db)) -> BudgetsRead:
+                                               examples=["EUR:1.08,GBP:1.27"])] = None
+            ) -> BudgetsRead:
     """Recorded budgets of active mechanisms spread evenly over their sector × stage cells
     (exact integers, largest remainder). With `currency`, budgets in other currencies are
     converted at the `rates` given (1 unit of each = rate units of `currency`); those without a

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import Role
@@ -14,7 +13,7 @@ from app.challenges.models import Challenge
 from app.kit.routing import APIRouter
 from app.kit.schemas import Offset
 from app.kit.templating import render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.needs import coverage, display, service
 from app.needs.coverage import GapFilters
 from app.reference import service as reference_service
@@ -25,8 +24,8 @@ PAGE_SIZE = 100
 
 
 @router.get("/countries/{alpha3}", response_class=HTMLResponse)
-def country_profile(alpha3: str, request: Request, user: OptionalUser, offset: Offset = 0,
-                    db: Session = Depends(get_db)) -> Response:
+def country_profile(alpha3: str, request: Request, user: OptionalUser, db: SessionDep,
+                    offset: Offset = 0) -> Response:
     country = reference_service.get_country(db, code=alpha3)
     codes = reference_service.groups_of(db, country=country.alpha3)
     groups = list(db.scalars(select(CountryGroup).where(CountryGroup.code.in_(sorted(codes)))

@@ -19,7 +19,7 @@ from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.needs import coverage, display, heatmap, service, transfer
 from app.needs.coverage import GapFilters
 from app.needs.models import Need, NeedStatus, Priority
@@ -46,9 +46,8 @@ def _is_curator(user: User | None) -> bool:
 
 
 @router.get("/needs", response_class=HTMLResponse)
-def needs_list(request: Request, user: OptionalUser, country: str | None = None,
-               status: str | None = None, offset: Offset = 0,
-               db: Session = Depends(get_db)) -> Response:
+def needs_list(request: Request, user: OptionalUser, db: SessionDep, country: str | None = None,
+               status: str | None = None, offset: Offset = 0) -> Response:
     form = {"country": (country or "").strip().upper(),
             "status": status if status in ("open", "addressed") else "all"}
     filters = GapFilters(country=form["country"] or None,
@@ -102,7 +101,7 @@ def new_need_form(request: Request, user: CuratorPage) -> Response:
 
 @router.post("/needs/new", response_class=HTMLResponse)
 def create_need(request: Request, user: CuratorPage, form: FormData,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     try:
         need = service.create(db, data=NeedCreate(**_parse(db, form)), actor=user)
     except AppError as exc:
@@ -128,7 +127,7 @@ async def uploaded_file(request: Request) -> bytes:
 @router.post("/needs/import", response_class=HTMLResponse)
 def import_needs(request: Request, user: CuratorPage,
                  data: Annotated[bytes, Depends(uploaded_file)],
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     try:
         result = transfer.import_csv(db, data=data, actor=user)
     except AppError as exc:
@@ -155,7 +154,7 @@ def _need_context(db: Session, need: Need) -> dict[str, Any]:
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)
 def need_detail(need_id: ObjectId, request: Request, user: OptionalUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     need = service.get(db, need_id=need_id)
     return render(request, "needs/detail.html", {
         **display.vocab(), **_need_context(db, need), "is_curator": _is_curator(user)})
@@ -163,7 +162,7 @@ def need_detail(need_id: ObjectId, request: Request, user: OptionalUser,
 
 @router.get("/needs/{need_id}/edit", response_class=HTMLResponse)
 def edit_form(need_id: ObjectId, request: Request, user: CuratorPage,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     need = service.get(db, need_id=need_id)
     current = {k: ("" if v is None else str(v)) for k, v in service.snapshot(need).items()}
     techs = service.technology_names(db, {need.technology_id} if need.technology_id else set())
@@ -174,7 +173,7 @@ def edit_form(need_id: ObjectId, request: Request, user: CuratorPage,
 
 @router.post("/needs/{need_id}/edit", response_class=HTMLResponse)
 def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: FormData,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     need = service.get(db, need_id=need_id, for_update=True)
     try:
         changed = service.apply_changes(db, need=need, changes=_parse(db, form), actor=user)
@@ -187,7 +186,7 @@ def edit_need(need_id: ObjectId, request: Request, user: CuratorPage, form: Form
 
 @router.post("/needs/{need_id}/delete")
 def delete_need(need_id: ObjectId, request: Request, user: CuratorPage,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     service.delete(db, need=service.get(db, need_id=need_id, for_update=True), actor=user)
     flash(request, gettext("Need %(id)s was deleted; its history is kept.") % {"id": need_id})
     return redirect("/needs")
@@ -195,7 +194,7 @@ def delete_need(need_id: ObjectId, request: Request, user: CuratorPage,
 
 @router.get("/needs/{need_id}/history", response_class=HTMLResponse)
 def need_history(need_id: ObjectId, request: Request, user: OptionalUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     revisions = service.revisions(db, need_id=need_id)
     older = {r.number: r for r in revisions}
     entries = [(r, diff(older[r.number - 1].snapshot if r.number - 1 in older else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import Role
@@ -13,7 +12,7 @@ from app.i18n.translate import N_, gettext
 from app.kit.routing import APIRouter
 from app.kit.schemas import Offset
 from app.kit.templating import render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.needs import coverage, display, service
 from app.needs.coverage import GapFilters, StatusFilter
 
@@ -27,10 +26,10 @@ def _status(value: str | None) -> StatusFilter:
 
 
 @router.get("/gaps", response_class=HTMLResponse)
-def gaps_page(request: Request, user: OptionalUser, country: str | None = None,
+def gaps_page(request: Request, user: OptionalUser, db: SessionDep, country: str | None = None,
               group: str | None = None, sector: str | None = None, stage: str | None = None,
-              status: str | None = None, uncovered: str | None = None, offset: Offset = 0,
-              db: Session = Depends(get_db)) -> Response:
+              status: str | None = None, uncovered: str | None = None,
+offset: Offset = 0) -> Response:
     form = {"country": (country or "").strip().upper(), "group": group or "",
             "sector": sector or "", "stage": stage or "", "status": _status(status),
             "uncovered": uncovered or ""}

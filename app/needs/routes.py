@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Body, Depends, Query, Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import require_role
 from app.accounts.models import Role, User
 from app.kit import body_limit
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset, Page
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.needs import coverage, gaps, service, transfer
 from app.needs.coverage import GapFilters, StatusFilter
 from app.needs.schemas import (
@@ -39,9 +38,10 @@ OffsetQ = Offset
 
 
 @router.get("/needs", response_model=Page[NeedRead])
-def list_needs(country: CountryQ = None, group: GroupQ = None, sector: Sector | None = None,
+def list_needs(db: SessionDep, country: CountryQ = None, group: GroupQ = None,
+               sector: Sector | None = None,
                stage: Stage | None = None, status: StatusFilter = "all", limit: LimitQ = 50,
-               offset: OffsetQ = 0, db: Session = Depends(get_db)) -> object:
+               offset: OffsetQ = 0) -> object:
     """Needs by country, then id; `dataset` "demo" marks demonstration data."""
     filters = GapFilters(country=country, group=group, sector=sector, stage=stage, status=status)
     items, total = service.list_needs(db, filters=filters, limit=limit, offset=offset)
@@ -49,56 +49,56 @@ def list_needs(country: CountryQ = None, group: GroupQ = None, sector: Sector | 
 
 
 @router.post("/needs", response_model=NeedRead, status_code=201)
-def create_need(data: NeedCreate, user: Curator, db: Session = Depends(get_db)) -> object:
+def create_need(data: NeedCreate, user: Curator, db: SessionDep) -> object:
     return service.create(db, data=data, actor=user)
 
 
 @router.get("/needs/export", response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def export_needs(db: Session = Depends(get_db)) -> Response:
+def export_needs(db: SessionDep) -> Response:
     """Every need as CSV (the import's format; importing it again changes nothing)."""
     return Response(transfer.export_csv(db), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": 'attachment; filename="needs.csv"'})
 
 
 @router.post("/needs/import", response_model=ImportResult)
-def import_needs(user: Curator, data: bytes = Body(..., media_type="text/csv"),
-                 db: Session = Depends(get_db)) -> ImportResult:
+def import_needs(user: Curator, db: SessionDep, data: bytes = Body(...,
+                 media_type="text/csv")) -> ImportResult:
     """Create (no id) or update (with id) needs from CSV; if any row is bad nothing is written
     and each bad row is named by its line number."""
     return transfer.import_csv(db, data=data, actor=user)
 
 
 @router.get("/needs/{need_id:int}", response_model=NeedRead)
-def get_need(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
+def get_need(need_id: ObjectId, db: SessionDep) -> object:
     return service.get(db, need_id=need_id)
 
 
 @router.patch("/needs/{need_id:int}", response_model=NeedRead)
 def update_need(need_id: ObjectId, data: NeedUpdate, user: Curator,
-                db: Session = Depends(get_db)) -> object:
+                db: SessionDep) -> object:
     need = service.get(db, need_id=need_id, for_update=True)
     return service.update(db, need=need, data=data, actor=user)
 
 
 @router.delete("/needs/{need_id:int}", status_code=204)
-def delete_need(need_id: ObjectId, user: Curator, db: Session = Depends(get_db)) -> Response:
+def delete_need(need_id: ObjectId, user: Curator, db: SessionDep) -> Response:
     service.delete(db, need=service.get(db, need_id=need_id, for_update=True), actor=user)
     return Response(status_code=204)
 
 
 @router.get("/needs/{need_id:int}/revisions", response_model=list[RevisionRead])
-def need_revisions(need_id: ObjectId, db: Session = Depends(get_db)) -> object:
+def need_revisions(need_id: ObjectId, db: SessionDep) -> object:
     """Newest first, each a full snapshot with the fields it changed."""
     return service.revisions(db, need_id=need_id)
 
 
 @router.get("/gaps", response_model=GapPage)
-def list_gaps(country: CountryQ = None, group: GroupQ = None, sector: Sector | None = None,
+def list_gaps(db: SessionDep, country: CountryQ = None, group: GroupQ = None,
+              sector: Sector | None = None,
               stage: Stage | None = None, status: StatusFilter = "open",
               uncovered: bool = Query(False, description="only needs no mechanism covers"),
-              limit: LimitQ = 50, offset: OffsetQ = 0,
-              db: Session = Depends(get_db)) -> GapPage:
+              limit: LimitQ = 50, offset: OffsetQ = 0) -> GapPage:
     """Needs ranked by gap score (highest first), each with the active mechanisms covering it."""
     filters = GapFilters(country=country, group=group, sector=sector, stage=stage,
                          status=status, uncovered_only=uncovered)
@@ -115,8 +115,8 @@ def list_gaps(country: CountryQ = None, group: GroupQ = None, sector: Sector | N
 
 
 @router.get("/gaps/matrix", response_model=MatrixRead)
-def gap_matrix(group: GroupQ = None, country: CountryQ = None, status: StatusFilter = "open",
-               db: Session = Depends(get_db)) -> MatrixRead:
+def gap_matrix(db: SessionDep, group: GroupQ = None, country: CountryQ = None,
+               status: StatusFilter = "open") -> MatrixRead:
     """Sector × stage: number of needs, how many no mechanism covers, summed gap score."""
     analysis = coverage.analyse(db, GapFilters(group=group, country=country, status=status))
     cells = [MatrixCellRead(sector=Sector(c.sector), stage=Stage(c.stage), needs=c.needs,

@@ -7,7 +7,6 @@ import logging
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.i18n.translate import ngettext
@@ -15,7 +14,7 @@ from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT
 from app.kit.templating import flash, render, templates
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.notifications import service
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -40,8 +39,7 @@ templates.env.globals["unread_messages"] = unread_messages
 
 
 @router.get("/inbox", response_class=HTMLResponse)
-def inbox(request: Request, user: CurrentUser, offset: int = 0,
-          db: Session = Depends(get_db)) -> Response:
+def inbox(request: Request, user: CurrentUser, db: SessionDep, offset: int = 0) -> Response:
     offset = min(max(0, offset), MAX_DB_INT)
     items, total = service.inbox(db, recipient_id=user.id, limit=PAGE_SIZE, offset=offset)
     return render(request, "notifications/inbox.html", {
@@ -51,7 +49,7 @@ def inbox(request: Request, user: CurrentUser, offset: int = 0,
 
 @router.post("/inbox/read")
 def mark_read(request: Request, form: FormData, user: CurrentUser,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     raw = form.get("up_to_id", "")
     up_to = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_DB_INT else None
     marked = service.mark_read(db, recipient_id=user.id, up_to_id=up_to)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pycountry
-from fastapi import Depends, Query
+from fastapi import Query
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.kit.money import currency_codes, minor_exponent
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import IsoDate
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.reference import service
 from app.reference.models import CountryGroupMembership
 from app.reference.schemas import (
@@ -32,27 +31,27 @@ router = APIRouter(prefix="/api/v1/reference", tags=["reference"])
 
 
 @router.get("/countries", response_model=list[CountryRead], responses=error_responses(404))
-def countries(group: str | None = Query(None, max_length=20, description="e.g. LDC, M49-002"),
+def countries(db: SessionDep, group: str | None = Query(None, max_length=20,
+              description="e.g. LDC, M49-002"),
               on: IsoDate | None = Query(None, description="membership on this date"),
-              q: str | None = Query(None, max_length=100),
-              db: Session = Depends(get_db)) -> object:
+              q: str | None = Query(None, max_length=100)) -> object:
     return service.list_countries(db, group=group, on=on, query=q)
 
 
 @router.get("/countries/{code}", response_model=CountryDetail)
-def country(code: str, on: IsoDate | None = None, db: Session = Depends(get_db)) -> object:
+def country(code: str, db: SessionDep, on: IsoDate | None = None) -> object:
     found = service.get_country(db, code=code)
     return {**CountryRead.model_validate(found).model_dump(),
             "groups": sorted(service.groups_of(db, country=found.alpha3, on=on))}
 
 
 @router.get("/country-groups", response_model=list[CountryGroupRead])
-def country_groups(db: Session = Depends(get_db)) -> object:
+def country_groups(db: SessionDep) -> object:
     return service.list_groups(db)
 
 
 @router.get("/country-groups/{code}", response_model=CountryGroupDetail)
-def country_group(code: str, db: Session = Depends(get_db)) -> object:
+def country_group(code: str, db: SessionDep) -> object:
     group = service.get_group(db, code=code)
     members = db.scalars(select(CountryGroupMembership).where(
         CountryGroupMembership.group_code == group.code)
@@ -76,13 +75,12 @@ def currencies() -> list[CurrencyRead]:
 
 
 @router.get("/sdg-goals", response_model=list[SdgGoalRead])
-def sdg_goals(db: Session = Depends(get_db)) -> object:
+def sdg_goals(db: SessionDep) -> object:
     return service.list_sdg_goals(db)
 
 
 @router.get("/sdg-targets", response_model=list[SdgTargetRead])
-def sdg_targets(goal: str | None = Query(None, max_length=2),
-                db: Session = Depends(get_db)) -> object:
+def sdg_targets(db: SessionDep, goal: str | None = Query(None, max_length=2)) -> object:
     return service.list_sdg_targets(db, goal=goal)
 
 

@@ -26,7 +26,7 @@ from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.submissions import access, service, uploads
 from app.submissions.deps import UploadForm, upload_size_guard
 from app.submissions.models import SubmissionState
@@ -92,14 +92,14 @@ def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
 
 @router.get("/challenges/{challenge_id:int}/submission", response_class=HTMLResponse)
 def entry_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
-               db: Session = Depends(get_db)) -> Response:
+               db: SessionDep) -> Response:
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, TEMPLATE, entry_context(db, challenge, user))
 
 
 @router.post("/challenges/{challenge_id:int}/submission")
 def start(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-          db: Session = Depends(get_db)) -> Response:
+          db: SessionDep) -> Response:
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     try:
         body = _valid_text(SubmissionCreate, form)
@@ -113,7 +113,7 @@ def start(challenge_id: ObjectId, request: Request, form: FormData, user: Curren
 
 @router.post("/submissions/{submission_id:int}/edit")
 def save(submission_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-         db: Session = Depends(get_db)) -> Response:
+         db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         body = _valid_text(SubmissionUpdate, form)
@@ -127,7 +127,7 @@ def save(submission_id: ObjectId, request: Request, form: FormData, user: Curren
 
 @router.post("/submissions/{submission_id:int}/files")
 def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         if file is None:
@@ -143,7 +143,7 @@ def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: Cu
 
 @router.post("/submissions/{submission_id:int}/files/{file_id:int}/delete")
 def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
-                user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+                user: CurrentUser, db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     name = uploads.find_file(entry, file_id).original_name
     try:
@@ -156,7 +156,7 @@ def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
 
 @router.post("/submissions/{submission_id:int}/submit")
 def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         receipt = service.submit(db, entry=entry, user=user)
@@ -170,7 +170,7 @@ def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
 
 @router.post("/submissions/{submission_id:int}/reopen")
 def reopen(submission_id: ObjectId, request: Request, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         service.reopen(db, entry=entry, user=user)

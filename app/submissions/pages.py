@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.challenges import service as challenges_service
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.submissions import access, downloads, service, uploads
 from app.submissions.present import receipt_view
 
@@ -22,7 +21,7 @@ PAGE_SIZE = 50
 
 @router.get("/submissions/{submission_id:int}", response_class=HTMLResponse)
 def view(submission_id: ObjectId, request: Request, user: CurrentUser,
-         db: Session = Depends(get_db)) -> Response:
+         db: SessionDep) -> Response:
     entry = access.load(db, submission_id=submission_id, user=user)
     receipts = entry.submission.receipts
     return render(request, "submissions/view.html", {
@@ -34,7 +33,7 @@ def view(submission_id: ObjectId, request: Request, user: CurrentUser,
 
 @router.get("/submissions/{submission_id:int}/files/{file_id:int}")
 def download(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
-             db: Session = Depends(get_db)) -> Response:
+             db: SessionDep) -> Response:
     entry = access.load(db, submission_id=submission_id, user=user)
     path, record = uploads.stored_path(entry, file_id)
     return downloads.file_response(path, record)
@@ -43,7 +42,7 @@ def download(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
 @router.get("/submissions/{submission_id:int}/receipts/{number:int}",
             response_class=HTMLResponse)
 def receipt_page(submission_id: ObjectId, number: ObjectId, request: Request,
-                 user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+                 user: CurrentUser, db: SessionDep) -> Response:
     entry = access.load(db, submission_id=submission_id, user=user)
     receipt = service.receipt(entry, number)
     return render(request, "submissions/receipt.html", {
@@ -53,7 +52,7 @@ def receipt_page(submission_id: ObjectId, number: ObjectId, request: Request,
 
 @router.get("/submissions/{submission_id:int}/receipts/{number:int}.json")
 def receipt_json(submission_id: ObjectId, number: ObjectId, user: CurrentUser,
-                 db: Session = Depends(get_db)) -> Response:
+                 db: SessionDep) -> Response:
     """The canonical JSON as a download, byte for byte as hashed."""
     entry = access.load(db, submission_id=submission_id, user=user)
     receipt = service.receipt(entry, number)
@@ -63,7 +62,7 @@ def receipt_json(submission_id: ObjectId, number: ObjectId, user: CurrentUser,
 
 @router.get("/challenges/{challenge_id:int}/submissions", response_class=HTMLResponse)
 def submitted_list(challenge_id: ObjectId, request: Request, user: CurrentUser,
-                   offset: Offset = 0, db: Session = Depends(get_db)) -> Response:
+                   db: SessionDep, offset: Offset = 0) -> Response:
     challenge = challenges_service.get_managed(db, challenge_id=challenge_id, user=user)
     offset = max(0, offset)
     rows, total = service.list_submitted(db, challenge=challenge, user=user, limit=PAGE_SIZE,

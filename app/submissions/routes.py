@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -15,7 +14,7 @@ from app.errors import ValidationFailed
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.submissions import access, downloads, present, service, uploads
 from app.submissions.deps import UPLOAD_FIELD, UploadForm
 from app.submissions.schemas import (
@@ -48,7 +47,7 @@ def _read(db: Session, entry: access.Entry) -> SubmissionRead:
 @router.post("/challenges/{challenge_id}/submission", response_model=SubmissionRead,
              status_code=201, responses=error_responses(409))
 def create_submission(challenge_id: ObjectId, body: SubmissionCreate, user: CurrentUser,
-                      db: Session = Depends(get_db)) -> object:
+                      db: SessionDep) -> object:
     """Start your registration's entry (one per registration; a team's members share it)."""
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     return _read(db, service.create(db, challenge=challenge, user=user, body=body))
@@ -56,7 +55,7 @@ def create_submission(challenge_id: ObjectId, body: SubmissionCreate, user: Curr
 
 @router.get("/challenges/{challenge_id}/submission", response_model=SubmissionRead)
 def my_submission(challenge_id: ObjectId, user: CurrentUser,
-                  db: Session = Depends(get_db)) -> object:
+                  db: SessionDep) -> object:
     """Your entry for the challenge (draft or submitted)."""
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     return _read(db, service.get_mine(db, challenge=challenge, user=user))
@@ -64,8 +63,8 @@ def my_submission(challenge_id: ObjectId, user: CurrentUser,
 
 @router.get("/challenges/{challenge_id}/submissions", response_model=Page[SubmissionSummary],
             responses=error_responses(403))
-def list_submissions(challenge_id: ObjectId, user: CurrentUser, limit: Limit = 50,
-                     offset: Offset = 0, db: Session = Depends(get_db)) -> object:
+def list_submissions(challenge_id: ObjectId, user: CurrentUser, db: SessionDep, limit: Limit = 50,
+                     offset: Offset = 0) -> object:
     """The submitted entries (never drafts), for the challenge's owner and admins."""
     challenge = challenges_service.get_managed(db, challenge_id=challenge_id, user=user)
     rows, total = service.list_submitted(db, challenge=challenge, user=user, limit=limit,
@@ -76,14 +75,14 @@ def list_submissions(challenge_id: ObjectId, user: CurrentUser, limit: Limit = 5
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionRead)
 def get_submission(submission_id: ObjectId, user: CurrentUser,
-                   db: Session = Depends(get_db)) -> object:
+                   db: SessionDep) -> object:
     return _read(db, access.load(db, submission_id=submission_id, user=user))
 
 
 @router.patch("/submissions/{submission_id}", response_model=SubmissionRead,
               responses=error_responses(403, 409))
 def update_submission(submission_id: ObjectId, body: SubmissionUpdate, user: CurrentUser,
-                      db: Session = Depends(get_db)) -> object:
+                      db: SessionDep) -> object:
     """Edit a draft's title and summary while the challenge is open."""
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     service.update(db, entry=entry, body=body)
@@ -94,7 +93,7 @@ def update_submission(submission_id: ObjectId, body: SubmissionUpdate, user: Cur
              status_code=201, responses=error_responses(400, 403, 409, 411, 413, 422, 429),
              openapi_extra=UPLOAD_BODY)
 def upload_file(submission_id: ObjectId, user: CurrentUser, upload: UploadForm,
-                db: Session = Depends(get_db)) -> object:
+                db: SessionDep) -> object:
     """Add a PDF (multipart field `file`) to a draft; size and count limits in the settings.
 
     Who asks is known before the upload is read (parameters are resolved in order)."""
@@ -110,7 +109,7 @@ def upload_file(submission_id: ObjectId, user: CurrentUser, upload: UploadForm,
 @router.get("/submissions/{submission_id}/files/{file_id}", response_class=Response,
             responses=PDF_FILE)
 def download_file(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
-                  db: Session = Depends(get_db)) -> Response:
+                  db: SessionDep) -> Response:
     entry = access.load(db, submission_id=submission_id, user=user)
     path, record = uploads.stored_path(entry, file_id)
     return downloads.file_response(path, record)
@@ -119,7 +118,7 @@ def download_file(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
 @router.delete("/submissions/{submission_id}/files/{file_id}", status_code=204,
                responses=error_responses(403, 409))
 def delete_file(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     uploads.delete_file(db, entry=entry, file_id=file_id)
     return Response(status_code=204)
@@ -127,7 +126,7 @@ def delete_file(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
 
 @router.post("/submissions/{submission_id}/submit", response_model=SubmissionRead,
              responses=error_responses(403, 409, 422))
-def submit(submission_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def submit(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
     """Freeze the entry and issue its receipt (needs a title and at least one file)."""
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     service.submit(db, entry=entry, user=user)
@@ -136,7 +135,7 @@ def submit(submission_id: ObjectId, user: CurrentUser, db: Session = Depends(get
 
 @router.post("/submissions/{submission_id}/reopen", response_model=SubmissionRead,
              responses=error_responses(403, 409))
-def reopen(submission_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def reopen(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
     """Make a submitted entry a draft again while the challenge is open (receipts stay)."""
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     service.reopen(db, entry=entry, user=user)
@@ -146,7 +145,7 @@ def reopen(submission_id: ObjectId, user: CurrentUser, db: Session = Depends(get
 @router.get("/submissions/{submission_id}/receipts/{number}", response_class=Response,
             responses=RECEIPT_JSON)
 def get_receipt(submission_id: ObjectId, number: ObjectId, user: CurrentUser,
-                db: Session = Depends(get_db)) -> Response:
+                db: SessionDep) -> Response:
     """A receipt's canonical JSON, byte for byte as hashed."""
     entry = access.load(db, submission_id=submission_id, user=user)
     receipt = service.receipt(entry, number)

@@ -24,7 +24,7 @@ from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId, Offset
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.teams import invitations, present
 from app.teams import service as teams
 from app.teams.models import Team
@@ -78,14 +78,13 @@ def _refused(request: Request, exc: AppError, template: str, context: dict[str, 
 
 
 @router.get("/teams", response_class=HTMLResponse)
-def my_teams(request: Request, user: CurrentUser, offset: Offset = 0,
-             db: Session = Depends(get_db)) -> Response:
+def my_teams(request: Request, user: CurrentUser, db: SessionDep, offset: Offset = 0) -> Response:
     return render(request, "teams/list.html", _teams_context(db, user, offset))
 
 
 @router.post("/teams")
 def create(request: Request, form: FormData, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     try:
         team = teams.create(db, user=user, name=_name(form, TeamCreate))
     except AppError as exc:
@@ -116,19 +115,19 @@ def _answer(request: Request, db: Session, user: User, invitation_id: int, accep
 
 @router.post("/teams/invitations/{invitation_id:int}/accept")
 def accept(invitation_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     return _answer(request, db, user, invitation_id, True, form)
 
 
 @router.post("/teams/invitations/{invitation_id:int}/decline")
 def decline(invitation_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-            db: Session = Depends(get_db)) -> Response:
+            db: SessionDep) -> Response:
     return _answer(request, db, user, invitation_id, False, form)
 
 
 @router.get("/teams/{team_id:int}", response_class=HTMLResponse)
 def detail(team_id: ObjectId, request: Request, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     team = teams.get(db, team_id=team_id, viewer=user)
     return render(request, "teams/detail.html", _team_context(db, team, user))
 
@@ -151,7 +150,7 @@ def _change(request: Request, db: Session, user: User, team_id: int, form: dict[
 
 @router.post("/teams/{team_id:int}/rename")
 def rename(team_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     def change(team: Team) -> str:
         team_entries.rename(db, team=team, user=user, name=_name(form, TeamUpdate))
         return gettext("The team is now called “%(name)s”.") % {"name": team.name}
@@ -160,7 +159,7 @@ def rename(team_id: ObjectId, request: Request, form: FormData, user: CurrentUse
 
 @router.post("/teams/{team_id:int}/invitations")
 def invite(team_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     def change(team: Team) -> str:
         try:
             body = InvitationCreate.model_validate({"email": form.get("email", "")})
@@ -175,7 +174,7 @@ def invite(team_id: ObjectId, request: Request, form: FormData, user: CurrentUse
 
 @router.post("/teams/{team_id:int}/invitations/{invitation_id:int}/revoke")
 def revoke(team_id: ObjectId, invitation_id: ObjectId, request: Request, form: FormData,
-           user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+           user: CurrentUser, db: SessionDep) -> Response:
     def change(team: Team) -> str:
         item = invitations.revoke(db, team=team, user=user, invitation_id=invitation_id)
         return gettext("The invitation to %(email)s was revoked.") % {"email": item.email}
@@ -184,7 +183,7 @@ def revoke(team_id: ObjectId, invitation_id: ObjectId, request: Request, form: F
 
 @router.post("/teams/{team_id:int}/members/{user_id:int}/remove")
 def remove_member(team_id: ObjectId, user_id: ObjectId, request: Request, form: FormData,
-                  user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+                  user: CurrentUser, db: SessionDep) -> Response:
     def change(team: Team) -> str | None:
         team_entries.remove_member(db, team=team, user=user, member_id=user_id)
         if user_id == user.id:
@@ -196,7 +195,7 @@ def remove_member(team_id: ObjectId, user_id: ObjectId, request: Request, form: 
 
 @router.post("/teams/{team_id:int}/lead")
 def hand_over(team_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-              db: Session = Depends(get_db)) -> Response:
+              db: SessionDep) -> Response:
     def change(team: Team) -> str:
         team_entries.hand_over(db, team=team, user=user,
                         new_lead_id=_id(form.get("member_id", ""), "member_id"))
@@ -206,7 +205,7 @@ def hand_over(team_id: ObjectId, request: Request, form: FormData, user: Current
 
 @router.post("/teams/{team_id:int}/dissolve")
 def dissolve(team_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
-             db: Session = Depends(get_db)) -> Response:
+             db: SessionDep) -> Response:
     def change(team: Team) -> None:
         name = team.name
         team_entries.dissolve(db, team=team, user=user)

@@ -7,7 +7,6 @@ invitee only. Changes that touch a team's challenge entries go through
 
 from __future__ import annotations
 
-from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from app.challenges import team_entries
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.teams import invitations, present
 from app.teams import service as teams
 from app.teams.schemas import (
@@ -39,8 +38,7 @@ def _read(db: Session, team_id: int, user: CurrentUser) -> TeamRead:
 
 
 @router.get("/teams", response_model=Page[TeamSummary])
-def my_teams(user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
-             db: Session = Depends(get_db)) -> object:
+def my_teams(user: CurrentUser, db: SessionDep, limit: Limit = 50, offset: Offset = 0) -> object:
     """The teams you are a member of."""
     items, total = teams.teams_of(db, user=user, limit=limit, offset=offset)
     return Page(items=[present.summary(t, user) for t in items], total=total, limit=limit,
@@ -48,21 +46,21 @@ def my_teams(user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
 
 
 @router.post("/teams", response_model=TeamRead, status_code=201)
-def create(body: TeamCreate, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def create(body: TeamCreate, user: CurrentUser, db: SessionDep) -> object:
     """Form a team; you become its lead."""
     team = teams.create(db, user=user, name=body.name)
     return present.team(db, team, user, [])
 
 
 @router.get("/teams/{team_id}", response_model=TeamRead)
-def get(team_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def get(team_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
     """Members, invitations waiting for an answer, and the challenges the team entered."""
     return _read(db, team_id, user)
 
 
 @router.patch("/teams/{team_id}", response_model=TeamRead, responses=error_responses(403))
 def rename(team_id: ObjectId, body: TeamUpdate, user: CurrentUser,
-           db: Session = Depends(get_db)) -> object:
+           db: SessionDep) -> object:
     """The lead renames the team (its entries in open challenges follow)."""
     team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.rename(db, team=team, user=user, name=body.name)
@@ -70,7 +68,7 @@ def rename(team_id: ObjectId, body: TeamUpdate, user: CurrentUser,
 
 
 @router.delete("/teams/{team_id}", status_code=204, responses=error_responses(403, 409))
-def dissolve(team_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+def dissolve(team_id: ObjectId, user: CurrentUser, db: SessionDep) -> Response:
     """The lead, alone in the team, dissolves it (not once it entered a challenge)."""
     team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.dissolve(db, team=team, user=user)
@@ -80,7 +78,7 @@ def dissolve(team_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)
 @router.post("/teams/{team_id}/invitations", response_model=InvitationRead, status_code=201,
              responses=error_responses(403, 409, 429))
 def invite(team_id: ObjectId, body: InvitationCreate, user: CurrentUser,
-           db: Session = Depends(get_db)) -> object:
+           db: SessionDep) -> object:
     """The lead invites an email address. The answer is the same whether or not an account
     has it; that account is told in its inbox."""
     team = teams.get(db, team_id=team_id, viewer=user)
@@ -90,7 +88,7 @@ def invite(team_id: ObjectId, body: InvitationCreate, user: CurrentUser,
 @router.delete("/teams/{team_id}/invitations/{invitation_id}", status_code=204,
                responses=error_responses(403, 409))
 def revoke(team_id: ObjectId, invitation_id: ObjectId, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     """The lead withdraws an invitation that has not been answered."""
     team = teams.get(db, team_id=team_id, viewer=user)
     invitations.revoke(db, team=team, user=user, invitation_id=invitation_id)
@@ -100,7 +98,7 @@ def revoke(team_id: ObjectId, invitation_id: ObjectId, user: CurrentUser,
 @router.delete("/teams/{team_id}/members/{user_id}", status_code=204,
                responses=error_responses(403, 409))
 def remove_member(team_id: ObjectId, user_id: ObjectId, user: CurrentUser,
-                  db: Session = Depends(get_db)) -> Response:
+                  db: SessionDep) -> Response:
     """The lead removes a member; your own id: you leave (a lead hands over first)."""
     team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.remove_member(db, team=team, user=user, member_id=user_id)
@@ -109,7 +107,7 @@ def remove_member(team_id: ObjectId, user_id: ObjectId, user: CurrentUser,
 
 @router.post("/teams/{team_id}/lead", response_model=TeamRead, responses=error_responses(403))
 def hand_over(team_id: ObjectId, body: HandOver, user: CurrentUser,
-              db: Session = Depends(get_db)) -> object:
+              db: SessionDep) -> object:
     """The lead hands the lead to another member and stays on as a member."""
     team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.hand_over(db, team=team, user=user, new_lead_id=body.member_id)
@@ -117,8 +115,8 @@ def hand_over(team_id: ObjectId, body: HandOver, user: CurrentUser,
 
 
 @router.get("/me/invitations", response_model=Page[MyInvitationRead])
-def my_invitations(user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
-                   db: Session = Depends(get_db)) -> object:
+def my_invitations(user: CurrentUser, db: SessionDep, limit: Limit = 50,
+                   offset: Offset = 0) -> object:
     """Invitations to your account's address that wait for your answer."""
     rows, total = invitations.for_invitee(db, user=user, limit=limit, offset=offset)
     return Page(items=present.my_invitations(db, rows), total=total, limit=limit, offset=offset)
@@ -126,7 +124,7 @@ def my_invitations(user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
 
 @router.post("/invitations/{invitation_id}/accept", response_model=TeamRead,
              responses=error_responses(409))
-def accept(invitation_id: ObjectId, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+def accept(invitation_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
     """Join the team (409 when the team's entry in an open challenge would not allow it)."""
     team = team_entries.accept(db, invitation_id=invitation_id, user=user)
     return _read(db, team.id, user)
@@ -135,7 +133,7 @@ def accept(invitation_id: ObjectId, user: CurrentUser, db: Session = Depends(get
 @router.post("/invitations/{invitation_id}/decline", status_code=204,
              responses=error_responses(409))
 def decline(invitation_id: ObjectId, user: CurrentUser,
-            db: Session = Depends(get_db)) -> Response:
+            db: SessionDep) -> Response:
     item = invitations.invitation_for_invitee(db, invitation_id=invitation_id, user=user)
     invitations.decline(db, invitation=item, user=user)
     return Response(status_code=204)

@@ -24,7 +24,7 @@ from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.verification import access, service
 from app.verification.outcomes import OutcomeStatus
 from app.verification.schemas import AttestationIn
@@ -39,13 +39,13 @@ STATUS_LABELS = {OutcomeStatus.VERIFIED: N_("Verified"), OutcomeStatus.NOT_MET: 
 
 
 @router.get("/verification", response_class=HTMLResponse)
-def queue(request: Request, user: VerifierUser, db: Session = Depends(get_db)) -> Response:
+def queue(request: Request, user: VerifierUser, db: SessionDep) -> Response:
     return render(request, "verification/queue.html", {"items": service.queue(db, user=user)})
 
 
 @router.get("/challenges/{challenge_id:int}/verification", response_class=HTMLResponse)
 def overview(challenge_id: ObjectId, request: Request, user: CurrentUser,
-             db: Session = Depends(get_db)) -> Response:
+             db: SessionDep) -> Response:
     seat = access.seat(db, challenge_id=challenge_id, user=user)
     return render(request, "verification/overview.html", {
         "c": seat.challenge, "seat": seat, "table": service.overview(
@@ -72,7 +72,7 @@ def _entry_context(db: Session, seat: access.Seat, user: User,
 @router.get("/challenges/{challenge_id:int}/verification/entries/{submission_id:int}",
             response_class=HTMLResponse)
 def entry_page(challenge_id: ObjectId, submission_id: ObjectId, request: Request,
-               user: CurrentUser, db: Session = Depends(get_db)) -> Response:
+               user: CurrentUser, db: SessionDep) -> Response:
     seat = access.seat(db, challenge_id=challenge_id, user=user)
     return render(request, "verification/entry.html",
                   _entry_context(db, seat, user, submission_id))
@@ -82,7 +82,7 @@ def entry_page(challenge_id: ObjectId, submission_id: ObjectId, request: Request
              "{target_key}", response_class=HTMLResponse)
 def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKeyPath,
            request: Request, form: FormData, user: CurrentUser,
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     seat = access.as_verifier(db, challenge_id=challenge_id, user=user)
     try:
         try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path
-from sqlalchemy.orm import Session
 
 from app import workflow
 from app.accounts.deps import CurrentUser, require_role
@@ -15,7 +14,7 @@ from app.challenges import clock
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.verification import access, service
 from app.verification.schemas import (
     AttestationIn,
@@ -31,7 +30,7 @@ BASE = "/challenges/{challenge_id}/verification"
 
 
 @router.get("/verification/challenges", response_model=list[VerificationQueueRead])
-def my_queue(user: VerifierUser, db: Session = Depends(get_db)) -> object:
+def my_queue(user: VerifierUser, db: SessionDep) -> object:
     """Challenges in verification, with how many shortlisted entries are verified, not met or
     pending."""
     return service.queue(db, user=user)
@@ -39,7 +38,7 @@ def my_queue(user: VerifierUser, db: Session = Depends(get_db)) -> object:
 
 @router.get(BASE, response_model=VerificationRead, responses=error_responses(409))
 def get_verification(challenge_id: ObjectId, user: CurrentUser,
-                     db: Session = Depends(get_db)) -> object:
+                     db: SessionDep) -> object:
     """The entries judging shortlisted, each target's attested value and each entry's status."""
     seat = access.seat(db, challenge_id=challenge_id, user=user)
     return service.overview(seat=seat, shortlist=workflow.shortlist(db, seat.challenge),
@@ -49,7 +48,7 @@ def get_verification(challenge_id: ObjectId, user: CurrentUser,
 @router.put(f"{BASE}/entries/{{submission_id}}/targets/{{target_key}}",
             response_model=EntryOutcomeRead, responses=error_responses(403, 409))
 def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKeyPath,
-           body: AttestationIn, user: CurrentUser, db: Session = Depends(get_db)) -> object:
+           body: AttestationIn, user: CurrentUser, db: SessionDep) -> object:
     """Attest (or correct) the measured value of one target, with the evidence."""
     seat = access.as_verifier(db, challenge_id=challenge_id, user=user)
     return workflow.attest(db, seat=seat, user=user, submission_id=submission_id,

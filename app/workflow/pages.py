@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.challenges import service
@@ -19,7 +18,7 @@ from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.workflow import steps
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -27,7 +26,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 @router.post("/challenges/{challenge_id:int}/actions/{action}")
 def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, user: CurrentUser,
-        db: Session = Depends(get_db)) -> Response:
+        db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     step = STEPS.get(Action(action)) if action in Action._value2member_map_ else None
     if step is None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import Depends
-from sqlalchemy.orm import Session
-
 from app.accounts.deps import CurrentUser
 from app.challenges import clock, present, service
 from app.challenges.schemas import ChallengeRead, OptionalReasonIn
@@ -15,15 +12,15 @@ from app.challenges.states import STEPS, Action, Actor
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import get_db
+from app.kit.unit_of_work import SessionDep
 from app.workflow import steps
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])
 
 
 def _endpoint(action: Action) -> Callable[..., object]:
-    def endpoint(challenge_id: ObjectId, user: CurrentUser, body: OptionalReasonIn | None = None,
-                 db: Session = Depends(get_db)) -> object:
+    def endpoint(challenge_id: ObjectId, user: CurrentUser, db: SessionDep,
+                 body: OptionalReasonIn | None = None) -> object:
         challenge = service.get(db, challenge_id=challenge_id, viewer=user)
         steps.perform(db, challenge=challenge, action=action, user=user,
                       reason=body.reason if body else None)

@@ -292,13 +292,15 @@ def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[
     with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=2)):
         lifecycle.sync(db, challenge=challenge)
         entry = submitted_entry(db, challenge, solver, title="Matrix verified cold room")
-    workflow.start_judging(db, challenge=challenge, user=owner)
-    panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
-    code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
-    judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
-        scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
-                for c in challenge.criteria], comment=""))
-    judging.submit(db, challenge=challenge, judge=judge, code=code)
+    # Scored before judging ended (45 days after the start, 15 days ago).
+    with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=32)):
+        workflow.start_judging(db, challenge=challenge, user=owner)
+        panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
+        code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
+        judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
+            scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
+                    for c in challenge.criteria], comment=""))
+        judging.submit(db, challenge=challenge, judge=judge, code=code)
     workflow.start_verification(db, challenge=challenge, user=owner)
     assert challenge.state == ChallengeState.VERIFICATION, challenge.state
     db.commit()
