@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app import workflow
@@ -20,11 +19,10 @@ from app.challenges import clock, deadlines
 from app.challenges import service as challenges_service
 from app.challenges.access import is_admin, is_manager
 from app.challenges.enums import STATE_LABELS
-from app.challenges.forms import fields_from_pydantic
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
-from app.kit.forms import FormData, form_with_errors, redirect
+from app.kit.forms import FormData, parse_form, redirect, refused_form
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId
 from app.kit.templating import flash, render
@@ -63,18 +61,12 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
                 db: SessionDep) -> Response:
     target = form.get("submission_id", "")
     try:
-        try:
-            body = AppealIn.model_validate({"submission_id": _id(target),
-                                            "reason": form.get("reason", "")})
-        except ValidationError as exc:
-            raise ValidationFailed(N_("The appeal needs a reason."),
-                                   fields=fields_from_pydantic(exc)) from exc
+        body = parse_form(AppealIn, {"submission_id": _id(target),
+                                     "reason": form.get("reason", "")},
+                          N_("The appeal needs a reason."))
         workflow.file_appeal(db, challenge_id=challenge_id, user=user, body=body)
     except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        return form_with_errors(request, "awards/awards.html", exc, {
+        return refused_form(request, db, exc, "awards/awards.html", lambda: {
             **_context(db, challenge_id, user), "form": form, "error_target": f"s{target}"})
     flash(request, gettext("Your appeal was filed; an admin will decide it and you will be told."))
     return redirect(f"/challenges/{challenge_id}/awards")
@@ -85,18 +77,12 @@ def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: 
                   db: SessionDep) -> Response:
     appeal = appeals.get(db, appeal_id=appeal_id)
     try:
-        try:
-            body = AppealDecisionIn.model_validate({"outcome": form.get("outcome", ""),
-                                                    "decision": form.get("decision", "")})
-        except ValidationError as exc:
-            raise ValidationFailed(N_("The decision is not complete."),
-                                   fields=fields_from_pydantic(exc)) from exc
+        body = parse_form(AppealDecisionIn, {"outcome": form.get("outcome", ""),
+                                             "decision": form.get("decision", "")},
+                          N_("The decision is not complete."))
         decided = workflow.decide_appeal(db, appeal_id=appeal_id, admin=admin, body=body)
     except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        return form_with_errors(request, "awards/awards.html", exc, {
+        return refused_form(request, db, exc, "awards/awards.html", lambda: {
             **_context(db, appeal.challenge_id, admin), "form": form,
             "error_target": f"a{appeal_id}"})
     said = (gettext("The appeal for “%(title)s” was upheld; the awards were recomputed.")

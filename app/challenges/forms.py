@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.challenges.schemas import AWARD_TYPES, ChallengeRead, PrizeRules
-from app.errors import validation_message
 from app.i18n.translate import N_, translatable
+from app.kit import forms as kit_forms
 from app.kit.money import is_currency, minor_exponent
 
 MULTI = ("sectors", "eligibility.solver_kinds")
@@ -32,17 +32,7 @@ _ROW = re.compile(r"^(?P<prefix>.+?)\.(?P<index>\d+)(?:\.(?P<rest>.+))?$")
 
 def fields_from_pydantic(exc: ValidationError, prefix: str = "") -> dict[str, str]:
     """Dotted field paths for pydantic errors (the award's union tag is left out)."""
-    fields: dict[str, str] = {}
-    for err in exc.errors():
-        parts: list[str] = []
-        for part in err["loc"]:
-            text = str(part)
-            if parts and parts[-1] == "award" and text in AWARD_TYPES:
-                continue
-            parts.append(text)
-        name = prefix + (".".join(parts) or "body")
-        fields.setdefault(name, validation_message(err))
-    return fields
+    return kit_forms.fields_from_pydantic(exc, prefix, union_tags={"award": AWARD_TYPES})
 
 
 def _split(text: str) -> list[str]:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
 
 from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.challenges import qa, registrations, service
-from app.challenges.forms import fields_from_pydantic
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
 from app.errors import AppError, ValidationFailed, record_refusal
 from app.i18n.translate import N_, gettext
-from app.kit.forms import FormData, redirect
+from app.kit.forms import FormData, parse_form, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
@@ -25,14 +21,6 @@ from app.kit.unit_of_work import SessionDep
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _valid(model: type[M], data: dict[str, object]) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ValidationFailed(fields=fields_from_pydantic(exc)) from exc
 
 
 @router.post("/challenges/{challenge_id:int}/questions")
@@ -40,7 +28,7 @@ def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentU
               db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     try:
-        body = _valid(QuestionIn, {"body": form.get("body", "")})
+        body = parse_form(QuestionIn, {"body": form.get("body", "")})
         qa.ask(db, challenge=challenge, user=user, body=body.body)
     except AppError as exc:
         # The challenge page again, the message above the question form and the question kept
@@ -61,7 +49,7 @@ def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form
            user: CurrentUser,
                  db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    body = _valid(AnswerIn, {"answer": form.get("answer", "")})
+    body = parse_form(AnswerIn, {"answer": form.get("answer", "")})
     qa.answer(db, challenge=challenge, question_id=question_id, user=user, text=body.answer)
     flash(request, gettext("The answer is published."))
     return redirect(f"/challenges/{challenge.id}")
@@ -71,7 +59,8 @@ def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form
 def announce(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
                    db: SessionDep) -> Response:
     challenge = service.get(db, challenge_id=challenge_id, viewer=user)
-    body = _valid(AnnouncementIn, {"title": form.get("title", ""), "body": form.get("body", "")})
+    body = parse_form(AnnouncementIn, {"title": form.get("title", ""),
+                                       "body": form.get("body", "")})
     qa.announce(db, challenge=challenge, user=user, title=body.title, body=body.body)
     flash(request, gettext(
         "Announcement posted; registered participants will be notified."))
@@ -95,7 +84,7 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
             data["team_id"] = int(team_id)
         else:
             data["team_name"] = form.get("team_name") or None
-        body = _valid(RegistrationIn, data)
+        body = parse_form(RegistrationIn, data)
         registration = registrations.register(db, challenge=challenge, user=user, body=body)
     except AppError as exc:
         context = detail_context(db, challenge, user)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 
-from app.errors import AppError, record_refusal
+from app.errors import AppError, ValidationFailed, record_refusal, validation_message
 from app.kit.nul import refuse_nul_in
 from app.kit.templating import render
 
@@ -30,6 +33,46 @@ def form_with_errors(request: Request, template: str, exc: AppError,
     return render(request, template,
                   {**context, "errors": exc.fields, "error_message": exc.message},
                   status_code=exc.status_code, headers=exc.headers)
+
+
+def refused_form(request: Request, db: Session, exc: AppError, template: str,
+                 context: Callable[[], dict[str, Any]]) -> HTMLResponse:
+    """The form again after its action was refused: the request's writes rolled back, then the
+    page's context rebuilt from what is stored. A 404 stays a 404 (the page itself is gone)."""
+    if exc.status_code == 404:
+        raise exc
+    db.rollback()
+    return form_with_errors(request, template, exc, context())
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def fields_from_pydantic(exc: ValidationError, prefix: str = "",
+                         union_tags: Mapping[str, Collection[str]] | None = None
+                         ) -> dict[str, str]:
+    """Dotted field paths for pydantic errors, each with its message. `union_tags` names the
+    tagged unions (field -> its tags): the tag pydantic puts after such a field is left out of
+    the path, as the form has no field for it."""
+    tags = union_tags or {}
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        parts: list[str] = []
+        for part in err["loc"]:
+            text = str(part)
+            if not (parts and text in tags.get(parts[-1], ())):
+                parts.append(text)
+        fields.setdefault(prefix + (".".join(parts) or "body"), validation_message(err))
+    return fields
+
+
+def parse_form(model: type[ModelT], values: Mapping[str, Any],
+               message: str | None = None) -> ModelT:
+    """The form's values as `model`; refused (422) with a message next to each bad field."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise ValidationFailed(message, fields=fields_from_pydantic(exc)) from exc
 
 
 async def form_data(request: Request) -> dict[str, str]:

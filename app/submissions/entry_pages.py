@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect
@@ -16,13 +15,12 @@ from app.accounts.models import User
 from app.challenges import clock
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
-from app.challenges.forms import fields_from_pydantic
 from app.challenges.labels import duration
 from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import AppError, NotFound, ValidationFailed
 from app.i18n.translate import N_, gettext
-from app.kit.forms import FormData, form_with_errors, redirect
+from app.kit.forms import FormData, form_with_errors, parse_form, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
@@ -80,14 +78,10 @@ def _again(request: Request, db: Session, exc: AppError, challenge: Challenge, u
 def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
                 form: dict[str, str]) -> SubmissionCreate | SubmissionUpdate:
     # Only the fields the form sent: a missing summary is left alone, not emptied.
-    given = {name: form[name] for name in ("title", "summary") if name in form}
+    given: dict[str, str] = {name: form[name] for name in ("title", "summary") if name in form}
     if model is SubmissionCreate:
         given.setdefault("title", "")  # so that a missing title is named, like an empty one
-    try:
-        return model.model_validate(given)
-    except ValidationError as exc:
-        raise ValidationFailed(N_("Some fields are not valid; nothing was saved."),
-                               fields=fields_from_pydantic(exc)) from exc
+    return parse_form(model, given, N_("Some fields are not valid; nothing was saved."))
 
 
 @router.get("/challenges/{challenge_id:int}/submission", response_class=HTMLResponse)

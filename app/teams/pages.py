@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.challenges import team_entries
-from app.challenges.forms import fields_from_pydantic
 from app.errors import AppError, ValidationFailed, record_refusal
 from app.i18n.translate import N_, gettext
-from app.kit.forms import FormData, redirect
+from app.kit.forms import FormData, parse_form, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId, Offset
 from app.kit.templating import flash, render
@@ -36,11 +35,7 @@ PAGE_SIZE = 50
 
 
 def _name(form: dict[str, str], model: type[TeamCreate] | type[TeamUpdate]) -> str:
-    try:
-        return model.model_validate({"name": form.get("name", "")}).name
-    except ValidationError as exc:
-        raise ValidationFailed(N_("The team needs a name."),
-                               fields=fields_from_pydantic(exc)) from exc
+    return parse_form(model, {"name": form.get("name", "")}, N_("The team needs a name.")).name
 
 
 def _id(text: str, field: str) -> int:

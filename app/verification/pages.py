@@ -20,7 +20,7 @@ from app.challenges.forms import fields_from_pydantic
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
-from app.kit.forms import FormData, form_with_errors, redirect
+from app.kit.forms import FormData, redirect, refused_form
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
@@ -98,12 +98,9 @@ def attest(challenge_id: ObjectId, submission_id: ObjectId, target_key: TargetKe
         workflow.attest(db, seat=seat, user=user, submission_id=submission_id,
                         target_key=target_key, body=body)
     except AppError as exc:
-        if exc.status_code == 404:
-            raise
-        db.rollback()
-        context = _entry_context(db, seat, user, submission_id)
-        return form_with_errors(request, "verification/entry.html", exc, {
-            **context, "form": form, "error_target": target_key})
+        return refused_form(request, db, exc, "verification/entry.html", lambda: {
+            **_entry_context(db, seat, user, submission_id), "form": form,
+            "error_target": target_key})
     metric = next(t.metric for t in seat.challenge.targets if t.key == target_key)
     flash(request, gettext("Your attestation of “%(metric)s” was recorded.") % {"metric": metric})
     return redirect(f"{service.verification_url(seat.challenge)}/entries/{submission_id}")
