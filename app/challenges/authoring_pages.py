@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser, csrf_protect, require_role
 from app.accounts.models import Role, User
 from app.challenges import authoring, clock, covers, links, present, service
+from app.challenges.deps import ManagedChallenge
 from app.challenges.enums import Direction, IpTerms, MechanismRole
 from app.challenges.forms import (
     compact,
@@ -106,18 +107,16 @@ def create(request: Request, submitted: Annotated[Submitted, Depends(_submitted)
 
 
 @router.get("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
-def edit_form(challenge_id: ObjectId, request: Request, user: CurrentUser,
+def edit_form(request: Request, user: CurrentUser, challenge: ManagedChallenge,
               db: SessionDep) -> Response:
-    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     form = form_from_read(present.detail(challenge, clock.now()))
     return render(request, TEMPLATE, _context(db, form, challenge=challenge))
 
 
 @router.post("/challenges/{challenge_id:int}/edit", response_class=HTMLResponse)
-def edit(challenge_id: ObjectId, request: Request, user: CurrentUser,
+def edit(request: Request, user: CurrentUser, challenge: ManagedChallenge,
          submitted: Annotated[Submitted, Depends(_submitted)],
          db: SessionDep) -> Response:
-    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     raw, values, extra, more = submitted
     if more:
         return render(request, TEMPLATE, _context(db, values, challenge=challenge, extra=extra))

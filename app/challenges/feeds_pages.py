@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import OptionalUser
-from app.challenges import clock, lifecycle, service
+from app.challenges import clock, lifecycle
+from app.challenges.deps import VisibleChallenge
 from app.challenges.enums import ChallengeState
-from app.challenges.feeds import Entry, Event, atom, icalendar
+from app.challenges.feeds import Entry, Event, atom, calendar
 from app.challenges.models import Challenge
 from app.challenges.search import state_sql
 from app.config import get_settings
 from app.kit.money import format_money
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +54,8 @@ def _events(challenge: Challenge, base: str, host: str) -> list[Event]:
 
 
 def _ics(events: list[Event], name: str) -> Response:
-    body = icalendar(prodid="-//Valleycross//Challenge deadlines//EN", name=name,
-                     stamp=clock.now(), events=events)
+    body = calendar(prodid="-//Valleycross//Challenge deadlines//EN", name=name,
+                    stamp=clock.now(), events=events)
     return Response(body, media_type="text/calendar; charset=utf-8")
 
 
@@ -95,9 +95,8 @@ def deadlines_ics(db: SessionDep) -> Response:
 
 
 @router.get("/challenges/{challenge_id:int}/deadlines.ics")
-def challenge_ics(challenge_id: ObjectId, user: OptionalUser,
+def challenge_ics(user: OptionalUser, challenge: VisibleChallenge,
                   db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     base = get_settings().base_url.rstrip("/")
     host = urlparse(base).hostname or "valleycross"
     return _ics(_events(challenge, base, host), f"Deadlines: {challenge.title}")

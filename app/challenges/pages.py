@@ -24,9 +24,9 @@ from app.challenges import (
     qa,
     registrations,
     search,
-    service,
 )
 from app.challenges.access import is_admin, is_manager
+from app.challenges.deps import VisibleChallenge
 from app.challenges.enums import (
     IP_TERMS_LABELS,
     STATE_CONTEXT,
@@ -40,7 +40,6 @@ from app.challenges.states import STEPS, Actor
 from app.errors import AppError, NotFound
 from app.i18n.translate import N_, gettext, pgettext
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId
 from app.kit.templating import render, templates
 from app.kit.unit_of_work import SessionDep
 from app.reference.vocab import SECTORS, STAGES
@@ -153,16 +152,14 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
 
 
 @router.get("/challenges/{challenge_id:int}", response_class=HTMLResponse)
-def detail(challenge_id: ObjectId, request: Request, user: OptionalUser,
+def detail(request: Request, user: OptionalUser, challenge: VisibleChallenge,
            db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, "challenges/detail.html", detail_context(db, challenge, user))
 
 
 @router.get("/challenges/{challenge_id:int}/contract.json")
-def contract(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Response:
+def contract(user: OptionalUser, challenge: VisibleChallenge, db: SessionDep) -> Response:
     """The canonical contract, byte for byte as hashed."""
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
         raise NotFound(N_("This challenge has no contract yet; it is frozen on publication."))
     return Response(challenge.contract_json.encode("utf-8"), media_type="application/json",
@@ -172,7 +169,6 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Resp
 
 
 @router.get("/challenges/{challenge_id:int}/cover")
-def cover(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+def cover(user: OptionalUser, challenge: VisibleChallenge, db: SessionDep) -> Response:
     path, media_type = covers.cover_file(challenge)
     return FileResponse(path, media_type=media_type)

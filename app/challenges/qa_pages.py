@@ -7,7 +7,8 @@ from fastapi.responses import Response
 
 from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.challenges import qa, registrations, service
+from app.challenges import qa, registrations
+from app.challenges.deps import VisibleChallenge
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
 from app.errors import AppError, ValidationFailed, record_refusal
@@ -24,9 +25,8 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 
 @router.post("/challenges/{challenge_id:int}/questions")
-def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+def ask(request: Request, form: FormData, user: CurrentUser, challenge: VisibleChallenge,
               db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     try:
         body = parse_form(QuestionIn, {"body": form.get("body", "")})
         qa.ask(db, challenge=challenge, user=user, body=body.body)
@@ -45,10 +45,9 @@ def ask(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentU
 
 
 @router.post("/challenges/{challenge_id:int}/questions/{question_id:int}/answer")
-def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form: FormData,
-           user: CurrentUser,
+def answer(question_id: ObjectId, request: Request, form: FormData,
+           user: CurrentUser, challenge: VisibleChallenge,
                  db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = parse_form(AnswerIn, {"answer": form.get("answer", "")})
     qa.answer(db, challenge=challenge, question_id=question_id, user=user, text=body.answer)
     flash(request, gettext("The answer is published."))
@@ -56,9 +55,8 @@ def answer(challenge_id: ObjectId, question_id: ObjectId, request: Request, form
 
 
 @router.post("/challenges/{challenge_id:int}/announcements")
-def announce(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+def announce(request: Request, form: FormData, user: CurrentUser, challenge: VisibleChallenge,
                    db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     body = parse_form(AnnouncementIn, {"title": form.get("title", ""),
                                        "body": form.get("body", "")})
     qa.announce(db, challenge=challenge, user=user, title=body.title, body=body.body)
@@ -68,9 +66,8 @@ def announce(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
 
 
 @router.post("/challenges/{challenge_id:int}/register")
-def register(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+def register(request: Request, form: FormData, user: CurrentUser, challenge: VisibleChallenge,
                    db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     kind = form.get("solver_kind", "")
     try:
         data: dict[str, object] = {
@@ -100,18 +97,16 @@ def register(challenge_id: ObjectId, request: Request, form: FormData, user: Cur
 
 
 @router.post("/challenges/{challenge_id:int}/unregister")
-def unregister(challenge_id: ObjectId, request: Request, user: CurrentUser,
+def unregister(request: Request, user: CurrentUser, challenge: VisibleChallenge,
                db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     workflow.withdraw_registration(db, challenge=challenge, user=user)
     flash(request, gettext("Your registration was withdrawn."))
     return redirect(f"/challenges/{challenge.id}")
 
 
 @router.get("/challenges/{challenge_id:int}/registrations.csv")
-def registrations_csv(challenge_id: ObjectId, user: CurrentUser,
+def registrations_csv(user: CurrentUser, challenge: VisibleChallenge,
                       db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     text = registrations.registrations_csv(db, challenge=challenge, user=user)
     name = f"challenge-{challenge.id}-registrations.csv"
     return Response(text, media_type="text/csv; charset=utf-8",

@@ -9,7 +9,8 @@ from fastapi.responses import FileResponse, Response
 
 from app.accounts.deps import CurrentUser, OptionalUser, require_role
 from app.accounts.models import Role, User
-from app.challenges import authoring, clock, covers, lifecycle, present, search, service
+from app.challenges import authoring, clock, covers, lifecycle, present, search
+from app.challenges.deps import ManagedChallenge, VisibleChallenge
 from app.challenges.schemas import (
     ChallengeCreate,
     ChallengeRead,
@@ -20,7 +21,7 @@ from app.challenges.schemas import (
 from app.errors import NotFound
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId, Page
+from app.kit.schemas import Page
 from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["challenges"])
@@ -62,33 +63,29 @@ def create_challenge(body: ChallengeCreate, user: Author, db: SessionDep) -> obj
 
 
 @router.get("/challenges/{challenge_id}", response_model=ChallengeRead)
-def get_challenge(challenge_id: ObjectId, user: OptionalUser,
+def get_challenge(user: OptionalUser, challenge: VisibleChallenge,
                   db: SessionDep) -> object:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return present.detail(challenge, clock.now())
 
 
 @router.patch("/challenges/{challenge_id}", response_model=ChallengeRead,
               responses=error_responses(403, 409))
-def update_challenge(challenge_id: ObjectId, body: ChallengeUpdate, user: CurrentUser,
+def update_challenge(body: ChallengeUpdate, user: CurrentUser, challenge: ManagedChallenge,
                      db: SessionDep) -> object:
     """Edit a draft; the rules of a challenge in review or published are locked (409)."""
-    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     authoring.update(db, challenge=challenge, user=user, body=body)
     return present.detail(challenge, clock.now())
 
 
 @router.get("/challenges/{challenge_id}/transitions", response_model=list[TransitionRead])
-def list_transitions(challenge_id: ObjectId, user: OptionalUser,
+def list_transitions(user: OptionalUser, challenge: VisibleChallenge,
                      db: SessionDep) -> object:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     return lifecycle.transitions(db, challenge=challenge)
 
 
 @router.get("/challenges/{challenge_id}/contract")
-def contract(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Response:
+def contract(user: OptionalUser, challenge: VisibleChallenge, db: SessionDep) -> Response:
     """The frozen outcome contract, byte for byte as hashed (SHA-256 in `X-Contract-SHA256`)."""
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     if not challenge.contract_json:
         raise NotFound("This challenge has no contract yet; it is frozen on publication.")
     return Response(challenge.contract_json.encode("utf-8"), media_type="application/json",
@@ -97,10 +94,9 @@ def contract(challenge_id: ObjectId, user: OptionalUser, db: SessionDep) -> Resp
 
 @router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead,
             responses=error_responses(403, 409, 429))
-def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
+def upload_cover(cover: UploadFile, user: CurrentUser, challenge: ManagedChallenge,
                  db: SessionDep) -> object:
     """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
-    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     covers.set_cover(db, challenge=challenge, data=cover.file.read(covers.MAX_BYTES + 1),
                      user=user)
     return present.detail(challenge, clock.now())
@@ -108,18 +104,16 @@ def upload_cover(challenge_id: ObjectId, cover: UploadFile, user: CurrentUser,
 
 @router.delete("/challenges/{challenge_id}/cover", status_code=204,
                responses=error_responses(403, 409))
-def delete_cover(challenge_id: ObjectId, user: CurrentUser,
+def delete_cover(user: CurrentUser, challenge: ManagedChallenge,
                  db: SessionDep) -> Response:
-    challenge = service.get_managed(db, challenge_id=challenge_id, user=user)
     covers.remove_cover(db, challenge=challenge)
     return Response(status_code=204)
 
 
 @router.get("/challenges/{challenge_id}/cover", response_class=FileResponse, responses={
     200: {"description": "The cover image", "content": {"image/png": {}, "image/jpeg": {}}}})
-def cover_image(challenge_id: ObjectId, user: OptionalUser,
+def cover_image(user: OptionalUser, challenge: VisibleChallenge,
                 db: SessionDep) -> Response:
     """The cover image (documented: its address is advertised next to PUT and DELETE)."""
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
     path, media_type = covers.cover_file(challenge)
     return FileResponse(path, media_type=media_type)

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.challenges import clock
-from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
+from app.challenges.deps import VisibleChallenge
 from app.challenges.labels import duration
 from app.challenges.models import Challenge
 from app.config import get_settings
@@ -85,16 +85,14 @@ def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
 
 
 @router.get("/challenges/{challenge_id:int}/submission", response_class=HTMLResponse)
-def entry_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
+def entry_page(request: Request, user: CurrentUser, challenge: VisibleChallenge,
                db: SessionDep) -> Response:
-    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, TEMPLATE, entry_context(db, challenge, user))
 
 
 @router.post("/challenges/{challenge_id:int}/submission")
-def start(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+def start(request: Request, form: FormData, user: CurrentUser, challenge: VisibleChallenge,
           db: SessionDep) -> Response:
-    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     try:
         body = _valid_text(SubmissionCreate, form)
         assert isinstance(body, SubmissionCreate)

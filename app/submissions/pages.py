@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.challenges import service as challenges_service
+from app.challenges.deps import ManagedChallenge
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import render
@@ -61,9 +61,8 @@ def receipt_json(submission_id: ObjectId, number: ObjectId, user: CurrentUser,
 
 
 @router.get("/challenges/{challenge_id:int}/submissions", response_class=HTMLResponse)
-def submitted_list(challenge_id: ObjectId, request: Request, user: CurrentUser,
+def submitted_list(request: Request, user: CurrentUser, challenge: ManagedChallenge,
                    db: SessionDep, offset: Offset = 0) -> Response:
-    challenge = challenges_service.get_managed(db, challenge_id=challenge_id, user=user)
     offset = max(0, offset)
     rows, total = service.list_submitted(db, challenge=challenge, user=user, limit=PAGE_SIZE,
                                          offset=offset)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser
-from app.challenges import service as challenges_service
+from app.challenges.deps import ManagedChallenge, VisibleChallenge
 from app.errors import ValidationFailed
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
@@ -46,27 +46,24 @@ def _read(db: Session, entry: access.Entry) -> SubmissionRead:
 
 @router.post("/challenges/{challenge_id}/submission", response_model=SubmissionRead,
              status_code=201, responses=error_responses(409))
-def create_submission(challenge_id: ObjectId, body: SubmissionCreate, user: CurrentUser,
+def create_submission(body: SubmissionCreate, user: CurrentUser, challenge: VisibleChallenge,
                       db: SessionDep) -> object:
     """Start your registration's entry (one per registration; a team's members share it)."""
-    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     return _read(db, service.create(db, challenge=challenge, user=user, body=body))
 
 
 @router.get("/challenges/{challenge_id}/submission", response_model=SubmissionRead)
-def my_submission(challenge_id: ObjectId, user: CurrentUser,
+def my_submission(user: CurrentUser, challenge: VisibleChallenge,
                   db: SessionDep) -> object:
     """Your entry for the challenge (draft or submitted)."""
-    challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     return _read(db, service.get_mine(db, challenge=challenge, user=user))
 
 
 @router.get("/challenges/{challenge_id}/submissions", response_model=Page[SubmissionSummary],
             responses=error_responses(403))
-def list_submissions(challenge_id: ObjectId, user: CurrentUser, db: SessionDep, limit: Limit = 50,
-                     offset: Offset = 0) -> object:
+def list_submissions(user: CurrentUser, challenge: ManagedChallenge, db: SessionDep,
+                     limit: Limit = 50, offset: Offset = 0) -> object:
     """The submitted entries (never drafts), for the challenge's owner and admins."""
-    challenge = challenges_service.get_managed(db, challenge_id=challenge_id, user=user)
     rows, total = service.list_submitted(db, challenge=challenge, user=user, limit=limit,
                                          offset=offset)
     return {"items": [present.summary(s, name) for s, name in rows], "total": total,

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.challenges import service
+from app.challenges.deps import VisibleChallenge
 from app.challenges.enums import STATE_CONTEXT, STATE_LABELS
 from app.challenges.pages import detail_context
 from app.challenges.states import STEPS, Action
@@ -16,7 +16,6 @@ from app.errors import AppError, NotFound
 from app.i18n.translate import N_, gettext, pgettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import SessionDep
 from app.workflow import steps
@@ -25,9 +24,8 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 
 
 @router.post("/challenges/{challenge_id:int}/actions/{action}")
-def act(challenge_id: ObjectId, action: str, request: Request, form: FormData, user: CurrentUser,
-        db: SessionDep) -> Response:
-    challenge = service.get(db, challenge_id=challenge_id, viewer=user)
+def act(action: str, request: Request, form: FormData, user: CurrentUser,
+        challenge: VisibleChallenge, db: SessionDep) -> Response:
     step = STEPS.get(Action(action)) if action in Action._value2member_map_ else None
     if step is None:
         raise NotFound(N_("No such action."))

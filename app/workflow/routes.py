@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.accounts.deps import CurrentUser
-from app.challenges import clock, present, service
+from app.challenges import clock, present
+from app.challenges.deps import VisibleChallenge
 from app.challenges.schemas import ChallengeRead, OptionalReasonIn
 from app.challenges.states import STEPS, Action, Actor
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
-from app.kit.schemas import ObjectId
 from app.kit.unit_of_work import SessionDep
 from app.workflow import steps
 
@@ -19,9 +19,8 @@ router = APIRouter(prefix="/api/v1", tags=["challenges"])
 
 
 def _endpoint(action: Action) -> Callable[..., object]:
-    def endpoint(challenge_id: ObjectId, user: CurrentUser, db: SessionDep,
+    def endpoint(user: CurrentUser, challenge: VisibleChallenge, db: SessionDep,
                  body: OptionalReasonIn | None = None) -> object:
-        challenge = service.get(db, challenge_id=challenge_id, viewer=user)
         steps.perform(db, challenge=challenge, action=action, user=user,
                       reason=body.reason if body else None)
         return present.detail(challenge, clock.now())

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.challenges.feeds import fold, ical_escape
+from app.challenges.feeds import Event, calendar
 from tests.challenges.factories import T0, admin, draft, make_mechanism, published, sponsor
 
 
@@ -130,11 +130,16 @@ def test_deadline_calendars_parse_and_carry_the_dates(client, catalogue, clock) 
 
 
 def test_ical_text_is_escaped_and_folded() -> None:
-    assert ical_escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
-    line = "SUMMARY:" + "é" * 60
-    folded = fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
+    summary = "a;b,c\\d\ne" + "é" * 60
+    body = calendar(prodid="-//Valleycross//Test//EN", name="n", stamp=T0, events=[
+        Event(uid="u@testserver", start=T0, summary=summary, description="", url="http://x/")])
+    lines = body.decode().split("\r\n")
+    assert all(len(part.encode()) <= 75 for part in lines)
+    assert any(line.startswith(" ") for line in lines)  # the summary line was folded
+    unfolded = body.decode().replace("\r\n ", "")
+    assert "\r\nSUMMARY:a\\;b\\,c\\\\d\\ne" + "é" * 60 + "\r\n" in unfolded
+    event = next(iter(icalendar.Calendar.from_ical(body).walk("VEVENT")))
+    assert str(event["SUMMARY"]) == summary
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [
