@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
@@ -171,9 +171,3 @@ def user_for_token(db: Session, *, raw_token: str) -> User | None:
         token.last_used_at = now
         db.flush()
     return user
-
-
-def count_active_sessions(db: Session, *, user: User) -> int:
-    return db.scalar(select(func.count()).select_from(UserSession).where(
-        UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
-        UserSession.expires_at > utcnow())) or 0

@@ -46,13 +46,6 @@ class UserRead(ReadModel):
         return sorted(getattr(item, "role", item) for item in value)
 
 
-class PublicUserRead(ReadModel):
-    id: int
-    display_name: str
-    organisation: str | None
-    country_code: str | None
-
-
 class TokenCreate(InputModel):
     """Either email + password, or an already signed-in session."""
 

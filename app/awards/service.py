@@ -30,8 +30,8 @@ from app.i18n.translate import N_
 from app.submissions import access as submissions_access
 from app.verification.outcomes import OutcomeStatus, ShortlistedEntry
 
-S = ChallengeState
-AWARD_STATES = frozenset({S.AWARDS_PROPOSED, S.FINAL, S.ARCHIVED})
+AWARD_STATES = frozenset({ChallengeState.AWARDS_PROPOSED, ChallengeState.FINAL,
+                          ChallengeState.ARCHIVED})
 
 
 def awards_url(challenge: Challenge) -> str:
@@ -65,7 +65,7 @@ def recompute(db: Session, *, challenge: Challenge,
               shortlist: Iterable[ShortlistedEntry]) -> dict[int, tuple[int, int]]:
     """Replace the proposed awards by those the outcomes now give (after an upheld appeal);
     returns submission id -> (old amount, new amount) for each entry whose award changed."""
-    if challenge.state != S.AWARDS_PROPOSED:
+    if challenge.state != ChallengeState.AWARDS_PROPOSED:
         raise Conflict(N_("Awards are recomputed only while they are proposed."),
                        code="awards_not_proposed", fields={"state": challenge.state.value})
     before = dict(db.execute(select(Award.submission_id, Award.amount_minor)

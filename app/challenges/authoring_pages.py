@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser, csrf_protect, require_role
 from app.accounts.models import Role, User
-from app.challenges import authoring, clock, covers, links, present, service
+from app.challenges import authoring, clock, covers, display_names, present, service
 from app.challenges.deps import ManagedChallenge
 from app.challenges.enums import Direction, IpTerms, MechanismRole
 from app.challenges.forms import (
@@ -42,7 +42,8 @@ def _context(db: Session, form: dict[str, Any], *, challenge: Challenge | None,
                 if p.isdigit()]
     return {**vocab_context(), "form": form, "errors": {}, "challenge": challenge,
             "rows": row_counts(form, extra=extra), "extra_rows": extra,
-            "needs": links.needs(db, need_ids), "mechanism_options": links.mechanism_options(db),
+            "needs": display_names.needs(db, need_ids),
+            "mechanism_options": display_names.mechanism_options(db),
             "mechanism_roles": [r.value for r in MechanismRole],
             "directions": [d.value for d in Direction], "ip_kinds": [k.value for k in IpTerms],
             "award_types": AWARD_TYPES, "overflows": [o.value for o in OverflowPolicy],

@@ -21,8 +21,7 @@ from app.kit.routing import APIRouter
 from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(include_in_schema=False)
-S = ChallengeState
-LIVE = (S.PUBLISHED.value, S.OPEN.value)
+LIVE = (ChallengeState.PUBLISHED.value, ChallengeState.OPEN.value)
 DEADLINES = (("opens_at", "Opens"), ("submissions_close_at", "Submissions close"),
              ("judging_ends_at", "Judging ends"), ("verification_closes_at",
                                                    "Verification closes"))
@@ -45,7 +44,7 @@ def _events(challenge: Challenge, base: str, host: str) -> list[Event]:
     events = []
     for name, label in DEADLINES:
         at = getattr(challenge, name)
-        if at is None or (name == "opens_at" and challenge.state != S.PUBLISHED):
+        if at is None or (name == "opens_at" and challenge.state != ChallengeState.PUBLISHED):
             continue
         events.append(Event(uid=f"challenge-{challenge.id}-{name}@{host}", start=at,
                             summary=f"{label}: {challenge.title}",
@@ -70,9 +69,9 @@ def challenges_atom(db: SessionDep) -> Response:
                  if c.purse_amount_minor is not None and c.purse_currency else "")
         close = c.submissions_close_at.strftime("%Y-%m-%d %H:%M UTC") \
             if c.submissions_close_at else "?"
-        state = "Open" if c.state == S.OPEN else "Opens soon"
-        updated = max([c.published_at] + ([c.opens_at] if c.state == S.OPEN and c.opens_at
-                                          else []))
+        is_open = c.state == ChallengeState.OPEN
+        state = "Open" if is_open else "Opens soon"
+        updated = max([c.published_at] + ([c.opens_at] if is_open and c.opens_at else []))
         entries.append(Entry(
             id=f"{base}/challenges/{c.id}", title=c.title, url=f"{base}/challenges/{c.id}",
             summary=f"{state}. {purse}. Submissions close {close}. {c.summary}".strip(),

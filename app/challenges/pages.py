@@ -17,9 +17,9 @@ from app.accounts.models import User
 from app.challenges import (
     clock,
     covers,
+    display_names,
     labels,
     lifecycle,
-    links,
     present,
     qa,
     registrations,
@@ -119,7 +119,7 @@ def mine(request: Request, user: CurrentUser, db: SessionDep) -> Response:
 @router.get("/admin/challenges/review", response_class=HTMLResponse)
 def review_queue(request: Request, admin: AdminUser, db: SessionDep) -> Response:
     items = search.review_queue(db)
-    names = links.user_names(db, [c.owner_id for c in items])
+    names = display_names.user_names(db, [c.owner_id for c in items])
     return render(request, "challenges/review.html", {"items": items, "names": names})
 
 
@@ -133,10 +133,11 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
     return {
         **vocab_context(), "c": challenge, "view": view, "now": now, "history": history,
         "deadline_text": _deadline_text(now),
-        "names": links.user_names(db, [t.actor_id for t in history]),
-        "needs": links.needs(db, view.need_ids),
-        "mechanism_names": links.mechanism_names(db, [m.mechanism_id for m in view.mechanisms]),
-        "sdg_titles": links.sdg_titles(db, view.sdg_targets),
+        "names": display_names.user_names(db, [t.actor_id for t in history]),
+        "needs": display_names.needs(db, view.need_ids),
+        "mechanism_names": display_names.mechanism_names(
+            db, [m.mechanism_id for m in view.mechanisms]),
+        "sdg_titles": display_names.sdg_titles(db, view.sdg_targets),
         "questions": qa.questions(db, challenge=challenge, viewer=user),
         "announcements": qa.announcements(db, challenge=challenge),
         # Your own registration (a team's, if you are its lead) or your team's, by its lead.

@@ -23,10 +23,11 @@ from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
 from app.notifications import service as notifications
 
-S = ChallengeState
-ASKING_STATES = frozenset({S.PUBLISHED, S.OPEN})
-ANNOUNCING_STATES = frozenset({S.PUBLISHED, S.OPEN, S.CLOSED, S.JUDGING, S.VERIFICATION,
-                               S.AWARDS_PROPOSED, S.FINAL})
+ASKING_STATES = frozenset({ChallengeState.PUBLISHED, ChallengeState.OPEN})
+ANNOUNCING_STATES = frozenset({ChallengeState.PUBLISHED, ChallengeState.OPEN,
+                               ChallengeState.CLOSED, ChallengeState.JUDGING,
+                               ChallengeState.VERIFICATION,
+                               ChallengeState.AWARDS_PROPOSED, ChallengeState.FINAL})
 
 
 def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> ChallengeQuestion:

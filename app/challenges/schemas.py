@@ -213,10 +213,6 @@ RULE_FIELDS = frozenset({"timeline", "eligibility", "targets", "rubric", "ip_ter
                          "prize_rules"})
 
 
-class ReasonIn(InputModel):
-    reason: str = Field(min_length=1, max_length=2000)
-
-
 class OptionalReasonIn(InputModel):
     reason: str | None = Field(default=None, max_length=2000)
 

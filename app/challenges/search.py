@@ -28,7 +28,6 @@ from app.reference import service as reference
 from app.reference.models import CountryGroupMembership
 from app.reference.vocab import Sector, Stage
 
-S = ChallengeState
 SORTS = ("closing_soonest", "newest", "largest_purse")
 MAX_PURSE_MINOR = 10**15  # the largest amount app.kit.money.Money accepts
 
@@ -50,10 +49,11 @@ class Filters:
 
 def state_sql(now: dt.datetime) -> ColumnElement[str]:
     """The state the clock implies, computed in the query (the stored state may lag behind)."""
-    live = Challenge.state.in_([S.PUBLISHED, S.OPEN])
+    live = Challenge.state.in_([ChallengeState.PUBLISHED, ChallengeState.OPEN])
     return case(
-        (and_(live, Challenge.submissions_close_at <= now), literal(S.CLOSED.value)),
-        (and_(Challenge.state == S.PUBLISHED, Challenge.opens_at <= now), literal(S.OPEN.value)),
+        (and_(live, Challenge.submissions_close_at <= now), literal(ChallengeState.CLOSED.value)),
+        (and_(Challenge.state == ChallengeState.PUBLISHED, Challenge.opens_at <= now),
+         literal(ChallengeState.OPEN.value)),
         else_=Challenge.state,
     )
 
@@ -74,9 +74,9 @@ def eligible_from_sql(country: str, today: dt.date) -> ColumnElement[bool]:
 
 def _check(db: Session, f: Filters) -> None:
     errors: dict[str, str] = {}
-    if f.state and f.state not in {s.value for s in S}:
+    if f.state and f.state not in {s.value for s in ChallengeState}:
         errors["state"] = translatable("unknown state; one of %(states)s",
-                                       states=", ".join(s.value for s in S))
+                                       states=", ".join(s.value for s in ChallengeState))
     if f.sector and f.sector not in {s.value for s in Sector}:
         errors["sector"] = N_("unknown sector")
     if f.stage and f.stage not in {s.value for s in Stage}:
@@ -170,5 +170,5 @@ def list_challenges(db: Session, *, viewer: User | None, filters: Filters, limit
 
 def review_queue(db: Session) -> list[Challenge]:
     """Challenges waiting for an admin, oldest first."""
-    return list(db.scalars(select(Challenge).where(Challenge.state == S.IN_REVIEW)
+    return list(db.scalars(select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW)
                            .order_by(Challenge.updated_at, Challenge.id)))

@@ -24,9 +24,9 @@ from app.notifications import service as notifications
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
 
-S = ChallengeState
 # From publication until judging ends: judges can be found before entries close.
-PANEL_STATES = frozenset({S.PUBLISHED, S.OPEN, S.CLOSED, S.JUDGING})
+PANEL_STATES = frozenset({ChallengeState.PUBLISHED, ChallengeState.OPEN, ChallengeState.CLOSED,
+                          ChallengeState.JUDGING})
 
 
 def check_manager(challenge: Challenge, user: User) -> None:

@@ -28,8 +28,8 @@ from app.judging.schemas import ResultRead, ResultsRead
 from app.judging.service import rubric
 from app.submissions.models import Submission, SubmissionState
 
-S = ChallengeState
-RESULT_STATES = frozenset({S.VERIFICATION, S.AWARDS_PROPOSED, S.FINAL, S.ARCHIVED})
+RESULT_STATES = frozenset({ChallengeState.VERIFICATION, ChallengeState.AWARDS_PROPOSED,
+                           ChallengeState.FINAL, ChallengeState.ARCHIVED})
 
 
 def _flags(challenge: Challenge, result: scoring.EntryResult) -> list[str]:

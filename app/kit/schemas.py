@@ -60,11 +60,6 @@ QueryId = Annotated[int, Query(ge=1, le=MAX_DB_INT)]
 IdValue = Annotated[StrictInt, Field(ge=1, le=MAX_DB_INT)]  # an id inside a request body
 
 
-class PageParams(BaseModel):
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=MAX_DB_INT)
-
-
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

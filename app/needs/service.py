@@ -15,7 +15,7 @@ from app.history.models import Revision
 from app.i18n.translate import N_, translatable
 from app.inventory.models import Technology
 from app.needs.coverage import GapFilters, check_filters, need_conditions
-from app.needs.models import Need, NeedStatus
+from app.needs.models import Need
 from app.needs.schemas import NeedCreate, NeedUpdate
 from app.reference.models import Country
 
@@ -151,11 +151,6 @@ def revisions(db: Session, *, need_id: int) -> list[Revision]:
     if not found and db.get(Need, need_id) is None:
         raise NotFound(translatable("No need with id %(id)s.", id=need_id))
     return found
-
-
-def open_needs_count(db: Session) -> int:
-    return db.scalar(select(func.count()).select_from(Need)
-                     .where(Need.status == NeedStatus.OPEN)) or 0
 
 
 def has_demo_data(db: Session) -> bool:

@@ -19,8 +19,8 @@ from app.challenges.models import Challenge
 from app.errors import Conflict, Forbidden, NotFound
 from app.i18n.translate import N_
 
-S = ChallengeState
-VERIFICATION_STATES = frozenset({S.VERIFICATION, S.AWARDS_PROPOSED, S.FINAL, S.ARCHIVED})
+VERIFICATION_STATES = frozenset({ChallengeState.VERIFICATION, ChallengeState.AWARDS_PROPOSED,
+                                 ChallengeState.FINAL, ChallengeState.ARCHIVED})
 
 
 @dataclass(frozen=True)
