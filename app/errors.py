@@ -27,9 +27,19 @@ security_log = logging.getLogger("valleycross.security")
 
 
 class AppError(Exception):
+    """A refusal the client can act on: its HTTP status, a stable code and a sentence (the
+    subclasses below set their own with class keywords)."""
+
     status_code = 400
     code = "bad_request"
     message = N_("The request could not be processed.")
+
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None,
+                          message: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status_code = status or cls.status_code
+        cls.code = code or cls.code
+        cls.message = message or cls.message
 
     def __init__(
         self,
@@ -46,60 +56,47 @@ class AppError(Exception):
         super().__init__(self.message)
 
 
-class NotAuthenticated(AppError):
-    status_code = 401
-    code = "not_authenticated"
-    message = N_("Sign in to continue.")
+class NotAuthenticated(AppError, status=401, code="not_authenticated",
+                       message=N_("Sign in to continue.")):
+    """No signed-in user where one is needed (pages redirect to the sign-in form)."""
 
 
-class Forbidden(AppError):
-    status_code = 403
-    code = "forbidden"
-    message = N_("You are not allowed to do this.")
+class Forbidden(AppError, status=403, code="forbidden",
+                message=N_("You are not allowed to do this.")):
+    """Signed in, and allowed to see the record, but not to do this with it."""
 
 
-class NotFound(AppError):
-    status_code = 404
-    code = "not_found"
-    message = N_("Not found.")
+class NotFound(AppError, status=404, code="not_found", message=N_("Not found.")):
+    """No such record, or one the viewer may not know exists."""
 
 
-class Conflict(AppError):
-    status_code = 409
-    code = "conflict"
-    message = N_("This conflicts with the current state.")
+class Conflict(AppError, status=409, code="conflict",
+               message=N_("This conflicts with the current state.")):
+    """Not in the record's current state (or time): reload and see."""
 
 
-class ValidationFailed(AppError):
-    status_code = 422
-    code = "validation_error"
-    message = N_("Some fields are not valid.")
+class ValidationFailed(AppError, status=422, code="validation_error",
+                       message=N_("Some fields are not valid.")):
+    """Bad input; `fields` says which and why."""
 
 
-class LengthRequired(AppError):
+class LengthRequired(AppError, status=411, code="length_required",
+                     message=N_("Send the upload with a Content-Length header.")):
     """An upload sent without Content-Length: its size cannot be checked before it is read."""
 
-    status_code = 411
-    code = "length_required"
-    message = N_("Send the upload with a Content-Length header.")
+
+class PayloadTooLarge(AppError, status=413, code="too_large",
+                      message=N_("The upload is too large.")):
+    """A body or upload over its limit, refused while it was read."""
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-    code = "too_large"
-    message = N_("The upload is too large.")
+class TooManyRequests(AppError, status=429, code="too_many_requests",
+                      message=N_("Too many attempts; wait and try again.")):
+    """Throttled sign-in attempts."""
 
 
-class TooManyRequests(AppError):
-    status_code = 429
-    code = "too_many_requests"
-    message = N_("Too many attempts; wait and try again.")
-
-
-class RateLimited(TooManyRequests):
+class RateLimited(TooManyRequests, code="rate_limited"):
     """An action done too often by one client (app.kit.rate_limit); `Retry-After` says when."""
-
-    code = "rate_limited"
 
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after_seconds)})

@@ -20,6 +20,7 @@ from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
 from app.judging import access, codes, files, panel, results, service
+from app.judging.deps import ChallengeToJudge, ChallengeWithPanel
 from app.judging.schemas import SCORE_HINT, CriterionScoreIn, Score, ScorecardIn
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
@@ -69,9 +70,8 @@ def overview(challenge_id: ObjectId, request: Request, user: CurrentUser,
 
 
 @router.post("/challenges/{challenge_id:int}/judging/panel")
-def assign(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+def assign(request: Request, form: FormData, user: CurrentUser, challenge: ChallengeWithPanel,
            db: SessionDep) -> Response:
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     raw = form.get("judge_id", "").strip()
     try:
         if not raw.isdigit() or len(raw) > 9:
@@ -86,9 +86,8 @@ def assign(challenge_id: ObjectId, request: Request, form: FormData, user: Curre
 
 
 @router.post("/challenges/{challenge_id:int}/judging/panel/{judge_id:int}/remove")
-def remove(challenge_id: ObjectId, judge_id: ObjectId, request: Request, user: CurrentUser,
+def remove(judge_id: ObjectId, request: Request, user: CurrentUser, challenge: ChallengeWithPanel,
            db: SessionDep) -> Response:
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.remove(db, challenge=challenge, user=user, judge_id=judge_id)
     flash(request, gettext("The judge was taken off the panel."))
     return redirect(_judging(challenge))
@@ -107,9 +106,8 @@ def _entry_context(db: Session, challenge: Challenge, user: User, code: str) -> 
 
 
 @router.get("/challenges/{challenge_id:int}/judging/entries/{code}", response_class=HTMLResponse)
-def entry_page(challenge_id: ObjectId, code: EntryCode, request: Request, user: CurrentUser,
+def entry_page(code: EntryCode, request: Request, user: CurrentUser, challenge: ChallengeToJudge,
                db: SessionDep) -> Response:
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return render(request, "judging/entry.html", _entry_context(db, challenge, user, code))
 
 
@@ -137,10 +135,9 @@ def _scorecard_from_form(challenge: Challenge, form: dict[str, str]) -> Scorecar
 
 
 @router.post("/challenges/{challenge_id:int}/judging/entries/{code}")
-def save_scorecard(challenge_id: ObjectId, code: EntryCode, request: Request, form: FormData,
-                   user: CurrentUser, db: SessionDep) -> Response:
+def save_scorecard(code: EntryCode, request: Request, form: FormData,
+                   user: CurrentUser, challenge: ChallengeToJudge, db: SessionDep) -> Response:
     """Save the draft; with "Submit scorecard", submit it too (both or neither)."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     submitting = form.get("intent") == "submit"
     try:
         body = _scorecard_from_form(challenge, form)
@@ -156,9 +153,8 @@ def save_scorecard(challenge_id: ObjectId, code: EntryCode, request: Request, fo
 
 
 @router.post("/challenges/{challenge_id:int}/judging/entries/{code}/recuse")
-def recuse(challenge_id: ObjectId, code: EntryCode, request: Request, user: CurrentUser,
+def recuse(code: EntryCode, request: Request, user: CurrentUser, challenge: ChallengeToJudge,
            db: SessionDep) -> Response:
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     service.recuse(db, challenge=challenge, judge=user, code=code)
     flash(request, gettext("You recused yourself from %(code)s; it is no longer on your list.")
           % {"code": code})
@@ -166,18 +162,16 @@ def recuse(challenge_id: ObjectId, code: EntryCode, request: Request, user: Curr
 
 
 @router.get("/challenges/{challenge_id:int}/judging/entries/{code}/files/{number:int}")
-def download(challenge_id: ObjectId, code: EntryCode, number: ObjectId, user: CurrentUser,
+def download(code: EntryCode, number: ObjectId, user: CurrentUser, challenge: ChallengeToJudge,
              db: SessionDep) -> Response:
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     path, name = service.entry_file(db, challenge=challenge, judge=user, code=code,
                                     number=number)
     return files.file_response(path, name)
 
 
 @router.get("/challenges/{challenge_id:int}/judging/results", response_class=HTMLResponse)
-def results_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
+def results_page(request: Request, user: CurrentUser, challenge: ChallengeWithPanel,
                  db: SessionDep) -> Response:
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     table = results.results(db, challenge=challenge, user=user)
     return render(request, "judging/results.html", {
         "c": challenge, "table": table, "state_label": STATE_LABELS[challenge.state]})

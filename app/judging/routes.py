@@ -12,7 +12,8 @@ from fastapi.responses import Response
 
 from app.accounts.deps import CurrentUser, require_role
 from app.accounts.models import Role, User
-from app.judging import access, codes, files, panel, results, service
+from app.judging import codes, files, panel, results, service
+from app.judging.deps import ChallengeToJudge, ChallengeWithPanel
 from app.judging.schemas import (
     AssignJudgeIn,
     AssignmentRead,
@@ -42,56 +43,50 @@ def my_assignments(user: JudgeUser, db: SessionDep) -> object:
 
 
 @router.get(f"{BASE}/panel", response_model=PanelRead, responses=error_responses(403))
-def get_panel(challenge_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
+def get_panel(user: CurrentUser, challenge: ChallengeWithPanel, db: SessionDep) -> object:
     """The manager's view: judges, their progress (counts, never scores) and who could join."""
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     return panel.panel(db, challenge=challenge, user=user)
 
 
 @router.post(f"{BASE}/panel", response_model=PanelRead, status_code=201,
              responses=error_responses(403, 409))
-def assign_judge(challenge_id: ObjectId, body: AssignJudgeIn, user: CurrentUser,
+def assign_judge(body: AssignJudgeIn, user: CurrentUser, challenge: ChallengeWithPanel,
                  db: SessionDep) -> object:
     """Put an account holding the judge role on the panel (it is told in its inbox)."""
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.assign(db, challenge=challenge, user=user, judge_id=body.judge_id)
     return panel.panel(db, challenge=challenge, user=user)
 
 
 @router.delete(f"{BASE}/panel/{{judge_id}}", status_code=204,
                responses=error_responses(403, 409))
-def remove_judge(challenge_id: ObjectId, judge_id: ObjectId, user: CurrentUser,
+def remove_judge(judge_id: ObjectId, user: CurrentUser, challenge: ChallengeWithPanel,
                  db: SessionDep) -> Response:
     """Take a judge off the panel while they have submitted no scorecard."""
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     panel.remove(db, challenge=challenge, user=user, judge_id=judge_id)
     return Response(status_code=204)
 
 
 @router.get(f"{BASE}/entries", response_model=list[EntrySummaryRead],
             responses=error_responses(403, 409))
-def list_entries(challenge_id: ObjectId, user: CurrentUser,
+def list_entries(user: CurrentUser, challenge: ChallengeToJudge,
                  db: SessionDep) -> object:
     """Your entries to score, by code only, while the challenge is in judging."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.entries(db, challenge=challenge, judge=user)
 
 
 @router.get(f"{BASE}/entries/{{code}}", response_model=EntryRead,
             responses=error_responses(403, 409))
-def get_entry(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
+def get_entry(code: EntryCode, user: CurrentUser, challenge: ChallengeToJudge,
               db: SessionDep) -> object:
     """One entry: title, summary, files, the rubric and your own scorecard."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.entry(db, challenge=challenge, judge=user, code=code)
 
 
 @router.get(f"{BASE}/entries/{{code}}/files/{{number}}", response_class=Response,
             responses=error_responses(403, 409))
-def download_file(challenge_id: ObjectId, code: EntryCode, number: FileNumber,
-                  user: CurrentUser, db: SessionDep) -> Response:
+def download_file(code: EntryCode, number: FileNumber,
+                  user: CurrentUser, challenge: ChallengeToJudge, db: SessionDep) -> Response:
     """An entry's file as an attachment named after the entry code."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     path, name = service.entry_file(db, challenge=challenge, judge=user, code=code,
                                     number=number)
     return files.file_response(path, name)
@@ -99,35 +94,31 @@ def download_file(challenge_id: ObjectId, code: EntryCode, number: FileNumber,
 
 @router.put(f"{BASE}/entries/{{code}}/scorecard", response_model=ScorecardRead,
             responses=error_responses(403, 409))
-def save_scorecard(challenge_id: ObjectId, code: EntryCode, body: ScorecardIn,
-                   user: CurrentUser, db: SessionDep) -> object:
+def save_scorecard(code: EntryCode, body: ScorecardIn,
+                   user: CurrentUser, challenge: ChallengeToJudge, db: SessionDep) -> object:
     """Save your draft scorecard (the scores given replace those saved before)."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.save(db, challenge=challenge, judge=user, code=code, body=body)
 
 
 @router.post(f"{BASE}/entries/{{code}}/scorecard/submit", response_model=ScorecardRead,
              responses=error_responses(403, 409))
-def submit_scorecard(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
+def submit_scorecard(code: EntryCode, user: CurrentUser, challenge: ChallengeToJudge,
                      db: SessionDep) -> object:
     """Submit your draft for good (every criterion scored); 409 once submitted."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     return service.submit(db, challenge=challenge, judge=user, code=code)
 
 
 @router.post(f"{BASE}/entries/{{code}}/recuse", status_code=204,
              responses=error_responses(403, 409))
-def recuse(challenge_id: ObjectId, code: EntryCode, user: CurrentUser,
+def recuse(code: EntryCode, user: CurrentUser, challenge: ChallengeToJudge,
            db: SessionDep) -> Response:
     """Declare a conflict of interest: the entry leaves your list and the results."""
-    challenge = access.as_judge(db, challenge_id=challenge_id, user=user)
     service.recuse(db, challenge=challenge, judge=user, code=code)
     return Response(status_code=204)
 
 
 @router.get(f"{BASE}/results", response_model=ResultsRead, responses=error_responses(403, 409))
-def get_results(challenge_id: ObjectId, user: CurrentUser,
+def get_results(user: CurrentUser, challenge: ChallengeWithPanel,
                 db: SessionDep) -> object:
     """The normalised results, for the manager, once the challenge has moved past judging."""
-    challenge = access.as_manager(db, challenge_id=challenge_id, user=user)
     return results.results(db, challenge=challenge, user=user)

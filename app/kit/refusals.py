@@ -9,31 +9,22 @@ from __future__ import annotations
 
 import logging
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope
 
 from app.errors import REFUSAL_STATUSES
+from app.kit.asgi import ResponseStartMiddleware
 
 security_log = logging.getLogger("valleycross.security")
 
 
-class UnloggedRefusalMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+class UnloggedRefusalMiddleware(ResponseStartMiddleware):
+    def response_starts(self, scope: Scope, message: Message) -> None:
+        if message["status"] not in REFUSAL_STATUSES:
             return
-
-        async def send_checked(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] in REFUSAL_STATUSES:
-                state = scope.get("state") or {}
-                if "refusal_logged" not in state:
-                    client = scope.get("client")
-                    security_log.warning(
-                        "%s refused_inline on %s %s: user=%s ip=%s: shown on the page",
-                        message["status"], scope["method"], scope["path"],
-                        state.get("user_id"), client[0] if client else None)
-            await send(message)
-
-        await self.app(scope, receive, send_checked)
+        state = scope.get("state") or {}
+        if "refusal_logged" not in state:
+            client = scope.get("client")
+            security_log.warning(
+                "%s refused_inline on %s %s: user=%s ip=%s: shown on the page",
+                message["status"], scope["method"], scope["path"],
+                state.get("user_id"), client[0] if client else None)

@@ -60,34 +60,26 @@ QueryId = Annotated[int, Query(ge=1, le=MAX_DB_INT)]
 IdValue = Annotated[StrictInt, Field(ge=1, le=MAX_DB_INT)]  # an id inside a request body
 
 
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+def _text_like(pattern: str, already: type, hint: str) -> BeforeValidator:
+    """Take a value of type `already` as it is, else only a string that starts with `pattern`:
+    what `format: date` / `date-time` promise, where lax pydantic would also take a number (or
+    a string of digits) as Unix time (`"expires_at": 0` is 1970)."""
+    compiled = re.compile(pattern)
 
-
-def _full_date(value: Any) -> Any:
-    """Only an RFC 3339 full-date (what `format: date` promises); not a number or '20240101'."""
-    if isinstance(value, dt.date):
+    def check(value: Any) -> Any:
+        if isinstance(value, already):
+            return value
+        if not isinstance(value, str) or not compiled.match(value):
+            raise ValueError(hint)
         return value
-    if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
-        raise ValueError("give a date as YYYY-MM-DD")
-    return dt.date.fromisoformat(value)
+
+    return BeforeValidator(check)
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_full_date)]
-
-
-# RFC 3339 date-time: a full date, "T" (or a space), then the time. Lax pydantic would also take
-# a number, or a string of digits, as Unix time (`"expires_at": 0` is 1970).
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
-
-
-def _date_time_text(value: Any) -> Any:
-    """Only an RFC 3339 date-time (what `format: date-time` promises); not a Unix timestamp."""
-    if isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str) or not _DATE_TIME.match(value):
-        raise ValueError("give a date-time as YYYY-MM-DDTHH:MM:SS with its offset (Z or +HH:MM)")
-    return value
-
-
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+# RFC 3339 full-date, nothing after it ("20240101" is refused).
+IsoDate = Annotated[dt.date, _text_like(r"\d{4}-\d{2}-\d{2}\Z", dt.date,
+                                        "give a date as YYYY-MM-DD")]
+IsoDateTime = Annotated[AwareDatetime, _text_like(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", dt.datetime,
+    "give a date-time as YYYY-MM-DDTHH:MM:SS with its offset (Z or +HH:MM)")]
 """A moment in a request body: an RFC 3339 string with its offset (a naive time is refused)."""

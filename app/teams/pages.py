@@ -26,6 +26,7 @@ from app.kit.templating import flash, render
 from app.kit.unit_of_work import SessionDep
 from app.teams import invitations, present
 from app.teams import service as teams
+from app.teams.deps import MemberTeam
 from app.teams.models import Team
 from app.teams.schemas import InvitationCreate, TeamCreate, TeamUpdate
 
@@ -121,9 +122,8 @@ def decline(invitation_id: ObjectId, request: Request, form: FormData, user: Cur
 
 
 @router.get("/teams/{team_id:int}", response_class=HTMLResponse)
-def detail(team_id: ObjectId, request: Request, user: CurrentUser,
+def detail(request: Request, user: CurrentUser, team: MemberTeam,
            db: SessionDep) -> Response:
-    team = teams.get(db, team_id=team_id, viewer=user)
     return render(request, "teams/detail.html", _team_context(db, team, user))
 
 

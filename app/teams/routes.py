@@ -18,6 +18,7 @@ from app.kit.schemas import Limit, ObjectId, Offset, Page
 from app.kit.unit_of_work import SessionDep
 from app.teams import invitations, present
 from app.teams import service as teams
+from app.teams.deps import MemberTeam
 from app.teams.schemas import (
     HandOver,
     InvitationCreate,
@@ -59,57 +60,51 @@ def get(team_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamRead, responses=error_responses(403))
-def rename(team_id: ObjectId, body: TeamUpdate, user: CurrentUser,
+def rename(team_id: ObjectId, body: TeamUpdate, user: CurrentUser, team: MemberTeam,
            db: SessionDep) -> object:
     """The lead renames the team (its entries in open challenges follow)."""
-    team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.rename(db, team=team, user=user, name=body.name)
     return _read(db, team_id, user)
 
 
 @router.delete("/teams/{team_id}", status_code=204, responses=error_responses(403, 409))
-def dissolve(team_id: ObjectId, user: CurrentUser, db: SessionDep) -> Response:
+def dissolve(user: CurrentUser, team: MemberTeam, db: SessionDep) -> Response:
     """The lead, alone in the team, dissolves it (not once it entered a challenge)."""
-    team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.dissolve(db, team=team, user=user)
     return Response(status_code=204)
 
 
 @router.post("/teams/{team_id}/invitations", response_model=InvitationRead, status_code=201,
              responses=error_responses(403, 409, 429))
-def invite(team_id: ObjectId, body: InvitationCreate, user: CurrentUser,
+def invite(body: InvitationCreate, user: CurrentUser, team: MemberTeam,
            db: SessionDep) -> object:
     """The lead invites an email address. The answer is the same whether or not an account
     has it; that account is told in its inbox."""
-    team = teams.get(db, team_id=team_id, viewer=user)
     return present.invitation(invitations.invite(db, team=team, user=user, email=body.email))
 
 
 @router.delete("/teams/{team_id}/invitations/{invitation_id}", status_code=204,
                responses=error_responses(403, 409))
-def revoke(team_id: ObjectId, invitation_id: ObjectId, user: CurrentUser,
+def revoke(invitation_id: ObjectId, user: CurrentUser, team: MemberTeam,
            db: SessionDep) -> Response:
     """The lead withdraws an invitation that has not been answered."""
-    team = teams.get(db, team_id=team_id, viewer=user)
     invitations.revoke(db, team=team, user=user, invitation_id=invitation_id)
     return Response(status_code=204)
 
 
 @router.delete("/teams/{team_id}/members/{user_id}", status_code=204,
                responses=error_responses(403, 409))
-def remove_member(team_id: ObjectId, user_id: ObjectId, user: CurrentUser,
+def remove_member(user_id: ObjectId, user: CurrentUser, team: MemberTeam,
                   db: SessionDep) -> Response:
     """The lead removes a member; your own id: you leave (a lead hands over first)."""
-    team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.remove_member(db, team=team, user=user, member_id=user_id)
     return Response(status_code=204)
 
 
 @router.post("/teams/{team_id}/lead", response_model=TeamRead, responses=error_responses(403))
-def hand_over(team_id: ObjectId, body: HandOver, user: CurrentUser,
+def hand_over(team_id: ObjectId, body: HandOver, user: CurrentUser, team: MemberTeam,
               db: SessionDep) -> object:
     """The lead hands the lead to another member and stays on as a member."""
-    team = teams.get(db, team_id=team_id, viewer=user)
     team_entries.hand_over(db, team=team, user=user, new_lead_id=body.member_id)
     return _read(db, team_id, user)
 

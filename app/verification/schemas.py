@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
-from app.challenges.enums import ChallengeState, Direction
+from app.challenges.enums import ChallengeState
 from app.challenges.schemas import ExactDecimal
 from app.i18n.translate import N_
 from app.kit.schemas import InputModel
-from app.verification.outcomes import OutcomeStatus
+from app.verification.outcomes import OutcomeStatus, TargetRecord
 
 # The document states exactly what is accepted (a schema-valid value is never refused): an
 # integer, or a decimal written as a string, at most 20 digits before the point and 10 after.
@@ -55,29 +54,13 @@ class AttestationIn(InputModel):
         return value
 
 
-class TargetOutcomeRead(BaseModel):
-    key: str
-    metric: str
-    unit: str
-    direction: Direction
-    threshold: Decimal
-    required: bool
-    verification_method: str
-    measured_value: Decimal | None
-    met: bool | None
-    evidence: str | None
-    evidence_url: str | None
-    verifier: str | None
-    attested_at: dt.datetime | None
-
-
 class EntryOutcomeRead(BaseModel):
     submission_id: int
     title: str
     entrant: str
     judging_rank: int | None
     status: OutcomeStatus
-    targets: list[TargetOutcomeRead]
+    targets: list[TargetRecord]
 
 
 class VerificationRead(BaseModel):

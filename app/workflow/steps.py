@@ -64,6 +64,7 @@ def _finish(db: Session, challenge: Challenge, move: _Move, user: User) -> None:
 
 def submit_for_review(db: Session, *, challenge: Challenge, user: User,
                       reason: str | None = None) -> Challenge:
+    """The sponsor hands a complete draft to the admins, who are told."""
     move = _begin(db, challenge, Action.SUBMIT, user, reason)
     authoring.check_complete(challenge, now=move.at)
     _finish(db, challenge, move, user)
@@ -73,6 +74,7 @@ def submit_for_review(db: Session, *, challenge: Challenge, user: User,
 
 def withdraw_from_review(db: Session, *, challenge: Challenge, user: User,
                          reason: str | None = None) -> Challenge:
+    """The sponsor takes a call back from review to edit it; nobody needs telling."""
     move = _begin(db, challenge, Action.WITHDRAW, user, reason)
     _finish(db, challenge, move, user)
     return challenge
@@ -80,6 +82,7 @@ def withdraw_from_review(db: Session, *, challenge: Challenge, user: User,
 
 def request_changes(db: Session, *, challenge: Challenge, user: User,
                     reason: str | None = None) -> Challenge:
+    """An admin sends the call back to its sponsor with what to change."""
     move = _begin(db, challenge, Action.REQUEST_CHANGES, user, reason)
     challenge.review_note = move.reason
     _finish(db, challenge, move, user)
@@ -111,6 +114,7 @@ def follow_clock(db: Session, *, challenge: Challenge) -> ChallengeState:
 
 def start_judging(db: Session, *, challenge: Challenge, user: User,
                   reason: str | None = None) -> Challenge:
+    """After the submission deadline: the panel is told its entries are ready, under codes."""
     move = _begin(db, challenge, Action.START_JUDGING, user, reason)
     _finish(db, challenge, move, user)
     notices.judging_started(db, challenge)
@@ -158,6 +162,7 @@ def finalise(db: Session, *, challenge: Challenge, user: User,
 
 def archive(db: Session, *, challenge: Challenge, user: User,
             reason: str | None = None) -> Challenge:
+    """A final challenge leaves the lists; its results and awards stay public."""
     move = _begin(db, challenge, Action.ARCHIVE, user, reason)
     _finish(db, challenge, move, user)
     return challenge

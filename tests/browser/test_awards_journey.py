@@ -16,44 +16,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
-from unittest import mock
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from app import workflow
 from app.accounts.models import Role
 from app.awards import appeals  # noqa: F401  (its lifecycle hooks, as in the app)
 from app.awards import service as awards  # noqa: F401
-from app.challenges import authoring, lifecycle
 from app.challenges.models import Challenge
-from app.challenges.schemas import ChallengeCreate
-from app.config import get_settings
 from app.db import utcnow
-from app.judging import codes, panel
-from app.judging import service as judging
-from app.judging.schemas import CriterionScoreIn, ScorecardIn
+from app.judging import panel
 from app.verification import access as verification_access
 from app.verification.schemas import AttestationIn
 from tests.awards.test_results import validator
-from tests.browser.conftest import (
-    Screenshots,
-    demo_person,
-    demo_server,
-    new_context,
-    on_the_server,
-    sign_in_as,
-)
-from tests.challenges.factories import body as challenge_body
-from tests.judging.factories import submitted_entry
+from tests.browser import server_data
+from tests.browser.journey import DOMAIN, Screenshots, Windows, fits_a_phone, nav
 from tests.live import LiveServer
 
-pytestmark = pytest.mark.browser
-DOMAIN = "valleycross.example"
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 TITLE, FINISHED = "Cold rooms for valley markets", "Cold rooms for river ports"
 PUBLISHED = "Cold rooms for lake harbours"
 # title -> (entrant, attested tonne-days): the second misses the 500 required
@@ -61,44 +46,24 @@ ENTRIES = {"Ice-free cold room": ("Priya Raman", "640"),
            "Evaporative clay chamber": ("Tomas Quispe", "480")}
 
 
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("awards-var"))
-
-
 def _verified(db: Session, title: str, prefix: str) -> Challenge:
     """Made 120 days ago, entered, judged, verified (as ENTRIES says) and closed 30 days ago."""
-    sponsor = demo_person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
-    admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-    judge = demo_person(db, f"judge2@{DOMAIN}", "Ana Ferreira", [Role.JUDGE])
-    verifier = demo_person(db, f"verifier@{DOMAIN}", "Demo Verifier", [Role.VERIFIER])
+    sponsor = server_data.demo_sponsor(db)
+    judge = server_data.demo_person(db, f"judge2@{DOMAIN}", "Ana Ferreira", [Role.JUDGE])
+    verifier = server_data.demo_person(db, f"verifier@{DOMAIN}", "Demo Verifier", [Role.VERIFIER])
     start = utcnow() - dt.timedelta(days=120)
 
-    def at(days: int) -> mock._patch:  # type: ignore[type-arg]
-        return mock.patch("app.challenges.clock.now",
-                          return_value=start + dt.timedelta(days=days))
+    def at(days: int) -> AbstractContextManager[object]:
+        return server_data.challenge_clock(start + dt.timedelta(days=days))
 
-    with at(0):
-        challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
-            challenge_body(start=start, title=title)))
-        workflow.submit_for_review(db, challenge=challenge, user=sponsor)
-        workflow.approve(db, challenge=challenge, user=admin)
-    entries = {}
-    with at(2):
-        lifecycle.sync(db, challenge=challenge)
-        for entry_title, (name, _) in ENTRIES.items():
-            entrant = demo_person(db, f"{prefix}{name.split()[0].lower()}@{DOMAIN}", name,
-                              [Role.SOLVER])
-            entries[entry_title] = submitted_entry(db, challenge, entrant, title=entry_title)
+    challenge, entries = server_data.entered_challenge(
+        db, title=title, start=start, email_prefix=prefix,
+        entrants={entry_title: name for entry_title, (name, _) in ENTRIES.items()})
     with at(32):
         workflow.start_judging(db, challenge=challenge, user=sponsor)
         panel.assign(db, challenge=challenge, user=sponsor, judge_id=judge.id)
-        for entry in entries.values():
-            code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
-            judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
-                comment="", scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
-                                    for c in challenge.criteria]))
-            judging.submit(db, challenge=challenge, judge=judge, code=code)
+        server_data.submit_scorecards(db, challenge=challenge, judge=judge,
+                                      scores={entry.id: ("8", "8") for entry in entries.values()})
         workflow.start_verification(db, challenge=challenge, user=sponsor)
     with at(60):
         seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
@@ -114,24 +79,18 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
 
 
 def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
-    with on_the_server(live, monkeypatch) as db:
+    with server_data.on_the_server(live, monkeypatch) as db:
         current = _verified(db, TITLE, "")
         finished = _verified(db, FINISHED, "port-")
         db.commit()
         return current.id, finished.id
 
 
-def fits_a_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
-
-
 def test_awards_are_proposed_appealed_recomputed_and_finalised(
-        browser: Browser, live: LiveServer, shots: Screenshots,
+        windows: Windows, live: LiveServer, shots: Screenshots,
         monkeypatch: pytest.MonkeyPatch) -> None:
     challenge_id, finished_id = arrange(live, monkeypatch)
-    admin_context = new_context(browser, live)
-    admin = admin_context.new_page()
-    sign_in_as(admin, f"admin@{DOMAIN}")
+    admin = windows.signed_in(f"admin@{DOMAIN}")
     admin.goto(f"/challenges/{challenge_id}")
     admin.get_by_role("button", name="Propose awards").click()
     expect(admin.get_by_text("The challenge is now awards proposed")).to_be_visible()
@@ -146,10 +105,8 @@ def test_awards_are_proposed_appealed_recomputed_and_finalised(
     admin.get_by_role("button", name="Finalise").click()
     expect(admin.get_by_role("alert")).to_contain_text("The appeals window is still open.")
 
-    entrant_context = new_context(browser, live)
-    entrant = entrant_context.new_page()
-    sign_in_as(entrant, f"tomas@{DOMAIN}")
-    entrant.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    entrant = windows.signed_in(f"tomas@{DOMAIN}")
+    nav(entrant).get_by_role("link", name="Inbox").click()
     expect(entrant.get_by_role("heading", name=f"Awards proposed: {TITLE}")).to_be_visible()
     entrant.goto(f"/challenges/{challenge_id}/awards")
     expect(entrant.get_by_text("Purse")).to_have_count(0)
@@ -163,11 +120,7 @@ def test_awards_are_proposed_appealed_recomputed_and_finalised(
     expect(entrant.get_by_role("status")).to_contain_text("Your appeal was filed")
     shots(entrant, "the entrant's appeal, open")
 
-    phone_context = browser.new_context(base_url=live.url,
-                                        viewport={"width": 360, "height": 740})
-    phone_context.set_default_timeout(15_000)
-    verifier = phone_context.new_page()
-    sign_in_as(verifier, f"verifier@{DOMAIN}")
+    verifier = windows.signed_in(f"verifier@{DOMAIN}", phone=True)
     verifier.goto(f"/challenges/{challenge_id}/verification")
     verifier.get_by_role("link", name="Evaporative clay chamber").click()
     verifier.get_by_label("Measured value (tonne-days)").first.fill("540")
@@ -177,7 +130,6 @@ def test_awards_are_proposed_appealed_recomputed_and_finalised(
     expect(verifier.get_by_text("Status: Verified")).to_be_visible()
     fits_a_phone(verifier)
     shots(verifier, "an outcome corrected while the appeal is open")
-    phone_context.close()
 
     admin.goto(f"/challenges/{challenge_id}/awards")
     admin.get_by_label("Uphold (recompute the awards)").check()
@@ -187,40 +139,33 @@ def test_awards_are_proposed_appealed_recomputed_and_finalised(
     expect(admin.get_by_role("status")).to_contain_text("was upheld; the awards were recomputed")
     expect(rows.nth(2)).to_contain_text("USD 30,000.00")
     shots(admin, "the awards after the upheld appeal")
-    admin_context.close()
 
-    entrant.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    nav(entrant).get_by_role("link", name="Inbox").click()
     expect(entrant.get_by_role("heading", name=f"Appeal decided: {TITLE}")).to_be_visible()
     expect(entrant.get_by_text("now proposed USD 30,000.00")).to_be_visible()
     shots(entrant, "the entrant reads the decision")
-    entrant_context.close()
 
-    final_context = new_context(browser, live)
-    final = final_context.new_page()
-    sign_in_as(final, f"admin@{DOMAIN}")
+    final = windows.signed_in(f"admin@{DOMAIN}")
     final.goto(f"/challenges/{finished_id}")
     final.get_by_role("button", name="Finalise").click()
     expect(final.get_by_text("The challenge is now final")).to_be_visible()
     final.get_by_role("link", name="Awards", exact=True).click()
     expect(final.get_by_text("Final.")).to_be_visible()
     shots(final, "final awards of a challenge whose appeals window is over")
-    final_context.close()
 
 
 def test_a_visitor_reads_the_results_and_downloads_the_360giving_data(
-        browser: Browser, live: LiveServer, shots: Screenshots,
+        windows: Windows, live: LiveServer, shots: Screenshots,
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Journey 6: an anonymous visitor finds a final challenge, reads who was paid what for
     which verified outcomes, and downloads the awards as 360Giving data, which validates
     against the standard's schema."""
-    with on_the_server(live, monkeypatch) as db:
+    with server_data.on_the_server(live, monkeypatch) as db:
         challenge = _verified(db, PUBLISHED, "lake-")
-        admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
-        workflow.finalise(db, challenge=challenge, user=admin)
+        workflow.finalise(db, challenge=challenge, user=server_data.demo_admin(db))
         db.commit()
         challenge_id = challenge.id
-    context = new_context(browser, live)
-    visitor = context.new_page()
+    visitor = windows.open()
     visitor.goto(f"/challenges/{challenge_id}")
     visitor.get_by_role("link", name="Results", exact=True).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Results")
@@ -241,4 +186,3 @@ def test_a_visitor_reads_the_results_and_downloads_the_360giving_data(
     [grant] = document["grants"]
     assert (grant["title"], grant["amountAwarded"], grant["currency"]) == (
         "Ice-free cold room", 50000, "USD")
-    context.close()

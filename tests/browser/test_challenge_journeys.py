@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
-from tests.live import LiveServer
+from tests.browser.journey import DOMAIN, Screenshots, Windows
 
-pytestmark = pytest.mark.browser
-DOMAIN = "valleycross.example"
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 TITLE = "Solar pumps for terraced farms"
-
-
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("challenge-var"))
 
 
 def fill(page: Page, name: str, value: str) -> None:
@@ -77,10 +69,8 @@ def draft_from_a_gap(page: Page, shots: Screenshots) -> None:
 
 
 def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves_after_changes(
-        browser: Browser, live: LiveServer, shots: Screenshots) -> None:
-    sponsor_context, admin_context = new_context(browser, live), new_context(browser, live)
-    sponsor, admin = sponsor_context.new_page(), admin_context.new_page()
-    sign_in_as(sponsor, f"sponsor@{DOMAIN}")
+        windows: Windows, shots: Screenshots) -> None:
+    sponsor = windows.signed_in(f"sponsor@{DOMAIN}")
     draft_from_a_gap(sponsor, shots)
     expect(sponsor.get_by_role("status")).to_have_text(
         "Draft saved. Submit it for review when it is complete.")
@@ -93,7 +83,7 @@ def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves_after_changes(
     challenge_url = sponsor.url
     shots(sponsor, "submitted for review")
 
-    sign_in_as(admin, f"admin@{DOMAIN}")
+    admin = windows.signed_in(f"admin@{DOMAIN}")
     admin.goto("/admin/challenges/review")
     admin.get_by_role("link", name=TITLE).click()
     shots(admin, "admin reviews")
@@ -130,12 +120,9 @@ def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves_after_changes(
     expect(admin.get_by_role("heading", name="Outcome contract")).to_be_visible()  # frozen
     shots(admin, "approved")
 
-    visitor_context = new_context(browser, live)
-    visitor = visitor_context.new_page()
+    visitor = windows.open()
     visitor.goto(challenge_url)
     expect(visitor.get_by_role("heading", level=1)).to_contain_text(TITLE)
     visitor.goto("/challenges")
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
     shots(visitor, "public after approval")
-    for context in (sponsor_context, admin_context, visitor_context):
-        context.close()

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
-from tests.live import LiveServer
+from tests.browser.journey import DOMAIN, Screenshots, Windows, nav
 
-pytestmark = pytest.mark.browser
-DOMAIN = "valleycross.example"
-
-
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("inventory-var"))
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 
 
 def results_count(page: Page) -> int:
@@ -29,7 +21,7 @@ def results_count(page: Page) -> int:
 
 def test_a_visitor_searches_and_filters_the_inventory(page: Page, shots: Screenshots) -> None:
     page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Inventory").click()
+    nav(page).get_by_role("link", name="Inventory").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Technology facilitation mechanisms")
     everything = results_count(page)
@@ -55,11 +47,9 @@ def test_a_visitor_searches_and_filters_the_inventory(page: Page, shots: Screens
     shots(page, "filtered by a facet")
 
 
-def test_a_solver_suggests_an_edit_and_a_curator_applies_it(browser: Browser, live: LiveServer,
+def test_a_solver_suggests_an_edit_and_a_curator_applies_it(windows: Windows,
                                                             shots: Screenshots) -> None:
-    solver_context, curator_context = new_context(browser, live), new_context(browser, live)
-    solver, curator = solver_context.new_page(), curator_context.new_page()
-    sign_in_as(solver, f"solver@{DOMAIN}")
+    solver = windows.signed_in(f"solver@{DOMAIN}")
     solver.goto("/inventory?sort=name")
     first = solver.locator("ol.results h3 a").first
     name = first.inner_text().strip()
@@ -74,7 +64,7 @@ def test_a_solver_suggests_an_edit_and_a_curator_applies_it(browser: Browser, li
         "Thank you: a curator will review your suggestion.")
     expect(solver.locator("body")).not_to_contain_text("VXPROOF")  # nothing changed yet
 
-    sign_in_as(curator, f"curator@{DOMAIN}")
+    curator = windows.signed_in(f"curator@{DOMAIN}")
     curator.goto("/inventory/suggestions")
     expect(curator.get_by_role("heading", level=1)).to_have_text("Moderation queue (1)")
     expect(curator.locator("main")).to_contain_text("VXPROOF")  # the proposed value
@@ -90,13 +80,11 @@ def test_a_solver_suggests_an_edit_and_a_curator_applies_it(browser: Browser, li
     solver.reload()
     expect(solver.locator("main")).to_contain_text("VXPROOF")
     shots(solver, "the record shows the change")
-    solver_context.close()
-    curator_context.close()
 
 
 def test_the_gaps_page_ranks_gaps_and_draws_the_heatmap(page: Page, shots: Screenshots) -> None:
     page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Gaps").click()
+    nav(page).get_by_role("link", name="Gaps").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Technology gaps")
     expect(page.get_by_role("heading", name="Where the gaps are: sector × stage")).to_be_visible()
     heatmap = page.locator("main svg").first

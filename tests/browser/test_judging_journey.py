@@ -7,32 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from unittest import mock
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from app import workflow
 from app.accounts.models import Role
-from app.challenges import authoring, lifecycle
 from app.challenges.enums import ChallengeState
-from app.challenges.schemas import ChallengeCreate
 from app.db import utcnow
-from tests.browser.conftest import (
-    Screenshots,
-    demo_person,
-    demo_server,
-    new_context,
-    on_the_server,
-    sign_in_as,
-)
-from tests.challenges.factories import body as challenge_body
-from tests.judging.factories import submitted_entry
+from tests.browser import server_data
+from tests.browser.journey import DOMAIN, Screenshots, Windows, fits_a_phone, nav
 from tests.live import LiveServer
 
-pytestmark = pytest.mark.browser
-DOMAIN = "valleycross.example"
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 TITLE = "Cold chains for mountain markets"
 ENTRIES = {"Ice-free cold room": "Priya Raman", "Evaporative clay chamber": "Tomas Quispe",
            "Solar milk chiller": "Demo Solver"}
@@ -52,35 +39,17 @@ SCORES: dict[str, dict[str, tuple[str, str] | None]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("judging-var"))
-
-
 def arrange(live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> int:
     """Through the services, on the server's database and upload folder: the demo sponsor's
     challenge, entered by three solvers while it was open (the challenge clock set back) and
     closed by the real clock, in judging; two more judges besides the demo one."""
-    with on_the_server(live, monkeypatch) as db:
-        sponsor = demo_person(db, f"sponsor@{DOMAIN}", "Demo Sponsor", [Role.SPONSOR])
-        admin = demo_person(db, f"admin@{DOMAIN}", "Demo Admin", [Role.ADMIN])
+    with server_data.on_the_server(live, monkeypatch) as db:
         for email, name in JUDGES.items():
-            demo_person(db, email, name, [Role.JUDGE])
-        start = utcnow() - dt.timedelta(days=40)
-        with mock.patch("app.challenges.clock.now", return_value=start):
-            challenge = authoring.create(db, user=sponsor, body=ChallengeCreate.model_validate(
-                challenge_body(start=start, title=TITLE)))
-            workflow.submit_for_review(db, challenge=challenge, user=sponsor)
-            workflow.approve(db, challenge=challenge, user=admin)
-        with mock.patch("app.challenges.clock.now",
-                        return_value=start + dt.timedelta(days=2)):
-            lifecycle.sync(db, challenge=challenge)
-            for title, name in ENTRIES.items():
-                slug = name.split()[0].lower()
-                entrant = demo_person(db, f"{slug}@{DOMAIN}", name, [Role.SOLVER])
-                submitted_entry(db, challenge, entrant, title=title,
-                                summary=f"**{title}** for markets above 2,000 m.")
-        workflow.start_judging(db, challenge=challenge, user=sponsor)
+            server_data.demo_person(db, email, name, [Role.JUDGE])
+        challenge, _ = server_data.entered_challenge(
+            db, title=TITLE, start=utcnow() - dt.timedelta(days=40), entrants=ENTRIES,
+            summary=lambda title: f"**{title}** for markets above 2,000 m.")
+        workflow.start_judging(db, challenge=challenge, user=server_data.demo_sponsor(db))
         assert challenge.state == ChallengeState.JUDGING
         db.commit()
         return challenge.id
@@ -93,13 +62,9 @@ def no_identity_on(page: Page) -> None:
     assert "proposal" not in text and DOMAIN not in text
 
 
-def fits_a_phone(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
-
-
 def score_everything(page: Page, shots: Screenshots, email: str, challenge_id: int,
                      first: bool) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Judging").click()
+    nav(page).get_by_role("link", name="Judging").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Judging")
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", name="Entries to score")).to_be_visible()
@@ -145,13 +110,11 @@ def score_everything(page: Page, shots: Screenshots, email: str, challenge_id: i
 
 
 def test_three_judges_score_blind_and_the_sponsor_reads_the_results(
-        browser: Browser, live: LiveServer, shots: Screenshots,
+        windows: Windows, live: LiveServer, shots: Screenshots,
         monkeypatch: pytest.MonkeyPatch) -> None:
     challenge_id = arrange(live, monkeypatch)
 
-    sponsor_context = new_context(browser, live)
-    sponsor = sponsor_context.new_page()
-    sign_in_as(sponsor, f"sponsor@{DOMAIN}")
+    sponsor = windows.signed_in(f"sponsor@{DOMAIN}")
     sponsor.goto(f"/challenges/{challenge_id}")
     sponsor.get_by_role("link", name="Judging", exact=True).last.click()
     expect(sponsor.get_by_role("heading", name="Panel")).to_be_visible()
@@ -165,14 +128,8 @@ def test_three_judges_score_blind_and_the_sponsor_reads_the_results(
 
     for i, email in enumerate(JUDGES):
         phone = i == 0  # the first judge scores on a 360-pixel phone
-        context = browser.new_context(
-            base_url=live.url, viewport={"width": 360, "height": 740} if phone else
-            {"width": 1200, "height": 900})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        sign_in_as(page, email)
-        score_everything(page, shots, email, challenge_id, first=phone)
-        context.close()
+        score_everything(windows.signed_in(email, phone=phone), shots, email, challenge_id,
+                         first=phone)
 
     sponsor.goto(f"/challenges/{challenge_id}/judging")
     progress = sponsor.get_by_role("table", name="Judges and their progress")
@@ -191,14 +148,9 @@ def test_three_judges_score_blind_and_the_sponsor_reads_the_results(
     expect(ranked.nth(1)).to_contain_text("Ice-free cold room")
     expect(ranked.nth(3)).to_contain_text("below the minimum")
     shots(sponsor, "the normalised results")
-    sponsor_context.close()
 
-    phone_context = browser.new_context(base_url=live.url,
-                                        viewport={"width": 360, "height": 740})
-    phone = phone_context.new_page()
-    sign_in_as(phone, f"sponsor@{DOMAIN}")
+    on_a_phone = windows.signed_in(f"sponsor@{DOMAIN}", phone=True)
     for path in (f"/challenges/{challenge_id}/judging", f"/challenges/{challenge_id}/judging/results"):
-        phone.goto(path)
-        fits_a_phone(phone)
-        shots(phone, f"phone {path.rsplit('/', 1)[-1]}")
-    phone_context.close()
+        on_a_phone.goto(path)
+        fits_a_phone(on_a_phone)
+        shots(on_a_phone, f"phone {path.rsplit('/', 1)[-1]}")

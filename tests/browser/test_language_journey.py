@@ -4,23 +4,15 @@ next to a field is in the chosen language; the choice follows the person to anot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from app.i18n.translate import translations
-from tests.browser.conftest import Screenshots, demo_server
-from tests.live import DEMO_PASSWORD, LiveServer
+from tests.browser.journey import DOMAIN, Screenshots, Windows, nav, send_sign_in_form
+from tests.live import DEMO_PASSWORD
 
-pytestmark = pytest.mark.browser
-DOMAIN = "valleycross.example"
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 CHINESE = "中文 (简体)"
-
-
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("language-var"))
 
 
 def zh(english: str) -> str:
@@ -39,27 +31,23 @@ def switch_to(page: Page, language: str) -> None:
 
 
 def test_a_visitor_reads_in_chinese_switches_and_keeps_the_choice_when_signing_in(
-        browser: Browser, live: LiveServer, shots: Screenshots) -> None:
-    context = browser.new_context(base_url=live.url, locale="zh-CN",
-                                  viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+        windows: Windows, shots: Screenshots) -> None:
+    page = windows.open(locale="zh-CN")
 
     page.goto("/")  # the browser's Accept-Language (zh-CN) is the first guess
     speaks(page, "zh-Hans")
-    nav = page.get_by_role("navigation", name=zh("Main"))
-    expect(nav.get_by_role("link", name=zh("Inventory"))).to_be_visible()
+    main_nav = page.get_by_role("navigation", name=zh("Main"))
+    expect(main_nav.get_by_role("link", name=zh("Inventory"))).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         zh("Cross the valley between a proven idea and a deployed technology"))
     shots(page, "home in Chinese from the browser language")
 
-    nav.get_by_role("link", name=zh("Challenges")).click()
+    main_nav.get_by_role("link", name=zh("Challenges")).click()
     challenges = page.url
     switch_to(page, "English")
     expect(page).to_have_url(challenges)  # the same page, now in English
     speaks(page, "en")
-    expect(page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Challenges")).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Challenges")).to_be_visible()
     shots(page, "challenges in English after the switch")
 
     switch_to(page, CHINESE)
@@ -92,18 +80,12 @@ def test_a_visitor_reads_in_chinese_switches_and_keeps_the_choice_when_signing_i
     page.get_by_role("link", name=zh("Inbox")).click()
     speaks(page, "zh-Hans")
     shots(page, "the solver's inbox in Chinese")
-    context.close()
 
     # Another browser, set to English, on a phone: the account remembers the choice.
-    phone = browser.new_context(base_url=live.url, locale="en-GB",
-                                viewport={"width": 360, "height": 740})
-    phone.set_default_timeout(15_000)
-    other = phone.new_page()
+    other = windows.open(phone=True, locale="en-GB")
     other.goto("/login")
     speaks(other, "en")
-    other.get_by_label("Email").fill(f"solver@{DOMAIN}")
-    other.get_by_label("Password").fill(DEMO_PASSWORD)
-    other.locator("main form").get_by_role("button", name="Sign in").click()
+    send_sign_in_form(other, f"solver@{DOMAIN}", DEMO_PASSWORD)
     expect(other.get_by_role("button", name=zh("Sign out"))).to_be_visible()
     speaks(other, "zh-Hans")
     shots(other, "signed in on a phone the account's language applies")
@@ -112,4 +94,3 @@ def test_a_visitor_reads_in_chinese_switches_and_keeps_the_choice_when_signing_i
     speaks(other, "en")
     expect(other.get_by_role("button", name="Sign out")).to_be_visible()
     shots(other, "the phone switched to English")
-    phone.close()

@@ -15,8 +15,9 @@ from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
 from app.config import PROJECT_ROOT
-from app.db import dispose_engines
-from tests.browser.conftest import PASSWORD, Screenshots, create_user, sign_in_as
+from tests.browser.journey import PASSWORD, Screenshots, nav, sign_in_as, sign_out
+from tests.browser.server_data import create_user, fresh_database
+from tests.db_setup import PostgresDatabases, SQLiteDatabases
 from tests.live import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -24,28 +25,29 @@ PROVIDER_NAME = "Example ID"
 
 
 @pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live(databases: SQLiteDatabases | PostgresDatabases,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The live app with OpenID Connect pointing at the test provider (overrides conftest's)."""
     provider_url = f"http://127.0.0.1:{free_port()}"
-    url = databases.fresh()  # type: ignore[attr-defined]
-    server = LiveServer(url, tmp_path_factory.mktemp("oidc-var"), {
-        "OIDC_ISSUER": provider_url, "OIDC_CLIENT_ID": "valleycross-dev",
-        "OIDC_CLIENT_SECRET": "dev-secret", "OIDC_DISPLAY_NAME": PROVIDER_NAME})
-    provider = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider", "--port", provider_url.rsplit(":", 1)[1],
-         "--client-id", "valleycross-dev", "--client-secret", "dev-secret",
-         "--redirect-uri", f"{server.url}/auth/oidc/callback"],
-        cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(f"{provider_url}/.well-known/openid-configuration", provider)
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        provider.terminate()
-        provider.wait(timeout=10)
-        dispose_engines()
-        databases.drop(url)  # type: ignore[attr-defined]
+    with fresh_database(databases) as url:
+        server = LiveServer(url, tmp_path_factory.mktemp("oidc-var"), {
+            "OIDC_ISSUER": provider_url, "OIDC_CLIENT_ID": "valleycross-dev",
+            "OIDC_CLIENT_SECRET": "dev-secret", "OIDC_DISPLAY_NAME": PROVIDER_NAME})
+        # The provider redirects to the app, so it starts knowing the app's address.
+        provider = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider", "--port",
+             provider_url.rsplit(":", 1)[1], "--client-id", "valleycross-dev",
+             "--client-secret", "dev-secret",
+             "--redirect-uri", f"{server.url}/auth/oidc/callback"],
+            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(f"{provider_url}/.well-known/openid-configuration", provider)
+            server.start()
+            yield server
+        finally:
+            server.stop()
+            provider.terminate()
+            provider.wait(timeout=10)
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -80,24 +82,20 @@ def consent(page: Page, shots: Screenshots, *, sub: str, email: str, name: str,
     page.get_by_role("button", name="Sign in").click()
 
 
-def nav_link(page: Page, name: str) -> object:
-    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
-
-
 def test_a_newcomer_signs_in_with_the_provider_and_comes_back(page: Page,
                                                               shots: Screenshots) -> None:
     at_provider(page, shots, sub="ana-7", email="ana@example.org", name="Ana Lima")
     expect(page.get_by_role("status")).to_have_text(
         "Welcome, Ana Lima. Your solver account is ready.")
-    expect(nav_link(page, "Ana Lima")).to_be_visible()  # type: ignore[attr-defined]
+    expect(nav(page).get_by_role("link", name="Ana Lima")).to_be_visible()
     shots(page, "signed in as a new solver")
     page.goto("/account")
     expect(page.get_by_label("Email")).to_have_value("ana@example.org")
     expect(page.locator("p", has_text="Roles:")).to_contain_text("solver")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     at_provider(page, shots, sub="ana-7", email="ana@example.org", name="Ana Lima")
-    expect(nav_link(page, "Ana Lima")).to_be_visible()  # type: ignore[attr-defined]
+    expect(nav(page).get_by_role("link", name="Ana Lima")).to_be_visible()
     expect(page.get_by_role("status")).to_have_count(0)  # no second welcome: same account
     shots(page, "signed in again")
 
@@ -152,9 +150,9 @@ def test_link_the_provider_from_the_account_page_and_sign_in_with_it(
     expect(providers.get_by_role("button", name=re.compile(r"^Unlink"))).to_have_count(1)
     shots(page, "provider linked")
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     at_provider(page, shots, sub="amina-42", email="amina@example.org", name="Amina D.")
-    expect(nav_link(page, "Amina Diallo")).to_be_visible()  # type: ignore[attr-defined]
+    expect(nav(page).get_by_role("link", name="Amina Diallo")).to_be_visible()
     page.goto("/account")
     expect(page.locator("p", has_text="Roles:")).to_contain_text("sponsor")
     expect(page.get_by_label("Email")).to_have_value("amina@example.org")

@@ -10,17 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import expect
 
 from app.submissions.seed import demo_pdf
-from tests.browser.conftest import PASSWORD, Screenshots, demo_server, new_context
-from tests.live import LiveServer
+from tests.browser.journey import PASSWORD, Screenshots, Windows, nav, sign_in_as, sign_out, sign_up
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 CHALLENGE = "Solar cold rooms for smallholder harvests"  # open; LDC + SIDS; teams of 2 to 8
 TEAM = "Lilongwe Cold Chain"
 LEAD = ("chikondi@example.org", "Chikondi Banda", "MWI")  # Malawi: a least developed country
@@ -28,41 +26,17 @@ MATE = ("bo@example.org", "Bo Tuilagi", "WSM")  # Samoa: a small island developi
 ENTRY = "Solar cold room with an ice battery, Dedza"
 
 
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("solver-journey-var"))
-
-
-def nav(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Main")
-
-
-def sign_up(page: Page, *, email: str, name: str, country: str) -> None:
-    page.goto("/")
-    nav(page).get_by_role("link", name="Sign up", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up as a solver")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Name shown to others").fill(name)
-    page.get_by_label("Country (ISO 3166-1 alpha-3, e.g. NPL)").fill(country)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text(
-        f"Welcome, {name}. Your solver account is ready.")
-    expect(page.get_by_label("Country (ISO 3166-1 alpha-3)")).to_have_value(country)
-
-
 def test_solvers_sign_up_form_a_team_and_submit_an_entry_with_a_receipt(
-        browser: Browser, live: LiveServer, shots: Screenshots, tmp_path: Path) -> None:
+        windows: Windows, shots: Screenshots, tmp_path: Path) -> None:
     lead_email, lead_name, lead_country = LEAD
     mate_email, mate_name, mate_country = MATE
 
     # The second solver signs up first, then leaves; they come back to answer the invitation.
-    mate = new_context(browser, live).new_page()
+    mate = windows.open()
     sign_up(mate, email=mate_email, name=mate_name, country=mate_country)
-    mate.get_by_role("button", name="Sign out").click()
-    expect(nav(mate).get_by_role("link", name="Sign in", exact=True)).to_be_visible()
+    sign_out(mate)
 
-    lead = new_context(browser, live).new_page()
+    lead = windows.open()
     sign_up(lead, email=lead_email, name=lead_name, country=lead_country)
     shots(lead, "the lead signed up")
 
@@ -88,11 +62,7 @@ def test_solvers_sign_up_form_a_team_and_submit_an_entry_with_a_receipt(
     team_url = lead.url
 
     # The invitee signs in and accepts on /teams.
-    mate.goto("/login")
-    mate.get_by_label("Email").fill(mate_email)
-    mate.get_by_label("Password").fill(PASSWORD)
-    mate.get_by_role("button", name="Sign in").click()
-    expect(mate.get_by_role("button", name="Sign out")).to_be_visible()
+    sign_in_as(mate, mate_email, PASSWORD)
     nav(mate).get_by_role("link", name="Teams").click()
     invitation = mate.locator("li", has_text=TEAM)
     expect(invitation).to_contain_text(f"from {lead_name}")
@@ -161,7 +131,6 @@ def test_solvers_sign_up_form_a_team_and_submit_an_entry_with_a_receipt(
     assert [f["sha256"] for f in document["files"]] == [file_sha], document
     nav(lead).get_by_role("link", name="Inbox").click()
     expect(lead.get_by_role("article").filter(has_text=receipt_sha)).to_have_count(1)
-    lead.context.close()
 
     # The teammate sees the same entry, receipt and file, and the receipt notice.
     nav(mate).get_by_role("link", name="Challenges").click()
@@ -189,4 +158,3 @@ def test_solvers_sign_up_form_a_team_and_submit_an_entry_with_a_receipt(
     expect(mate.get_by_role("heading", name=f"{lead_name} invited you to team “{TEAM}”")
            ).to_be_visible()
     shots(mate, "the receipt notice in the teammate's inbox")
-    mate.context.close()

@@ -5,30 +5,21 @@ entry and downloads its file. Real browser, demo data (the demo solver's submitt
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from app.submissions.seed import demo_pdf
-from tests.browser.conftest import Screenshots, demo_server, new_context, sign_in_as
-from tests.live import LiveServer
+from tests.browser.journey import DOMAIN, Screenshots, Windows
 
-pytestmark = pytest.mark.browser
-DOMAIN = "valleycross.example"
+pytestmark = [pytest.mark.browser, pytest.mark.demo_data]
 CHALLENGE = "Solar cold rooms for smallholder harvests"
 
 
-@pytest.fixture(scope="module")
-def live(databases: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from demo_server(databases, tmp_path_factory.mktemp("submission-var"))
-
-
 def test_a_solver_reopens_adds_a_file_and_resubmits_then_the_sponsor_reads_it(
-        browser: Browser, live: LiveServer, shots: Screenshots, tmp_path: Path) -> None:
-    solver = new_context(browser, live).new_page()
-    sign_in_as(solver, f"solver@{DOMAIN}")
+        windows: Windows, shots: Screenshots, tmp_path: Path) -> None:
+    solver = windows.signed_in(f"solver@{DOMAIN}")
     solver.goto("/challenges")
     solver.get_by_role("link", name=CHALLENGE).click()
     solver.get_by_role("link", name="Your entry").click()
@@ -58,10 +49,8 @@ def test_a_solver_reopens_adds_a_file_and_resubmits_then_the_sponsor_reads_it(
     expect(solver.get_by_text("number 2", exact=True)).to_be_visible()
     expect(solver.get_by_role("link", name="Receipt 1")).to_be_visible()
     shots(solver, "resubmitted with receipt 2")
-    solver.context.close()
 
-    sponsor = new_context(browser, live).new_page()
-    sign_in_as(sponsor, f"sponsor@{DOMAIN}")
+    sponsor = windows.signed_in(f"sponsor@{DOMAIN}")
     sponsor.goto("/challenges")
     sponsor.get_by_role("link", name=CHALLENGE).click()
     sponsor.get_by_role("link", name="Submissions (1)").click()
@@ -73,4 +62,3 @@ def test_a_solver_reopens_adds_a_file_and_resubmits_then_the_sponsor_reads_it(
     saved = download.value
     assert saved.suggested_filename == "Budget 2027.pdf"
     assert Path(saved.path()).read_bytes() == data
-    sponsor.context.close()
