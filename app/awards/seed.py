@@ -22,11 +22,16 @@ from sqlalchemy.orm import Session
 from app import workflow
 from app.accounts.models import User
 from app.awards.schemas import AppealIn
-from app.challenges import authoring, clock, lifecycle
+from app.challenges import clock
 from app.challenges.models import Challenge
-from app.challenges.schemas import ChallengeCreate
 from app.judging import panel
-from app.judging.seed import DemoEntry, an_admin, demo_account, enter, score_every_entry
+from app.judging.seed import (
+    DemoEntry,
+    demo_cast,
+    entered_back_then,
+    published_back_then,
+    score_every_entry,
+)
 from app.verification import access as verification_access
 from app.verification.schemas import AttestationIn
 
@@ -107,17 +112,13 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
     def ago(days: int) -> Any:
         return clock.as_of(anchor - days * DAY)
 
-    with ago(a):
-        challenge = authoring.create(db, user=owner,
-                                     body=ChallengeCreate.model_validate(_body(demo, anchor)))
-        workflow.submit_for_review(db, challenge=challenge, user=owner)
-    with ago(a - 2):
-        workflow.approve(db, challenge=challenge, user=admin)
+    challenge = published_back_then(db, owner=owner, admin=admin, body=_body(demo, anchor),
+                                    drafted=anchor - a * DAY, approved=anchor - (a - 2) * DAY)
     for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True)):
-        with ago(a - 20 - 10 * i):
-            lifecycle.sync(db, challenge=challenge)
-            enter(db, challenge, DemoEntry(local, title, f"{title}: plan and costs.",
-                                           f"{title} - plan", a - 20 - 10 * i), people)
+        days_ago = a - 20 - 10 * i
+        entered_back_then(db, challenge, DemoEntry(local, title, f"{title}: plan and costs.",
+                                                   f"{title} - plan", days_ago),
+                          people, anchor - days_ago * DAY)
     with ago(a - 66):
         workflow.start_judging(db, challenge=challenge, user=owner)
         for local in JUDGES:
@@ -157,14 +158,11 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
 def load_demo(db: Session) -> list[str]:
     if db.scalar(select(Challenge.id).where(Challenge.title == DEMOS[0].title)):
         return ["Awards: the demo challenges with awards exist already."]
-    wanted = {"sponsor", "verifier", *JUDGES, *ENTRANTS}
-    people = {local: user for local in sorted(wanted)
-              if (user := demo_account(db, local)) is not None}
-    admin = an_admin(db)
-    if admin is None or len(people) < len(wanted):
-        missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
-        return [f"Awards: no demo account {', '.join(missing)}; the demo challenges with "
-                "awards skipped."]
+    cast = demo_cast(db, {"sponsor", "verifier", *JUDGES, *ENTRANTS},
+                     "the demo challenges with awards")
+    if isinstance(cast, str):
+        return [f"Awards: {cast}"]
+    people, admin = cast
     anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
     for demo in DEMOS:
         _build(db, demo, people, admin, anchor)

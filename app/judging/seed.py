@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app import workflow
 from app.accounts.models import Role, User, UserRole
-from app.challenges import authoring, clock, lifecycle, registrations, team_entries
+from app.challenges import authoring, clock, registrations, team_entries
 from app.challenges.enums import SolverKind
 from app.challenges.models import Challenge
 from app.challenges.schemas import ChallengeCreate, RegistrationIn
@@ -139,6 +139,36 @@ def an_admin(db: Session) -> User | None:
                       .where(UserRole.role == Role.ADMIN).order_by(User.id)).first()
 
 
+def demo_cast(db: Session, wanted: set[str], skipped: str) -> tuple[dict[str, User], User] | str:
+    """The demo accounts named in `wanted` (by local part) and an admin; or, when one is
+    missing, the sentence saying so and that `skipped` is skipped."""
+    people = {local: user for local in sorted(wanted)
+              if (user := demo_account(db, local)) is not None}
+    admin = an_admin(db)
+    if admin is None or len(people) < len(wanted):
+        missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
+        return f"no demo account {', '.join(missing)}; {skipped} skipped."
+    return people, admin
+
+
+def published_back_then(db: Session, *, owner: User, admin: User, body: dict[str, Any],
+                        drafted: dt.datetime, approved: dt.datetime) -> Challenge:
+    """A challenge drafted and submitted for review at `drafted`, approved at `approved`."""
+    with clock.as_of(drafted):
+        challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(body))
+        workflow.submit_for_review(db, challenge=challenge, user=owner)
+    with clock.as_of(approved):
+        workflow.approve(db, challenge=challenge, user=admin)
+    return challenge
+
+
+def entered_back_then(db: Session, challenge: Challenge, entry: DemoEntry,
+                      people: dict[str, User], at: dt.datetime) -> None:
+    with clock.as_of(at):
+        workflow.follow_clock(db, challenge=challenge)  # opened by the clock, as a visit would
+        enter(db, challenge, entry, people)
+
+
 def _team(db: Session, lead: User, name: str, members: list[User]) -> int:
     """Formed by its lead; each member accepts the invitation sent to their address."""
     team = teams.create(db, user=lead, name=name)
@@ -182,29 +212,21 @@ def score_every_entry(db: Session, challenge: Challenge, judge: User,
 def load_demo(db: Session) -> list[str]:
     if db.scalar(select(Challenge.id).where(Challenge.title == TITLE)):
         return ["Judging: the demo challenge in judging exists already."]
-    wanted = {"sponsor", *JUDGES, *(e.entrant for e in ENTRIES),
-              *(m for e in ENTRIES for m in e.members)}
-    found = {local: demo_account(db, local) for local in sorted(wanted)}
-    people = {local: user for local, user in found.items() if user is not None}
-    admin = an_admin(db)
-    if admin is None or len(people) < len(wanted):
-        missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
-        return [f"Judging: no demo account {', '.join(missing)}; the demo challenge in "
-                "judging skipped."]
+    cast = demo_cast(db, {"sponsor", *JUDGES, *(e.entrant for e in ENTRIES),
+                          *(m for e in ENTRIES for m in e.members)},
+                     "the demo challenge in judging")
+    if isinstance(cast, str):
+        return [f"Judging: {cast}"]
+    people, admin = cast
     owner = people["sponsor"]
     # Deadlines at noon UTC, like the other demo challenges'. The anchor is at most 12 hours
     # ahead and the latest step two days before it, so every as_of below lies in the past.
     anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    with clock.as_of(anchor - DRAFTED * DAY):
-        challenge = authoring.create(db, user=owner,
-                                     body=ChallengeCreate.model_validate(_body(anchor)))
-        workflow.submit_for_review(db, challenge=challenge, user=owner)
-    with clock.as_of(anchor - APPROVED * DAY):
-        workflow.approve(db, challenge=challenge, user=admin)
+    challenge = published_back_then(db, owner=owner, admin=admin, body=_body(anchor),
+                                    drafted=anchor - DRAFTED * DAY,
+                                    approved=anchor - APPROVED * DAY)
     for entry in ENTRIES:
-        with clock.as_of(anchor - entry.days_ago * DAY):
-            lifecycle.sync(db, challenge=challenge)  # opened by the clock, as a visit would
-            enter(db, challenge, entry, people)
+        entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
     with clock.as_of(anchor - PANEL_FORMED * DAY):
         for local in JUDGES:
             panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)

@@ -18,11 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import workflow
-from app.challenges import authoring, clock, lifecycle
+from app.challenges import clock
 from app.challenges.models import Challenge
-from app.challenges.schemas import ChallengeCreate
 from app.judging import panel
-from app.judging.seed import DemoEntry, an_admin, demo_account, enter, score_every_entry
+from app.judging.seed import (
+    DemoEntry,
+    demo_cast,
+    entered_back_then,
+    published_back_then,
+    score_every_entry,
+)
 from app.verification import access
 from app.verification.schemas import AttestationIn
 
@@ -96,26 +101,18 @@ def _body(anchor: dt.datetime) -> dict[str, Any]:
 def load_demo(db: Session) -> list[str]:
     if db.scalar(select(Challenge.id).where(Challenge.title == TITLE)):
         return ["Verification: the demo challenge in verification exists already."]
-    wanted = {"sponsor", "verifier", *SCORES, *(e.entrant for e in ENTRIES)}
-    people = {local: user for local in sorted(wanted)
-              if (user := demo_account(db, local)) is not None}
-    admin = an_admin(db)
-    if admin is None or len(people) < len(wanted):
-        missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
-        return [f"Verification: no demo account {', '.join(missing)}; the demo challenge in "
-                "verification skipped."]
+    cast = demo_cast(db, {"sponsor", "verifier", *SCORES, *(e.entrant for e in ENTRIES)},
+                     "the demo challenge in verification")
+    if isinstance(cast, str):
+        return [f"Verification: {cast}"]
+    people, admin = cast
     owner = people["sponsor"]
     anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    with clock.as_of(anchor - DRAFTED * DAY):
-        challenge = authoring.create(db, user=owner,
-                                     body=ChallengeCreate.model_validate(_body(anchor)))
-        workflow.submit_for_review(db, challenge=challenge, user=owner)
-    with clock.as_of(anchor - APPROVED * DAY):
-        workflow.approve(db, challenge=challenge, user=admin)
+    challenge = published_back_then(db, owner=owner, admin=admin, body=_body(anchor),
+                                    drafted=anchor - DRAFTED * DAY,
+                                    approved=anchor - APPROVED * DAY)
     for entry in ENTRIES:
-        with clock.as_of(anchor - entry.days_ago * DAY):
-            lifecycle.sync(db, challenge=challenge)
-            enter(db, challenge, entry, people)
+        entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
     with clock.as_of(anchor - JUDGING_STARTED * DAY):
         workflow.start_judging(db, challenge=challenge, user=owner)
         for local in SCORES:
