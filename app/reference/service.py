@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from app.errors import NotFound, ValidationFailed
-from app.i18n.translate import translatable
+from app.i18n.translate import N_, translatable
 from app.reference.models import (
     Country,
     CountryGroup,
@@ -91,44 +91,46 @@ def scope_countries(db: Session, *, scope: Iterable[str], on: dt.date | None = N
     return countries
 
 
-def check_scope(db: Session, *, codes: Iterable[str], field: str = "scope") -> list[str]:
-    """Validate scope entries (group codes such as `LDC`, `M49-002`, or alpha-3 country codes)."""
-    wanted = sorted({c.strip() for c in codes if c and c.strip()})
-    known_groups = set(db.scalars(select(CountryGroup.code).where(CountryGroup.code.in_(wanted))))
-    known_countries = set(db.scalars(select(Country.alpha3).where(Country.alpha3.in_(wanted))))
-    unknown = [c for c in wanted if c not in known_groups and c not in known_countries]
+def _cleaned(codes: Iterable[str], *, upper: bool = False) -> list[str]:
+    return sorted({(c.strip().upper() if upper else c.strip()) for c in codes if c and c.strip()})
+
+
+def _refuse_unknown(unknown: list[str], message: str, field: str, field_message: str) -> None:
+    """422 naming the unknown codes (`%(codes)s` in both messages), if there are any."""
     if unknown:
         codes = ", ".join(unknown)
-        raise ValidationFailed(
-            translatable("Unknown country or group code: %(codes)s.", codes=codes),
-            fields={field: translatable("unknown code(s): %(codes)s", codes=codes)})
+        raise ValidationFailed(translatable(message, codes=codes),
+                               fields={field: translatable(field_message, codes=codes)})
+
+
+def check_scope(db: Session, *, codes: Iterable[str], field: str = "scope") -> list[str]:
+    """Validate scope entries (group codes such as `LDC`, `M49-002`, or alpha-3 country codes)."""
+    wanted = _cleaned(codes)
+    known = set(db.scalars(select(CountryGroup.code).where(CountryGroup.code.in_(wanted))))
+    known |= set(db.scalars(select(Country.alpha3).where(Country.alpha3.in_(wanted))))
+    _refuse_unknown([c for c in wanted if c not in known],
+                    N_("Unknown country or group code: %(codes)s."), field,
+                    N_("unknown code(s): %(codes)s"))
     return wanted
 
 
 def check_countries(db: Session, *, codes: Iterable[str], field: str = "country") -> list[str]:
     """Validate ISO 3166-1 alpha-3 codes; returns them upper-cased and de-duplicated."""
-    wanted = sorted({c.strip().upper() for c in codes if c and c.strip()})
+    wanted = _cleaned(codes, upper=True)
     known = set(db.scalars(select(Country.alpha3).where(Country.alpha3.in_(wanted))))
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        codes = ", ".join(unknown)
-        raise ValidationFailed(
-            translatable("Unknown country code: %(codes)s.", codes=codes),
-            fields={field: translatable("unknown ISO 3166-1 alpha-3 code(s): %(codes)s",
-                                        codes=codes)})
+    _refuse_unknown([c for c in wanted if c not in known],
+                    N_("Unknown country code: %(codes)s."), field,
+                    N_("unknown ISO 3166-1 alpha-3 code(s): %(codes)s"))
     return wanted
 
 
 def check_sdg_targets(db: Session, *, codes: Iterable[str],
                       field: str = "sdg_targets") -> list[str]:
-    wanted = sorted({c.strip() for c in codes if c and c.strip()})
+    wanted = _cleaned(codes)
     known = set(db.scalars(select(SdgTarget.code).where(SdgTarget.code.in_(wanted))))
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        codes = ", ".join(unknown)
-        raise ValidationFailed(
-            translatable("Unknown SDG target: %(codes)s.", codes=codes),
-            fields={field: translatable("unknown SDG target code(s): %(codes)s", codes=codes)})
+    _refuse_unknown([c for c in wanted if c not in known],
+                    N_("Unknown SDG target: %(codes)s."), field,
+                    N_("unknown SDG target code(s): %(codes)s"))
     return wanted
 
 

@@ -1,4 +1,5 @@
-"""Reading an upload request without taking in more than the file limit allows."""
+"""Dependencies of the entry routes: the entry in the path, and reading an upload request
+without taking in more than the file limit allows."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from typing import Annotated, BinaryIO
 
 from fastapi import Depends, Request
 
-from app.accounts.deps import UNSAFE_METHODS
+from app.accounts.deps import UNSAFE_METHODS, CurrentUser
 from app.config import get_settings
 from app.errors import LengthRequired, PayloadTooLarge
 from app.i18n.translate import translatable
+from app.kit.schemas import ObjectId
+from app.kit.unit_of_work import SessionDep
+from app.submissions import access
+from app.submissions.access import Entry
 from app.submissions.uploads import human_size
 
 UPLOAD_FIELD = "file"
@@ -71,3 +76,18 @@ async def upload_form(request: Request, _guard: Annotated[None, Depends(upload_s
 
 
 UploadForm = Annotated[Upload | None, Depends(upload_form)]
+
+
+def seen_entry(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> Entry:
+    return access.load(db, submission_id=submission_id, user=user)
+
+
+def entry_to_change(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> Entry:
+    return access.load_for_entrant(db, submission_id=submission_id, user=user)
+
+
+# The entry `{submission_id}` if the signed-in user may see it (404 otherwise).
+SeenEntry = Annotated[Entry, Depends(seen_entry)]
+# The entry `{submission_id}` for one of its entrants, locked for a change (403 for a manager).
+# Routes that read an upload load the entry after the file instead, so no lock waits on it.
+EntryToChange = Annotated[Entry, Depends(entry_to_change)]

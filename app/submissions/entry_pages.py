@@ -26,7 +26,7 @@ from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import SessionDep
 from app.submissions import access, service, uploads
-from app.submissions.deps import UploadForm, upload_size_guard
+from app.submissions.deps import EntryToChange, UploadForm, upload_size_guard
 from app.submissions.models import SubmissionState
 from app.submissions.present import receipt_view
 from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
@@ -104,9 +104,8 @@ def start(request: Request, form: FormData, user: CurrentUser, challenge: Visibl
 
 
 @router.post("/submissions/{submission_id:int}/edit")
-def save(submission_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
+def save(request: Request, form: FormData, user: CurrentUser, entry: EntryToChange,
          db: SessionDep) -> Response:
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         body = _valid_text(SubmissionUpdate, form)
         assert isinstance(body, SubmissionUpdate)
@@ -134,9 +133,8 @@ def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: Cu
 
 
 @router.post("/submissions/{submission_id:int}/files/{file_id:int}/delete")
-def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
-                user: CurrentUser, db: SessionDep) -> Response:
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
+def delete_file(file_id: ObjectId, request: Request,
+                user: CurrentUser, entry: EntryToChange, db: SessionDep) -> Response:
     name = uploads.find_file(entry, file_id).original_name
     try:
         uploads.delete_file(db, entry=entry, file_id=file_id)
@@ -147,9 +145,8 @@ def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
 
 
 @router.post("/submissions/{submission_id:int}/submit")
-def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
+def submit(request: Request, user: CurrentUser, entry: EntryToChange,
            db: SessionDep) -> Response:
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         receipt = service.submit(db, entry=entry, user=user)
     except AppError as exc:
@@ -161,9 +158,8 @@ def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
 
 
 @router.post("/submissions/{submission_id:int}/reopen")
-def reopen(submission_id: ObjectId, request: Request, user: CurrentUser,
+def reopen(request: Request, user: CurrentUser, entry: EntryToChange,
            db: SessionDep) -> Response:
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         service.reopen(db, entry=entry, user=user)
     except AppError as exc:

@@ -12,7 +12,8 @@ from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
 from app.kit.templating import render
 from app.kit.unit_of_work import SessionDep
-from app.submissions import access, downloads, service, uploads
+from app.submissions import downloads, service, uploads
+from app.submissions.deps import SeenEntry
 from app.submissions.present import receipt_view
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
@@ -20,9 +21,8 @@ PAGE_SIZE = 50
 
 
 @router.get("/submissions/{submission_id:int}", response_class=HTMLResponse)
-def view(submission_id: ObjectId, request: Request, user: CurrentUser,
+def view(request: Request, user: CurrentUser, entry: SeenEntry,
          db: SessionDep) -> Response:
-    entry = access.load(db, submission_id=submission_id, user=user)
     receipts = entry.submission.receipts
     return render(request, "submissions/view.html", {
         "c": entry.challenge, "s": entry.submission, "as_entrant": entry.as_entrant,
@@ -32,18 +32,16 @@ def view(submission_id: ObjectId, request: Request, user: CurrentUser,
 
 
 @router.get("/submissions/{submission_id:int}/files/{file_id:int}")
-def download(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
+def download(file_id: ObjectId, user: CurrentUser, entry: SeenEntry,
              db: SessionDep) -> Response:
-    entry = access.load(db, submission_id=submission_id, user=user)
     path, record = uploads.stored_path(entry, file_id)
     return downloads.file_response(path, record)
 
 
 @router.get("/submissions/{submission_id:int}/receipts/{number:int}",
             response_class=HTMLResponse)
-def receipt_page(submission_id: ObjectId, number: ObjectId, request: Request,
-                 user: CurrentUser, db: SessionDep) -> Response:
-    entry = access.load(db, submission_id=submission_id, user=user)
+def receipt_page(number: ObjectId, request: Request,
+                 user: CurrentUser, entry: SeenEntry, db: SessionDep) -> Response:
     receipt = service.receipt(entry, number)
     return render(request, "submissions/receipt.html", {
         "c": entry.challenge, "s": entry.submission, "as_entrant": entry.as_entrant,
@@ -51,10 +49,9 @@ def receipt_page(submission_id: ObjectId, number: ObjectId, request: Request,
 
 
 @router.get("/submissions/{submission_id:int}/receipts/{number:int}.json")
-def receipt_json(submission_id: ObjectId, number: ObjectId, user: CurrentUser,
+def receipt_json(submission_id: ObjectId, number: ObjectId, user: CurrentUser, entry: SeenEntry,
                  db: SessionDep) -> Response:
     """The canonical JSON as a download, byte for byte as hashed."""
-    entry = access.load(db, submission_id=submission_id, user=user)
     receipt = service.receipt(entry, number)
     return downloads.receipt_response(receipt, submission_id=entry.submission.id,
                                       attachment=True)

@@ -16,7 +16,7 @@ from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
 from app.kit.unit_of_work import SessionDep
 from app.submissions import access, downloads, present, service, uploads
-from app.submissions.deps import UPLOAD_FIELD, UploadForm
+from app.submissions.deps import UPLOAD_FIELD, EntryToChange, SeenEntry, UploadForm
 from app.submissions.schemas import (
     SubmissionCreate,
     SubmissionFileRead,
@@ -78,10 +78,9 @@ def get_submission(submission_id: ObjectId, user: CurrentUser,
 
 @router.patch("/submissions/{submission_id}", response_model=SubmissionRead,
               responses=error_responses(403, 409))
-def update_submission(submission_id: ObjectId, body: SubmissionUpdate, user: CurrentUser,
+def update_submission(body: SubmissionUpdate, user: CurrentUser, entry: EntryToChange,
                       db: SessionDep) -> object:
     """Edit a draft's title and summary while the challenge is open."""
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     service.update(db, entry=entry, body=body)
     return _read(db, entry)
 
@@ -105,46 +104,41 @@ def upload_file(submission_id: ObjectId, user: CurrentUser, upload: UploadForm,
 
 @router.get("/submissions/{submission_id}/files/{file_id}", response_class=Response,
             responses=PDF_FILE)
-def download_file(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
+def download_file(file_id: ObjectId, user: CurrentUser, entry: SeenEntry,
                   db: SessionDep) -> Response:
-    entry = access.load(db, submission_id=submission_id, user=user)
     path, record = uploads.stored_path(entry, file_id)
     return downloads.file_response(path, record)
 
 
 @router.delete("/submissions/{submission_id}/files/{file_id}", status_code=204,
                responses=error_responses(403, 409))
-def delete_file(submission_id: ObjectId, file_id: ObjectId, user: CurrentUser,
+def delete_file(file_id: ObjectId, user: CurrentUser, entry: EntryToChange,
                 db: SessionDep) -> Response:
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     uploads.delete_file(db, entry=entry, file_id=file_id)
     return Response(status_code=204)
 
 
 @router.post("/submissions/{submission_id}/submit", response_model=SubmissionRead,
              responses=error_responses(403, 409, 422))
-def submit(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
+def submit(user: CurrentUser, entry: EntryToChange, db: SessionDep) -> object:
     """Freeze the entry and issue its receipt (needs a title and at least one file)."""
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     service.submit(db, entry=entry, user=user)
     return _read(db, entry)
 
 
 @router.post("/submissions/{submission_id}/reopen", response_model=SubmissionRead,
              responses=error_responses(403, 409))
-def reopen(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
+def reopen(user: CurrentUser, entry: EntryToChange, db: SessionDep) -> object:
     """Make a submitted entry a draft again while the challenge is open (receipts stay)."""
-    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     service.reopen(db, entry=entry, user=user)
     return _read(db, entry)
 
 
 @router.get("/submissions/{submission_id}/receipts/{number}", response_class=Response,
             responses=RECEIPT_JSON)
-def get_receipt(submission_id: ObjectId, number: ObjectId, user: CurrentUser,
+def get_receipt(submission_id: ObjectId, number: ObjectId, user: CurrentUser, entry: SeenEntry,
                 db: SessionDep) -> Response:
     """A receipt's canonical JSON, byte for byte as hashed."""
-    entry = access.load(db, submission_id=submission_id, user=user)
     receipt = service.receipt(entry, number)
     return downloads.receipt_response(receipt, submission_id=entry.submission.id,
                                       attachment=False)

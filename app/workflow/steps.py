@@ -160,14 +160,6 @@ def finalise(db: Session, *, challenge: Challenge, user: User,
     return challenge
 
 
-def archive(db: Session, *, challenge: Challenge, user: User,
-            reason: str | None = None) -> Challenge:
-    """A final challenge leaves the lists; its results and awards stay public."""
-    move = _begin(db, challenge, Action.ARCHIVE, user, reason)
-    _finish(db, challenge, move, user)
-    return challenge
-
-
 def cancel(db: Session, *, challenge: Challenge, user: User,
            reason: str | None = None) -> Challenge:
     """Any time before the awards are final, with a reason its entrants are told."""
@@ -175,6 +167,14 @@ def cancel(db: Session, *, challenge: Challenge, user: User,
     challenge.cancel_reason = move.reason
     _finish(db, challenge, move, user)
     notices.cancelled(db, challenge, reason=move.reason)
+    return challenge
+
+
+def archive(db: Session, *, challenge: Challenge, user: User,
+            reason: str | None = None) -> Challenge:
+    """A final challenge leaves the lists; its results and awards stay public."""
+    move = _begin(db, challenge, Action.ARCHIVE, user, reason)
+    _finish(db, challenge, move, user)
     return challenge
 
 
