@@ -10,7 +10,7 @@ from app import workflow
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.accounts.models import User
 from app.awards import results
-from app.awards.results_routes import giving360_response
+from app.awards.results_routes import challenge_360giving
 from app.challenges.models import Challenge
 from app.i18n.translate import N_, local_name
 from app.kit.routing import APIRouter
@@ -29,13 +29,9 @@ def results_page(challenge_id: ObjectId, request: Request, user: OptionalUser,
     return render(request, "awards/results.html", {"c": challenge, "table": table})
 
 
-@router.get("/challenges/{challenge_id:int}/results/360giving.json")
-def results_download(challenge_id: ObjectId, user: OptionalUser,
-                     db: SessionDep) -> Response:
-    challenge = results.final_challenge(db, challenge_id=challenge_id, viewer=user)
-    return giving360_response(
-        results.export(db, [challenge], title=f"Awards of “{challenge.title}”"),
-        f"valleycross-challenge-{challenge.id}-360giving.json")
+# The page's download link is the API's document, under the page's address.
+router.add_api_route("/challenges/{challenge_id:int}/results/360giving.json",
+                     challenge_360giving, methods=["GET"])
 
 
 def _challenge_links(db: Session, challenge: Challenge, user: User | None

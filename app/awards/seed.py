@@ -27,6 +27,7 @@ from app.challenges.models import Challenge
 from app.judging import panel
 from app.judging.seed import (
     DemoEntry,
+    demo_call,
     demo_cast,
     entered_back_then,
     published_back_then,
@@ -79,25 +80,16 @@ DEMOS = (
 
 
 def _body(demo: Demo, anchor: dt.datetime) -> dict[str, Any]:
-    def at(days_ago: int) -> str:
-        return (anchor - days_ago * DAY).isoformat()
-
     a = demo.age
     return {
+        **demo_call(anchor, days_ago=(a - 5, a - 65, a - 90, a - 135),
+                    criteria=[{"name": name, "weight": weight} for name, weight
+                              in zip(CRITERIA, ("3", "2", "1"), strict=True)]),
         "title": demo.title, "summary": demo.summary,
         "description": f"{demo.summary}\n\nWe pay only for outcomes a verifier has attested.",
-        "sponsor_organisation": "Demo Green Fund", "contact": "prizes@greenfund.example",
         "sdg_targets": ["2.3", "7.2"], "sectors": ["energy_supply", "agriculture_forestry"],
         "stage": "market_formation",
-        "timeline": {"opens_at": at(a - 5), "submissions_close_at": at(a - 65),
-                     "judging_ends_at": at(a - 90), "verification_closes_at": at(a - 135),
-                     "appeals_window_days": 14},
-        "eligibility": {"scope": ["LDC", "SIDS"], "solver_kinds": ["individual", "team"],
-                        "team_min": 2, "team_max": 5, "exclude_sponsor_employees": True},
         "targets": [demo.target],
-        "rubric": {"criteria": [{"name": name, "weight": weight} for name, weight
-                                in zip(CRITERIA, ("3", "2", "1"), strict=True)],
-                   "min_overall_score": "5"},
         "ip_terms": {"kind": "non_exclusive_licence"},
         "prize_rules": {"purse": {"amount_minor": 10_000_000, "currency": "USD"},
                         "award": demo.award,

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.challenges import qa, registrations
+from app.challenges import qa, qa_routes, registrations
 from app.challenges.deps import VisibleChallenge
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
@@ -104,10 +104,6 @@ def unregister(request: Request, user: CurrentUser, challenge: VisibleChallenge,
     return redirect(f"/challenges/{challenge.id}")
 
 
-@router.get("/challenges/{challenge_id:int}/registrations.csv")
-def registrations_csv(user: CurrentUser, challenge: VisibleChallenge,
-                      db: SessionDep) -> Response:
-    text = registrations.registrations_csv(db, challenge=challenge, user=user)
-    name = f"challenge-{challenge.id}-registrations.csv"
-    return Response(text, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+# The sponsor's download link is the API's CSV, under the page's address.
+router.add_api_route("/challenges/{challenge_id:int}/registrations.csv",
+                     qa_routes.registrations_csv, methods=["GET"])

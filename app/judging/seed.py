@@ -89,26 +89,38 @@ SCORES: dict[str, tuple[int, dict[str, tuple[str, str, str]]]] = {
 JUDGES = ("judge", "judge2", "judge3")
 
 
-def _body(anchor: dt.datetime) -> dict[str, Any]:
-    def at(days_ago: int) -> str:
-        return (anchor - days_ago * DAY).isoformat()
-
+def demo_call(anchor: dt.datetime, *, days_ago: tuple[int, int, int, int],
+              criteria: list[dict[str, str]]) -> dict[str, Any]:
+    """What every demo call shares: the Demo Green Fund, open to LDCs and SIDS, a timeline of
+    (opens, submissions close, judging ends, verification closes) so many days before
+    `anchor`, a 14-day appeals window, and the rubric `criteria` (minimum overall score 5)."""
+    opens, closes, judging_ends, verification_closes = (
+        (anchor - days * DAY).isoformat() for days in days_ago)
     return {
+        "sponsor_organisation": "Demo Green Fund", "contact": "prizes@greenfund.example",
+        "timeline": {"opens_at": opens, "submissions_close_at": closes,
+                     "judging_ends_at": judging_ends,
+                     "verification_closes_at": verification_closes, "appeals_window_days": 14},
+        "eligibility": {"scope": ["LDC", "SIDS"], "solver_kinds": ["individual", "team"],
+                        "team_min": 2, "team_max": 5, "exclude_sponsor_employees": True},
+        "rubric": {"criteria": criteria, "min_overall_score": "5"},
+    }
+
+
+def _body(anchor: dt.datetime) -> dict[str, Any]:
+    return {
+        **demo_call(anchor, days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
+                    criteria=[{"name": CRITERIA[0], "weight": "3"},
+                              {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
+                              {"name": CRITERIA[2], "weight": "1"}]),
         "title": TITLE,
         "summary": "Paid per verified cubic metre of water reaching smallholders' fields in "
                    "the dry season.",
         "description": "Where the rains fail, a second harvest depends on lifting water a few "
                        "metres. Diesel pumps cost more to run than most plots earn.\n\n"
                        "We pay for **water delivered and metered**, not for pumps installed.",
-        "sponsor_organisation": "Demo Green Fund", "contact": "prizes@greenfund.example",
         "sdg_targets": ["2.4", "6.4", "7.2"], "sectors": ["water", "agriculture_forestry"],
         "stage": "demonstration",
-        "timeline": {"opens_at": at(OPENS), "submissions_close_at": at(CLOSES),
-                     "judging_ends_at": at(JUDGING_ENDS),
-                     "verification_closes_at": at(VERIFICATION_CLOSES),
-                     "appeals_window_days": 14},
-        "eligibility": {"scope": ["LDC", "SIDS"], "solver_kinds": ["individual", "team"],
-                        "team_min": 2, "team_max": 5, "exclude_sponsor_employees": True},
         "targets": [
             {"key": "water", "metric": "Water delivered to fields in the dry season",
              "unit": "m³", "direction": "at_least", "threshold": "20000", "baseline": "0",
@@ -116,10 +128,6 @@ def _body(anchor: dt.datetime) -> dict[str, Any]:
             {"key": "cost", "metric": "Running cost per m³", "unit": "USD",
              "direction": "at_most", "threshold": "0.05", "required": False,
              "verification_method": "Meter readings and the operators' accounts."}],
-        "rubric": {"criteria": [{"name": CRITERIA[0], "weight": "3"},
-                                {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
-                                {"name": CRITERIA[2], "weight": "1"}],
-                   "min_overall_score": "5"},
         "ip_terms": {"kind": "non_exclusive_licence"},
         "prize_rules": {"purse": {"amount_minor": 30_000_000, "currency": "USD"},
                         "award": {"type": "ranked",

@@ -4,7 +4,7 @@ message next to its field."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -75,8 +75,10 @@ def _again(request: Request, db: Session, exc: AppError, challenge: Challenge, u
     return form_with_errors(request, TEMPLATE, exc, entry_context(db, challenge, user, form))
 
 
-def _valid_text(model: type[SubmissionCreate] | type[SubmissionUpdate],
-                form: dict[str, str]) -> SubmissionCreate | SubmissionUpdate:
+TextModel = TypeVar("TextModel", SubmissionCreate, SubmissionUpdate)
+
+
+def _valid_text(model: type[TextModel], form: dict[str, str]) -> TextModel:
     # Only the fields the form sent: a missing summary is left alone, not emptied.
     given: dict[str, str] = {name: form[name] for name in ("title", "summary") if name in form}
     if model is SubmissionCreate:
@@ -94,9 +96,8 @@ def entry_page(request: Request, user: CurrentUser, challenge: VisibleChallenge,
 def start(request: Request, form: FormData, user: CurrentUser, challenge: VisibleChallenge,
           db: SessionDep) -> Response:
     try:
-        body = _valid_text(SubmissionCreate, form)
-        assert isinstance(body, SubmissionCreate)
-        service.create(db, challenge=challenge, user=user, body=body)
+        service.create(db, challenge=challenge, user=user,
+                       body=_valid_text(SubmissionCreate, form))
     except AppError as exc:
         return _again(request, db, exc, challenge, user, form)
     flash(request, gettext("Draft saved. Add your PDF files, then submit."))
@@ -107,9 +108,7 @@ def start(request: Request, form: FormData, user: CurrentUser, challenge: Visibl
 def save(request: Request, form: FormData, user: CurrentUser, entry: EntryToChange,
          db: SessionDep) -> Response:
     try:
-        body = _valid_text(SubmissionUpdate, form)
-        assert isinstance(body, SubmissionUpdate)
-        service.update(db, entry=entry, body=body)
+        service.update(db, entry=entry, body=_valid_text(SubmissionUpdate, form))
     except AppError as exc:
         return _again(request, db, exc, entry.challenge, user, form)
     flash(request, gettext("Draft saved."))

@@ -23,6 +23,7 @@ from app.challenges.models import Challenge
 from app.judging import panel
 from app.judging.seed import (
     DemoEntry,
+    demo_call,
     demo_cast,
     entered_back_then,
     published_back_then,
@@ -59,24 +60,18 @@ SCORES: dict[str, tuple[int, dict[str, tuple[str, str, str]]]] = {
 
 
 def _body(anchor: dt.datetime) -> dict[str, Any]:
-    def at(days_ago: int) -> str:
-        return (anchor - days_ago * DAY).isoformat()
-
     return {
+        **demo_call(anchor, days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
+                    criteria=[{"name": CRITERIA[0], "weight": "3"},
+                              {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
+                              {"name": CRITERIA[2], "weight": "1"}]),
         "title": TITLE,
         "summary": "Paid per verified tonne of firewood that school kitchens no longer burn.",
         "description": "School meals in rural districts are cooked on open fires: the wood "
                        "costs the schools, the smoke costs the cooks' lungs.\n\n"
                        "We pay for **firewood no longer burnt**, measured over a school term.",
-        "sponsor_organisation": "Demo Green Fund", "contact": "prizes@greenfund.example",
         "sdg_targets": ["7.1", "7.2", "3.9"], "sectors": ["energy_supply", "waste_pollution"],
         "stage": "market_formation",
-        "timeline": {"opens_at": at(OPENS), "submissions_close_at": at(CLOSES),
-                     "judging_ends_at": at(JUDGING_ENDS),
-                     "verification_closes_at": at(VERIFICATION_CLOSES),
-                     "appeals_window_days": 14},
-        "eligibility": {"scope": ["LDC", "SIDS"], "solver_kinds": ["individual", "team"],
-                        "team_min": 2, "team_max": 5, "exclude_sponsor_employees": True},
         "targets": [
             {"key": "firewood", "metric": "Firewood no longer burnt in a school term",
              "unit": "tonnes", "direction": "at_least", "threshold": "12", "baseline": "0",
@@ -86,10 +81,6 @@ def _body(anchor: dt.datetime) -> dict[str, Any]:
             {"key": "smoke", "metric": "Kitchen PM2.5 while cooking", "unit": "µg/m³",
              "direction": "at_most", "threshold": "75", "required": False,
              "verification_method": "A calibrated monitor for a week of cooking."}],
-        "rubric": {"criteria": [{"name": CRITERIA[0], "weight": "3"},
-                                {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
-                                {"name": CRITERIA[2], "weight": "1"}],
-                   "min_overall_score": "5"},
         "ip_terms": {"kind": "non_exclusive_licence"},
         "prize_rules": {"purse": {"amount_minor": 20_000_000, "currency": "USD"},
                         "award": {"type": "threshold", "amount_per_solution": 5_000_000,
