@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from app.config import get_settings
@@ -117,3 +117,15 @@ def str_enum(enum_class: type[Any], name: str, length: int = 30) -> Any:
     return Enum(enum_class, name=name, native_enum=False, length=length,
                 values_callable=lambda e: [m.value for m in e], create_constraint=True,
                 validate_strings=True)
+
+
+def owned_by(target: str, **options: Any) -> Any:
+    """A foreign key to `target` ("table.column") whose row this one belongs to: deleting that
+    row deletes this one (ON DELETE CASCADE). `options` go to `mapped_column`."""
+    return mapped_column(ForeignKey(target, ondelete="CASCADE"), **options)
+
+
+def done_by(target: str, **options: Any) -> Any:
+    """A foreign key to `target` that only records who or what did something: deleting that row
+    keeps this one and forgets the reference (ON DELETE SET NULL)."""
+    return mapped_column(ForeignKey(target, ondelete="SET NULL"), **options)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, done_by, owned_by, str_enum, utcnow
 
 
 class Award(Base):
@@ -25,9 +25,8 @@ class Award(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id")
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     held_back_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
@@ -52,15 +51,13 @@ class Appeal(Base):
     __table_args__ = (UniqueConstraint("submission_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    appellant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id")
+    appellant_id: Mapped[int | None] = done_by("users.id")
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[AppealStatus] = mapped_column(str_enum(AppealStatus, "appeal_status"),
                                                  default=AppealStatus.OPEN)
     decision: Mapped[str | None] = mapped_column(Text)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
-                                                                 ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = done_by("users.id")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]

@@ -25,7 +25,7 @@ from app.challenges.enums import (
     SolverKind,
 )
 from app.challenges.types import DecimalText
-from app.db import Base, str_enum, utcnow
+from app.db import Base, done_by, owned_by, str_enum, utcnow
 from app.reference.vocab import Sector, Stage
 
 
@@ -116,8 +116,7 @@ class ChallengeTarget(Base):
     __table_args__ = (UniqueConstraint("challenge_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
     position: Mapped[int]
     key: Mapped[str] = mapped_column(String(40))
     metric: Mapped[str] = mapped_column(String(200))
@@ -135,8 +134,7 @@ class ChallengeCriterion(Base):
     __tablename__ = "challenge_criteria"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -157,7 +155,7 @@ class ChallengeScope(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    challenge_id: Mapped[int] = owned_by("challenges.id")
     group_code: Mapped[str | None] = mapped_column(ForeignKey("country_groups.code"))
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.alpha3"))
 
@@ -169,27 +167,22 @@ class ChallengeScope(Base):
 class ChallengeNeed(Base):
     __tablename__ = "challenge_needs"
 
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"),
-                                         primary_key=True, index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", primary_key=True)
+    need_id: Mapped[int] = owned_by("needs.id", primary_key=True, index=True)
 
 
 class ChallengeMechanism(Base):
     __tablename__ = "challenge_mechanisms"
 
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
-    mechanism_id: Mapped[int] = mapped_column(ForeignKey("mechanisms.id", ondelete="CASCADE"),
-                                              primary_key=True, index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", primary_key=True)
+    mechanism_id: Mapped[int] = owned_by("mechanisms.id", primary_key=True, index=True)
     role: Mapped[MechanismRole] = mapped_column(str_enum(MechanismRole, "mechanism_role"))
 
 
 class ChallengeSdgTarget(Base):
     __tablename__ = "challenge_sdg_targets"
 
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", primary_key=True)
     target_code: Mapped[str] = mapped_column(ForeignKey("sdg_targets.code"), primary_key=True,
                                              index=True)
 
@@ -197,8 +190,7 @@ class ChallengeSdgTarget(Base):
 class ChallengeSector(Base):
     __tablename__ = "challenge_sectors"
 
-    challenge_id: Mapped[int] = mapped_column(
-        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", primary_key=True)
     sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"), primary_key=True,
                                            index=True)
 
@@ -209,13 +201,12 @@ class ChallengeTransition(Base):
     __tablename__ = "challenge_transitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[ChallengeState | None] = mapped_column(
         str_enum(ChallengeState, "from_state"))
     to_state: Mapped[ChallengeState] = mapped_column(str_enum(ChallengeState, "to_state"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = done_by("users.id")
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -226,14 +217,12 @@ class ChallengeQuestion(Base):
     __tablename__ = "challenge_questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    asker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    asker_id: Mapped[int | None] = done_by("users.id")
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
-                                                                  ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = done_by("users.id")
     answered_at: Mapped[dt.datetime | None]
 
 
@@ -243,9 +232,8 @@ class ChallengeAnnouncement(Base):
     __tablename__ = "challenge_announcements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    author_id: Mapped[int | None] = done_by("users.id")
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -262,9 +250,8 @@ class ChallengeRegistration(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    user_id: Mapped[int] = owned_by("users.id", index=True)
     solver_kind: Mapped[SolverKind] = mapped_column(str_enum(SolverKind, "solver_kind"))
     team_size: Mapped[int | None]
     team_name: Mapped[str | None] = mapped_column(String(200))

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, utcnow
+from app.db import Base, done_by, utcnow
 
 
 class Revision(Base):
@@ -25,6 +25,6 @@ class Revision(Base):
     action: Mapped[str] = mapped_column(String(30))  # create, update, delete, restore, verify...
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = done_by("users.id")
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

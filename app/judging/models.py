@@ -6,11 +6,11 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.challenges.types import DecimalText
-from app.db import Base, str_enum, utcnow
+from app.db import Base, done_by, owned_by, str_enum, utcnow
 
 
 class ScorecardState(enum.StrEnum):
@@ -26,10 +26,9 @@ class JudgeAssignment(Base):
     __table_args__ = (UniqueConstraint("challenge_id", "judge_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
-    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
-                                                                  ondelete="SET NULL"))
+    challenge_id: Mapped[int] = owned_by("challenges.id")
+    judge_id: Mapped[int] = owned_by("users.id", index=True)
+    assigned_by_id: Mapped[int | None] = done_by("users.id")
     assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -41,10 +40,9 @@ class Scorecard(Base):
     __table_args__ = (UniqueConstraint("submission_id", "judge_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id")
+    judge_id: Mapped[int] = owned_by("users.id", index=True)
     state: Mapped[ScorecardState] = mapped_column(
         str_enum(ScorecardState, "scorecard_state"), default=ScorecardState.DRAFT)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -61,10 +59,8 @@ class CriterionScore(Base):
 
     __tablename__ = "criterion_scores"
 
-    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"),
-                                              primary_key=True)
-    criterion_id: Mapped[int] = mapped_column(
-        ForeignKey("challenge_criteria.id", ondelete="CASCADE"), primary_key=True, index=True)
+    scorecard_id: Mapped[int] = owned_by("scorecards.id", primary_key=True)
+    criterion_id: Mapped[int] = owned_by("challenge_criteria.id", primary_key=True, index=True)
     score: Mapped[Decimal] = mapped_column(DecimalText)
 
 
@@ -76,8 +72,7 @@ class Recusal(Base):
     __table_args__ = (UniqueConstraint("submission_id", "judge_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id")
+    judge_id: Mapped[int] = owned_by("users.id", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

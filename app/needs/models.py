@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, done_by, str_enum, utcnow
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
 
 
@@ -37,8 +37,7 @@ class Need(Base):
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.alpha3"))
     sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"))
     stage: Mapped[Stage] = mapped_column(str_enum(Stage, "stage"))
-    technology_id: Mapped[int | None] = mapped_column(
-        ForeignKey("technologies.id", ondelete="SET NULL"))
+    technology_id: Mapped[int | None] = done_by("technologies.id")
     technology_name: Mapped[str | None] = mapped_column(String(200))
     mitigation_adaptation: Mapped[MitigationAdaptation] = mapped_column(
         str_enum(MitigationAdaptation, "mitigation_adaptation"))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, utcnow
+from app.db import Base, owned_by, utcnow
 
 
 class OutboxMessage(Base):
@@ -22,8 +22,7 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_notification_outbox_pending", "sent_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                              index=True)
+    recipient_id: Mapped[int] = owned_by("users.id", index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(60))

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.db import Base, owned_by
 
 
 class Country(Base):
@@ -55,8 +55,8 @@ class CountryGroupMembership(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_code: Mapped[str] = mapped_column(ForeignKey("country_groups.code", ondelete="CASCADE"))
-    country_code: Mapped[str] = mapped_column(ForeignKey("countries.alpha3", ondelete="CASCADE"))
+    group_code: Mapped[str] = owned_by("country_groups.code")
+    country_code: Mapped[str] = owned_by("countries.alpha3")
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, done_by, owned_by, str_enum, utcnow
 
 
 class SubmissionState(enum.StrEnum):
@@ -23,15 +23,13 @@ class Submission(Base):
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("challenge_registrations.id", ondelete="CASCADE"), unique=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    registration_id: Mapped[int] = owned_by("challenge_registrations.id", unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[SubmissionState] = mapped_column(
         str_enum(SubmissionState, "submission_state"), default=SubmissionState.DRAFT)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = done_by("users.id")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None]
@@ -49,14 +47,13 @@ class SubmissionFile(Base):
     __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
-                                               index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id", index=True)
     original_name: Mapped[str] = mapped_column(String(200))
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
     media_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = done_by("users.id")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -68,11 +65,9 @@ class SubmissionReceipt(Base):
     __table_args__ = (UniqueConstraint("submission_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
-                                               index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id", index=True)
     number: Mapped[int]
     canonical_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     submitted_at: Mapped[dt.datetime]
-    submitted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_by_id: Mapped[int | None] = done_by("users.id")

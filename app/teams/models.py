@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, done_by, owned_by, str_enum, utcnow
 
 
 class TeamRole(enum.StrEnum):
@@ -30,7 +30,7 @@ class Team(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = done_by("users.id")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[TeamMember]] = relationship(
@@ -40,10 +40,8 @@ class Team(Base):
 class TeamMember(Base):
     __tablename__ = "team_members"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True, index=True)
+    team_id: Mapped[int] = owned_by("teams.id", primary_key=True)
+    user_id: Mapped[int] = owned_by("users.id", primary_key=True, index=True)
     role: Mapped[TeamRole] = mapped_column(str_enum(TeamRole, "team_role"))
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -62,11 +60,11 @@ class TeamInvitation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = owned_by("teams.id", index=True)
     email: Mapped[str] = mapped_column(String(320))
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = done_by("users.id")
     state: Mapped[InvitationState] = mapped_column(
         str_enum(InvitationState, "invitation_state"), default=InvitationState.PENDING)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = done_by("users.id")

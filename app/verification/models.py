@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.challenges.types import DecimalText
-from app.db import Base, utcnow
+from app.db import Base, done_by, owned_by, utcnow
 
 
 class OutcomeAttestation(Base):
@@ -25,15 +25,12 @@ class OutcomeAttestation(Base):
     __table_args__ = (UniqueConstraint("submission_id", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    target_id: Mapped[int] = mapped_column(ForeignKey("challenge_targets.id",
-                                                      ondelete="CASCADE"), index=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id")
+    target_id: Mapped[int] = owned_by("challenge_targets.id", index=True)
     measured_value: Mapped[Decimal] = mapped_column(DecimalText)
     met: Mapped[bool]
     evidence: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(500))
-    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
-                                                    index=True)
+    verifier_id: Mapped[int | None] = done_by("users.id", index=True)
     attested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
