@@ -24,15 +24,8 @@ from app.accounts.models import User
 from app.awards.schemas import AppealIn
 from app.challenges import clock
 from app.challenges.models import Challenge
-from app.judging import panel
-from app.judging.seed import (
-    DemoEntry,
-    demo_call,
-    demo_cast,
-    entered_back_then,
-    published_back_then,
-    score_every_entry,
-)
+from app.judging import seed as seeding
+from app.judging.seed import DemoEntry
 from app.verification import access as verification_access
 from app.verification.schemas import AttestationIn
 
@@ -82,9 +75,9 @@ DEMOS = (
 def _body(demo: Demo, anchor: dt.datetime) -> dict[str, Any]:
     a = demo.age
     return {
-        **demo_call(anchor, days_ago=(a - 5, a - 65, a - 90, a - 135),
-                    criteria=[{"name": name, "weight": weight} for name, weight
-                              in zip(CRITERIA, ("3", "2", "1"), strict=True)]),
+        **seeding.demo_call(anchor, days_ago=(a - 5, a - 65, a - 90, a - 135),
+                            criteria=[{"name": name, "weight": weight} for name, weight
+                                      in zip(CRITERIA, ("3", "2", "1"), strict=True)]),
         "title": demo.title, "summary": demo.summary,
         "description": f"{demo.summary}\n\nWe pay only for outcomes a verifier has attested.",
         "sdg_targets": ["2.3", "7.2"], "sectors": ["energy_supply", "agriculture_forestry"],
@@ -104,21 +97,18 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
     def ago(days: int) -> Any:
         return clock.as_of(anchor - days * DAY)
 
-    challenge = published_back_then(db, owner=owner, admin=admin, body=_body(demo, anchor),
-                                    drafted=anchor - a * DAY, approved=anchor - (a - 2) * DAY)
+    challenge = seeding.published_back_then(
+        db, owner=owner, admin=admin, body=_body(demo, anchor), drafted=anchor - a * DAY,
+        approved=anchor - (a - 2) * DAY)
     for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True)):
         days_ago = a - 20 - 10 * i
-        entered_back_then(db, challenge, DemoEntry(local, title, f"{title}: plan and costs.",
-                                                   f"{title} - plan", days_ago),
-                          people, anchor - days_ago * DAY)
-    with ago(a - 66):
-        workflow.start_judging(db, challenge=challenge, user=owner)
-        for local in JUDGES:
-            panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
-    for n, local in enumerate(JUDGES):
-        with ago(a - 70 - n):
-            score_every_entry(db, challenge, people[local],
-                              dict(zip(demo.entries, SCORES, strict=True)), CRITERIA)
+        entrant = DemoEntry(local, title, f"{title}: plan and costs.", f"{title} - plan", days_ago)
+        seeding.entered_back_then(db, challenge, entrant, people, anchor - days_ago * DAY)
+    seeding.judged_back_then(
+        db, challenge, owner=owner, people=people, anchor=anchor, panel_formed=a - 66,
+        started=a - 66,
+        scores={local: (a - 70 - n, dict(zip(demo.entries, SCORES, strict=True)))
+                for n, local in enumerate(JUDGES)}, criteria=CRITERIA)
     with ago(a - 95):
         workflow.start_verification(db, challenge=challenge, user=owner)
     verifier = people["verifier"]
@@ -150,8 +140,8 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
 def load_demo(db: Session) -> list[str]:
     if db.scalar(select(Challenge.id).where(Challenge.title == DEMOS[0].title)):
         return ["Awards: the demo challenges with awards exist already."]
-    cast = demo_cast(db, {"sponsor", "verifier", *JUDGES, *ENTRANTS},
-                     "the demo challenges with awards")
+    cast = seeding.demo_cast(db, {"sponsor", "verifier", *JUDGES, *ENTRANTS},
+                             "the demo challenges with awards")
     if isinstance(cast, str):
         return [f"Awards: {cast}"]
     people, admin = cast

@@ -17,11 +17,11 @@ from app.history import service as history
 from app.history.diff import FieldChange
 from app.i18n.translate import N_, gettext
 from app.inventory import mechanisms as mech_service
+from app.inventory import record_service, transfer
 from app.inventory import suggestions as service
-from app.inventory import technologies as tech_service
-from app.inventory import transfer
 from app.inventory.curation_routes import MAX_IMPORT_BYTES, parse_bundle
 from app.inventory.deps import CuratorUser
+from app.inventory.kinds import BY_PLURAL, RecordKind
 from app.inventory.labels import LINK_LABELS
 from app.inventory.models import Mechanism, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, revisions_or_404, stale_records
@@ -33,13 +33,11 @@ from app.kit.unit_of_work import SessionDep
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
-KINDS = {"mechanisms": MECHANISM, "technologies": TECHNOLOGY}
-
-
-def _entity(kind: str) -> str:
-    if kind not in KINDS:
+def _kind(plural: str) -> RecordKind:
+    """The kind whose pages are under `/inventory/{plural}`; another word is a 404."""
+    if plural not in BY_PLURAL:
         raise NotFound()
-    return KINDS[kind]
+    return BY_PLURAL[plural]
 
 
 def readable(changes: list[FieldChange], names: dict[int, str]) -> list[FieldChange]:
@@ -61,16 +59,15 @@ def history_page(kind: str, entity_id: ObjectId, request: Request, user: Optiona
                  db: SessionDep, older: QueryId | None = None,
 newer: QueryId | None = None) -> Response:
     """Every revision; the difference between any two; restore buttons for curators."""
-    entity_type = _entity(kind)
+    record_kind = _kind(kind)
+    entity_type = record_kind.entity_type
     revisions = revisions_or_404(db, entity_type=entity_type, entity_id=entity_id)
     numbers = [r.number for r in revisions]
     newer = newer if newer in numbers else numbers[0]
     older = older if older in numbers else (numbers[1] if len(numbers) > 1 else newer)
     changes = history.compare(db, entity_type=entity_type, entity_id=entity_id, older=older,
                               newer=newer)
-    current: Mechanism | Technology | None = (
-        db.get(Mechanism, entity_id) if entity_type == MECHANISM
-        else db.get(Technology, entity_id))
+    current: Mechanism | Technology | None = db.get(record_kind.rules.model, entity_id)
     actors = {u.id: u.display_name for u in (db.get(User, r.actor_id) for r in revisions
                                             if r.actor_id) if u}
     return render(request, "inventory/history.html", {
@@ -85,10 +82,8 @@ newer: QueryId | None = None) -> Response:
 @router.post("/inventory/{kind}/{entity_id:int}/revisions/{number:int}/restore")
 def restore(kind: str, entity_id: ObjectId, number: ObjectId, request: Request, user: CuratorUser,
             db: SessionDep) -> Response:
-    if _entity(kind) == MECHANISM:
-        mech_service.restore_mechanism(db, mechanism_id=entity_id, number=number, actor=user)
-    else:
-        tech_service.restore_technology(db, technology_id=entity_id, number=number, actor=user)
+    record_service.restore(db, _kind(kind).rules, record_id=entity_id, number=number,
+                           actor=user)
     flash(request, gettext("Revision %(number)s is current again (recorded as a new revision).")
           % {"number": number})
     return redirect(f"/inventory/{kind}/{entity_id}/history")

@@ -30,6 +30,3 @@ def technology_filters(sector: Values = [], stage: Values = [], group: Values = 
     return {"sector": sector, "stage": stage, "group": group, "availability": availability,
             "verification": verification}
 
-
-MechanismFilters = Annotated[dict[str, list[str]], Depends(mechanism_filters)]
-TechnologyFilters = Annotated[dict[str, list[str]], Depends(technology_filters)]

@@ -6,15 +6,12 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, func, null, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.history import service as history
 from app.i18n.translate import N_, translatable
-from app.inventory import records
+from app.inventory import record_service, records
 from app.inventory.models import (
     LinkType,
     Mechanism,
@@ -26,6 +23,7 @@ from app.inventory.models import (
     Technology,
     TechnologyMechanism,
 )
+from app.inventory.record_service import RecordRules
 from app.inventory.records import MECHANISM, require_curator
 from app.inventory.schemas import MechanismCreate, MechanismFields
 from app.reference import service as reference
@@ -33,18 +31,13 @@ from app.reference.models import Country
 
 
 def get_mechanism(db: Session, *, mechanism_id: int, for_update: bool = False) -> Mechanism:
-    """`for_update` locks the row (PostgreSQL) until the transaction ends: a second change waits
-    for the first and then sees it; a mechanism deleted meanwhile is a 404."""
-    mechanism = db.get(Mechanism, mechanism_id, with_for_update=for_update,
-                       populate_existing=for_update)
-    if mechanism is None:
-        raise NotFound(N_("No such mechanism."))
-    return mechanism
+    """`for_update` locks the row (see `record_service.get`); a missing mechanism is a 404."""
+    return record_service.get(db, RULES, record_id=mechanism_id, for_update=for_update)
 
 
 def find_mechanism(db: Session, *, name: str) -> Mechanism | None:
     """The mechanism with this name, whatever its case."""
-    return db.scalar(select(Mechanism).where(func.lower(Mechanism.name) == name.strip().lower()))
+    return record_service.find(db, RULES, name=name)
 
 
 def mechanism_names(db: Session, ids: set[int] | None = None,
@@ -61,7 +54,7 @@ def mechanism_names(db: Session, ids: set[int] | None = None,
 
 
 def list_all(db: Session) -> list[Mechanism]:
-    return list(db.scalars(select(Mechanism).order_by(func.lower(Mechanism.name))))
+    return record_service.list_all(db, RULES)
 
 
 def check_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields,
@@ -77,13 +70,8 @@ def check_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields,
     if scope is not None:
         with problems.collect():
             scope = reference.check_scope(db, codes=[c.upper() for c in scope], field="scope")
-    name = checked.name if checked else fields.get("name")
-    if isinstance(name, str) and "name" not in problems.fields:
-        same = find_mechanism(db, name=name)
-        if same is not None and same.id != existing_id:
-            problems.taken(translatable("A mechanism named %(name)s already exists.",
-                                        name=repr(same.name)),
-                           N_("another mechanism already has this name"))
+    record_service.check_name_free(db, RULES, problems, checked.name if checked
+                                   else fields.get("name"), existing_id)
     problems.raise_any()
     assert checked is not None and scope is not None  # noqa: S101 - no problems, so both set
     checked.scope = scope
@@ -112,45 +100,40 @@ def _apply(db: Session, m: Mechanism, data: MechanismCreate) -> None:
     records.touch(m)
 
 
+def _restore_links(db: Session, mechanism: Mechanism, snapshot: dict[str, Any]) -> None:
+    """An old revision's outgoing links come back too (those to mechanisms still there)."""
+    set_links(db, mechanism=mechanism, links=[
+        (link["target_id"], LinkType(link["type"]), link.get("note"))
+        for link in snapshot.get("links", [])])
+
+
+RULES: RecordRules[Mechanism, MechanismCreate] = RecordRules(
+    entity_type=MECHANISM, model=Mechanism, fields=records.MECHANISM_FIELDS,
+    content=records.mechanism_content, check=check_mechanism, apply=_apply,
+    new=lambda checked: Mechanism(name=checked.name, kind=checked.kind),
+    revise=records.record_mechanism, restore_more=_restore_links,
+    missing=N_("No such mechanism."),
+    name_taken=N_("A mechanism named %(name)s already exists."),
+    name_duplicate=N_("A mechanism with this name already exists."),
+    name_field_taken=N_("another mechanism already has this name"))
+
+
 def create_mechanism(db: Session, *, data: dict[str, Any] | MechanismFields, actor: User | None,
                      note: str | None = None, last_verified_at: dt.datetime | None = None,
                      mechanism_id: int | None = None, action: str = "create",
                      record: bool = True) -> Mechanism:
     """Add a mechanism (a curator's edit; `actor=None` is the seed or a CLI import)."""
-    require_curator(actor)
-    checked = check_mechanism(db, data=data)
-    mechanism = Mechanism(id=mechanism_id, name=checked.name, kind=checked.kind,
-                          last_verified_at=last_verified_at)
-    db.add(mechanism)
-    _apply(db, mechanism, checked)
-    _flush_unique(db)
-    if record:
-        records.record_mechanism(db, mechanism, action=action, actor=actor, note=note)
-    return mechanism
+    return record_service.create(db, RULES, data=data, actor=actor, note=note,
+                                 last_verified_at=last_verified_at, record_id=mechanism_id,
+                                 action=action, record=record)
 
 
 def update_mechanism(db: Session, *, mechanism: Mechanism, changes: dict[str, Any],
                      actor: User | None, action: str = "update", note: str | None = None,
                      record: bool = True) -> Mechanism:
     """Change some fields; the whole record is checked again. No change, no revision."""
-    require_curator(actor)
-    before = records.mechanism_content(mechanism)
-    checked = check_mechanism(db, data={**before, **changes}, existing_id=mechanism.id)
-    if checked.model_dump(mode="json") == before:
-        return mechanism
-    _apply(db, mechanism, checked)
-    _flush_unique(db)
-    if record:
-        records.record_mechanism(db, mechanism, action=action, actor=actor, note=note)
-    return mechanism
-
-
-def _flush_unique(db: Session) -> None:
-    try:
-        db.flush()
-    except IntegrityError as exc:  # a concurrent insert of the same name
-        raise Conflict(N_("A mechanism with this name already exists."), code="duplicate_name",
-                       fields={"name": N_("another mechanism already has this name")}) from exc
+    return record_service.update(db, RULES, record=mechanism, changes=changes, actor=actor,
+                                 action=action, note=note, revise=record)
 
 
 def delete_mechanism(db: Session, *, mechanism: Mechanism, actor: User | None) -> None:
@@ -183,34 +166,14 @@ def delete_mechanism(db: Session, *, mechanism: Mechanism, actor: User | None) -
 def verify_mechanism(db: Session, *, mechanism: Mechanism, actor: User | None,
                      note: str | None = None) -> Mechanism:
     """A curator checked the record against its sources today."""
-    require_curator(actor)
-    mechanism.last_verified_at = utcnow()
-    records.record_mechanism(db, mechanism, action="verify", actor=actor, note=note)
-    return mechanism
+    return record_service.verify(db, RULES, record=mechanism, actor=actor, note=note)
 
 
 def restore_mechanism(db: Session, *, mechanism_id: int, number: int,
                       actor: User | None) -> Mechanism:
     """Bring back the content and links of an old revision (as a new revision); a deleted
     mechanism comes back with its id. Links to mechanisms that no longer exist are left out."""
-    require_curator(actor)
-    old = history.get_revision(db, entity_type=MECHANISM, entity_id=mechanism_id, number=number)
-    content = {k: old.snapshot.get(k) for k in records.MECHANISM_FIELDS}
-    note = f"restored revision {number}"
-    mechanism = db.get(Mechanism, mechanism_id, with_for_update=True, populate_existing=True)
-    if mechanism is None:
-        checked = check_mechanism(db, data=content)
-        mechanism = Mechanism(id=mechanism_id, name=checked.name, kind=checked.kind)
-        db.add(mechanism)
-    else:
-        checked = check_mechanism(db, data=content, existing_id=mechanism_id)
-    _apply(db, mechanism, checked)
-    _flush_unique(db)
-    set_links(db, mechanism=mechanism, links=[
-        (link["target_id"], LinkType(link["type"]), link.get("note"))
-        for link in old.snapshot.get("links", [])])
-    records.record_mechanism(db, mechanism, action="restore", actor=actor, note=note)
-    return mechanism
+    return record_service.restore(db, RULES, record_id=mechanism_id, number=number, actor=actor)
 
 
 def set_links(db: Session, *, mechanism: Mechanism,
@@ -302,9 +265,7 @@ def related_technologies(db: Session, *, mechanism_id: int) -> list[Technology]:
 
 def mechanism_read(m: Mechanism) -> dict[str, Any]:
     """The fields of `MechanismRead`."""
-    return {"id": m.id, **records.mechanism_content(m), "last_verified_at": m.last_verified_at,
-            "stale": records.is_stale(m.last_verified_at), "created_at": m.created_at,
-            "updated_at": m.updated_at}
+    return record_service.read(RULES, m)
 
 
 def graph_links(db: Session, *, mechanism_id: int) -> list[MechanismLink]:

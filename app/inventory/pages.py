@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import OptionalUser, csrf_protect
 from app.history import service as history
 from app.i18n.translate import N_, gettext, in_language
-from app.inventory import graph, search
+from app.inventory import graph, record_service, search
 from app.inventory import mechanisms as mech_service
 from app.inventory import technologies as tech_service
-from app.inventory.deps import MechanismFilters, TechnologyFilters
+from app.inventory.kinds import KINDS, RecordKind
 from app.inventory.labels import LINK_LABELS, facet_labels, facet_titles
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator
 from app.kit.routing import APIRouter
@@ -40,12 +40,12 @@ def place_names(db: Session, codes: list[str]) -> dict[str, str]:
     return {str(code): in_language(str(name), zh) for code, name, zh in rows}
 
 
-def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str, list[str]],
-               q: str | None, sort: str | None, offset: int) -> Response:
+def _list_page(request: Request, db: Session, *, kind: RecordKind,
+               filters: dict[str, list[str]], q: str | None, sort: str | None,
+               offset: int) -> Response:
     offset = max(0, offset)
-    result = search.search(db, entity=entity, q=q, filters=filters, sort=sort,
+    result = search.search(db, entity=kind.entity_type, q=q, filters=filters, sort=sort,
                            limit=PAGE_SIZE, offset=offset)
-    read = mech_service.mechanism_read if entity == MECHANISM else tech_service.technology_read
     labels = facet_labels(db, local=True)
     for name, values in result.facets.items():  # the facets' labels, in the page's language
         for value in values:
@@ -54,28 +54,28 @@ def _list_page(request: Request, db: Session, *, entity: str, filters: dict[str,
     if sort:
         params.append(("sort", sort))
     return render(request, "inventory/list.html", {
-        "entity": entity, "items": [read(item) for item in result.items], "result": result,
-        "q": q or "", "sort": result.sort, "chosen_sort": sort or "",
+        "entity": kind.entity_type,
+        "items": [record_service.read(kind.rules, item) for item in result.items],
+        "result": result, "q": q or "", "sort": result.sort, "chosen_sort": sort or "",
         "facet_titles": facet_titles(), "labels": labels,
         "base_query": urlencode(params), "filtered": any(filters.values()) or bool(q),
         "is_curator": is_curator(getattr(request.state, "user", None)),
     })
 
 
-@router.get("/inventory", response_class=HTMLResponse)
-def mechanism_list(request: Request, user: OptionalUser, filters: MechanismFilters,
-                   db: SessionDep, q: str | None = None, sort: str | None = None,
-offset: Offset = 0) -> Response:
-    return _list_page(request, db, entity=MECHANISM, filters=filters, q=q, sort=sort or None,
-                      offset=offset)
+def _add_list_page(kind: RecordKind) -> None:
+    """The kind's list: search, facets (the kind's own filters), sorting, pages."""
+
+    @router.get(kind.list_page, response_class=HTMLResponse, name=f"{kind.entity_type}_list")
+    def list_page(request: Request, user: OptionalUser, db: SessionDep, q: str | None = None,
+                  sort: str | None = None, offset: Offset = 0,
+                  filters: dict[str, list[str]] = Depends(kind.filters)) -> Response:
+        return _list_page(request, db, kind=kind, filters=filters, q=q, sort=sort or None,
+                          offset=offset)
 
 
-@router.get("/inventory/technologies", response_class=HTMLResponse)
-def technology_list(request: Request, user: OptionalUser, filters: TechnologyFilters,
-                    db: SessionDep, q: str | None = None, sort: str | None = None,
-offset: Offset = 0) -> Response:
-    return _list_page(request, db, entity=TECHNOLOGY, filters=filters, q=q, sort=sort or None,
-                      offset=offset)
+for _kind in KINDS:
+    _add_list_page(_kind)
 
 
 def mechanism_graph(db: Session, mechanism_id: int) -> graph.GraphLayout:

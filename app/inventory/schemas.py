@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, StrictInt, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, StrictInt, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.i18n.translate import N_
@@ -36,6 +36,16 @@ def vocab_list(values: Any, vocab: type[enum.StrEnum]) -> list[str]:
             "unknown_value", "unknown value(s): {unknown}; allowed: {allowed}",
             {"unknown": ", ".join(unknown), "allowed": ", ".join(allowed)})
     return sorted(set(values))
+
+
+def _codes_from(vocab: type[enum.StrEnum]) -> BeforeValidator:
+    return BeforeValidator(lambda values: vocab_list(values, vocab))
+
+
+# Lists of codes, however sent (any order, repeated): unique, sorted, all from the vocabulary.
+Functions = Annotated[list[Function], _codes_from(Function)]
+Sectors = Annotated[list[Sector], _codes_from(Sector)]
+Stages = Annotated[list[Stage], _codes_from(Stage)]
 
 
 def text_list(values: Any, *, max_length: int, urls: bool = False) -> list[str]:
@@ -97,9 +107,9 @@ class MechanismFields(InputModel):
     kind: MechanismKind
     hosts: list[str] = Field(default_factory=list, description="host organisations")
     description: str = Field(default="", max_length=20000, description="Markdown")
-    functions: list[Function] = Field(default_factory=list)
-    sectors: list[Sector] = Field(default_factory=list)
-    stages: list[Stage] = Field(default_factory=list)
+    functions: Functions = Field(default_factory=list)
+    sectors: Sectors = Field(default_factory=list)
+    stages: Stages = Field(default_factory=list)
     scope: list[str] = Field(default_factory=list,
                              description="country group codes (WORLD, LDC, M49-002) or "
                                          "ISO 3166-1 alpha-3 country codes")
@@ -119,21 +129,6 @@ class MechanismFields(InputModel):
     @classmethod
     def _website(cls, value: str | None) -> str | None:
         return _optional_url(value)
-
-    @field_validator("functions", mode="before")
-    @classmethod
-    def _functions(cls, value: Any) -> list[str]:
-        return vocab_list(value, Function)
-
-    @field_validator("sectors", mode="before")
-    @classmethod
-    def _sectors(cls, value: Any) -> list[str]:
-        return vocab_list(value, Sector)
-
-    @field_validator("stages", mode="before")
-    @classmethod
-    def _stages(cls, value: Any) -> list[str]:
-        return vocab_list(value, Stage)
 
     @field_validator("hosts", mode="before")
     @classmethod
@@ -179,7 +174,7 @@ class TechnologyFields(InputModel):
     name: str = Field(min_length=2, max_length=200)
     summary: str = Field(default="", max_length=500)
     description: str = Field(default="", max_length=20000, description="Markdown")
-    sectors: list[Sector] = Field(default_factory=list)
+    sectors: Sectors = Field(default_factory=list)
     stage: Stage
     trl: StrictInt | None = Field(default=None, ge=1, le=9, validate_default=True,
                                   description="Technology Readiness Level, in the stage's range")
@@ -191,11 +186,6 @@ class TechnologyFields(InputModel):
     countries_deployed: list[str] = Field(default_factory=list, description="ISO alpha-3")
     related_mechanism_ids: list[IdValue] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list, description="http(s) addresses")
-
-    @field_validator("sectors", mode="before")
-    @classmethod
-    def _sectors(cls, value: Any) -> list[str]:
-        return vocab_list(value, Sector)
 
     @field_validator("trl")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
@@ -15,36 +16,31 @@ from app.history import service as history
 from app.history.diff import FieldChange, diff
 from app.i18n.translate import N_, translatable
 from app.inventory import mechanisms as mech_service
-from app.inventory import records
+from app.inventory import record_service, records
 from app.inventory import technologies as tech_service
 from app.inventory.models import Mechanism, Suggestion, SuggestionStatus, Technology
+from app.inventory.record_service import RecordRules
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, require_curator
 from app.inventory.schemas import MechanismUpdate, TechnologyUpdate
 from app.kit import rate_limit
 from app.notifications import service as notifications
 
+RULES: dict[str, RecordRules[Any, Any]] = {
+    rules.entity_type: rules for rules in (mech_service.RULES, tech_service.RULES)}
+# What a suggested change may hold, by kind.
+CHANGES: dict[str, type[BaseModel]] = {MECHANISM: MechanismUpdate, TECHNOLOGY: TechnologyUpdate}
+
 
 def _current(db: Session, entity_type: str, entity_id: int,
              for_update: bool = False) -> Mechanism | Technology | None:
-    if entity_type == MECHANISM:
-        return db.get(Mechanism, entity_id, with_for_update=for_update,
-                      populate_existing=for_update)
-    return db.get(Technology, entity_id, with_for_update=for_update, populate_existing=for_update)
-
-
-def _content(record: Mechanism | Technology) -> dict[str, Any]:
-    if isinstance(record, Mechanism):
-        return records.mechanism_content(record)
-    return records.technology_content(record)
+    return db.get(RULES[entity_type].model, entity_id, with_for_update=for_update,
+                  populate_existing=for_update)
 
 
 def _check_full(db: Session, entity_type: str, data: dict[str, Any],
                 existing_id: int | None) -> dict[str, Any]:
     """The whole record as it would be, checked by the same rules as a curator's edit."""
-    if entity_type == MECHANISM:
-        checked: Any = mech_service.check_mechanism(db, data=data, existing_id=existing_id)
-    else:
-        checked = tech_service.check_technology(db, data=data, existing_id=existing_id)
+    checked = RULES[entity_type].check(db, data=data, existing_id=existing_id)
     result: dict[str, Any] = checked.model_dump(mode="json")
     return result
 
@@ -53,7 +49,7 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
                       payload: dict[str, Any], comment: str | None = None) -> Suggestion:
     """Queue a proposed change (or new record). It is checked now, so the author hears about
     mistakes at once, and checked again when a curator accepts it."""
-    if entity_type not in (MECHANISM, TECHNOLOGY):
+    if entity_type not in RULES:
         raise ValidationFailed(fields={"entity_type": N_("mechanism or technology")})
     base_revision: int | None = None
     if entity_id is None:
@@ -61,11 +57,9 @@ def create_suggestion(db: Session, *, author: User, entity_type: str, entity_id:
     else:
         record = _current(db, entity_type, entity_id)
         if record is None:
-            raise NotFound(N_("No such mechanism.") if entity_type == MECHANISM
-                           else N_("No such technology."))
-        records.validated(MechanismUpdate if entity_type == MECHANISM else TechnologyUpdate,
-                          payload)
-        before = _content(record)
+            raise NotFound(RULES[entity_type].missing)
+        records.validated(CHANGES[entity_type], payload)
+        before = RULES[entity_type].content(record)
         after = _check_full(db, entity_type, {**before, **payload}, entity_id)
         stored = {k: v for k, v in after.items() if before.get(k) != v}
         if not stored:
@@ -138,7 +132,7 @@ def changes(db: Session, suggestion: Suggestion) -> list[FieldChange]:
     record = _current(db, suggestion.entity_type, suggestion.entity_id)
     if record is None:
         return diff(None, suggestion.payload)
-    before = _content(record)
+    before = RULES[suggestion.entity_type].content(record)
     return diff(before, {**before, **suggestion.payload})
 
 
@@ -172,27 +166,18 @@ def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism |
     _pending(suggestion)
     author = db.get(User, suggestion.author_id) if suggestion.author_id else None
     note = f"suggestion #{suggestion.id}" + (f" by {author.display_name}" if author else "")
+    rules = RULES[suggestion.entity_type]
     record: Mechanism | Technology
     if suggestion.entity_id is None:
-        if suggestion.entity_type == MECHANISM:
-            record = mech_service.create_mechanism(db, data=suggestion.payload, actor=curator,
-                                                   note=note, action="suggestion")
-        else:
-            record = tech_service.create_technology(db, data=suggestion.payload, actor=curator,
-                                                    note=note, action="suggestion")
+        record = record_service.create(db, rules, data=suggestion.payload, actor=curator,
+                                       note=note, action="suggestion")
     else:
         current = _current(db, suggestion.entity_type, suggestion.entity_id, for_update=True)
         if current is None:
             raise Conflict(N_("The record was deleted after this suggestion was made."),
                            code="record_gone")
-        if isinstance(current, Mechanism):
-            record = mech_service.update_mechanism(db, mechanism=current,
-                                                   changes=suggestion.payload, actor=curator,
-                                                   action="suggestion", note=note)
-        else:
-            record = tech_service.update_technology(db, technology=current,
-                                                    changes=suggestion.payload, actor=curator,
-                                                    action="suggestion", note=note)
+        record = record_service.update(db, rules, record=current, changes=suggestion.payload,
+                                       actor=curator, action="suggestion", note=note)
     suggestion.status = SuggestionStatus.ACCEPTED
     suggestion.entity_id = record.id
     suggestion.decided_by_id = curator.id

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -177,6 +178,23 @@ def entered_back_then(db: Session, challenge: Challenge, entry: DemoEntry,
         enter(db, challenge, entry, people)
 
 
+def judged_back_then(db: Session, challenge: Challenge, *, owner: User, people: dict[str, User],
+                     anchor: dt.datetime, panel_formed: int, started: int,
+                     scores: dict[str, tuple[int, dict[str, tuple[str, str, str]]]],
+                     criteria: list[str] = CRITERIA, judges: Iterable[str] = ()) -> None:
+    """Its panel (`judges`, else those in `scores`) formed `panel_formed` and judging started
+    `started` days before `anchor`; then each judge's scores: `scores[judge] = (days ago,
+    {entry title: scores})`."""
+    with clock.as_of(anchor - panel_formed * DAY):
+        for local in judges or scores:
+            panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
+    with clock.as_of(anchor - started * DAY):
+        workflow.start_judging(db, challenge=challenge, user=owner)
+    for local, (days_ago, given) in scores.items():
+        with clock.as_of(anchor - days_ago * DAY):
+            score_every_entry(db, challenge, people[local], given, criteria)
+
+
 def _team(db: Session, lead: User, name: str, members: list[User]) -> int:
     """Formed by its lead; each member accepts the invitation sent to their address."""
     team = teams.create(db, user=lead, name=name)
@@ -235,14 +253,9 @@ def load_demo(db: Session) -> list[str]:
                                     approved=anchor - APPROVED * DAY)
     for entry in ENTRIES:
         entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
-    with clock.as_of(anchor - PANEL_FORMED * DAY):
-        for local in JUDGES:
-            panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
-    with clock.as_of(anchor - JUDGING_STARTED * DAY):
-        workflow.start_judging(db, challenge=challenge, user=owner)
-    for local, (days_ago, scores) in SCORES.items():
-        with clock.as_of(anchor - days_ago * DAY):
-            score_every_entry(db, challenge, people[local], scores)
+    judged_back_then(db, challenge, owner=owner, people=people, anchor=anchor,
+                     panel_formed=PANEL_FORMED, started=JUDGING_STARTED, scores=SCORES,
+                     judges=JUDGES)
     db.flush()
     return [f"Judging: “{TITLE}” in judging, {len(ENTRIES)} entries; "
             f"{', '.join(SCORES)} scored them all, {JUDGES[0]} none yet."]

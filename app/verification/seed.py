@@ -20,15 +20,8 @@ from sqlalchemy.orm import Session
 from app import workflow
 from app.challenges import clock
 from app.challenges.models import Challenge
-from app.judging import panel
-from app.judging.seed import (
-    DemoEntry,
-    demo_call,
-    demo_cast,
-    entered_back_then,
-    published_back_then,
-    score_every_entry,
-)
+from app.judging import seed as seeding
+from app.judging.seed import DemoEntry
 from app.verification import access
 from app.verification.schemas import AttestationIn
 
@@ -61,10 +54,11 @@ SCORES: dict[str, tuple[int, dict[str, tuple[str, str, str]]]] = {
 
 def _body(anchor: dt.datetime) -> dict[str, Any]:
     return {
-        **demo_call(anchor, days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
-                    criteria=[{"name": CRITERIA[0], "weight": "3"},
-                              {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
-                              {"name": CRITERIA[2], "weight": "1"}]),
+        **seeding.demo_call(
+            anchor, days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
+            criteria=[{"name": CRITERIA[0], "weight": "3"},
+                      {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
+                      {"name": CRITERIA[2], "weight": "1"}]),
         "title": TITLE,
         "summary": "Paid per verified tonne of firewood that school kitchens no longer burn.",
         "description": "School meals in rural districts are cooked on open fires: the wood "
@@ -92,25 +86,21 @@ def _body(anchor: dt.datetime) -> dict[str, Any]:
 def load_demo(db: Session) -> list[str]:
     if db.scalar(select(Challenge.id).where(Challenge.title == TITLE)):
         return ["Verification: the demo challenge in verification exists already."]
-    cast = demo_cast(db, {"sponsor", "verifier", *SCORES, *(e.entrant for e in ENTRIES)},
-                     "the demo challenge in verification")
+    cast = seeding.demo_cast(db, {"sponsor", "verifier", *SCORES, *(e.entrant for e in ENTRIES)},
+                             "the demo challenge in verification")
     if isinstance(cast, str):
         return [f"Verification: {cast}"]
     people, admin = cast
     owner = people["sponsor"]
     anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    challenge = published_back_then(db, owner=owner, admin=admin, body=_body(anchor),
-                                    drafted=anchor - DRAFTED * DAY,
-                                    approved=anchor - APPROVED * DAY)
+    challenge = seeding.published_back_then(db, owner=owner, admin=admin, body=_body(anchor),
+                                            drafted=anchor - DRAFTED * DAY,
+                                            approved=anchor - APPROVED * DAY)
     for entry in ENTRIES:
-        entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
-    with clock.as_of(anchor - JUDGING_STARTED * DAY):
-        workflow.start_judging(db, challenge=challenge, user=owner)
-        for local in SCORES:
-            panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
-    for local, (days_ago, scores) in SCORES.items():
-        with clock.as_of(anchor - days_ago * DAY):
-            score_every_entry(db, challenge, people[local], scores, CRITERIA)
+        seeding.entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
+    seeding.judged_back_then(db, challenge, owner=owner, people=people, anchor=anchor,
+                             panel_formed=JUDGING_STARTED, started=JUDGING_STARTED,
+                             scores=SCORES, criteria=CRITERIA)
     with clock.as_of(anchor - VERIFICATION_STARTED * DAY):
         workflow.start_verification(db, challenge=challenge, user=owner)
     verifier = people["verifier"]
