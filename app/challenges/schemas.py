@@ -195,7 +195,7 @@ class ChallengeUpdate(InputModel):
     description: str | None = Field(default=None, max_length=50_000)
     sponsor_organisation: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
-    # Lists are replaced whole: give [] to clear one; null is refused (it used to be a 500).
+    # Lists are replaced whole: give [] to clear one; null is refused (422).
     need_ids: list[IdValue] = Field(default=None, max_length=100)  # type: ignore[arg-type]
     mechanisms: list[MechanismLinkIn] = Field(default=None, max_length=50)  # type: ignore[arg-type]
     sdg_targets: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]

@@ -50,7 +50,7 @@ def _cards(db: Session, challenge: Challenge) -> list[scoring.Scorecard]:
     """Submitted scorecards only (a draft is not a judgement), complete ones only.
 
     Read as plain rows in one query: 1,000 entries x 5 judges are 5,000 cards and 15,000 scores,
-    and building ORM objects for them took most of the results page's time."""
+    too many to build ORM objects for on every results page."""
     keys = {str(c.id) for c in challenge.criteria}
     rows = db.execute(
         select(Scorecard.id, Scorecard.judge_id, Scorecard.submission_id,

@@ -2,10 +2,9 @@
 
 FastAPI runs a sync endpoint in the shared thread pool and then validates/serialises its result
 in *another* pool thread. If the request's pooled connection were only given back after that,
-64+ concurrent requests deadlock: every pool thread blocks waiting for a connection held by a
-request that waits for a pool thread to serialise its response (measured with wrk at 128
-connections before this change). So the endpoint's thread commits (or rolls back) before it
-returns; nothing after the endpoint needs the database. The middleware in
+many concurrent requests would deadlock: every pool thread blocked waiting for a connection held
+by a request that waits for a pool thread to serialise its response. So the endpoint's thread
+commits (or rolls back) before it returns; nothing after the endpoint needs the database. The middleware in
 `app.kit.unit_of_work` then only has a finished transaction to close.
 """
 
