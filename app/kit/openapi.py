@@ -83,13 +83,22 @@ def _declared_codes(dependant: Dependant, method: str) -> set[int]:
     return codes
 
 
+def _with_dependencies(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for dep in dependant.dependencies:
+        yield from _with_dependencies(dep)
+
+
 def _operation_codes(dependant: Dependant, method: str, has_body: bool) -> set[int]:
     codes = _declared_codes(dependant, method)
-    if dependant.path_params:
+    # Parameters declared by a dependency (a loader's `challenge_id`) count as the route's own.
+    every = list(_with_dependencies(dependant))
+    has_path = any(d.path_params for d in every)
+    if has_path:
         codes.add(404)
     if has_body:
         codes.add(400)
-    if has_body or dependant.path_params or dependant.query_params:
+    if has_body or has_path or any(d.query_params for d in every):
         codes.add(422)
     return codes
 

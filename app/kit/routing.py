@@ -4,8 +4,8 @@ FastAPI runs a sync endpoint in the shared thread pool and then validates/serial
 in *another* pool thread. If the request's pooled connection were only given back after that,
 many concurrent requests would deadlock: every pool thread blocked waiting for a connection held
 by a request that waits for a pool thread to serialise its response. So the endpoint's thread
-commits (or rolls back) before it returns; nothing after the endpoint needs the database. The middleware in
-`app.kit.unit_of_work` then only has a finished transaction to close.
+commits (or rolls back) before it returns; nothing after the endpoint needs the database. The
+middleware in `app.kit.unit_of_work` then only has a finished transaction to close.
 """
 
 from __future__ import annotations
