@@ -97,13 +97,13 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
     def ago(days: int) -> Any:
         return clock.as_of(anchor - days * DAY)
 
+    entries = [DemoEntry(local, title, f"{title}: plan and costs.", f"{title} - plan",
+                         a - 20 - 10 * i)
+               for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True))]
     challenge = seeding.published_back_then(
         db, owner=owner, admin=admin, body=_body(demo, anchor), drafted=anchor - a * DAY,
-        approved=anchor - (a - 2) * DAY)
-    for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True)):
-        days_ago = a - 20 - 10 * i
-        entrant = DemoEntry(local, title, f"{title}: plan and costs.", f"{title} - plan", days_ago)
-        seeding.entered_back_then(db, challenge, entrant, people, anchor - days_ago * DAY)
+        approved=anchor - (a - 2) * DAY, people=people,
+        entries=[(entry, anchor - entry.days_ago * DAY) for entry in entries])
     seeding.judged_back_then(
         db, challenge, owner=owner, people=people, anchor=anchor, panel_formed=a - 66,
         started=a - 66,

@@ -14,15 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from app.challenges import schemas as prize
 from app.challenges.enums import IpTerms, SolverKind
-from app.challenges.schemas import (
-    MilestoneAward,
-    PerUnitAward,
-    PoolAward,
-    PrizeRules,
-    RankedAward,
-    ThresholdAward,
-)
 from app.i18n.translate import N_, translatable
 from app.kit.money import format_money
 
@@ -31,23 +24,23 @@ CONTRACT_VERSION = "valleycross.outcome-contract/1"
 
 # ---- prize rules -------------------------------------------------------------------------------
 
-def committed_amount(rules: PrizeRules) -> int:
+def committed_amount(rules: prize.PrizeRules) -> int:
     """The most the award configuration itself names (before any purse cap), in minor units."""
     award = rules.award
-    if isinstance(award, RankedAward):
+    if isinstance(award, prize.RankedAward):
         return sum(award.places)
-    if isinstance(award, ThresholdAward):
+    if isinstance(award, prize.ThresholdAward):
         return award.amount_per_solution
-    if isinstance(award, MilestoneAward):
+    if isinstance(award, prize.MilestoneAward):
         return sum(m.amount for m in award.milestones)
-    if isinstance(award, PerUnitAward):
+    if isinstance(award, prize.PerUnitAward):
         return award.overall_cap_minor or rules.purse.amount_minor
-    if isinstance(award, PoolAward):
+    if isinstance(award, prize.PoolAward):
         return award.pool_minor
     raise TypeError(f"unknown award {award!r}")  # pragma: no cover - the union is closed
 
 
-def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dict[str, str]:
+def prize_rule_problems(rules: prize.PrizeRules, *, target_keys: Iterable[str]) -> dict[str, str]:
     """Field-keyed problems: amounts above the purse, references to targets that do not exist."""
     purse = rules.purse.amount_minor
     currency = rules.purse.currency
@@ -66,16 +59,16 @@ def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dic
                                            key=repr(key))
 
     award = rules.award
-    if isinstance(award, RankedAward):
+    if isinstance(award, prize.RankedAward):
         over("prize_rules.award.places", sum(award.places), lambda amount, limit: translatable(
             "the places add up to more than the purse: total (%(amount)s) exceeds the purse "
             "(%(purse)s)", amount=amount, purse=limit))
-    elif isinstance(award, ThresholdAward):
+    elif isinstance(award, prize.ThresholdAward):
         over("prize_rules.award.amount_per_solution", award.amount_per_solution,
              lambda amount, limit: translatable(
                  "the amount per solution (%(amount)s) exceeds the purse (%(purse)s)",
                  amount=amount, purse=limit))
-    elif isinstance(award, MilestoneAward):
+    elif isinstance(award, prize.MilestoneAward):
         over("prize_rules.award.milestones", sum(m.amount for m in award.milestones),
              lambda amount, limit: translatable(
                  "the milestones add up to more than the purse: total (%(amount)s) exceeds the "
@@ -88,7 +81,7 @@ def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dic
         names = [m.name for m in award.milestones]
         if len(set(names)) != len(names):
             problems.setdefault("prize_rules.award.milestones", N_("milestone names must differ"))
-    elif isinstance(award, PerUnitAward):
+    elif isinstance(award, prize.PerUnitAward):
         known("prize_rules.award.unit_target", award.unit_target)
         known("prize_rules.award.quality_gate_target", award.quality_gate_target)
         if award.quality_gate_target is not None and award.quality_gate_target == award.unit_target:
@@ -106,7 +99,7 @@ def prize_rule_problems(rules: PrizeRules, *, target_keys: Iterable[str]) -> dic
                 problems["prize_rules.award.cap_per_solver_minor"] = translatable(
                     "the cap per solver (%(cap)s) exceeds the overall cap (%(limit)s)",
                     cap=format_money(per_solver, currency), limit=format_money(limit, currency))
-    elif isinstance(award, PoolAward):
+    elif isinstance(award, prize.PoolAward):
         over("prize_rules.award.pool_minor", award.pool_minor, lambda amount, limit: translatable(
             "the pool (%(amount)s) exceeds the purse (%(purse)s)", amount=amount, purse=limit))
         known("prize_rules.award.share_target", award.share_target)

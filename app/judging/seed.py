@@ -161,21 +161,20 @@ def demo_cast(db: Session, wanted: set[str], skipped: str) -> tuple[dict[str, Us
 
 
 def published_back_then(db: Session, *, owner: User, admin: User, body: dict[str, Any],
-                        drafted: dt.datetime, approved: dt.datetime) -> Challenge:
-    """A challenge drafted and submitted for review at `drafted`, approved at `approved`."""
+                        drafted: dt.datetime, approved: dt.datetime, people: dict[str, User],
+                        entries: Iterable[tuple[DemoEntry, dt.datetime]]) -> Challenge:
+    """A challenge drafted and submitted for review at `drafted`, approved at `approved`, and
+    each of `entries` (entry, when) entered by its `people` then."""
     with clock.as_of(drafted):
         challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(body))
         workflow.submit_for_review(db, challenge=challenge, user=owner)
     with clock.as_of(approved):
         workflow.approve(db, challenge=challenge, user=admin)
+    for entry, at in entries:
+        with clock.as_of(at):
+            workflow.follow_clock(db, challenge=challenge)  # opened by the clock, as a visit
+            enter(db, challenge, entry, people)
     return challenge
-
-
-def entered_back_then(db: Session, challenge: Challenge, entry: DemoEntry,
-                      people: dict[str, User], at: dt.datetime) -> None:
-    with clock.as_of(at):
-        workflow.follow_clock(db, challenge=challenge)  # opened by the clock, as a visit would
-        enter(db, challenge, entry, people)
 
 
 def judged_back_then(db: Session, challenge: Challenge, *, owner: User, people: dict[str, User],
@@ -248,11 +247,10 @@ def load_demo(db: Session) -> list[str]:
     # Deadlines at noon UTC, like the other demo challenges'. The anchor is at most 12 hours
     # ahead and the latest step two days before it, so every as_of below lies in the past.
     anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    challenge = published_back_then(db, owner=owner, admin=admin, body=_body(anchor),
-                                    drafted=anchor - DRAFTED * DAY,
-                                    approved=anchor - APPROVED * DAY)
-    for entry in ENTRIES:
-        entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
+    challenge = published_back_then(
+        db, owner=owner, admin=admin, body=_body(anchor), drafted=anchor - DRAFTED * DAY,
+        approved=anchor - APPROVED * DAY, people=people,
+        entries=[(entry, anchor - entry.days_ago * DAY) for entry in ENTRIES])
     judged_back_then(db, challenge, owner=owner, people=people, anchor=anchor,
                      panel_formed=PANEL_FORMED, started=JUDGING_STARTED, scores=SCORES,
                      judges=JUDGES)

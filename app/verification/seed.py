@@ -93,11 +93,10 @@ def load_demo(db: Session) -> list[str]:
     people, admin = cast
     owner = people["sponsor"]
     anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    challenge = seeding.published_back_then(db, owner=owner, admin=admin, body=_body(anchor),
-                                            drafted=anchor - DRAFTED * DAY,
-                                            approved=anchor - APPROVED * DAY)
-    for entry in ENTRIES:
-        seeding.entered_back_then(db, challenge, entry, people, anchor - entry.days_ago * DAY)
+    challenge = seeding.published_back_then(
+        db, owner=owner, admin=admin, body=_body(anchor), drafted=anchor - DRAFTED * DAY,
+        approved=anchor - APPROVED * DAY, people=people,
+        entries=[(entry, anchor - entry.days_ago * DAY) for entry in ENTRIES])
     seeding.judged_back_then(db, challenge, owner=owner, people=people, anchor=anchor,
                              panel_formed=JUDGING_STARTED, started=JUDGING_STARTED,
                              scores=SCORES, criteria=CRITERIA)
