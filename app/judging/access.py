@@ -10,10 +10,13 @@ not run the panel.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.deps import CurrentUser
 from app.accounts.models import Role, User
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
@@ -21,6 +24,8 @@ from app.challenges.models import Challenge
 from app.errors import Forbidden, NotFound
 from app.i18n.translate import N_
 from app.judging.models import JudgeAssignment
+from app.kit.schemas import ObjectId
+from app.kit.unit_of_work import SessionDep
 
 
 @dataclass(frozen=True)
@@ -51,16 +56,25 @@ def seat(db: Session, *, challenge_id: int, user: User) -> Seat:
     return Seat(challenge, manager, judge)
 
 
-def as_judge(db: Session, *, challenge_id: int, user: User) -> Challenge:
+# The two below are also the routes' loaders (`ChallengeToJudge`, `ChallengeWithPanel`): the
+# challenge `{challenge_id}` of the path, for the signed-in user.
+
+def as_judge(challenge_id: ObjectId, user: CurrentUser, db: SessionDep) -> Challenge:
+    """For a judge on its panel (403 for its manager, 404 for anyone else)."""
     found = seat(db, challenge_id=challenge_id, user=user)
     if not found.judge:
         raise Forbidden(N_("Only the judges on the panel score entries."), code="not_a_judge")
     return found.challenge
 
 
-def as_manager(db: Session, *, challenge_id: int, user: User) -> Challenge:
+def as_manager(challenge_id: ObjectId, user: CurrentUser, db: SessionDep) -> Challenge:
+    """For its manager, who runs its panel (403 for a judge, 404 for anyone else)."""
     found = seat(db, challenge_id=challenge_id, user=user)
     if not found.manager:
         raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) runs its "
                            "panel."), code="not_owner")
     return found.challenge
+
+
+ChallengeToJudge = Annotated[Challenge, Depends(as_judge)]
+ChallengeWithPanel = Annotated[Challenge, Depends(as_manager)]

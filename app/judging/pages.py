@@ -20,7 +20,7 @@ from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
 from app.judging import access, codes, files, panel, results, service
-from app.judging.deps import ChallengeToJudge, ChallengeWithPanel
+from app.judging.access import ChallengeToJudge, ChallengeWithPanel
 from app.judging.schemas import SCORE_HINT, CriterionScoreIn, Score, ScorecardIn
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter

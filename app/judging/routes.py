@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from app.accounts.deps import CurrentUser, require_role
 from app.accounts.models import Role, User
 from app.judging import codes, files, panel, results, service
-from app.judging.deps import ChallengeToJudge, ChallengeWithPanel
+from app.judging.access import ChallengeToJudge, ChallengeWithPanel
 from app.judging.schemas import (
     AssignJudgeIn,
     AssignmentRead,

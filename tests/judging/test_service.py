@@ -397,8 +397,8 @@ def test_everyone_but_the_manager_and_the_panel_is_told_nothing_is_there(
         with pytest.raises(NotFound):
             access.seat(db, challenge_id=cid, user=person)
     with pytest.raises(Forbidden):
-        access.as_judge(db, challenge_id=cid, user=judged.owner)
+        access.as_judge(db=db, challenge_id=cid, user=judged.owner)
     with pytest.raises(Forbidden):
-        access.as_manager(db, challenge_id=cid, user=judged.judges[0])
-    assert access.as_manager(db, challenge_id=cid, user=judged.admin) == judged.challenge
+        access.as_manager(db=db, challenge_id=cid, user=judged.judges[0])
+    assert access.as_manager(db=db, challenge_id=cid, user=judged.admin) == judged.challenge
     assert judged.challenge.state == ChallengeState.JUDGING
