@@ -20,9 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import workflow
-from app.accounts.models import User
 from app.awards.schemas import AppealIn
-from app.challenges import clock
 from app.challenges.models import Challenge
 from app.judging import seed as seeding
 from app.judging.seed import DemoEntry
@@ -90,28 +88,21 @@ def _body(demo: Demo, anchor: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
-           anchor: dt.datetime) -> Challenge:
-    owner, a = people["sponsor"], demo.age
-
-    def ago(days: int) -> Any:
-        return clock.as_of(anchor - days * DAY)
-
+def _build(db: Session, demo: Demo, cast: seeding.Cast) -> Challenge:
+    owner, a = cast.owner, demo.age
+    ago = cast.days_ago
     entries = [DemoEntry(local, title, f"{title}: plan and costs.", f"{title} - plan",
                          a - 20 - 10 * i)
                for i, (local, title) in enumerate(zip(ENTRANTS, demo.entries, strict=True))]
-    challenge = seeding.published_back_then(
-        db, owner=owner, admin=admin, body=_body(demo, anchor), drafted=anchor - a * DAY,
-        approved=anchor - (a - 2) * DAY, people=people,
-        entries=[(entry, anchor - entry.days_ago * DAY) for entry in entries])
+    challenge = seeding.published_back_then(db, cast, body=_body(demo, cast.anchor), drafted=a,
+                                            approved=a - 2, entries=entries)
     seeding.judged_back_then(
-        db, challenge, owner=owner, people=people, anchor=anchor, panel_formed=a - 66,
-        started=a - 66,
+        db, challenge, cast, panel_formed=a - 66, started=a - 66,
         scores={local: (a - 70 - n, dict(zip(demo.entries, SCORES, strict=True)))
                 for n, local in enumerate(JUDGES)}, criteria=CRITERIA)
     with ago(a - 95):
         workflow.start_verification(db, challenge=challenge, user=owner)
-    verifier = people["verifier"]
+    verifier = cast.people["verifier"]
     with ago(a - 110):
         seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
         for entry, value in zip(workflow.shortlist(db, challenge).values(), demo.measured,
@@ -124,7 +115,7 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
         workflow.propose_awards(db, challenge=challenge, user=owner)
     if demo.final:
         with ago(a - 160):
-            workflow.finalise(db, challenge=challenge, user=admin)
+            workflow.finalise(db, challenge=challenge, user=cast.admin)
     else:
         missed = list(workflow.shortlist(db, challenge).values())[-1]
         with ago(a - 138):
@@ -132,7 +123,7 @@ def _build(db: Session, demo: Demo, people: dict[str, User], admin: User,
                 submission_id=missed.submission_id,
                 reason="Two weeks of sales at the second landing site were not counted: the "
                        "cooperative's ledger for them is attached to our entry.")
-            workflow.file_appeal(db, challenge_id=challenge.id, user=people[ENTRANTS[-1]],
+            workflow.file_appeal(db, challenge_id=challenge.id, user=cast.people[ENTRANTS[-1]],
                                  body=appeal)
     return challenge
 
@@ -144,10 +135,8 @@ def load_demo(db: Session) -> list[str]:
                              "the demo challenges with awards")
     if isinstance(cast, str):
         return [f"Awards: {cast}"]
-    people, admin = cast
-    anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
     for demo in DEMOS:
-        _build(db, demo, people, admin, anchor)
+        _build(db, demo, cast)
     db.flush()
     return [f"Awards: “{DEMOS[0].title}” final (public results and 360Giving data); "
             f"“{DEMOS[1].title}” with awards proposed and an appeal waiting for an admin."]

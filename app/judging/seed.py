@@ -148,50 +148,69 @@ def an_admin(db: Session) -> User | None:
                       .where(UserRole.role == Role.ADMIN).order_by(User.id)).first()
 
 
-def demo_cast(db: Session, wanted: set[str], skipped: str) -> tuple[dict[str, User], User] | str:
-    """The demo accounts named in `wanted` (by local part) and an admin; or, when one is
-    missing, the sentence saying so and that `skipped` is skipped."""
+@dataclass(frozen=True)
+class Cast:
+    """The demo accounts a back-dated challenge needs, an admin, and the day it is dated from:
+    noon UTC today, like the other demo challenges' deadlines (at most 12 hours ahead, and
+    every step is at least two days before it, so each `as_of` lies in the past)."""
+
+    people: dict[str, User]
+    admin: User
+    anchor: dt.datetime
+
+    @property
+    def owner(self) -> User:
+        return self.people["sponsor"]
+
+    def days_ago(self, days: int) -> Any:
+        """Act as of `days` days before the anchor."""
+        return clock.as_of(self.anchor - days * DAY)
+
+
+def demo_cast(db: Session, wanted: set[str], skipped: str) -> Cast | str:
+    """The demo accounts named in `wanted` (by local part, "sponsor" among them) and an admin;
+    or, when one is missing, the sentence saying so and that `skipped` is skipped."""
     people = {local: user for local in sorted(wanted)
               if (user := demo_account(db, local)) is not None}
     admin = an_admin(db)
     if admin is None or len(people) < len(wanted):
         missing = sorted(wanted - set(people)) + ([] if admin else ["an admin"])
         return f"no demo account {', '.join(missing)}; {skipped} skipped."
-    return people, admin
+    return Cast(people, admin, clock.now().replace(hour=12, minute=0, second=0, microsecond=0))
 
 
-def published_back_then(db: Session, *, owner: User, admin: User, body: dict[str, Any],
-                        drafted: dt.datetime, approved: dt.datetime, people: dict[str, User],
-                        entries: Iterable[tuple[DemoEntry, dt.datetime]]) -> Challenge:
-    """A challenge drafted and submitted for review at `drafted`, approved at `approved`, and
-    each of `entries` (entry, when) entered by its `people` then."""
-    with clock.as_of(drafted):
-        challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(body))
-        workflow.submit_for_review(db, challenge=challenge, user=owner)
-    with clock.as_of(approved):
-        workflow.approve(db, challenge=challenge, user=admin)
-    for entry, at in entries:
-        with clock.as_of(at):
+def published_back_then(db: Session, cast: Cast, *, body: dict[str, Any], drafted: int,
+                        approved: int, entries: Iterable[DemoEntry]) -> Challenge:
+    """The sponsor's challenge drafted and submitted for review `drafted` days ago, approved
+    `approved` days ago, and each of `entries` entered on its own day."""
+    with cast.days_ago(drafted):
+        challenge = authoring.create(db, user=cast.owner,
+                                     body=ChallengeCreate.model_validate(body))
+        workflow.submit_for_review(db, challenge=challenge, user=cast.owner)
+    with cast.days_ago(approved):
+        workflow.approve(db, challenge=challenge, user=cast.admin)
+    for entry in entries:
+        with cast.days_ago(entry.days_ago):
             workflow.follow_clock(db, challenge=challenge)  # opened by the clock, as a visit
-            enter(db, challenge, entry, people)
+            enter(db, challenge, entry, cast.people)
     return challenge
 
 
-def judged_back_then(db: Session, challenge: Challenge, *, owner: User, people: dict[str, User],
-                     anchor: dt.datetime, panel_formed: int, started: int,
-                     scores: dict[str, tuple[int, dict[str, tuple[str, str, str]]]],
+def judged_back_then(db: Session, challenge: Challenge, cast: Cast, *, panel_formed: int,
+                     started: int, scores: dict[str, tuple[int, dict[str, tuple[str, str, str]]]],
                      criteria: list[str] = CRITERIA, judges: Iterable[str] = ()) -> None:
     """Its panel (`judges`, else those in `scores`) formed `panel_formed` and judging started
-    `started` days before `anchor`; then each judge's scores: `scores[judge] = (days ago,
-    {entry title: scores})`."""
-    with clock.as_of(anchor - panel_formed * DAY):
+    `started` days ago; then each judge's scores: `scores[judge] = (days ago, {entry title:
+    scores})`."""
+    with cast.days_ago(panel_formed):
         for local in judges or scores:
-            panel.assign(db, challenge=challenge, user=owner, judge_id=people[local].id)
-    with clock.as_of(anchor - started * DAY):
-        workflow.start_judging(db, challenge=challenge, user=owner)
-    for local, (days_ago, given) in scores.items():
-        with clock.as_of(anchor - days_ago * DAY):
-            score_every_entry(db, challenge, people[local], given, criteria)
+            panel.assign(db, challenge=challenge, user=cast.owner,
+                         judge_id=cast.people[local].id)
+    with cast.days_ago(started):
+        workflow.start_judging(db, challenge=challenge, user=cast.owner)
+    for local, (days, given) in scores.items():
+        with cast.days_ago(days):
+            score_every_entry(db, challenge, cast.people[local], given, criteria)
 
 
 def _team(db: Session, lead: User, name: str, members: list[User]) -> int:
@@ -242,18 +261,10 @@ def load_demo(db: Session) -> list[str]:
                      "the demo challenge in judging")
     if isinstance(cast, str):
         return [f"Judging: {cast}"]
-    people, admin = cast
-    owner = people["sponsor"]
-    # Deadlines at noon UTC, like the other demo challenges'. The anchor is at most 12 hours
-    # ahead and the latest step two days before it, so every as_of below lies in the past.
-    anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    challenge = published_back_then(
-        db, owner=owner, admin=admin, body=_body(anchor), drafted=anchor - DRAFTED * DAY,
-        approved=anchor - APPROVED * DAY, people=people,
-        entries=[(entry, anchor - entry.days_ago * DAY) for entry in ENTRIES])
-    judged_back_then(db, challenge, owner=owner, people=people, anchor=anchor,
-                     panel_formed=PANEL_FORMED, started=JUDGING_STARTED, scores=SCORES,
-                     judges=JUDGES)
+    challenge = published_back_then(db, cast, body=_body(cast.anchor), drafted=DRAFTED,
+                                    approved=APPROVED, entries=ENTRIES)
+    judged_back_then(db, challenge, cast, panel_formed=PANEL_FORMED, started=JUDGING_STARTED,
+                     scores=SCORES, judges=JUDGES)
     db.flush()
     return [f"Judging: “{TITLE}” in judging, {len(ENTRIES)} entries; "
             f"{', '.join(SCORES)} scored them all, {JUDGES[0]} none yet."]

@@ -79,15 +79,18 @@ UploadForm = Annotated[Upload | None, Depends(upload_form)]
 
 
 def seen_entry(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> Entry:
+    """The entry `{submission_id}` if the signed-in user may see it (404 otherwise)."""
     return access.load(db, submission_id=submission_id, user=user)
 
 
+SeenEntry = Annotated[Entry, Depends(seen_entry)]
+
+
 def entry_to_change(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> Entry:
+    """The entry `{submission_id}` for one of its entrants, its row locked for the change (403
+    for a manager who only sees it). Routes that read an upload load the entry after the file
+    instead, so that no lock waits on a slow upload."""
     return access.load_for_entrant(db, submission_id=submission_id, user=user)
 
 
-# The entry `{submission_id}` if the signed-in user may see it (404 otherwise).
-SeenEntry = Annotated[Entry, Depends(seen_entry)]
-# The entry `{submission_id}` for one of its entrants, locked for a change (403 for a manager).
-# Routes that read an upload load the entry after the file instead, so no lock waits on it.
 EntryToChange = Annotated[Entry, Depends(entry_to_change)]

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import workflow
-from app.challenges import clock
 from app.challenges.models import Challenge
 from app.judging import seed as seeding
 from app.judging.seed import DemoEntry
@@ -90,20 +89,14 @@ def load_demo(db: Session) -> list[str]:
                              "the demo challenge in verification")
     if isinstance(cast, str):
         return [f"Verification: {cast}"]
-    people, admin = cast
-    owner = people["sponsor"]
-    anchor = clock.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    challenge = seeding.published_back_then(
-        db, owner=owner, admin=admin, body=_body(anchor), drafted=anchor - DRAFTED * DAY,
-        approved=anchor - APPROVED * DAY, people=people,
-        entries=[(entry, anchor - entry.days_ago * DAY) for entry in ENTRIES])
-    seeding.judged_back_then(db, challenge, owner=owner, people=people, anchor=anchor,
-                             panel_formed=JUDGING_STARTED, started=JUDGING_STARTED,
-                             scores=SCORES, criteria=CRITERIA)
-    with clock.as_of(anchor - VERIFICATION_STARTED * DAY):
-        workflow.start_verification(db, challenge=challenge, user=owner)
-    verifier = people["verifier"]
-    with clock.as_of(anchor - ATTESTED * DAY):
+    challenge = seeding.published_back_then(db, cast, body=_body(cast.anchor), drafted=DRAFTED,
+                                            approved=APPROVED, entries=ENTRIES)
+    seeding.judged_back_then(db, challenge, cast, panel_formed=JUDGING_STARTED,
+                             started=JUDGING_STARTED, scores=SCORES, criteria=CRITERIA)
+    with cast.days_ago(VERIFICATION_STARTED):
+        workflow.start_verification(db, challenge=challenge, user=cast.owner)
+    verifier = cast.people["verifier"]
+    with cast.days_ago(ATTESTED):
         seat = access.as_verifier(db, challenge_id=challenge.id, user=verifier)
         first = next(iter(workflow.shortlist(db, challenge).values()))
         workflow.attest(db, seat=seat, user=verifier, submission_id=first.submission_id,
