@@ -74,8 +74,7 @@ def _body(demo: Demo, anchor: dt.datetime) -> dict[str, Any]:
     a = demo.age
     return {
         **seeding.demo_call(anchor, days_ago=(a - 5, a - 65, a - 90, a - 135),
-                            criteria=[{"name": name, "weight": weight} for name, weight
-                                      in zip(CRITERIA, ("3", "2", "1"), strict=True)]),
+                            criteria=CRITERIA),
         "title": demo.title, "summary": demo.summary,
         "description": f"{demo.summary}\n\nWe pay only for outcomes a verifier has attested.",
         "sdg_targets": ["2.3", "7.2"], "sectors": ["energy_supply", "agriculture_forestry"],

@@ -91,10 +91,15 @@ JUDGES = ("judge", "judge2", "judge3")
 
 
 def demo_call(anchor: dt.datetime, *, days_ago: tuple[int, int, int, int],
-              criteria: list[dict[str, str]]) -> dict[str, Any]:
+              criteria: list[str], second_minimum: str | None = None) -> dict[str, Any]:
     """What every demo call shares: the Demo Green Fund, open to LDCs and SIDS, a timeline of
     (opens, submissions close, judging ends, verification closes) so many days before
-    `anchor`, a 14-day appeals window, and the rubric `criteria` (minimum overall score 5)."""
+    `anchor`, a 14-day appeals window, and a rubric of the three `criteria` weighted 3, 2, 1
+    (the second with `second_minimum`, if given; minimum overall score 5)."""
+    rubric: list[dict[str, str]] = [{"name": name, "weight": weight}
+                                    for name, weight in zip(criteria, "321", strict=True)]
+    if second_minimum is not None:
+        rubric[1]["min_score"] = second_minimum
     opens, closes, judging_ends, verification_closes = (
         (anchor - days * DAY).isoformat() for days in days_ago)
     return {
@@ -104,16 +109,14 @@ def demo_call(anchor: dt.datetime, *, days_ago: tuple[int, int, int, int],
                      "verification_closes_at": verification_closes, "appeals_window_days": 14},
         "eligibility": {"scope": ["LDC", "SIDS"], "solver_kinds": ["individual", "team"],
                         "team_min": 2, "team_max": 5, "exclude_sponsor_employees": True},
-        "rubric": {"criteria": criteria, "min_overall_score": "5"},
+        "rubric": {"criteria": rubric, "min_overall_score": "5"},
     }
 
 
 def _body(anchor: dt.datetime) -> dict[str, Any]:
     return {
         **demo_call(anchor, days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
-                    criteria=[{"name": CRITERIA[0], "weight": "3"},
-                              {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
-                              {"name": CRITERIA[2], "weight": "1"}]),
+                    criteria=CRITERIA, second_minimum="4"),
         "title": TITLE,
         "summary": "Paid per verified cubic metre of water reaching smallholders' fields in "
                    "the dry season.",

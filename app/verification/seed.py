@@ -53,11 +53,9 @@ SCORES: dict[str, tuple[int, dict[str, tuple[str, str, str]]]] = {
 
 def _body(anchor: dt.datetime) -> dict[str, Any]:
     return {
-        **seeding.demo_call(
-            anchor, days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
-            criteria=[{"name": CRITERIA[0], "weight": "3"},
-                      {"name": CRITERIA[1], "weight": "2", "min_score": "4"},
-                      {"name": CRITERIA[2], "weight": "1"}]),
+        **seeding.demo_call(anchor,
+                            days_ago=(OPENS, CLOSES, JUDGING_ENDS, VERIFICATION_CLOSES),
+                            criteria=CRITERIA, second_minimum="4"),
         "title": TITLE,
         "summary": "Paid per verified tonne of firewood that school kitchens no longer burn.",
         "description": "School meals in rural districts are cooked on open fires: the wood "
