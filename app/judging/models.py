@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.challenges.types import DecimalText
 from app.db import Base, done_by, owned_by, str_enum, utcnow
+from app.submissions.models import AboutAnEntry
 
 
 class ScorecardState(enum.StrEnum):
@@ -32,17 +33,19 @@ class JudgeAssignment(Base):
     assigned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Scorecard(Base):
+class ByAJudge(AboutAnEntry):
+    """A record one judge keeps about one entry (unique per entry and judge)."""
+
+    judge_id: Mapped[int] = owned_by("users.id", index=True)
+
+
+class Scorecard(ByAJudge, Base):
     """One judge's scores for one entry: a draft until submitted, then final."""
 
     __tablename__ = "scorecards"
     # The unique constraint's index also serves lookups by submission.
     __table_args__ = (UniqueConstraint("submission_id", "judge_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
-    submission_id: Mapped[int] = owned_by("submissions.id")
-    judge_id: Mapped[int] = owned_by("users.id", index=True)
     state: Mapped[ScorecardState] = mapped_column(
         str_enum(ScorecardState, "scorecard_state"), default=ScorecardState.DRAFT)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -64,15 +67,11 @@ class CriterionScore(Base):
     score: Mapped[Decimal] = mapped_column(DecimalText)
 
 
-class Recusal(Base):
+class Recusal(ByAJudge, Base):
     """A judge's declared conflict of interest with an entry: it leaves their list and the
     computation."""
 
     __tablename__ = "recusals"
     __table_args__ = (UniqueConstraint("submission_id", "judge_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
-    submission_id: Mapped[int] = owned_by("submissions.id")
-    judge_id: Mapped[int] = owned_by("users.id", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

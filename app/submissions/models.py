@@ -11,6 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import Base, done_by, owned_by, str_enum, utcnow
 
 
+class AboutAnEntry:
+    """The columns of a record about one entry of a challenge, which goes with the entry
+    (a scorecard, a recusal, an attestation): its own id, the challenge, the submission."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
+    submission_id: Mapped[int] = owned_by("submissions.id")
+
+
 class SubmissionState(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.challenges.types import DecimalText
 from app.db import Base, done_by, owned_by, utcnow
+from app.submissions.models import AboutAnEntry
 
 
-class OutcomeAttestation(Base):
+class OutcomeAttestation(AboutAnEntry, Base):
     """The measured value a verifier attests for an entry's target, with the evidence.
 
     One per entry and target: a correction replaces the value while verification is open, and
@@ -24,9 +25,6 @@ class OutcomeAttestation(Base):
     # The unique constraint's index also serves lookups by submission.
     __table_args__ = (UniqueConstraint("submission_id", "target_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    challenge_id: Mapped[int] = owned_by("challenges.id", index=True)
-    submission_id: Mapped[int] = owned_by("submissions.id")
     target_id: Mapped[int] = owned_by("challenge_targets.id", index=True)
     measured_value: Mapped[Decimal] = mapped_column(DecimalText)
     met: Mapped[bool]
