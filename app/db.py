@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from app.config import get_settings
@@ -129,3 +129,11 @@ def done_by(target: str, **options: Any) -> Any:
     """A foreign key to `target` that only records who or what did something: deleting that row
     keeps this one and forgets the reference (ON DELETE SET NULL)."""
     return mapped_column(ForeignKey(target, ondelete="SET NULL"), **options)
+
+
+class Timestamped:
+    """When a record was created and last changed (aware UTC; `updated_at` moves on every
+    UPDATE the ORM makes)."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

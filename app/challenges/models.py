@@ -25,11 +25,11 @@ from app.challenges.enums import (
     SolverKind,
 )
 from app.challenges.types import DecimalText
-from app.db import Base, done_by, owned_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, owned_by, str_enum, utcnow
 from app.reference.vocab import Sector, Stage
 
 
-class Challenge(Base):
+class Challenge(Timestamped, Base):
     """A challenge call: what a sponsor pays for, to whom, by when, and for which verified outcome.
 
     Targets, eligibility, IP terms and prize rules are frozen when an admin approves it; their
@@ -86,8 +86,6 @@ class Challenge(Base):
     awards_proposed_at: Mapped[dt.datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     targets: Mapped[list[ChallengeTarget]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="ChallengeTarget.position")

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, Timestamped, str_enum, utcnow
 from app.reference.vocab import Function, MitigationAdaptation, Sector, Stage
 
 
@@ -56,7 +56,7 @@ class SuggestionStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Mechanism(Base):
+class Mechanism(Timestamped, Base):
     """A technology facilitation mechanism, framework or process (CTCN, WIPO GREEN, ...)."""
 
     __tablename__ = "mechanisms"
@@ -82,8 +82,6 @@ class Mechanism(Base):
     budget_note: Mapped[str | None] = mapped_column(Text)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_verified_at: Mapped[dt.datetime | None]
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     functions: Mapped[list[MechanismFunction]] = relationship(
         lazy="selectin", cascade="all, delete-orphan")
@@ -162,7 +160,7 @@ class MechanismLink(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Technology(Base):
+class Technology(Timestamped, Base):
     """An openly documented clean technology in the knowledge base."""
 
     __tablename__ = "technologies"
@@ -181,8 +179,6 @@ class Technology(Base):
     provider: Mapped[str | None] = mapped_column(String(200))
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_verified_at: Mapped[dt.datetime | None]
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     sectors: Mapped[list[TechnologySector]] = relationship(
         lazy="selectin", cascade="all, delete-orphan")

@@ -10,7 +10,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.challenges.types import DecimalText
-from app.db import Base, done_by, owned_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, owned_by, str_enum, utcnow
 from app.submissions.models import AboutAnEntry
 
 
@@ -39,7 +39,7 @@ class ByAJudge(AboutAnEntry):
     judge_id: Mapped[int] = owned_by("users.id", index=True)
 
 
-class Scorecard(ByAJudge, Base):
+class Scorecard(Timestamped, ByAJudge, Base):
     """One judge's scores for one entry: a draft until submitted, then final."""
 
     __tablename__ = "scorecards"
@@ -49,8 +49,6 @@ class Scorecard(ByAJudge, Base):
     state: Mapped[ScorecardState] = mapped_column(
         str_enum(ScorecardState, "scorecard_state"), default=ScorecardState.DRAFT)
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None]
 
     scores: Mapped[list[CriterionScore]] = relationship(

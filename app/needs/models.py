@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 import enum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, done_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, str_enum
 from app.reference.vocab import MitigationAdaptation, Sector, Stage
 
 
@@ -21,7 +20,7 @@ class NeedStatus(enum.StrEnum):
     ADDRESSED = "addressed"
 
 
-class Need(Base):
+class Need(Timestamped, Base):
     """A country's technology need in one sector and technology-cycle stage."""
 
     __tablename__ = "needs"
@@ -49,5 +48,3 @@ class Need(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # Which data set the record came from, e.g. "demo" for demonstration data.
     dataset: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import BigInteger, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, done_by, owned_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, owned_by, str_enum, utcnow
 
 
 class AboutAnEntry:
@@ -25,7 +25,7 @@ class SubmissionState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Submission(Base):
+class Submission(Timestamped, Base):
     """A registration's entry. Editable as a draft while the challenge is open; submitting it
     freezes the content and issues a receipt (a canonical JSON document and its SHA-256)."""
 
@@ -39,8 +39,6 @@ class Submission(Base):
     state: Mapped[SubmissionState] = mapped_column(
         str_enum(SubmissionState, "submission_state"), default=SubmissionState.DRAFT)
     created_by_id: Mapped[int | None] = done_by("users.id")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[dt.datetime | None]
 
     files: Mapped[list[SubmissionFile]] = relationship(
