@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Query, Request
 
 from app.accounts import auth
 from app.accounts import service as accounts_service
@@ -65,9 +65,8 @@ def list_tokens(user: CurrentUser, db: SessionDep) -> object:
 
 
 @router.delete("/auth/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: ObjectId, user: CurrentUser, db: SessionDep) -> Response:
+def revoke_token(token_id: ObjectId, user: CurrentUser, db: SessionDep) -> None:
     auth.revoke_token(db, user=user, token_id=token_id)
-    return Response(status_code=204)
 
 
 @router.get("/me", response_model=UserRead)

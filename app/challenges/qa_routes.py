@@ -76,9 +76,8 @@ def register(body: RegistrationIn, user: CurrentUser, challenge: VisibleChalleng
 @router.delete("/challenges/{challenge_id}/registrations/me", status_code=204,
                responses=error_responses(409))
 def unregister(user: CurrentUser, challenge: VisibleChallenge,
-               db: SessionDep) -> Response:
+               db: SessionDep) -> None:
     workflow.withdraw_registration(db, challenge=challenge, user=user)
-    return Response(status_code=204)
 
 
 @router.get("/challenges/{challenge_id}/registrations", response_model=list[RegistrationRead],

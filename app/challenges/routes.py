@@ -105,9 +105,8 @@ def upload_cover(cover: UploadFile, user: CurrentUser, challenge: ManagedChallen
 @router.delete("/challenges/{challenge_id}/cover", status_code=204,
                responses=error_responses(403, 409))
 def delete_cover(user: CurrentUser, challenge: ManagedChallenge,
-                 db: SessionDep) -> Response:
+                 db: SessionDep) -> None:
     covers.remove_cover(db, challenge=challenge)
-    return Response(status_code=204)
 
 
 @router.get("/challenges/{challenge_id}/cover", response_class=FileResponse, responses={

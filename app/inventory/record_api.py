@@ -10,7 +10,7 @@ parameter names, operation names and schemas (`/mechanisms/{mechanism_id}`, `Mec
 
 from typing import Annotated, Any, cast
 
-from fastapi import Body, Depends, Query, Response
+from fastapi import Body, Depends, Query
 from pydantic import BaseModel
 
 from app.history import service as history
@@ -70,10 +70,9 @@ def add_record_api(router: APIRouter, kind: RecordKind) -> None:
         return record_service.read(rules, record)
 
     @router.delete(one, status_code=204, name=f"delete_{name}")
-    def delete_record(record_id: RecordId, user: CuratorUser, db: SessionDep) -> Response:
+    def delete_record(record_id: RecordId, user: CuratorUser, db: SessionDep) -> None:
         record = record_service.get(db, rules, record_id=record_id, for_update=True)
         kind.delete(db, record, user)
-        return Response(status_code=204)
 
     @router.post(f"{one}/verify", response_model=kind.read_schema, name=f"verify_{name}")
     def verify_record(record_id: RecordId, user: CuratorUser, db: SessionDep,

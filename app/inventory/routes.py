@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Response
-
 from app.inventory import mechanisms as service
 from app.inventory.deps import CuratorUser
 from app.inventory.kinds import MECHANISMS, TECHNOLOGIES
@@ -42,10 +40,9 @@ def add_link(mechanism_id: ObjectId, body: LinkCreate, user: CuratorUser,
 
 @router.delete("/mechanisms/{mechanism_id}/links/{link_id}", status_code=204)
 def remove_link(mechanism_id: ObjectId, link_id: ObjectId, user: CuratorUser,
-                db: SessionDep) -> Response:
+                db: SessionDep) -> None:
     mechanism = service.get_mechanism(db, mechanism_id=mechanism_id, for_update=True)
     service.remove_link(db, mechanism=mechanism, link_id=link_id, actor=user)
-    return Response(status_code=204)
 
 
 add_record_api(router, TECHNOLOGIES)

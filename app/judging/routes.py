@@ -60,10 +60,9 @@ def assign_judge(body: AssignJudgeIn, user: CurrentUser, challenge: ChallengeWit
 @router.delete(f"{BASE}/panel/{{judge_id}}", status_code=204,
                responses=error_responses(403, 409))
 def remove_judge(judge_id: ObjectId, user: CurrentUser, challenge: ChallengeWithPanel,
-                 db: SessionDep) -> Response:
+                 db: SessionDep) -> None:
     """Take a judge off the panel while they have submitted no scorecard."""
     panel.remove(db, challenge=challenge, user=user, judge_id=judge_id)
-    return Response(status_code=204)
 
 
 @router.get(f"{BASE}/entries", response_model=list[EntrySummaryRead],
@@ -111,10 +110,9 @@ def submit_scorecard(code: EntryCode, user: CurrentUser, challenge: ChallengeToJ
 @router.post(f"{BASE}/entries/{{code}}/recuse", status_code=204,
              responses=error_responses(403, 409))
 def recuse(code: EntryCode, user: CurrentUser, challenge: ChallengeToJudge,
-           db: SessionDep) -> Response:
+           db: SessionDep) -> None:
     """Declare a conflict of interest: the entry leaves your list and the results."""
     service.recuse(db, challenge=challenge, judge=user, code=code)
-    return Response(status_code=204)
 
 
 @router.get(f"{BASE}/results", response_model=ResultsRead, responses=error_responses(403, 409))

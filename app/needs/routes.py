@@ -82,9 +82,8 @@ def update_need(need_id: ObjectId, data: NeedUpdate, user: Curator,
 
 
 @router.delete("/needs/{need_id:int}", status_code=204)
-def delete_need(need_id: ObjectId, user: Curator, db: SessionDep) -> Response:
+def delete_need(need_id: ObjectId, user: Curator, db: SessionDep) -> None:
     service.delete(db, need=service.get(db, need_id=need_id, for_update=True), actor=user)
-    return Response(status_code=204)
 
 
 @router.get("/needs/{need_id:int}/revisions", response_model=list[RevisionRead])

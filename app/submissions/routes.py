@@ -113,9 +113,8 @@ def download_file(file_id: ObjectId, user: CurrentUser, entry: SeenEntry,
 @router.delete("/submissions/{submission_id}/files/{file_id}", status_code=204,
                responses=error_responses(403, 409))
 def delete_file(file_id: ObjectId, user: CurrentUser, entry: EntryToChange,
-                db: SessionDep) -> Response:
+                db: SessionDep) -> None:
     uploads.delete_file(db, entry=entry, file_id=file_id)
-    return Response(status_code=204)
 
 
 @router.post("/submissions/{submission_id}/submit", response_model=SubmissionRead,

@@ -7,7 +7,6 @@ invitee only. Changes that touch a team's challenge entries go through
 
 from __future__ import annotations
 
-from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import CurrentUser
@@ -68,10 +67,9 @@ def rename(team_id: ObjectId, body: TeamUpdate, user: CurrentUser, team: MemberT
 
 
 @router.delete("/teams/{team_id}", status_code=204, responses=error_responses(403, 409))
-def dissolve(user: CurrentUser, team: MemberTeam, db: SessionDep) -> Response:
+def dissolve(user: CurrentUser, team: MemberTeam, db: SessionDep) -> None:
     """The lead, alone in the team, dissolves it (not once it entered a challenge)."""
     team_entries.dissolve(db, team=team, user=user)
-    return Response(status_code=204)
 
 
 @router.post("/teams/{team_id}/invitations", response_model=InvitationRead, status_code=201,
@@ -86,19 +84,17 @@ def invite(body: InvitationCreate, user: CurrentUser, team: MemberTeam,
 @router.delete("/teams/{team_id}/invitations/{invitation_id}", status_code=204,
                responses=error_responses(403, 409))
 def revoke(invitation_id: ObjectId, user: CurrentUser, team: MemberTeam,
-           db: SessionDep) -> Response:
+           db: SessionDep) -> None:
     """The lead withdraws an invitation that has not been answered."""
     invitations.revoke(db, team=team, user=user, invitation_id=invitation_id)
-    return Response(status_code=204)
 
 
 @router.delete("/teams/{team_id}/members/{user_id}", status_code=204,
                responses=error_responses(403, 409))
 def remove_member(user_id: ObjectId, user: CurrentUser, team: MemberTeam,
-                  db: SessionDep) -> Response:
+                  db: SessionDep) -> None:
     """The lead removes a member; your own id: you leave (a lead hands over first)."""
     team_entries.remove_member(db, team=team, user=user, member_id=user_id)
-    return Response(status_code=204)
 
 
 @router.post("/teams/{team_id}/lead", response_model=TeamRead, responses=error_responses(403))
@@ -128,7 +124,6 @@ def accept(invitation_id: ObjectId, user: CurrentUser, db: SessionDep) -> object
 @router.post("/invitations/{invitation_id}/decline", status_code=204,
              responses=error_responses(409))
 def decline(invitation_id: ObjectId, user: CurrentUser,
-            db: SessionDep) -> Response:
+            db: SessionDep) -> None:
     item = invitations.invitation_for_invitee(db, invitation_id=invitation_id, user=user)
     invitations.decline(db, invitation=item, user=user)
-    return Response(status_code=204)
