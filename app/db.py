@@ -8,7 +8,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, ForeignKey, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
 from sqlalchemy.types import TypeDecorator
 
 from app.config import get_settings
@@ -137,3 +144,11 @@ class Timestamped:
 
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def parts(order_by: str | None = None) -> Any:
+    """The rows that belong to this one and to nothing else (its targets, files, scores): loaded
+    with it in one more query per collection, saved and deleted with it."""
+    if order_by is None:
+        return relationship(lazy="selectin", cascade="all, delete-orphan")
+    return relationship(lazy="selectin", cascade="all, delete-orphan", order_by=order_by)

@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.challenges.enums import (
     ChallengeState,
@@ -25,7 +25,7 @@ from app.challenges.enums import (
     SolverKind,
 )
 from app.challenges.types import DecimalText
-from app.db import Base, Timestamped, done_by, owned_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, owned_by, parts, str_enum, utcnow
 from app.reference.vocab import Sector, Stage
 
 
@@ -87,20 +87,13 @@ class Challenge(Timestamped, Base):
     review_note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 
-    targets: Mapped[list[ChallengeTarget]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="ChallengeTarget.position")
-    criteria: Mapped[list[ChallengeCriterion]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="ChallengeCriterion.position")
-    scope: Mapped[list[ChallengeScope]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    needs: Mapped[list[ChallengeNeed]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    mechanisms: Mapped[list[ChallengeMechanism]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    sdg_targets: Mapped[list[ChallengeSdgTarget]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    sectors: Mapped[list[ChallengeSector]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
+    targets: Mapped[list[ChallengeTarget]] = parts("ChallengeTarget.position")
+    criteria: Mapped[list[ChallengeCriterion]] = parts("ChallengeCriterion.position")
+    scope: Mapped[list[ChallengeScope]] = parts()
+    needs: Mapped[list[ChallengeNeed]] = parts()
+    mechanisms: Mapped[list[ChallengeMechanism]] = parts()
+    sdg_targets: Mapped[list[ChallengeSdgTarget]] = parts()
+    sectors: Mapped[list[ChallengeSector]] = parts()
 
     @property
     def scope_codes(self) -> list[str]:

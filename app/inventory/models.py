@@ -14,9 +14,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, Timestamped, str_enum, utcnow
+from app.db import Base, Timestamped, parts, str_enum, utcnow
 from app.reference.vocab import Function, MitigationAdaptation, Sector, Stage
 
 
@@ -83,14 +83,10 @@ class Mechanism(Timestamped, Base):
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_verified_at: Mapped[dt.datetime | None]
 
-    functions: Mapped[list[MechanismFunction]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    sectors: Mapped[list[MechanismSector]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    stages: Mapped[list[MechanismStage]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    scope: Mapped[list[MechanismScope]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
+    functions: Mapped[list[MechanismFunction]] = parts()
+    sectors: Mapped[list[MechanismSector]] = parts()
+    stages: Mapped[list[MechanismStage]] = parts()
+    scope: Mapped[list[MechanismScope]] = parts()
 
 
 class MechanismFunction(Base):
@@ -180,12 +176,9 @@ class Technology(Timestamped, Base):
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_verified_at: Mapped[dt.datetime | None]
 
-    sectors: Mapped[list[TechnologySector]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    countries: Mapped[list[TechnologyCountry]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
-    mechanisms: Mapped[list[TechnologyMechanism]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan")
+    sectors: Mapped[list[TechnologySector]] = parts()
+    countries: Mapped[list[TechnologyCountry]] = parts()
+    mechanisms: Mapped[list[TechnologyMechanism]] = parts()
 
 
 class TechnologySector(Base):

@@ -7,10 +7,10 @@ import enum
 from decimal import Decimal
 
 from sqlalchemy import Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.challenges.types import DecimalText
-from app.db import Base, Timestamped, done_by, owned_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, owned_by, parts, str_enum, utcnow
 from app.submissions.models import AboutAnEntry
 
 
@@ -51,8 +51,7 @@ class Scorecard(Timestamped, ByAJudge, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[dt.datetime | None]
 
-    scores: Mapped[list[CriterionScore]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="CriterionScore.criterion_id")
+    scores: Mapped[list[CriterionScore]] = parts("CriterionScore.criterion_id")
 
 
 class CriterionScore(Base):

@@ -6,9 +6,9 @@ import datetime as dt
 import enum
 
 from sqlalchemy import BigInteger, CheckConstraint, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, Timestamped, done_by, owned_by, str_enum, utcnow
+from app.db import Base, Timestamped, done_by, owned_by, parts, str_enum, utcnow
 
 
 class AboutAnEntry:
@@ -41,10 +41,8 @@ class Submission(Timestamped, Base):
     created_by_id: Mapped[int | None] = done_by("users.id")
     submitted_at: Mapped[dt.datetime | None]
 
-    files: Mapped[list[SubmissionFile]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="SubmissionFile.id")
-    receipts: Mapped[list[SubmissionReceipt]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="SubmissionReceipt.number")
+    files: Mapped[list[SubmissionFile]] = parts("SubmissionFile.id")
+    receipts: Mapped[list[SubmissionReceipt]] = parts("SubmissionReceipt.number")
 
 
 class SubmissionFile(Base):

@@ -6,9 +6,9 @@ import datetime as dt
 import enum
 
 from sqlalchemy import Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, done_by, owned_by, str_enum, utcnow
+from app.db import Base, done_by, owned_by, parts, str_enum, utcnow
 
 
 class TeamRole(enum.StrEnum):
@@ -33,8 +33,7 @@ class Team(Base):
     created_by_id: Mapped[int | None] = done_by("users.id")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    members: Mapped[list[TeamMember]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="TeamMember.joined_at")
+    members: Mapped[list[TeamMember]] = parts("TeamMember.joined_at")
 
 
 class TeamMember(Base):
