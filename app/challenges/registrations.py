@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.challenges import clock
+from app.challenges import clock, deadlines
 from app.challenges.access import is_manager
-from app.challenges.enums import ChallengeState, SolverKind
+from app.challenges.enums import SolverKind
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.rules import Applicant, EligibilityRules, MemberCountry, eligibility_problems
 from app.challenges.schemas import RegistrationIn
@@ -112,7 +112,7 @@ def register(db: Session, *, challenge: Challenge, user: User,
 
     A team is registered by its lead: every member must be eligible and in no other entry.
     """
-    if challenge.state != ChallengeState.OPEN:
+    if not deadlines.submissions_open(challenge, clock.now()):
         raise Conflict(N_("Registration is possible while the challenge is open."), code="not_open",
                        fields={"state": challenge.state.value})
     if user.id == challenge.owner_id:
@@ -149,7 +149,7 @@ def withdrawable(db: Session, *, challenge: Challenge, user: User) -> ChallengeR
     registration = find(db, challenge=challenge, user=user)
     if registration is None:
         raise NotFound(N_("You are not registered for this challenge."))
-    if challenge.state != ChallengeState.OPEN:
+    if not deadlines.submissions_open(challenge, clock.now()):
         raise Conflict(N_("Registrations can be withdrawn while the challenge is open."),
                        code="not_open")
     return registration

@@ -78,7 +78,7 @@ def assign(request: Request, form: FormData, user: CurrentUser, challenge: Chall
             raise ValidationFailed(N_("Choose a judge."), fields={"judge_id": N_("choose a judge")})
         panel.assign(db, challenge=challenge, user=user, judge_id=int(raw))
     except AppError as exc:
-        seat = access.Seat(challenge, manager=True, judge=False)
+        seat = access.seat(db, challenge_id=challenge.id, user=user)
         return form_with_errors(request, "judging/overview.html", exc,
                                 {**_overview_context(db, seat, user), "form": form})
     flash(request, gettext("The judge was added to the panel and told in their inbox."))

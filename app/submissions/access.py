@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.challenges import clock
+from app.challenges import clock, deadlines
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
 from app.challenges.enums import ChallengeState
@@ -115,8 +115,7 @@ def load_for_entrant(db: Session, *, submission_id: int, user: User) -> Entry:
 
 
 def is_open_for_entries(challenge: Challenge) -> bool:
-    closes = challenge.submissions_close_at
-    return challenge.state == ChallengeState.OPEN and (closes is None or clock.now() < closes)
+    return deadlines.submissions_open(challenge, clock.now())
 
 
 def check_open(challenge: Challenge) -> None:
