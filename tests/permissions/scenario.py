@@ -268,10 +268,11 @@ def judging_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, 
 
 # ---- verification -------------------------------------------------------------------------------
 
-def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
-    """sponsor_owner's challenge in verification (`{verifying}`): `solver`'s entry
-    (`{verified_entry}`) scored by judge_assigned and shortlisted. Made with the clock set back
-    60 days, so that verification (open until 30 days from now) has started."""
+def _scored_back_then(db: Session, scenario: Scenario, owner: User, *, days_ago: int,
+                      title: str) -> tuple[Challenge, Submission]:
+    """sponsor_owner's challenge made `days_ago` days ago with the clock set back: published
+    that day, `solver`'s entry submitted two days later, and judging started and the entry
+    scored by judge_assigned 32 days later (before judging ended, 45 days after the start)."""
     from decimal import Decimal
     from unittest import mock
 
@@ -283,17 +284,21 @@ def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[
     admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
     solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
     judge = accounts_service.get(db, user_id=scenario.people["judge_assigned"].user_id or 0)
-    start = utcnow() - dt.timedelta(days=60)
-    with mock.patch("app.challenges.clock.now", return_value=start):
+    start = utcnow() - dt.timedelta(days=days_ago)
+
+    def at(days: int) -> mock._patch:  # type: ignore[type-arg]
+        return mock.patch("app.challenges.clock.now",
+                          return_value=start + dt.timedelta(days=days))
+
+    with at(0):
         challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
             challenge_body(start=start)))
         workflow.submit_for_review(db, challenge=challenge, user=owner)
         workflow.approve(db, challenge=challenge, user=admin)
-    with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=2)):
-        lifecycle.sync(db, challenge=challenge)
-        entry = submitted_entry(db, challenge, solver, title="Matrix verified cold room")
-    # Scored before judging ended (45 days after the start, 15 days ago).
-    with mock.patch("app.challenges.clock.now", return_value=start + dt.timedelta(days=32)):
+    with at(2):
+        workflow.follow_clock(db, challenge=challenge)
+        entry = submitted_entry(db, challenge, solver, title=title)
+    with at(32):
         workflow.start_judging(db, challenge=challenge, user=owner)
         panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
         code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
@@ -301,6 +306,15 @@ def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[
             scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
                     for c in challenge.criteria], comment=""))
         judging.submit(db, challenge=challenge, judge=judge, code=code)
+    return challenge, entry
+
+
+def verification_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
+    """sponsor_owner's challenge in verification (`{verifying}`): `solver`'s entry
+    (`{verified_entry}`) scored by judge_assigned and shortlisted. Made with the clock set back
+    60 days, so that verification (open until 30 days from now) has started."""
+    challenge, entry = _scored_back_then(db, scenario, owner, days_ago=60,
+                                         title="Matrix verified cold room")
     workflow.start_verification(db, challenge=challenge, user=owner)
     assert challenge.state == ChallengeState.VERIFICATION, challenge.state
     db.commit()
@@ -337,16 +351,9 @@ def _verified(db: Session, scenario: Scenario, owner: User, title: str,
     from decimal import Decimal
     from unittest import mock
 
-    from app.judging import codes, panel
-    from app.judging import service as judging
-    from app.judging.schemas import CriterionScoreIn, ScorecardIn
     from app.verification import access as verification_access
     from app.verification.schemas import AttestationIn
-    from tests.judging.factories import submitted_entry
 
-    admin = accounts_service.get(db, user_id=scenario.people["admin"].user_id or 0)
-    solver = accounts_service.get(db, user_id=scenario.people["solver"].user_id or 0)
-    judge = accounts_service.get(db, user_id=scenario.people["judge_assigned"].user_id or 0)
     verifier = accounts_service.get(db, user_id=scenario.people["verifier"].user_id or 0)
     start = utcnow() - dt.timedelta(days=120)
 
@@ -354,22 +361,8 @@ def _verified(db: Session, scenario: Scenario, owner: User, title: str,
         return mock.patch("app.challenges.clock.now",
                           return_value=start + dt.timedelta(days=days))
 
-    with at(0):
-        challenge = authoring.create(db, user=owner, body=ChallengeCreate.model_validate(
-            challenge_body(start=start)))
-        workflow.submit_for_review(db, challenge=challenge, user=owner)
-        workflow.approve(db, challenge=challenge, user=admin)
-    with at(2):
-        lifecycle.sync(db, challenge=challenge)
-        entry = submitted_entry(db, challenge, solver, title=title)
+    challenge, entry = _scored_back_then(db, scenario, owner, days_ago=120, title=title)
     with at(32):
-        workflow.start_judging(db, challenge=challenge, user=owner)
-        panel.assign(db, challenge=challenge, user=owner, judge_id=judge.id)
-        code = codes.codes_for(get_settings().secret_key, challenge.id, [entry.id])[entry.id]
-        judging.save(db, challenge=challenge, judge=judge, code=code, body=ScorecardIn(
-            scores=[CriterionScoreIn(criterion_id=c.id, score=Decimal("8"))
-                    for c in challenge.criteria], comment=""))
-        judging.submit(db, challenge=challenge, judge=judge, code=code)
         workflow.start_verification(db, challenge=challenge, user=owner)
     with at(40):
         seat = verification_access.as_verifier(db, challenge_id=challenge.id, user=verifier)
