@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.awards import allocation
 from app.awards.models import Award
+from app.awards.plan import plan_for
 from app.awards.schemas import AwardsRead, EntryAwardRead
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
@@ -36,20 +37,6 @@ AWARD_STATES = frozenset({ChallengeState.AWARDS_PROPOSED, ChallengeState.FINAL,
 
 def awards_url(challenge: Challenge) -> str:
     return f"/challenges/{challenge.id}/awards"
-
-
-def _outcome(entry: ShortlistedEntry) -> allocation.Outcome:
-    return allocation.Outcome(entry=entry.submission_id, rank=entry.judging_rank,
-                              verified=entry.status == OutcomeStatus.VERIFIED,
-                              measured=entry.measured, met=entry.met)
-
-
-def plan_for(challenge: Challenge, shortlist: Iterable[ShortlistedEntry]) -> allocation.AwardPlan:
-    """The awards the frozen prize rules give the shortlisted entries' verified outcomes."""
-    rules = PrizeRules.model_validate(challenge.prize_rules)
-    targets = {t.key: allocation.Target(t.key, t.direction, t.baseline)
-               for t in challenge.targets}
-    return allocation.allocate(rules, [_outcome(e) for e in shortlist], targets)
 
 
 def compute(db: Session, *, challenge: Challenge,
