@@ -152,3 +152,10 @@ def parts(order_by: str | None = None) -> Any:
     if order_by is None:
         return relationship(lazy="selectin", cascade="all, delete-orphan")
     return relationship(lazy="selectin", cascade="all, delete-orphan", order_by=order_by)
+
+
+def kept_for(target: str, **options: Any) -> Any:
+    """A foreign key from a money record to `target`: deleting that row is refused while the
+    record exists (ON DELETE RESTRICT), so money records are never cascaded away."""
+    return mapped_column(ForeignKey(target, ondelete="RESTRICT"), **options)
+
