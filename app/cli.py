@@ -210,5 +210,94 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
                 log_level="info", server_header=False)  # no "server: uvicorn" (ASVS 13.4.6)
 
 
+@main.group()
+def ledger() -> None:
+    """The public award ledger."""
+
+
+@ledger.command("verify")
+@click.option("--head", default=None,
+              help="a head hash published earlier: is it still in the chain?")
+def ledger_verify(head: str | None) -> None:
+    """Walk the hash chain; exit code 1 when it is broken (or the earlier head is gone)."""
+    from app.db import transaction
+    from app.ledger import service
+    from app.ledger.visibility import PROBLEMS
+
+    with transaction() as db:
+        check = service.verify(db, head=head)
+    if check.broken:
+        click.echo(f"BROKEN at entry {check.broken.sequence}: {check.broken.problem} "
+                   f"({PROBLEMS[check.broken.problem]}); {check.entries} entries chain "
+                   f"correctly before it, up to head {check.head}")
+    else:
+        click.echo(f"ok: {check.entries} entries, head {check.head}")
+    if head is not None:
+        found = "in the chain" if check.head_found else "NOT in the chain"
+        click.echo(f"earlier head {head}: {found}")
+    raise SystemExit(0 if check.ok else 1)
+
+
+@main.group()
+def awards() -> None:
+    """Awards: recompute them from their published inputs."""
+
+
+@awards.command("recompute")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--offline", is_flag=True, default=False,
+              help="check the file alone; do not compare with this installation's ledger")
+def awards_recompute(file: Path, offline: bool) -> None:
+    """Recompute every award from FILE (GET /api/v1/challenges/{id}/awards/inputs) and say
+    whether it matches the published awards and their ledger entries; exit code 1 if not."""
+    import json
+
+    from app.awards import inputs
+
+    document = json.loads(file.read_text(encoding="utf-8"))
+    result = inputs.recompute(document)
+    click.echo(inputs.report(result))
+    ok = result.ok
+    if not offline:
+        ok = _matches_ledger(document) and ok
+    raise SystemExit(0 if ok else 1)
+
+
+def _matches_ledger(document: dict[str, object]) -> bool:
+    """Each published award against this installation's ledger entry of the same sequence."""
+    import json
+
+    from sqlalchemy import select
+
+    from app.db import transaction
+    from app.ledger.models import LedgerEntry
+
+    awards = document.get("awards") or []
+    assert isinstance(awards, list)
+    if not awards:
+        click.echo("ledger: no published awards to compare")
+        return True
+    with transaction() as db:
+        found = {e.sequence: e for e in db.scalars(select(LedgerEntry).where(
+            LedgerEntry.sequence.in_([a["ledger_sequence"] for a in awards])))}
+    problems = []
+    for award in awards:
+        entry = found.get(award["ledger_sequence"])
+        if entry is None:
+            problems.append(f"{award['code']}: ledger entry {award['ledger_sequence']} missing")
+            continue
+        details = json.loads(entry.payload).get("details", {})
+        if (entry.hash != award.get("ledger_hash") or entry.amount_minor != award["amount_minor"]
+                or details.get("held_back_minor") != award["held_back_minor"]):
+            problems.append(f"{award['code']}: ledger entry {entry.sequence} says "
+                            f"{entry.amount_minor} (held {details.get('held_back_minor')}), "
+                            f"hash {entry.hash}")
+    for line in problems:
+        click.echo(f"ledger: MISMATCH {line}")
+    if not problems:
+        click.echo(f"ledger: matches ({len(awards)} entries)")
+    return not problems
+
+
 if __name__ == "__main__":
     main()

@@ -5,16 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
-from app.awards.models import AppealStatus
+from app.awards.models import AppealStatus, PaymentMethod
 from app.challenges.enums import ChallengeState
-from app.kit.schemas import IdValue, InputModel
+from app.challenges.schemas import ExactDecimal, TargetKey
+from app.kit.schemas import IdValue, InputModel, IsoDate
 from app.verification.outcomes import OutcomeStatus
+
+
+class PaymentRead(BaseModel):
+    id: int
+    submission_id: int
+    amount_minor: int
+    currency: str
+    paid_on: dt.date
+    method: PaymentMethod
+    reference: str
+    recorded_at: dt.datetime
+    ledger_sequence: int
 
 
 class EntryAwardRead(BaseModel):
     submission_id: int
+    code: str = Field(description="judging's code for the entry, as in the published inputs")
     title: str
     entrant: str
     judging_rank: int | None
@@ -24,6 +38,17 @@ class EntryAwardRead(BaseModel):
     paid_now_minor: int
     currency: str
     reason: str
+    reasons: list[str] = Field(description="each reason as a sentence")
+    money_state: str = Field(description="no_award, proposed, payable, held, holdback_due, "
+                                         "paid, forfeited or cancelled")
+    paid_minor: int
+    payable_minor: int = Field(description="what may be paid now")
+    held_minor: int = Field(description="kept back until the persistence check")
+    holdback_due_on: dt.date | None
+    holdback: str | None = Field(description="released or forfeited, once checked")
+    holdback_reason: str | None
+    payments: list[PaymentRead]
+    ledger_sequence: int | None = Field(description="the ledger entry recording this award")
 
 
 class AwardsRead(BaseModel):
@@ -37,6 +62,8 @@ class AwardsRead(BaseModel):
     purse_minor: int | None
     total_minor: int | None
     unallocated_minor: int | None
+    paid_minor: int | None
+    held_minor: int | None
     holdback_delay_days: int | None
     awards_proposed_at: dt.datetime | None
     appeals_close_at: dt.datetime | None
@@ -66,3 +93,33 @@ class AppealRead(BaseModel):
     decision: str | None
     created_at: dt.datetime
     decided_at: dt.datetime | None
+
+
+class PaymentIn(InputModel):
+    submission_id: IdValue
+    amount_minor: StrictInt = Field(ge=1, le=10**15, description="integer minor units")
+    currency: str = Field(min_length=3, max_length=3, examples=["USD"])
+    paid_on: IsoDate
+    method: PaymentMethod
+    reference: str = Field(min_length=1, max_length=100, pattern=r"[^\s\x00-\x1f\x85]",
+                           description="the transfer's reference; never bank details")
+
+
+class HoldbackCheckIn(InputModel):
+    submission_id: IdValue
+    measured: dict[TargetKey, ExactDecimal] = Field(
+        description="target key -> the value measured again, as a decimal string")
+    evidence: str = Field(min_length=1, max_length=5000, pattern=r"[^\s\x00-\x1f\x85]",
+                          description="how the persistence was measured")
+
+
+class HoldbackCheckRead(BaseModel):
+    id: int
+    submission_id: int
+    outcome: str = Field(description="released or forfeited")
+    amount_minor: int
+    measured: dict[str, str]
+    evidence: str
+    reason: str
+    decided_at: dt.datetime
+    ledger_sequence: int

@@ -11,25 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.awards import allocation
+from app.awards import allocation, reasons
 from app.awards.models import Award
 from app.awards.plan import plan_for
-from app.awards.schemas import AwardsRead, EntryAwardRead
 from app.challenges import service as challenges_service
 from app.challenges.access import is_manager
-from app.challenges.deadlines import appeals_close_at
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
-from app.challenges.schemas import PrizeRules
 from app.errors import Conflict, NotFound
 from app.i18n.translate import N_
+from app.ledger import service as ledger
+from app.ledger.models import LedgerKind
 from app.submissions import access as submissions_access
-from app.verification.outcomes import OutcomeStatus, ShortlistedEntry
+from app.verification.outcomes import ShortlistedEntry
 
 AWARD_STATES = frozenset({ChallengeState.AWARDS_PROPOSED, ChallengeState.FINAL,
                           ChallengeState.ARCHIVED})
@@ -39,45 +38,83 @@ def awards_url(challenge: Challenge) -> str:
     return f"/challenges/{challenge.id}/awards"
 
 
-def compute(db: Session, *, challenge: Challenge,
-            shortlist: Iterable[ShortlistedEntry]) -> allocation.AwardPlan:
-    """Store the awards of a challenge whose awards are being proposed."""
+def current(db: Session, *, challenge_id: int) -> dict[int, Award]:
+    """Submission id -> the award in force: the latest computation's (zero awards included)."""
+    latest = db.scalar(select(func.max(Award.computation)).where(
+        Award.challenge_id == challenge_id))
+    if latest is None:
+        return {}
+    return {a.submission_id: a for a in db.scalars(
+        select(Award).where(Award.challenge_id == challenge_id, Award.computation == latest)
+        .order_by(Award.id))}
+
+
+def compute(db: Session, *, challenge: Challenge, shortlist: Iterable[ShortlistedEntry],
+            actor_id: int | None = None) -> allocation.AwardPlan:
+    """Store the awards of a challenge whose awards are being proposed, each with its ledger
+    entry."""
     if db.scalar(select(Award.id).where(Award.challenge_id == challenge.id).limit(1)):
         raise Conflict(N_("The awards of this challenge were computed already."),
                        code="awards_exist")
-    return _store(db, challenge, shortlist)
+    plan, _ = _store(db, challenge, list(shortlist), computation=1, actor_id=actor_id)
+    return plan
 
 
-def recompute(db: Session, *, challenge: Challenge,
-              shortlist: Iterable[ShortlistedEntry]) -> dict[int, tuple[int, int]]:
-    """Replace the proposed awards by those the outcomes now give (after an upheld appeal);
-    returns submission id -> (old amount, new amount) for each entry whose award changed."""
+def recompute(db: Session, *, challenge: Challenge, shortlist: Iterable[ShortlistedEntry],
+              actor_id: int | None = None) -> dict[int, tuple[int, int]]:
+    """Add a new computation from the outcomes as they now are (after an upheld appeal); the
+    awards it supersedes stay, in the table and in the ledger. Returns submission id ->
+    (old amount, new amount) for each entry whose award changed."""
     if challenge.state != ChallengeState.AWARDS_PROPOSED:
         raise Conflict(N_("Awards are recomputed only while they are proposed."),
                        code="awards_not_proposed", fields={"state": challenge.state.value})
-    before = dict(db.execute(select(Award.submission_id, Award.amount_minor)
-                             .where(Award.challenge_id == challenge.id)).all())
-    db.execute(delete(Award).where(Award.challenge_id == challenge.id))
-    plan = _store(db, challenge, shortlist)
-    after = {a.entry: a.amount_minor for a in plan.allocations}
-    return {entry: (before.get(entry, 0), after.get(entry, 0))
-            for entry in sorted(set(before) | set(after))
-            if before.get(entry, 0) != after.get(entry, 0)}
+    before = current(db, challenge_id=challenge.id)
+    computation = max((a.computation for a in before.values()), default=0) + 1
+    _, after = _store(db, challenge, list(shortlist), computation=computation,
+                      actor_id=actor_id, superseded=before)
+    amounts = {entry: a.amount_minor for entry, a in after.items()}
+    was = {entry: a.amount_minor for entry, a in before.items()}
+    return {entry: (was.get(entry, 0), amounts.get(entry, 0))
+            for entry in sorted(set(was) | set(amounts))
+            if was.get(entry, 0) != amounts.get(entry, 0)}
 
 
-def _store(db: Session, challenge: Challenge,
-           shortlist: Iterable[ShortlistedEntry]) -> allocation.AwardPlan:
+def _store(db: Session, challenge: Challenge, shortlist: list[ShortlistedEntry], *,
+           computation: int, actor_id: int | None,
+           superseded: dict[int, Award] | None = None
+           ) -> tuple[allocation.AwardPlan, dict[int, Award]]:
     plan = plan_for(challenge, shortlist)
-    rows = [Award(challenge_id=challenge.id, submission_id=a.entry, amount_minor=a.amount_minor,
-                  held_back_minor=a.held_back_minor, currency=plan.currency, reason=a.reason)
-            for a in plan.allocations]
-    db.add_all(rows)
+    given = {a.entry: a for a in plan.allocations}
+    codes = {e.submission_id: e.code for e in shortlist}
+    kind = LedgerKind.AWARD_PROPOSED if computation == 1 else LedgerKind.AWARD_RECOMPUTED
+    decided = [(e.submission_id, given.get(e.submission_id)) for e in shortlist]
+    events = [ledger.Event(
+        kind=kind, challenge_id=challenge.id, submission_id=entry,
+        amount_minor=a.amount_minor if a else 0, currency=plan.currency,
+        reason=a.reason if a else "", actor_id=actor_id,
+        details={"code": codes[entry], "computation": computation,
+                 "held_back_minor": a.held_back_minor if a else 0,
+                 "supersedes": superseded[entry].ledger_sequence
+                 if superseded and entry in superseded else None})
+        for entry, a in decided]
     try:
-        db.flush()
+        recorded = ledger.append(db, *events)
     except IntegrityError as exc:  # a concurrent computation got there first
         raise Conflict(N_("The awards of this challenge were computed already."),
                        code="awards_exist") from exc
-    return plan
+    rows = {entry: Award(
+        challenge_id=challenge.id, submission_id=entry, computation=computation,
+        amount_minor=a.amount_minor if a else 0, held_back_minor=a.held_back_minor if a else 0,
+        currency=plan.currency, reason=a.reason if a else "",
+        reasons=reasons.stored(a.reasons if a else ()), ledger_sequence=entry_row.sequence)
+        for (entry, a), entry_row in zip(decided, recorded, strict=True)}
+    db.add_all(rows.values())
+    try:
+        db.flush()
+    except IntegrityError as exc:  # the unique (entry, computation) is the last line
+        raise Conflict(N_("The awards of this challenge were computed already."),
+                       code="awards_exist") from exc
+    return plan, rows
 
 
 def visible(db: Session, *, challenge_id: int, user: User
@@ -96,47 +133,3 @@ def require_proposed(challenge: Challenge) -> None:
     if challenge.state not in AWARD_STATES:
         raise Conflict(N_("Awards are shown once they have been proposed."),
                        code="awards_not_proposed", fields={"state": challenge.state.value})
-
-
-def view(db: Session, *, challenge: Challenge, manager: bool,
-         mine: ChallengeRegistration | None, shortlist: Iterable[ShortlistedEntry]
-         ) -> AwardsRead:
-    """The manager sees every shortlisted entry and the totals; an entrant sees their own entry
-    only (see `visible`); nobody sees anything before awards are proposed (409)."""
-    require_proposed(challenge)
-    rules = PrizeRules.model_validate(challenge.prize_rules)
-    awards = {a.submission_id: a for a in db.scalars(
-        select(Award).where(Award.challenge_id == challenge.id))}
-    entries = []
-    for entry in shortlist:
-        if not manager and (mine is None or entry.registration_id != mine.id):
-            continue
-        award = awards.get(entry.submission_id)
-        entries.append(EntryAwardRead(
-            submission_id=entry.submission_id, title=entry.title, entrant=entry.entrant,
-            judging_rank=entry.judging_rank, outcome=entry.status,
-            amount_minor=award.amount_minor if award else 0,
-            held_back_minor=award.held_back_minor if award else 0,
-            paid_now_minor=(award.amount_minor - award.held_back_minor) if award else 0,
-            currency=rules.purse.currency,
-            reason=award.reason if award else _no_award_reason(entry)))
-    total = sum(a.amount_minor for a in awards.values())
-    return AwardsRead(
-        challenge_id=challenge.id, title=challenge.title, state=challenge.state,
-        currency=rules.purse.currency,
-        purse_minor=rules.purse.amount_minor if manager else None,
-        total_minor=total if manager else None,
-        unallocated_minor=rules.purse.amount_minor - total if manager else None,
-        holdback_delay_days=rules.holdback.delay_days if rules.holdback else None,
-        awards_proposed_at=challenge.awards_proposed_at,
-        appeals_close_at=appeals_close_at(challenge.awards_proposed_at,
-                                          challenge.appeals_window_days),
-        entries=entries)
-
-
-def _no_award_reason(entry: ShortlistedEntry) -> str:
-    if entry.status == OutcomeStatus.NOT_MET:
-        return N_("a required target was not met")
-    if entry.status == OutcomeStatus.PENDING:
-        return N_("its outcomes were not all attested before verification closed")
-    return N_("the prize rules leave nothing for it")

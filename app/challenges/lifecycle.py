@@ -9,6 +9,7 @@ transition time and no actor.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
+from app.audit import service as audit
 from app.challenges import clock
 from app.challenges.access import is_admin, is_manager
 from app.challenges.deadlines import effective_state
@@ -26,6 +28,10 @@ from app.challenges.schemas import PrizeRules
 from app.challenges.states import Action, Actor, Step
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.i18n.translate import N_, translatable
+
+# Every move of a challenge's state is an audit event too (the admins' one record of who did
+# what, across challenges, panels, appeals and awards); its details name the challenge.
+TRANSITION_EVENT = "challenge.transition"
 
 
 def _move(db: Session, challenge: Challenge, *, expected: ChallengeState, to: ChallengeState,
@@ -41,8 +47,25 @@ def _move(db: Session, challenge: Challenge, *, expected: ChallengeState, to: Ch
     set_committed_value(challenge, "state", to)
     db.add(ChallengeTransition(challenge_id=challenge.id, action=action, from_state=expected,
                                to_state=to, actor_id=actor_id, reason=reason, at=at))
-    db.flush()
+    audit.record(db, event=TRANSITION_EVENT, actor_id=actor_id, challenge_id=challenge.id,
+                 action=action.value, from_state=expected.value, to_state=to.value,
+                 reason=reason, at=at.isoformat())
     return True
+
+
+def hold(db: Session, *, challenge: Challenge, states: Collection[ChallengeState]) -> None:
+    """A compare-and-set on the challenge's state: refused (409) unless it is still one of
+    `states`, and otherwise its row is held to the end of the transaction (PostgreSQL: the row
+    lock; SQLite: the database's write lock), so that what the caller checks next is not
+    changed meanwhile by a step, a panel change or a registration that holds it too."""
+    result = db.execute(update(Challenge).where(Challenge.id == challenge.id,
+                                                Challenge.state.in_(list(states)))
+                        .values(state=Challenge.state, updated_at=Challenge.updated_at)
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        db.refresh(challenge)
+        raise Conflict(N_("The challenge changed meanwhile; reload and try again."),
+                       code="concurrent_change", fields={"state": challenge.state.value})
 
 
 def sync(db: Session, *, challenge: Challenge) -> ChallengeState:
@@ -105,10 +128,15 @@ def check_step(challenge: Challenge, *, step: Step, user: User,
                reason: str | None) -> str | None:
     """Refuse `step` unless `user` may take it from the challenge's state; returns the reason,
     stripped (None when empty)."""
-    if step.who == Actor.ADMIN and not is_admin(user):
+    who = step.actor_in(challenge.state)
+    if who == Actor.ADMIN and not is_admin(user):
+        if step.who != Actor.ADMIN and is_manager(challenge, user):
+            # The sponsor's step, but not from this state (e.g. cancelling from verification on).
+            raise Forbidden(step.admin_from_refusal or N_("Only an admin may do this now."),
+                            code="missing_role")
         raise Forbidden(translatable("Only an admin may %(action)s.",
                                      action=step.label.lower()), code="missing_role")
-    if step.who == Actor.OWNER and not is_manager(challenge, user):
+    if who == Actor.OWNER and not is_manager(challenge, user):
         raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) may do this."),
                         code="not_owner")
     if challenge.state not in step.sources:

@@ -41,9 +41,20 @@ class Step:
     who: Actor
     needs_reason: bool = False
     label: str = ""
+    # The states from which only an admin may take a step the sponsor otherwise takes, and
+    # what the sponsor is told when they try.
+    admin_from: frozenset[State] = frozenset()
+    admin_from_refusal: str = ""
+
+    def actor_in(self, state: State) -> Actor:
+        """Who may take this step from `state`."""
+        return Actor.ADMIN if state in self.admin_from else self.who
 
 
 _BEFORE_FINAL = frozenset(State) - {State.FINAL, State.ARCHIVED, State.CANCELLED}
+# Once outcomes are being verified, cancelling would erase results entrants have earned: from
+# then on it is an admin's decision (with a reason, as always), not the sponsor's.
+_VERIFIED_ON = frozenset({State.VERIFICATION, State.AWARDS_PROPOSED})
 
 # The steps people take (opening and closing follow the clock; see `deadlines`).
 STEPS: dict[Action, Step] = {s.action: s for s in (
@@ -66,7 +77,9 @@ STEPS: dict[Action, Step] = {s.action: s for s in (
     Step(Action.ARCHIVE, frozenset({State.FINAL}), State.ARCHIVED, Actor.ADMIN,
          label=N_("Archive")),
     Step(Action.CANCEL, _BEFORE_FINAL, State.CANCELLED, Actor.OWNER, needs_reason=True,
-         label=N_("Cancel challenge")),
+         label=N_("Cancel challenge"), admin_from=_VERIFIED_ON,
+         admin_from_refusal=N_("Once its outcomes are being verified, a challenge is cancelled "
+                               "only by an admin, who gives the reason its entrants are told.")),
 )}
 
 

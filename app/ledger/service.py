@@ -35,7 +35,9 @@ class Event:
     details: Mapping[str, Any] | None = None
 
 
-def _take_turn(db: Session) -> None:
+def take_turn(db: Session) -> None:
+    """Wait for the ledger's turn (held to the end of the transaction): money changes that
+    read before they write take it first, so they are decided one after another."""
     taken = db.execute(update(LedgerTurn).where(LedgerTurn.id == TURN_ROW)
                        .values(appended=LedgerTurn.appended + 1)).rowcount  # type: ignore[attr-defined]
     if not taken:  # the first append ever (the migration also makes the row)
@@ -54,7 +56,7 @@ def append(db: Session, *events: Event, at: dt.datetime | None = None) -> list[L
     """Chain `events`, in order, onto the head; returns the new entries."""
     if not events:
         return []
-    _take_turn(db)
+    take_turn(db)
     sequence, previous = head(db)
     recorded_at = at or utcnow()
     added = []

@@ -92,6 +92,7 @@ class ShortlistedEntry:
     judging_rank: int | None
     status: OutcomeStatus
     targets: tuple[TargetRecord, ...]
+    code: str = ""  # judging's code for the entry, the name it has in the published inputs
 
     @property
     def measured(self) -> dict[str, Decimal]:

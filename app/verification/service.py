@@ -89,6 +89,10 @@ def _with_outcomes(challenge: Challenge, entry: ShortlistedEntry,
                    status=outcomes.entry_outcome(_targets(challenge), measured).status)
 
 
+def _submitted(submission: Submission) -> dt.datetime:
+    return submission.submitted_at or submission.created_at
+
+
 def entry_outcomes(db: Session, *, challenge: Challenge,
                    ranking: Sequence[RankedEntry]) -> dict[int, ShortlistedEntry]:
     """The entries `ranking` made eligible, in its order, each with its attested outcomes."""
@@ -102,11 +106,15 @@ def entry_outcomes(db: Session, *, challenge: Challenge,
     found = _attestations(db, challenge, submissions)
     names = _verifier_names(db, found.values())
     shortlist = {}
-    for r in eligible:
+    # The public order the awards follow: judging's rank, and within a tie the entry submitted
+    # first (never the entry code, which is a hash).
+    for r in sorted(eligible, key=lambda r: (r.rank is None, r.rank or 0,
+                                             _submitted(submissions[r.submission_id]),
+                                             r.submission_id)):
         registration_id = submissions[r.submission_id].registration_id
         bare = ShortlistedEntry(r.submission_id, registration_id, r.title,
                                 entrants.get(registration_id, "an entrant"), r.rank,
-                                outcomes.OutcomeStatus.PENDING, ())
+                                outcomes.OutcomeStatus.PENDING, (), r.code)
         shortlist[r.submission_id] = _with_outcomes(challenge, bare, found, names)
     return shortlist
 

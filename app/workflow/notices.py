@@ -3,6 +3,7 @@ recipient's language). The workflow decides when; this module says what."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User, UserRole
 from app.awards import allocation
-from app.awards.models import Appeal, AppealStatus
+from app.awards.models import Appeal, AppealStatus, AwardPayment, HoldbackCheck, HoldbackOutcome
+from app.awards.payments import AwardMoney
 from app.awards.service import awards_url
 from app.challenges.deadlines import appeals_close_at
 from app.challenges.models import Challenge, ChallengeRegistration
@@ -168,3 +170,45 @@ def appeal_decided(db: Session, challenge: Challenge, appeal: Appeal,
             db, recipient_ids=_entrants(db, submission.registration_id),
             subject=translatable("Appeal decided: %(challenge)s", challenge=challenge.title),
             body=body, kind="awards.appeal_decided")
+
+
+def payment_recorded(db: Session, challenge: Challenge, payment: AwardPayment,
+                     money: AwardMoney, today: dt.date) -> None:
+    """The entrants learn what was paid, what is still held and until when."""
+    submission = db.get(Submission, payment.submission_id)
+    if submission is None:
+        return
+    paid = format_money(payment.amount_minor, payment.currency)
+    payout = money.payout
+    said = translatable("%(amount)s was paid for \"%(entry)s\" on %(date)s (reference "
+                        "%(reference)s).", amount=paid, entry=submission.title,
+                        date=payment.paid_on.isoformat(), reference=payment.reference)
+    if payout.held_minor and payout.holdback_due_on:
+        said = translatable("%(said)s %(held)s is held back until the persistence check due "
+                            "on %(date)s.", said=said,
+                            held=format_money(payout.held_minor, payment.currency),
+                            date=payout.holdback_due_on.isoformat())
+    url = f"{get_settings().base_url}{awards_url(challenge)}"
+    notifications.queue_many(
+        db, recipient_ids=_entrants(db, submission.registration_id),
+        subject=translatable("Payment recorded: %(challenge)s", challenge=challenge.title),
+        body=translatable("%(said)s\n\n%(url)s", said=said, url=url), kind="awards.paid")
+
+
+def holdback_checked(db: Session, challenge: Challenge, check: HoldbackCheck) -> None:
+    submission = db.get(Submission, check.submission_id)
+    if submission is None:
+        return
+    amount = format_money(check.amount_minor, (challenge.prize_rules or {})
+                          .get("purse", {}).get("currency", "USD"))
+    said = translatable("The holdback of %(amount)s for \"%(entry)s\" was released: "
+                        "%(reason)s. It is now payable.", amount=amount,
+                        entry=submission.title, reason=check.reason) \
+        if check.outcome == HoldbackOutcome.RELEASED else translatable(
+        "The holdback of %(amount)s for \"%(entry)s\" was forfeited: %(reason)s.",
+        amount=amount, entry=submission.title, reason=check.reason)
+    url = f"{get_settings().base_url}{awards_url(challenge)}"
+    notifications.queue_many(
+        db, recipient_ids=_entrants(db, submission.registration_id),
+        subject=translatable("Holdback checked: %(challenge)s", challenge=challenge.title),
+        body=translatable("%(said)s\n\n%(url)s", said=said, url=url), kind="awards.holdback")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.audit import service as audit
 from app.awards import appeals
 from app.awards import service as awards
 from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
@@ -57,10 +58,16 @@ def decide_appeal(db: Session, *, appeal_id: int, admin: User,
     appellants, and the entrants whose award changed, are told."""
     appeal = appeals.open_appeal(db, appeal_id=appeal_id)
     challenge = challenges_service.get(db, challenge_id=appeal.challenge_id, viewer=admin)
+    # The decision is a compare-and-set on the open appeal, taken first: of two decisions at
+    # once only one goes on to recompute the awards.
+    decided = appeals.record_decision(db, appeal=appeal, admin=admin, body=body)
     changed: dict[int, tuple[int, int]] = {}
     if body.outcome == "upheld":
         changed = awards.recompute(db, challenge=challenge,
-                                   shortlist=shortlist(db, challenge).values())
-    decided = appeals.record_decision(db, appeal=appeal, admin=admin, body=body)
+                                   shortlist=shortlist(db, challenge).values(),
+                                   actor_id=admin.id)
+        audit.record(db, event="awards.recomputed", actor_id=admin.id,
+                     challenge_id=challenge.id, appeal_id=appeal.id,
+                     changed={str(k): list(v) for k, v in changed.items()})
     notices.appeal_decided(db, challenge, appeal, changed)
     return decided

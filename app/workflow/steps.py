@@ -25,14 +25,18 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.audit import service as audit
 from app.awards import appeals
 from app.awards import service as awards
 from app.challenges import authoring, clock, deadlines, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
+from app.challenges.schemas import PrizeRules
 from app.challenges.states import STEPS, Action, Step
 from app.errors import Conflict
 from app.i18n.translate import N_
+from app.ledger import service as ledger
+from app.ledger.models import LedgerKind
 from app.workflow import notices
 from app.workflow.standings import shortlist
 
@@ -141,7 +145,9 @@ def propose_awards(db: Session, *, challenge: Challenge, user: User,
     challenge.awards_proposed_at = move.at
     _finish(db, challenge, move, user)
     entries = list(shortlist(db, challenge).values())
-    plan = awards.compute(db, challenge=challenge, shortlist=entries)
+    plan = awards.compute(db, challenge=challenge, shortlist=entries, actor_id=user.id)
+    audit.record(db, event="awards.computed", actor_id=user.id, challenge_id=challenge.id,
+                 total_minor=plan.total_minor, currency=plan.currency, entries=len(entries))
     notices.awards_proposed(db, challenge, entries, plan)
     return challenge
 
@@ -157,6 +163,13 @@ def finalise(db: Session, *, challenge: Challenge, user: User,
         raise Conflict(N_("An appeal is still open; decide it before finalising."),
                        code="appeals_open")
     _finish(db, challenge, move, user)
+    in_force = awards.current(db, challenge_id=challenge.id).values()
+    currency = PrizeRules.model_validate(challenge.prize_rules).purse.currency
+    ledger.append(db, ledger.Event(
+        kind=LedgerKind.AWARDS_FINAL, challenge_id=challenge.id,
+        amount_minor=sum(a.amount_minor for a in in_force), currency=currency,
+        reason=move.reason or "the awards are final", actor_id=user.id,
+        details={"awards": sorted(a.ledger_sequence for a in in_force)}), at=move.at)
     return challenge
 
 
@@ -166,6 +179,13 @@ def cancel(db: Session, *, challenge: Challenge, user: User,
     move = _begin(db, challenge, Action.CANCEL, user, reason)
     challenge.cancel_reason = move.reason
     _finish(db, challenge, move, user)
+    purse = PrizeRules.model_validate(challenge.prize_rules).purse \
+        if challenge.prize_rules else None
+    ledger.append(db, ledger.Event(
+        kind=LedgerKind.CHALLENGE_CANCELLED, challenge_id=challenge.id,
+        amount_minor=purse.amount_minor if purse else None,
+        currency=purse.currency if purse else None, reason=move.reason or "cancelled",
+        actor_id=user.id, details={"from_state": move.expected.value}), at=move.at)
     notices.cancelled(db, challenge, reason=move.reason)
     return challenge
 
