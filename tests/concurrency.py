@@ -39,3 +39,12 @@ class Second:
         self._thread.join(timeout=30)
         assert not self._thread.is_alive()
         return self.outcome
+
+
+def meanwhile(url: str, change: Callable[[Session], Any]) -> Any:
+    """Another request's change, made and committed on a session of its own between what the
+    test's session read and what it writes next (the race a compare-and-set must catch)."""
+    with session_factory(url)() as session:
+        outcome = change(session)
+        session.commit()
+        return outcome

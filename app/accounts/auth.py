@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
@@ -96,12 +96,14 @@ def start_session(db: Session, *, user: User, ip: str | None = None,
 
 
 def end_session(db: Session, *, raw_token: str) -> None:
-    session = db.scalar(select(UserSession).where(UserSession.token_hash == token_hash(raw_token)))
-    if session is not None and session.revoked_at is None:
-        session.revoked_at = utcnow()
-        audit.record(db, event="logout", actor_id=session.user_id,
-                     subject_user_id=session.user_id)
-        db.flush()
+    # A compare-and-set on `revoked_at IS NULL`: two sign-outs at once (two tabs) end the
+    # session once, and it is audited once.
+    ended = db.execute(update(UserSession).where(
+        UserSession.token_hash == token_hash(raw_token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).returning(UserSession.user_id)
+        .execution_options(synchronize_session=False)).scalars().all()
+    for user_id in ended:
+        audit.record(db, event="logout", actor_id=user_id, subject_user_id=user_id)
 
 
 def user_for_session(db: Session, *, raw_token: str) -> User | None:
@@ -148,11 +150,16 @@ def revoke_token(db: Session, *, user: User, token_id: int) -> ApiToken:
     token = db.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound(N_("No such token."))
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
+    # A compare-and-set on `revoked_at IS NULL`: revoked once, and audited once, even when two
+    # requests revoke it at the same moment.
+    result = db.execute(update(ApiToken).where(ApiToken.id == token.id,
+                                               ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) == 1:
         audit.record(db, event="token.revoked", actor_id=user.id, subject_user_id=user.id,
                      token_id=token.id)
-        db.flush()
+    db.refresh(token)
     return token
 
 

@@ -23,7 +23,7 @@ from app.audit import service as audit
 from app.errors import NotAuthenticated
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
-from app.kit.schemas import Limit, ObjectId, Offset, Page
+from app.kit.schemas import Limit, ObjectId, Offset, Page, QueryId
 from app.kit.unit_of_work import SessionDep, keep_changes_on_error
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -108,5 +108,9 @@ def revoke_role(user_id: ObjectId, role: Role, admin: AdminUser,
 
 @router.get("/audit", response_model=list[AuditEventRead])
 def audit_log(admin: AdminUser, db: SessionDep, event: str | None = Query(None, max_length=60),
+              challenge_id: QueryId | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0) -> object:
-    return audit.list_events(db, event=event, limit=limit, offset=offset)
+    """Newest first: account events, and each challenge's transitions, panel changes, appeals
+    and award computations (`challenge_id` keeps only one challenge's)."""
+    return audit.list_events(db, event=event, challenge_id=challenge_id, limit=limit,
+                             offset=offset)

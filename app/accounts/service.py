@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
@@ -159,11 +159,15 @@ def revoke_role(db: Session, *, user: User, role: Role, revoked_by: User) -> Use
         raise Conflict(N_("You cannot remove your own admin role."), code="self_demotion")
     grant = db.get(UserRole, (user.id, role))
     if grant is not None:
-        db.delete(grant)
-        db.flush()
+        # Deleted by its key and counted: of two revocations at once, one is audited.
+        result = db.execute(delete(UserRole).where(UserRole.user_id == user.id,
+                                                   UserRole.role == role)
+                            .execution_options(synchronize_session=False))
+        db.expunge(grant)
         db.refresh(user)
-        audit.record(db, event="role.revoked", actor_id=revoked_by.id, subject_user_id=user.id,
-                     role=role.value)
+        if getattr(result, "rowcount", 0) == 1:
+            audit.record(db, event="role.revoked", actor_id=revoked_by.id,
+                         subject_user_id=user.id, role=role.value)
     return user
 
 

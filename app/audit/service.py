@@ -1,4 +1,8 @@
-"""Write and read audit events; callers pass the session of their own unit of work."""
+"""Write and read audit events; callers pass the session of their own unit of work.
+
+Account events (sign-ins, roles, tokens) name the people involved; the events of a challenge's
+life (its transitions, panel changes, appeals and award computations) carry its id as
+`details["challenge_id"]`, by which the admins' audit API filters them."""
 
 from __future__ import annotations
 
@@ -21,10 +25,13 @@ def record(db: Session, *, event: str, actor_id: int | None = None,
     return entry
 
 
-def list_events(db: Session, *, event: str | None = None, limit: int = 100,
-                offset: int = 0) -> list[AuditEvent]:
-    """Newest first, optionally only one kind of event."""
+def list_events(db: Session, *, event: str | None = None, challenge_id: int | None = None,
+                limit: int = 100, offset: int = 0) -> list[AuditEvent]:
+    """Newest first, optionally only one kind of event, or only those about one challenge (its
+    lifecycle, panel, appeals and awards name it in their details)."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
     if event:
         query = query.where(AuditEvent.event == event)
+    if challenge_id is not None:
+        query = query.where(AuditEvent.details["challenge_id"].as_integer() == challenge_id)
     return list(db.scalars(query))

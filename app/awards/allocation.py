@@ -1,15 +1,23 @@
 """Who is paid what: the frozen prize rules applied to the verified outcomes (pure, exact).
 
-Every amount is a whole number of minor units. A share is computed as an exact fraction and
-rounded down; the minor units that rounding leaves go one each to the largest remainders (ties
-to the better judging rank), so a split adds up to exactly what is shared, never to more.
-Nothing here reads a database: the awards service gathers the outcomes and stores the plan.
+Every amount is a whole number of minor units, computed with integers only (a Decimal is an
+exact ratio of two integers; weights are brought to a common denominator, a power of ten for
+decimal ones). A share is rounded down; the minor units rounding leaves go one each to the
+largest remainders, equal remainders to the entry listed first, so a split adds up to exactly
+what is shared, never to more. Nothing here reads a database: the awards service gathers the
+outcomes and stores the plan; `app.awards.inputs` recomputes it from a published file.
+
+The outcomes come in public order: judging's rank, and within a rank the entry submitted first
+(`allocate` keeps that order, only moving entries to their rank). Entries with the same rank are
+tied; the order decides nothing but who gets the leftover minor units of an equal split.
 
 What each award type pays (a "verified" entry has every required target attested and met):
-- ranked: the places, in order, to the verified entries in judging's order;
+- ranked: the places, in order, to the verified entries by rank; entries tied at a rank share
+  equally the sum of the places they occupy (two tied for 2nd share places 2 and 3; when the
+  places run out within the tie, they share the places that remain);
 - threshold: the amount to each verified entry; when they outnumber the purse, the purse is
-  shared equally (`pro_rata`) or paid in full amounts in judging's order until spent (`by_rank`,
-  the last one paid gets what is left);
+  shared equally (`pro_rata`) or paid in full amounts by rank until spent (`by_rank`: the entry,
+  or the entries tied, where the purse runs out share what is left equally);
 - milestone: each milestone's amount is shared equally by the entries whose attested outcomes
   meet every one of its targets (milestones pay partial success, so overall status is not needed);
 - per_unit: verified entries that also meet the quality-gate target earn the rate for every unit
@@ -19,27 +27,37 @@ What each award type pays (a "verified" entry has every required target attested
 - pool: the pool is shared by the verified entries in proportion to their attested value of the
   share target (negative values count as zero; all zero: equal shares).
 A holdback keeps `basis_points` of each award back (rounded down) for a later persistence check.
+Every shortlisted entry gets an Allocation, zero ones included, with the reasons in words
+(`explain`).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from fractions import Fraction
 
+from app.awards import explain
 from app.challenges.enums import Direction
+from app.challenges.prize_text import format_rate
 from app.challenges.schemas import (
     MilestoneAward,
+    OverflowPolicy,
     PerUnitAward,
     PoolAward,
     PrizeRules,
     RankedAward,
     ThresholdAward,
 )
-from app.i18n.translate import N_
 from app.kit.money import format_money
+from app.verification.outcomes import OutcomeStatus
+
+# Measured values have at most 30 digits; sums and differences of them stay exact at 80.
+_EXACT = Context(prec=80)
 
 
 @dataclass(frozen=True)
@@ -47,17 +65,24 @@ class Outcome:
     """One shortlisted entry: its judging rank and what verification attested."""
 
     entry: int
-    rank: int | None  # 1 = best in judging
+    rank: int | None  # 1 = best in judging; equal ranks are a tie
     verified: bool
     measured: Mapping[str, Decimal]  # target key -> attested value
     met: Mapping[str, bool]  # target key -> the attested value meets the target
+    status: str = ""  # an OutcomeStatus value; "" = worked out from `verified` and `met`
 
 
 @dataclass(frozen=True)
 class Target:
+    """An outcome target as the prize rules and the reasons need it."""
+
     key: str
     direction: Direction
     baseline: Decimal | None = None
+    metric: str = ""  # what is measured, e.g. "CO₂ avoided" (the key when empty)
+    unit: str = ""
+    threshold: Decimal | None = None
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,7 +90,11 @@ class Allocation:
     entry: int
     amount_minor: int
     held_back_minor: int
-    reason: str
+    reasons: tuple[str, ...]  # translatable sentences (`app.i18n.translate.translatable`)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
 
     @property
     def paid_now_minor(self) -> int:
@@ -76,7 +105,7 @@ class Allocation:
 class AwardPlan:
     currency: str
     purse_minor: int
-    allocations: tuple[Allocation, ...]  # judging's order; entries awarded nothing are left out
+    allocations: tuple[Allocation, ...]  # every outcome, zero awards included, in public order
 
     @property
     def total_minor(self) -> int:
@@ -87,112 +116,285 @@ class AwardPlan:
         return self.purse_minor - self.total_minor
 
 
-def apportion(total: int, weights: Sequence[Fraction | Decimal | int]) -> list[int]:
+Weight = Fraction | Decimal | int
+
+
+def apportion(total: int, weights: Sequence[Weight]) -> list[int]:
     """`total` minor units split in proportion to `weights` (largest remainder; ties go to the
     earlier weight). All weights zero (or none positive): equal shares."""
     if total < 0:
         raise ValueError("cannot share a negative amount")
     if not weights:
         return []
-    exact_weights = [max(Fraction(w), Fraction(0)) for w in weights]
-    whole = sum(exact_weights)
+    ratios = [w.as_integer_ratio() for w in weights]
+    common = math.lcm(*(d for _, d in ratios))
+    scaled = [max(n * (common // d), 0) for n, d in ratios]
+    whole = sum(scaled)
     if whole == 0:
-        exact_weights, whole = [Fraction(1)] * len(weights), Fraction(len(weights))
-    exact = [Fraction(total) * w / whole for w in exact_weights]
-    shares = [math.floor(x) for x in exact]
+        scaled, whole = [1] * len(weights), len(weights)
+    parts = [divmod(total * w, whole) for w in scaled]
+    shares = [share for share, _ in parts]
     left = total - sum(shares)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
-    for i in by_remainder[:left]:
+    # nlargest is a stable sort in reverse: equal remainders keep the earlier weight first.
+    for i in heapq.nlargest(left, range(len(parts)), key=lambda i: parts[i][1]):
         shares[i] += 1
     return shares
 
 
-def improvement(target: Target, measured: Decimal) -> Fraction:
-    """Units of improvement over the baseline (zero when worse)."""
-    baseline = Fraction(target.baseline or 0)
-    value = Fraction(measured)
-    gained = value - baseline if target.direction == Direction.AT_LEAST else baseline - value
-    return max(gained, Fraction(0))
+def split_equally(total: int, count: int) -> list[int]:
+    """`total` in `count` equal shares, rounded down; the units left go to the first ones."""
+    share, left = divmod(total, count)
+    return [share + 1] * left + [share] * (count - left)
+
+
+def improvement(target: Target, measured: Decimal) -> Decimal:
+    """Units of improvement over the baseline (zero when worse), exactly."""
+    baseline = target.baseline or Decimal(0)
+    if target.direction == Direction.AT_LEAST:
+        gained = _EXACT.subtract(measured, baseline)
+    else:
+        gained = _EXACT.subtract(baseline, measured)
+    return max(gained, Decimal(0))
+
+
+def _floor_product(a: Decimal, b: Decimal) -> int:
+    (an, ad), (bn, bd) = a.as_integer_ratio(), b.as_integer_ratio()
+    return (an * bn) // (ad * bd)
+
+
+def _rank_key(outcome: Outcome) -> tuple[bool, int]:
+    return outcome.rank is None, outcome.rank or 0
+
+
+def _tie_groups(ordered: Sequence[Outcome]) -> Iterator[list[Outcome]]:
+    """Consecutive entries of equal rank (an unranked entry stands alone: it has no score to
+    be equal to)."""
+    group: list[Outcome] = []
+    for outcome in ordered:
+        if group and (outcome.rank is None or outcome.rank != group[0].rank):
+            yield group
+            group = []
+        group.append(outcome)
+    if group:
+        yield group
+
+
+class _Book:
+    """What each entry earns, and why."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = currency
+        self.amounts: dict[int, int] = {}
+        self.reasons: dict[int, list[str]] = {}
+
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.currency)
+
+    def note(self, outcome: Outcome, *reasons: str) -> None:
+        self.reasons.setdefault(outcome.entry, []).extend(reasons)
+
+    def pay(self, outcome: Outcome, amount: int, *reasons: str, zero: str | None = None) -> None:
+        """Record `amount` with its reasons; `zero` is added when a share came to nothing."""
+        self.amounts[outcome.entry] = self.amounts.get(outcome.entry, 0) + amount
+        self.note(outcome, *reasons)
+        if amount == 0 and zero is not None:
+            self.note(outcome, zero)
+
+    def share_equally(self, group: Sequence[Outcome], total: int, reason: str) -> None:
+        for outcome, share in zip(group, split_equally(total, len(group)), strict=True):
+            self.pay(outcome, share, reason, zero=explain.equal_share_rounds_to_zero())
 
 
 def allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
              targets: Mapping[str, Target]) -> AwardPlan:
-    ordered = sorted(outcomes, key=lambda o: (o.rank is None, o.rank or 0, o.entry))
-    verified = [o for o in ordered if o.verified]
+    """The awards the rules give `outcomes` (in public order: rank, then earlier submission)."""
+    ordered = sorted(outcomes, key=_rank_key)  # stable: the public order within a rank stays
+    if len({o.entry for o in ordered}) != len(ordered):
+        raise ValueError("an entry is listed twice")
     purse, currency = rules.purse.amount_minor, rules.purse.currency
-    earned: dict[int, list[tuple[int, str]]] = {}
-
-    def pay(outcome: Outcome, amount: int, reason: str) -> None:
-        if amount > 0:
-            earned.setdefault(outcome.entry, []).append((amount, reason))
-
+    book = _Book(currency)
     award = rules.award
+    if not isinstance(award, MilestoneAward):  # milestones pay partial success
+        for outcome in ordered:
+            if not outcome.verified:
+                book.note(outcome, *_not_verified(outcome, targets))
+    verified = [o for o in ordered if o.verified]
     if isinstance(award, RankedAward):
-        for place, (outcome, amount) in enumerate(zip(verified, award.places, strict=False), 1):
-            pay(outcome, amount, f"place {place}")
+        _ranked(award, verified, book)
     elif isinstance(award, ThresholdAward):
-        full = award.amount_per_solution
-        if full * len(verified) <= purse:
-            for outcome in verified:
-                pay(outcome, full, N_("every required target met"))
-        elif award.overflow.value == "pro_rata":
-            for outcome, share in zip(verified, apportion(purse, [1] * len(verified)),
-                                      strict=True):
-                pay(outcome, share, f"{len(verified)} solutions share the purse "
-                                    f"({format_money(purse, currency)}) equally")
-        else:
-            remaining = purse
-            for outcome in verified:
-                amount = min(full, remaining)
-                pay(outcome, amount, N_("paid by rank until the purse is spent"))
-                remaining -= amount
+        _threshold(award, verified, book, purse)
     elif isinstance(award, MilestoneAward):
-        for milestone in award.milestones:
-            reached = [o for o in ordered if all(o.met.get(k) for k in milestone.targets)]
-            for outcome, share in zip(reached, apportion(milestone.amount, [1] * len(reached)),
-                                      strict=True):
-                pay(outcome, share, f"milestone “{milestone.name}”"
-                                    + (f" shared by {len(reached)}" if len(reached) > 1 else ""))
+        _milestones(award, ordered, book, targets)
     elif isinstance(award, PerUnitAward):
-        for outcome, amount, reason in _per_unit(award, verified, targets, purse):
-            pay(outcome, amount, reason)
+        _per_unit(award, verified, book, targets, purse)
     elif isinstance(award, PoolAward):
-        quantities = [Fraction(o.measured.get(award.share_target, Decimal(0)))
-                      for o in verified]
-        for outcome, share in zip(verified, apportion(award.pool_minor, quantities),
-                                  strict=True):
-            pay(outcome, share, f"share of the pool by {award.share_target}")
-    basis_points = rules.holdback.basis_points if rules.holdback else 0
-    allocations = tuple(
-        Allocation(o.entry, total, total * basis_points // 10_000,
-                   "; ".join(reason for _, reason in earned[o.entry]))
-        for o in ordered if o.entry in earned
-        for total in [sum(amount for amount, _ in earned[o.entry])])
-    plan = AwardPlan(currency, purse, allocations)
+        _pool(award, verified, book, targets)
+    holdback = rules.holdback
+    allocations = []
+    for outcome in ordered:
+        total = book.amounts.get(outcome.entry, 0)
+        reasons = book.reasons.get(outcome.entry) or [explain.nothing_left()]
+        # The held-back part has its own figure; the reasons say why the amount is what it is.
+        held = total * holdback.basis_points // 10_000 if holdback else 0
+        allocations.append(Allocation(outcome.entry, total, held, tuple(reasons)))
+    plan = AwardPlan(currency, purse, tuple(allocations))
     if plan.total_minor > purse:  # the rules checked on approval make this impossible
         raise AssertionError(f"awards {plan.total_minor} exceed the purse {purse}")
     return plan
 
 
-def _per_unit(award: PerUnitAward, verified: Sequence[Outcome], targets: Mapping[str, Target],
-              purse: int) -> list[tuple[Outcome, int, str]]:
+def _target(targets: Mapping[str, Target], key: str) -> Target:
+    # A key the rules name but the targets do not (refused on approval) still gets a reason.
+    return targets.get(key) or Target(key, Direction.AT_LEAST)
+
+
+def status_of(outcome: Outcome, targets: Mapping[str, Target]) -> str:
+    """The outcome's status as given, else as its `verified` flag and `met` values say."""
+    if outcome.status:
+        return outcome.status
+    if outcome.verified:
+        return OutcomeStatus.VERIFIED
+    deciding = [t for t in targets.values() if t.required] or list(targets.values())
+    if any(outcome.met.get(t.key) is False for t in deciding):
+        return OutcomeStatus.NOT_MET
+    return OutcomeStatus.PENDING
+
+
+def _not_verified(outcome: Outcome, targets: Mapping[str, Target]) -> list[str]:
+    """What an entry that did not pass verification missed."""
+    deciding = [t for t in targets.values() if t.required] or list(targets.values())
+    if status_of(outcome, targets) == OutcomeStatus.NOT_MET:
+        missed = [explain.missed(t, outcome.measured.get(t.key)) for t in deciding
+                  if t.key in outcome.measured and outcome.met.get(t.key) is False]
+        return missed or [explain.not_met_fallback()]
+    return [explain.not_attested([explain.metric(t) for t in deciding
+                                  if t.key not in outcome.measured])]
+
+
+def _ranked(award: RankedAward, verified: Sequence[Outcome], book: _Book) -> None:
+    places = award.places
+    taken = 0
+    for group in _tie_groups(verified):
+        first, taken = taken + 1, taken + len(group)
+        paying = places[first - 1:taken]
+        if not paying:
+            for outcome in group:
+                book.note(outcome, explain.beyond_places(first, outcome.rank, len(places)))
+        elif len(group) == 1:
+            book.pay(group[0], paying[0], explain.place(first, group[0].rank))
+        else:
+            total = sum(paying)
+            book.share_equally(group, total, explain.tied_places(
+                first, first + len(paying) - 1, book.money(total), len(group), group[0].rank))
+
+
+def _threshold(award: ThresholdAward, verified: Sequence[Outcome], book: _Book,
+               purse: int) -> None:
+    full = award.amount_per_solution
+    if full * len(verified) <= purse:
+        for outcome in verified:
+            book.pay(outcome, full, explain.every_target_met(book.money(full)))
+    elif award.overflow == OverflowPolicy.PRO_RATA:
+        book.share_equally(verified, purse,
+                           explain.purse_shared(len(verified), book.money(purse)))
+    else:
+        remaining = purse
+        for group in _tie_groups(verified):
+            if remaining >= full * len(group):
+                for outcome in group:
+                    book.pay(outcome, full, explain.paid_by_rank(book.money(full)))
+                remaining -= full * len(group)
+            elif remaining == 0:
+                for outcome in group:
+                    book.note(outcome, explain.purse_spent())
+            else:
+                book.share_equally(group, remaining, explain.rest_of_purse(
+                    book.money(remaining), len(group), group[0].rank))
+                remaining = 0
+
+
+def _milestones(award: MilestoneAward, ordered: Sequence[Outcome], book: _Book,
+                targets: Mapping[str, Target]) -> None:
+    for milestone in award.milestones:
+        reached = [o for o in ordered if all(o.met.get(k) for k in milestone.targets)]
+        if reached:
+            book.share_equally(reached, milestone.amount, explain.milestone(
+                milestone.name, book.money(milestone.amount), len(reached)))
+        done = {o.entry for o in reached}
+        for outcome in ordered:
+            if outcome.entry not in done:
+                book.note(outcome, *(
+                    explain.milestone_missed(milestone.name, _target(targets, key),
+                                             outcome.measured.get(key))
+                    for key in milestone.targets if not outcome.met.get(key)))
+
+
+def _per_unit(award: PerUnitAward, verified: Sequence[Outcome], book: _Book,
+              targets: Mapping[str, Target], purse: int) -> None:
     gate = award.quality_gate_target
-    unit_target = targets[award.unit_target]
-    rate = Fraction(award.rate_minor_per_unit)
-    earners: list[tuple[Outcome, int]] = []
+    unit_target = _target(targets, award.unit_target)
+    rate = award.rate_minor_per_unit
+    rate_text = format_rate(rate, book.currency)
+    cap = award.cap_per_solver_minor
+    earners: list[tuple[Outcome, int, list[str]]] = []
     for outcome in verified:
-        value = outcome.measured.get(award.unit_target)
-        if value is None or (gate is not None and not outcome.met.get(gate)):
+        if gate is not None and not outcome.met.get(gate):
+            book.note(outcome, explain.gate_missed(_target(targets, gate),
+                                                   outcome.measured.get(gate)))
             continue
-        amount = math.floor(improvement(unit_target, value) * rate)
-        if award.cap_per_solver_minor is not None:
-            amount = min(amount, award.cap_per_solver_minor)
-        earners.append((outcome, amount))
-    reason = f"{award.rate_minor_per_unit} minor units per unit of {award.unit_target} gained"
-    cap = award.overall_cap_minor or purse
-    amounts = [amount for _, amount in earners]
-    if sum(amounts) > cap:
-        amounts = apportion(cap, amounts)
-        reason += f", scaled down to the overall cap of {cap} minor units"
-    return [(outcome, amount, reason)
-            for (outcome, _), amount in zip(earners, amounts, strict=True)]
+        value = outcome.measured.get(award.unit_target)
+        if value is None:
+            book.note(outcome, explain.unit_not_attested(unit_target))
+            continue
+        gained = improvement(unit_target, value)
+        if gained == 0:
+            book.note(outcome, explain.no_improvement(unit_target, value))
+            continue
+        amount = _floor_product(gained, rate)
+        if amount == 0:
+            book.note(outcome, explain.per_unit_rounds_to_zero(unit_target, gained, rate_text))
+            continue
+        why = [explain.per_unit(unit_target, gained, rate_text)]
+        if cap is not None and amount > cap:
+            amount = cap
+            why.append(explain.solver_cap(book.money(cap)))
+        earners.append((outcome, amount, why))
+    overall = award.overall_cap_minor or purse
+    amounts = [amount for _, amount, _ in earners]
+    earned = sum(amounts)
+    if earned > overall:
+        amounts = apportion(overall, amounts)
+        scaled = explain.overall_cap(book.money(earned), book.money(overall))
+        for (_, _, why) in earners:
+            why.append(scaled)
+    for (outcome, _, why), amount in zip(earners, amounts, strict=True):
+        book.pay(outcome, amount, *why, zero=explain.share_rounds_to_zero())
+
+
+def _pool(award: PoolAward, verified: Sequence[Outcome], book: _Book,
+          targets: Mapping[str, Target]) -> None:
+    target = _target(targets, award.share_target)
+    pool = book.money(award.pool_minor)
+    values = [o.measured.get(award.share_target) for o in verified]
+    quantities = [v if v is not None and v > 0 else Decimal(0) for v in values]
+    shares = apportion(award.pool_minor, quantities)
+    with localcontext(_EXACT):
+        whole = sum(quantities, Decimal(0))
+    for outcome, value, quantity, share in zip(verified, values, quantities, shares,
+                                               strict=True):
+        if whole == 0:
+            book.pay(outcome, share, explain.pool_equal(pool, target, len(verified)),
+                     zero=explain.equal_share_rounds_to_zero())
+        elif quantity == 0:
+            book.note(outcome, explain.pool_nothing(target, value))
+        else:
+            book.pay(outcome, share, explain.pool_share(pool, target, quantity, whole),
+                     zero=explain.share_rounds_to_zero())
+
+
+if __name__ == "__main__":
+    # `python -m app.awards.allocation FILE`: the issue asks for the pure module's own command;
+    # reading the published file is the inputs module's work (which imports this one).
+    from app.awards import inputs
+
+    sys.exit(inputs.main(sys.argv[1:]))

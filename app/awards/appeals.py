@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
+from app.audit import service as audit
 from app.awards import service as awards
 from app.awards.models import Appeal, AppealStatus
 from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
-from app.challenges import clock, deadlines
+from app.challenges import clock, deadlines, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
@@ -74,14 +75,20 @@ def file(db: Session, *, challenge: Challenge, mine: ChallengeRegistration | Non
         raise Conflict(N_("Only entries judging shortlisted take part in the awards, so only "
                           "they can be appealed."), code="not_shortlisted",
                        fields={"submission_id": N_("not shortlisted by judging")})
+    # The awards must still be proposed when the appeal is made (a compare-and-set on the
+    # challenge's state, held to the commit): finalising at the same moment comes first and
+    # refuses this appeal, or comes after it and sees it open.
+    lifecycle.hold(db, challenge=challenge, states={ChallengeState.AWARDS_PROPOSED})
     appeal = Appeal(challenge_id=challenge.id, submission_id=submission.id,
                     appellant_id=user.id, reason=body.reason)
-    db.add(appeal)
     try:
-        db.flush()
-    except IntegrityError as exc:  # filed at the same moment by a team mate
+        with db.begin_nested():  # filed at the same moment by a team mate: the unique key
+            db.add(appeal)
+    except IntegrityError as exc:
         raise Conflict(N_("This entry has been appealed already."), code="appeal_exists",
                        fields={"submission_id": N_("already appealed")}) from exc
+    audit.record(db, event="appeal.filed", actor_id=user.id, challenge_id=challenge.id,
+                 appeal_id=appeal.id, submission_id=submission.id, reason=body.reason)
     admins = db.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN))
     url = f"{get_settings().base_url}{awards.awards_url(challenge)}"
     notifications.queue_many(
@@ -106,7 +113,11 @@ def open_appeal(db: Session, *, appeal_id: int) -> Appeal:
 
 def record_decision(db: Session, *, appeal: Appeal, admin: User,
                     body: AppealDecisionIn) -> AppealRead:
-    # Only an open appeal is decided: two admins at once decide it once (SQLite has no lock).
+    """Decide an open appeal (audited); 409 if it was decided meanwhile.
+
+    A compare-and-set on `status = 'open'`, not only the row lock `open_appeal` takes (SQLite
+    has none): of two admins deciding at once, one decision is recorded and the other refused.
+    """
     result = db.execute(update(Appeal).where(Appeal.id == appeal.id,
                                              Appeal.status == AppealStatus.OPEN)
                         .values(status=AppealStatus(body.outcome), decision=body.decision,
@@ -115,7 +126,24 @@ def record_decision(db: Session, *, appeal: Appeal, admin: User,
     db.refresh(appeal)
     if getattr(result, "rowcount", 0) != 1:
         raise Conflict(_DECIDED_ALREADY[appeal.status], code="already_decided")
+    audit.record(db, event="appeal.decided", actor_id=admin.id,
+                 subject_user_id=appeal.appellant_id, challenge_id=appeal.challenge_id,
+                 appeal_id=appeal.id, submission_id=appeal.submission_id,
+                 outcome=appeal.status.value, decision=body.decision)
     return _read(db, appeal)
+
+
+def hold_open(db: Session, *, submission_id: int) -> None:
+    """Before an entry's outcome is re-attested under its appeal: a compare-and-set on the
+    appeal's being open, held to the commit, so that its decision (and the recomputed awards)
+    comes after the attestation, or the attestation is refused (409) once it is decided."""
+    result = db.execute(update(Appeal).where(Appeal.submission_id == submission_id,
+                                             Appeal.status == AppealStatus.OPEN)
+                        .values(status=Appeal.status)
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict(N_("The appeal against this entry was decided meanwhile, so its outcomes "
+                          "can no longer be corrected."), code="verification_closed")
 
 
 def open_for_entry(db: Session, *, challenge: Challenge, submission_id: int) -> bool:

@@ -14,6 +14,7 @@ from app import workflow
 from app.accounts.deps import AdminUser, CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.awards import appeals, service
+from app.awards.models import PaymentMethod
 from app.awards.schemas import AppealDecisionIn, AppealIn
 from app.challenges import clock, deadlines
 from app.challenges import service as challenges_service
@@ -32,7 +33,7 @@ from app.submissions import access as submissions_access
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 
 
-def _context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
+def context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
     table = workflow.awards_table(db, challenge_id=challenge_id, user=user)
     challenge = challenges_service.get(db, challenge_id=challenge_id, viewer=user)
     filed = appeals.list_appeals(db, challenge_id=challenge_id, user=user)
@@ -40,13 +41,14 @@ def _context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
             "manager": table.purse_minor is not None, "admin": is_admin(user),
             "appeals": filed, "appealed": {a.submission_id for a in filed},
             "appeals_open": deadlines.appeals_open(challenge, clock.now()),
+            "methods": list(PaymentMethod), "today": clock.now().date(),
             "form": {}, "errors": {}, "error_target": None}
 
 
 @router.get("/challenges/{challenge_id:int}/awards", response_class=HTMLResponse)
 def awards_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
                 db: SessionDep) -> Response:
-    return render(request, "awards/awards.html", _context(db, challenge_id, user))
+    return render(request, "awards/awards.html", context(db, challenge_id, user))
 
 
 def _id(text: str) -> int:
@@ -67,7 +69,7 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
         workflow.file_appeal(db, challenge_id=challenge_id, user=user, body=body)
     except AppError as exc:
         return refused_form(request, db, exc, "awards/awards.html", lambda: {
-            **_context(db, challenge_id, user), "form": form, "error_target": f"s{target}"})
+            **context(db, challenge_id, user), "form": form, "error_target": f"s{target}"})
     flash(request, gettext("Your appeal was filed; an admin will decide it and you will be told."))
     return redirect(f"/challenges/{challenge_id}/awards")
 
@@ -83,7 +85,7 @@ def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: 
         decided = workflow.decide_appeal(db, appeal_id=appeal_id, admin=admin, body=body)
     except AppError as exc:
         return refused_form(request, db, exc, "awards/awards.html", lambda: {
-            **_context(db, appeal.challenge_id, admin), "form": form,
+            **context(db, appeal.challenge_id, admin), "form": form,
             "error_target": f"a{appeal_id}"})
     said = (gettext("The appeal for “%(title)s” was upheld; the awards were recomputed.")
             if decided.status.value == "upheld" else

@@ -11,15 +11,22 @@ from app.challenges.schemas import PrizeRules
 from app.verification.outcomes import OutcomeStatus, ShortlistedEntry
 
 
-def _outcome(entry: ShortlistedEntry) -> allocation.Outcome:
+def outcome(entry: ShortlistedEntry) -> allocation.Outcome:
     return allocation.Outcome(entry=entry.submission_id, rank=entry.judging_rank,
                               verified=entry.status == OutcomeStatus.VERIFIED,
-                              measured=entry.measured, met=entry.met)
+                              measured=entry.measured, met=entry.met,
+                              status=entry.status.value)
+
+
+def targets(challenge: Challenge) -> dict[str, allocation.Target]:
+    return {t.key: allocation.Target(t.key, t.direction, t.baseline, metric=t.metric,
+                                     unit=t.unit, threshold=t.threshold, required=t.required)
+            for t in challenge.targets}
 
 
 def plan_for(challenge: Challenge, shortlist: Iterable[ShortlistedEntry]) -> allocation.AwardPlan:
-    """The awards the frozen prize rules give the shortlisted entries' verified outcomes."""
+    """The awards the frozen prize rules give the shortlisted entries' verified outcomes, one
+    for every entry (zero ones with the reason), in the shortlist's order, which must be the
+    public one: judging's rank, then the entry submitted first."""
     rules = PrizeRules.model_validate(challenge.prize_rules)
-    targets = {t.key: allocation.Target(t.key, t.direction, t.baseline)
-               for t in challenge.targets}
-    return allocation.allocate(rules, [_outcome(e) for e in shortlist], targets)
+    return allocation.allocate(rules, [outcome(e) for e in shortlist], targets(challenge))

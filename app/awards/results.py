@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.awards import giving360
-from app.awards.models import Award
+from app.awards import giving360, payments
+from app.awards.service import current
 from app.challenges import lifecycle
 from app.challenges import service as challenges_service
 from app.challenges.enums import ChallengeState
@@ -22,6 +22,7 @@ from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict
 from app.i18n.translate import N_
+from app.ledger import service as ledger
 from app.reference.models import Country
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission
@@ -40,6 +41,9 @@ class AwardedRead(BaseModel):
     judging_rank: int | None
     amount_minor: int
     currency: str
+    paid_minor: int
+    held_minor: int  # kept back until the persistence check
+    holdback_due_on: dt.date | None
     outcomes: list[str]  # "metric: value unit", attested
 
 
@@ -50,8 +54,12 @@ class ResultsRead(BaseModel):
     currency: str
     purse_minor: int
     total_minor: int
+    paid_minor: int
+    held_minor: int
     finalised_at: dt.datetime
     awards: list[AwardedRead]
+    ledger_head: str  # the award ledger's head hash when this was read
+    ledger_entries: int
 
 
 def results_url(challenge: Challenge) -> str:
@@ -96,28 +104,33 @@ def results(db: Session, *, challenge: Challenge, shortlist: Iterable[Shortliste
             country_name: Callable[[Country], str] = _english_name) -> ResultsRead:
     """The awards paid to the `shortlist`'s entries; `country_name` names the recipients'
     countries (the pages pass `local_name`, the API keeps English)."""
-    awards = {a.submission_id: a for a in db.scalars(
-        select(Award).where(Award.challenge_id == challenge.id))}
+    found = payments.money(db, challenge=challenge)
     rows = []
     for entry in shortlist:
-        award = awards.get(entry.submission_id)
+        held = found.get(entry.submission_id)
         submission = db.get(Submission, entry.submission_id)
-        if award is None or submission is None:
+        if held is None or held.award.amount_minor == 0 or submission is None:
             continue
         name, _, country, _ = _recipient(db, submission)
         rows.append(AwardedRead(
             submission_id=entry.submission_id, title=entry.title, entrant=name,
             country=country_name(country) if country else None, judging_rank=entry.judging_rank,
-            amount_minor=award.amount_minor, currency=award.currency,
+            amount_minor=held.award.amount_minor, currency=held.award.currency,
+            paid_minor=held.payout.paid_minor, held_minor=held.payout.held_minor,
+            holdback_due_on=held.payout.holdback_due_on if held.payout.held_minor else None,
             outcomes=[f"{t.metric}: {t.measured_value} {t.unit}" for t in entry.targets
                       if t.measured_value is not None]))
     purse = (challenge.prize_rules or {}).get("purse", {})
+    entries, head = ledger.head(db)
     return ResultsRead(
         challenge_id=challenge.id, title=challenge.title,
         sponsor_organisation=challenge.sponsor_organisation,
         currency=purse.get("currency", ""), purse_minor=purse.get("amount_minor", 0),
-        total_minor=sum(a.amount_minor for a in awards.values()),
-        finalised_at=finalised_at(db, challenge), awards=rows)
+        total_minor=sum(m.award.amount_minor for m in found.values()),
+        paid_minor=sum(m.payout.paid_minor for m in found.values()),
+        held_minor=sum(m.payout.held_minor for m in found.values()),
+        finalised_at=finalised_at(db, challenge), awards=rows, ledger_head=head,
+        ledger_entries=entries)
 
 
 def grants(db: Session, challenges: list[Challenge]) -> list[giving360.Grant]:
@@ -125,8 +138,9 @@ def grants(db: Session, challenges: list[Challenge]) -> list[giving360.Grant]:
     out = []
     for challenge in challenges:
         final_at = finalised_at(db, challenge)
-        for award in db.scalars(select(Award).where(Award.challenge_id == challenge.id)
-                                .order_by(Award.id)):
+        for award in current(db, challenge_id=challenge.id).values():
+            if award.amount_minor == 0:
+                continue
             submission = db.get(Submission, award.submission_id)
             if submission is None:
                 continue

@@ -3,7 +3,10 @@ they would have happened (see app/judging/seed.py for how the clock is set back 
 
 - "Solar grain mills for market towns": final. Three entries were judged and verified (two met
   the target); the awards were proposed 59 days ago and an admin finalised it 40 days ago, so
-  its public results page and 360Giving download show the two awards.
+  its public results page and 360Giving download show the two awards. The sponsor paid the
+  part due now 35 days ago; the 10% holdbacks wait for their persistence check, due in 140 days.
+- "Biogas digesters for dairy cooperatives": final long ago; paid, and 50 days ago a verifier
+  found the outcomes persisted, so the holdbacks were released and paid.
 - "Cold storage for fishing cooperatives": awards proposed 4 days ago (a pool shared by the
   verified catch kept fresh); the entrant whose outcome missed the target appealed 2 days ago,
   and the appeal waits for the Demo Admin's decision on the awards page.
@@ -20,7 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import workflow
-from app.awards.schemas import AppealIn
+from app.awards import payments
+from app.awards.models import PaymentMethod
+from app.awards.schemas import AppealIn, HoldbackCheckIn, PaymentIn
+from app.challenges import clock
 from app.challenges.models import Challenge
 from app.judging import seed as seeding
 from app.judging.seed import DemoEntry
@@ -46,6 +52,7 @@ class Demo:
     measured: tuple[str, str, str]  # the attested value of each (the third misses)
     age: int  # days between its draft and the demo's load
     final: bool
+    released: bool = False  # the holdback was checked (met) and paid
 
 
 DEMOS = (
@@ -67,6 +74,16 @@ DEMOS = (
          {"type": "pool", "pool_minor": 8_000_000, "share_target": "fresh"},
          ("Ice plants run by the cooperatives", "Solar cold boxes on the boats",
           "Community cold rooms at the landing sites"), ("96", "57.5", "38"), 140, False),
+    Demo("Biogas digesters for dairy cooperatives",
+         "Paid by rank for verified cubic metres of biogas replacing firewood.",
+         {"key": "biogas", "metric": "Biogas used for cooking in a year", "unit": "m³",
+          "direction": "at_least", "threshold": "5000", "baseline": "0",
+          "verification_method": "Gas meter readings checked against household surveys.",
+          "required": True},
+         {"type": "ranked", "places": [5_000_000, 2_500_000, 1_000_000]},
+         ("Digesters shared by ten farms", "Bag digesters on lease",
+          "A digester at the milk collection centre"), ("7400", "5210", "3900"), 400, True,
+         released=True),
 )
 
 
@@ -115,6 +132,7 @@ def _build(db: Session, demo: Demo, cast: seeding.Cast) -> Challenge:
     if demo.final:
         with ago(a - 160):
             workflow.finalise(db, challenge=challenge, user=cast.admin)
+        _pay(db, demo, challenge, cast)
     else:
         missed = list(workflow.shortlist(db, challenge).values())[-1]
         with ago(a - 138):
@@ -127,6 +145,40 @@ def _build(db: Session, demo: Demo, cast: seeding.Cast) -> Challenge:
     return challenge
 
 
+def _pay(db: Session, demo: Demo, challenge: Challenge, cast: seeding.Cast) -> None:
+    """The sponsor pays what is due now five days after finalising; for `released`, a verifier
+    checks persistence ten days after the holdback fell due and the sponsor pays it then."""
+    owner, verifier, a = cast.owner, cast.people["verifier"], demo.age
+    awarded = [m for m in payments.money(db, challenge=challenge).values()
+               if m.award.amount_minor]
+
+    def pay(days_ago: int, kind: str) -> None:
+        with cast.days_ago(days_ago):
+            for held in awarded:
+                due = payments.money(db, challenge=challenge)[held.award.submission_id]
+                if due.payout.payable_minor:
+                    workflow.record_payment(db, challenge=challenge, user=owner, body=PaymentIn(
+                        submission_id=held.award.submission_id,
+                        amount_minor=due.payout.payable_minor, currency=held.award.currency,
+                        paid_on=clock.now().date(), method=PaymentMethod.BANK_TRANSFER,
+                        reference=f"VX-{challenge.id}-{held.award.submission_id}-{kind}"))
+
+    pay(a - 165, "award")
+    if not demo.released:
+        return
+    # Measured again a year on: each entry a little above what was first attested.
+    first = {e.submission_id: Decimal(value) for e, value in zip(
+        workflow.shortlist(db, challenge).values(), demo.measured, strict=True)}
+    with cast.days_ago(a - 160 - 180 - 10):
+        for held in awarded:
+            again = first[held.award.submission_id] * Decimal("1.05")
+            workflow.check_holdback(db, challenge=challenge, user=verifier, body=HoldbackCheckIn(
+                submission_id=held.award.submission_id,
+                measured={demo.target["key"]: again},
+                evidence="Meters read again a year on; the households still cook on biogas."))
+    pay(a - 160 - 180 - 15, "holdback")
+
+
 def load_demo(db: Session) -> list[str]:
     if db.scalar(select(Challenge.id).where(Challenge.title == DEMOS[0].title)):
         return ["Awards: the demo challenges with awards exist already."]
@@ -137,5 +189,6 @@ def load_demo(db: Session) -> list[str]:
     for demo in DEMOS:
         _build(db, demo, cast)
     db.flush()
-    return [f"Awards: “{DEMOS[0].title}” final (public results and 360Giving data); "
-            f"“{DEMOS[1].title}” with awards proposed and an appeal waiting for an admin."]
+    return [f"Awards: “{DEMOS[0].title}” final (public results and 360Giving data), paid, "
+            f"holdbacks due later; “{DEMOS[1].title}” with awards proposed and an appeal "
+            f"waiting for an admin; “{DEMOS[2].title}” paid in full, holdbacks released."]

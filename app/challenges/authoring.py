@@ -33,6 +33,7 @@ from app.challenges.schemas import (
     RULE_FIELDS,
     ChallengeCreate,
     ChallengeUpdate,
+    CriterionTies,
     EligibilityIn,
     IpTermsIn,
     PrizeRules,
@@ -315,7 +316,22 @@ def submission_problems(challenge: Challenge, *, now: dt.datetime) -> dict[str, 
         p.update(prize_rule_problems(rules, target_keys=[t.key for t in challenge.targets]))
         if isinstance(rules.award, RankedAward) and not challenge.criteria:
             p["rubric.criteria"] = N_("ranked prizes need judging criteria")
+        if isinstance(rules.ties, CriterionTies):
+            tie_problem = _tie_criterion_problem(challenge, rules.ties.criterion)
+            if tie_problem:
+                p["prize_rules.ties.criterion"] = tie_problem
     return p
+
+
+def _tie_criterion_problem(challenge: Challenge, name: str) -> str | None:
+    """The tie rule names its criterion, so that name must pick exactly one of the rubric."""
+    named = sum(1 for c in challenge.criteria if c.name == name)
+    if named == 0:
+        return translatable("no judging criterion is named %(name)s", name=repr(name))
+    if named > 1:
+        return translatable("%(count)s judging criteria are named %(name)s; rename all but one",
+                            count=named, name=repr(name))
+    return None
 
 
 def check_complete(challenge: Challenge, *, now: dt.datetime) -> None:

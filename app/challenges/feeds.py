@@ -69,11 +69,13 @@ class _EntryAttributes:
 
 
 def atom(*, feed_id: str, title: str, self_url: str, site_url: str, updated: dt.datetime,
-         entries: Iterable[Entry]) -> bytes:
+         entries: Iterable[Entry], subtitle: str | None = None) -> bytes:
     """An Atom feed document (UTF-8), entries in the order given."""
     feed = FeedGenerator()
     feed.id(feed_id)
     feed.title(xml_text(title))
+    if subtitle:
+        feed.subtitle(xml_text(subtitle))
     feed.updated(utc(updated))
     feed.link(href=self_url, rel="self", type="application/atom+xml")
     feed.link(href=site_url, rel="alternate", type="text/html")

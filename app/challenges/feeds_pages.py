@@ -17,6 +17,7 @@ from app.challenges.models import Challenge
 from app.challenges.search import state_sql
 from app.config import get_settings
 from app.kit.money import format_money
+from app.ledger import service as ledger
 from app.kit.routing import APIRouter
 from app.kit.unit_of_work import SessionDep
 
@@ -81,7 +82,10 @@ def challenges_atom(db: SessionDep) -> Response:
     updated = max((e.updated for e in entries), default=clock.now())
     body = atom(feed_id=f"{base}/feeds/challenges.atom", title="Valleycross: new and open "
                 "challenges", self_url=f"{base}/feeds/challenges.atom",
-                site_url=f"{base}/challenges", updated=updated, entries=entries)
+                site_url=f"{base}/challenges", updated=updated, entries=entries,
+                # Published where many keep a copy, so that a rewrite of the whole award ledger
+                # shows against an earlier head (GET /api/v1/ledger/verify?head=...).
+                subtitle=f"Award ledger head: {ledger.head(db)[1]}")
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 

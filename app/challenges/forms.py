@@ -15,7 +15,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.challenges.schemas import AWARD_TYPES, ChallengeRead, PrizeRules
+from app.challenges.schemas import (
+    AWARD_TYPES,
+    TIE_RULES,
+    ChallengeRead,
+    CriterionTies,
+    PrizeRules,
+)
 from app.i18n.translate import N_, translatable
 from app.kit import forms as kit_forms
 from app.kit.money import is_currency, minor_exponent
@@ -32,7 +38,8 @@ _ROW = re.compile(r"^(?P<prefix>.+?)\.(?P<index>\d+)(?:\.(?P<rest>.+))?$")
 
 def fields_from_pydantic(exc: ValidationError, prefix: str = "") -> dict[str, str]:
     """Dotted field paths for pydantic errors (the award's union tag is left out)."""
-    return kit_forms.fields_from_pydantic(exc, prefix, union_tags={"award": AWARD_TYPES})
+    return kit_forms.fields_from_pydantic(exc, prefix, union_tags={"award": AWARD_TYPES,
+                                                                   "ties": TIE_RULES})
 
 
 def _split(text: str) -> list[str]:
@@ -204,6 +211,11 @@ def _prize_rules(flat: Mapping[str, str], conv: _Converter) -> dict[str, Any] | 
                                          currency)
         award["share_target"] = flat.get(a + "share_target") or None
     rules["award"] = {k: v for k, v in award.items() if v is not None or k == "type"}
+    tie = flat.get(p + "ties.rule", "")
+    if tie:  # a criterion left blank is named as missing by the model, next to its field
+        criterion = flat.get(p + "ties.criterion", "")
+        rules["ties"] = {"rule": tie, **({"criterion": criterion}
+                                         if tie != "share" and criterion else {})}
     bp, delay = flat.get(p + "holdback.basis_points", ""), flat.get(p + "holdback.delay_days", "")
     if bp or delay:
         rules["holdback"] = {"basis_points": conv.integer(p + "holdback.basis_points", bp),
@@ -286,6 +298,9 @@ def _prize_form(rules: PrizeRules) -> dict[str, str]:
     for name in ("overflow", "unit_target", "quality_gate_target", "share_target"):
         if data.get(name) is not None:
             f[a + name] = str(getattr(data[name], "value", data[name]))
+    f[p + "ties.rule"] = rules.ties.rule
+    if isinstance(rules.ties, CriterionTies):
+        f[p + "ties.criterion"] = rules.ties.criterion
     if rules.holdback:
         f[p + "holdback.basis_points"] = str(rules.holdback.basis_points)
         f[p + "holdback.delay_days"] = str(rules.holdback.delay_days)

@@ -21,6 +21,7 @@ from app.challenges import (
     labels,
     lifecycle,
     present,
+    prize_text,
     qa,
     registrations,
     search,
@@ -129,7 +130,7 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
     history = lifecycle.transitions(db, challenge=challenge)
     manager = is_manager(challenge, user)
     actions = [s for s in STEPS.values() if challenge.state in s.sources
-               and (is_admin(user) if s.who == Actor.ADMIN else manager)]
+               and (is_admin(user) if s.actor_in(challenge.state) == Actor.ADMIN else manager)]
     return {
         **vocab_context(), "c": challenge, "view": view, "now": now, "history": history,
         "deadline_text": _deadline_text(now),
@@ -144,6 +145,7 @@ def detail_context(db: Session, challenge: Challenge, user: User | None) -> dict
         "registration": (registrations.find(db, challenge=challenge, user=user)
                          or registrations.team_entry_of(db, challenge=challenge, user=user)),
         "lead_teams": teams.led_by(db, user=user) if user is not None else [],
+        "prize_notes": prize_text.notes(view.prize_rules) if view.prize_rules else None,
         "manager": manager, "actions": actions, "form": {}, "errors": {},
         "can_ask": user is not None and challenge.state in qa.ASKING_STATES,
         "can_register": (user is not None and challenge.state == ChallengeState.OPEN

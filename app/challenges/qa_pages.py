@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.challenges import qa, qa_routes, registrations
+from app.challenges import qa, qa_routes
 from app.challenges.deps import VisibleChallenge
 from app.challenges.pages import detail_context
 from app.challenges.schemas import AnnouncementIn, AnswerIn, QuestionIn, RegistrationIn
@@ -82,7 +82,7 @@ def register(request: Request, form: FormData, user: CurrentUser, challenge: Vis
         else:
             data["team_name"] = form.get("team_name") or None
         body = parse_form(RegistrationIn, data)
-        registration = registrations.register(db, challenge=challenge, user=user, body=body)
+        registration = workflow.register(db, challenge=challenge, user=user, body=body)
     except AppError as exc:
         context = detail_context(db, challenge, user)
         return render(request, "challenges/detail.html",

@@ -69,8 +69,9 @@ def announce(body: AnnouncementIn, user: CurrentUser, challenge: VisibleChalleng
              status_code=201, responses=error_responses(403, 409))
 def register(body: RegistrationIn, user: CurrentUser, challenge: VisibleChallenge,
              db: SessionDep) -> object:
-    """Register yourself; eligibility (country as of the opening day, kind, team) is checked."""
-    return registrations.register(db, challenge=challenge, user=user, body=body)
+    """Register yourself; eligibility (country as of the opening day, kind, team) is checked,
+    and a judge on the challenge's panel (or anyone in a team with one) is refused (409)."""
+    return workflow.register(db, challenge=challenge, user=user, body=body)
 
 
 @router.delete("/challenges/{challenge_id}/registrations/me", status_code=204,

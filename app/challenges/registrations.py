@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -106,11 +107,38 @@ def _check_one_entry_each(db: Session, *, challenge: Challenge, user: User,
                    fields={"members": translatable("entered already: %(names)s", names=names)})
 
 
-def register(db: Session, *, challenge: Challenge, user: User,
-             body: RegistrationIn) -> ChallengeRegistration:
+def _check_not_judging(db: Session, *, people: list[User], judges: Collection[int],
+                       team: Team | None) -> None:
+    """Nobody on the challenge's panel enters it, nor anyone who shares a team with a judge
+    (a judge would score a team mate's entry, or their own)."""
+    if not judges:
+        return
+    panel, ids = set(judges), {p.id for p in people}
+    if ids & panel:
+        raise Conflict(N_("You are on this challenge's judging panel, so you cannot enter it.")
+                       if team is None else
+                       N_("A member of this team is on the challenge's judging panel, so the team "
+                          "cannot enter it."), code="judge_on_panel",
+                       fields={} if team is None else {"team_id": N_("a member judges this "
+                                                                     "challenge")})
+    mates = teams.teammates_of(db, user_ids=ids)
+    if any(found & panel for found in mates.values()):
+        raise Conflict(N_("Someone who shares a team with you is on this challenge's judging "
+                          "panel, so you cannot enter it.") if team is None else
+                       N_("A member of this team shares a team with someone on the challenge's "
+                          "judging panel, so the team cannot enter it."),
+                       code="teammate_on_panel",
+                       fields={} if team is None else {"team_id": N_("a member is in a team with "
+                                                                     "a judge")})
+
+
+def register(db: Session, *, challenge: Challenge, user: User, body: RegistrationIn,
+             judges: Collection[int] = ()) -> ChallengeRegistration:
     """Register the signed-in solver, if the challenge is open and they are eligible.
 
     A team is registered by its lead: every member must be eligible and in no other entry.
+    `judges` is the challenge's panel (`app.judging`, through the workflow): neither they nor
+    anyone sharing a team with one of them may enter.
     """
     if not deadlines.submissions_open(challenge, clock.now()):
         raise Conflict(N_("Registration is possible while the challenge is open."), code="not_open",
@@ -124,6 +152,7 @@ def register(db: Session, *, challenge: Challenge, user: User,
     if any(m.id == challenge.owner_id for m in members):
         raise Forbidden(N_("The sponsor cannot be in a team entering their own challenge."),
                         code="own_challenge")
+    _check_not_judging(db, people=members or [user], judges=judges, team=team)
     _check_one_entry_each(db, challenge=challenge, user=user, members=members)
     problems = problems_for(db, challenge=challenge, user=user, body=body,
                             team_members=members if team is not None else None)

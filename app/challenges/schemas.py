@@ -108,10 +108,31 @@ class Holdback(RuleModel):
     delay_days: Annotated[StrictInt, Field(ge=1, le=3650)]
 
 
+class ShareTies(RuleModel):
+    """Entries with equal normalised scores share the places they occupy equally."""
+
+    rule: Literal["share"] = "share"
+
+
+class CriterionTies(RuleModel):
+    """Of entries with equal normalised scores, the higher mean on `criterion` ranks ahead;
+    entries equal on that too share the places they occupy."""
+
+    rule: Literal["criterion"]
+    criterion: str = Field(min_length=1, max_length=200,
+                           description="the name of a criterion of the rubric")
+
+
+TieRule = Annotated[ShareTies | CriterionTies, Field(discriminator="rule")]
+TIE_RULES = ("share", "criterion")
+
+
 class PrizeRules(RuleModel):
     purse: Money
     award: Award
     holdback: Holdback | None = None
+    ties: TieRule = Field(default=ShareTies(),
+                          description="how entries with equal normalised scores are ranked")
 
 
 class TimelineIn(InputModel):

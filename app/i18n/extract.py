@@ -42,7 +42,7 @@ AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "needs": (("needs",), ("needs",)),
     "challenges": (("challenges",), ("challenges", "workflow")),
     "entries": (("submissions", "judging"), ("submissions", "judging")),
-    "outcomes": (("verification", "awards"), ("verification", "awards")),
+    "outcomes": (("verification", "awards", "ledger"), ("verification", "awards", "ledger")),
 }
 
 KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2), "translatable": None}

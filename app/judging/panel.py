@@ -4,29 +4,35 @@ the challenges they judge."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User, UserRole
-from app.challenges import clock, deadlines
+from app.audit import service as audit
+from app.challenges import clock, deadlines, lifecycle
 from app.challenges.access import is_manager
 from app.challenges.deadlines import effective_state
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
+from app.challenges.participants import participant_ids
 from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
 from app.notifications import service as notifications
-from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
+from app.teams import service as teams
+from app.teams.models import Team
 
 # From publication until judging ends: judges can be found before entries close.
 PANEL_STATES = frozenset({ChallengeState.PUBLISHED, ChallengeState.OPEN, ChallengeState.CLOSED,
                           ChallengeState.JUDGING})
+# Once a challenge has ended, its judges and entrants may meet in a team again.
+ENDED = frozenset({ChallengeState.FINAL, ChallengeState.ARCHIVED, ChallengeState.CANCELLED})
 
 
 def check_manager(challenge: Challenge, user: User) -> None:
@@ -61,9 +67,17 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
         # The owner and the admins see who entered (the submissions list): never blind.
         raise ValidationFailed(N_("Whoever manages the challenge cannot judge it blind."),
                                fields={"judge_id": N_("the owner and admins cannot judge it")})
-    if submissions_access.registration_for(db, challenge=challenge, user=judge) is not None:
+    # The challenge is held from here to the commit: a registration (which holds it too) and
+    # this assignment each see the other, so no judge enters and no entrant judges meanwhile.
+    lifecycle.hold(db, challenge=challenge, states=PANEL_STATES)
+    entrants = set(participant_ids(db, challenge_id=challenge.id))
+    if judge.id in entrants:
         raise ValidationFailed(N_("Someone who entered the challenge cannot judge it."), fields={
             "judge_id": N_("entered this challenge (alone or in a team)")})
+    if teams.teammates_of(db, user_ids=[judge.id]).get(judge.id, set()) & entrants:
+        raise ValidationFailed(N_("Someone who shares a team with an entrant cannot judge the "
+                                  "challenge."), fields={
+            "judge_id": N_("in a team with someone who entered this challenge")})
     if db.scalar(select(JudgeAssignment.id).where(JudgeAssignment.challenge_id == challenge.id,
                                                   JudgeAssignment.judge_id == judge.id)):
         raise Conflict(_already_on_panel(judge), code="already_assigned")
@@ -74,6 +88,8 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
             db.add(assignment)
     except IntegrityError as exc:
         raise Conflict(_already_on_panel(judge), code="already_assigned") from exc
+    audit.record(db, event="panel.judge_added", actor_id=user.id, subject_user_id=judge.id,
+                 challenge_id=challenge.id, judge=judge.display_name)
     notifications.queue(
         db, recipient_id=judge.id,
         subject=translatable("You are on the judging panel: %(challenge)s",
@@ -98,17 +114,20 @@ def remove(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> N
         raise NotFound(N_("No such judge on this panel."))
     _check_changeable(challenge)
     mine = (Scorecard.challenge_id == challenge.id, Scorecard.judge_id == judge_id)
-    if db.scalar(select(func.count()).select_from(Scorecard).where(
-            *mine, Scorecard.state == ScorecardState.SUBMITTED)):
-        raise Conflict(N_("This judge has submitted scorecards; they stay on the panel."),
-                       code="judge_has_scored")
-    for row in db.scalars(select(Scorecard).where(*mine)):
-        db.delete(row)
-    for recusal in db.scalars(select(Recusal).where(Recusal.challenge_id == challenge.id,
-                                                     Recusal.judge_id == judge_id)):
-        db.delete(recusal)
+    _check_nothing_submitted(db, mine)
+    # Only drafts are deleted (a compare-and-set on each card's state), and the check is made
+    # again once they are: a scorecard submitted meanwhile keeps its judge on the panel.
+    db.execute(delete(Scorecard).where(*mine, Scorecard.state == ScorecardState.DRAFT)
+               .execution_options(synchronize_session=False))
+    _check_nothing_submitted(db, mine)
+    db.execute(delete(Recusal).where(Recusal.challenge_id == challenge.id,
+                                     Recusal.judge_id == judge_id)
+               .execution_options(synchronize_session=False))
     db.delete(assignment)
     db.flush()
+    judge = db.get(User, judge_id)
+    audit.record(db, event="panel.judge_removed", actor_id=user.id, subject_user_id=judge_id,
+                 challenge_id=challenge.id, judge=judge.display_name if judge else None)
     notifications.queue(db, recipient_id=judge_id,
                         subject=translatable("Removed from the judging panel: %(challenge)s",
                                              challenge=challenge.title),
@@ -118,6 +137,47 @@ def remove(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> N
                         kind="judging.removed")
 
 
+def _check_nothing_submitted(db: Session, mine: tuple[ColumnElement[bool], ...]) -> None:
+    if db.scalar(select(func.count()).select_from(Scorecard).where(
+            *mine, Scorecard.state == ScorecardState.SUBMITTED)):
+        raise Conflict(N_("This judge has submitted scorecards; they stay on the panel."),
+                       code="judge_has_scored")
+
+
+def judge_ids(db: Session, *, challenge: Challenge) -> set[int]:
+    """Who sits on the challenge's panel (they, and their teammates, may not enter it)."""
+    return set(db.scalars(select(JudgeAssignment.judge_id).where(
+        JudgeAssignment.challenge_id == challenge.id)))
+
+
+def check_joining(db: Session, *, team: Team, user: User) -> None:
+    """409 when `user` joining `team` would seat a judge beside an entrant: `user` judges a
+    challenge a member has entered, or a member judges one `user` has entered (while it has not
+    ended)."""
+    members = teams.member_ids(db, team_id=team.id)
+    for challenge in _judged(db, [user.id]):
+        if members & set(participant_ids(db, challenge_id=challenge.id)):
+            raise Conflict(translatable(
+                "You cannot join now: you judge “%(challenge)s”, and members of team “%(team)s” "
+                "have entered it.", challenge=challenge.title, team=team.name),
+                code="judge_on_panel")
+    for challenge in _judged(db, members):
+        if user.id in participant_ids(db, challenge_id=challenge.id):
+            raise Conflict(translatable(
+                "You cannot join now: a member of team “%(team)s” judges a challenge you have "
+                "entered.", team=team.name), code="teammate_on_panel")
+
+
+def _judged(db: Session, judge_ids: Collection[int]) -> list[Challenge]:
+    """The challenges, not yet final or cancelled, on whose panels any of `judge_ids` sit."""
+    if not judge_ids:
+        return []
+    return list(db.scalars(select(Challenge).join(
+        JudgeAssignment, JudgeAssignment.challenge_id == Challenge.id).where(
+        JudgeAssignment.judge_id.in_(list(judge_ids)), Challenge.state.not_in(ENDED))
+        .distinct().order_by(Challenge.id)))
+
+
 def judges(db: Session, *, challenge: Challenge) -> list[User]:
     return list(db.scalars(select(User).join(JudgeAssignment, JudgeAssignment.judge_id == User.id)
                            .where(JudgeAssignment.challenge_id == challenge.id)
@@ -125,14 +185,21 @@ def judges(db: Session, *, challenge: Challenge) -> list[User]:
 
 
 def available_judges(db: Session, *, challenge: Challenge) -> list[User]:
-    """Active accounts with the judge role not on the panel yet (and not managing it)."""
+    """Active accounts with the judge role not on the panel yet (and neither managing it, nor
+    entered in it, nor in a team with an entrant)."""
     on_panel = select(JudgeAssignment.judge_id).where(
         JudgeAssignment.challenge_id == challenge.id)
-    holders = db.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
-                         .where(UserRole.role == Role.JUDGE, User.is_active.is_(True),
-                                User.id.not_in(on_panel))
-                         .order_by(User.display_name, User.id))
-    return [u for u in holders if not is_manager(challenge, u)]
+    holders = [u for u in db.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                                     .where(UserRole.role == Role.JUDGE,
+                                            User.is_active.is_(True), User.id.not_in(on_panel))
+                                     .order_by(User.display_name, User.id))
+               if not is_manager(challenge, u)]
+    entrants = set(participant_ids(db, challenge_id=challenge.id))
+    if not entrants:
+        return holders
+    mates = teams.teammates_of(db, user_ids=[u.id for u in holders])
+    return [u for u in holders
+            if u.id not in entrants and not mates.get(u.id, set()) & entrants]
 
 
 def submitted_entry_count(db: Session, *, challenge: Challenge) -> int:

@@ -8,6 +8,7 @@ still scoring. Here, and only here, each code is shown beside the submission it 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, raiseload
 from app.accounts.models import User
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
+from app.challenges.schemas import CriterionTies, PrizeRules
 from app.config import get_settings
 from app.errors import Conflict
 from app.i18n.translate import N_, translatable
@@ -104,22 +106,44 @@ def results(db: Session, *, challenge: Challenge, user: User,
                        results=[ResultRead.model_validate(r, from_attributes=True) for r in rows])
 
 
+def tie_criterion(challenge: Challenge) -> str | None:
+    """The key of the criterion the prize rules break ties with (None: tied entries share)."""
+    rules = PrizeRules.model_validate(challenge.prize_rules) if challenge.prize_rules else None
+    if rules is None or not isinstance(rules.ties, CriterionTies):
+        return None
+    named = [c for c in challenge.criteria if c.name == rules.ties.criterion]
+    # Completeness checks refuse a rule naming no criterion, or one that two share, before
+    # publication, and the rules are frozen then; a stray one is read as "share" rather than
+    # failing every results page.
+    return str(named[0].id) if len(named) == 1 else None
+
+
 def ranking(db: Session, *, challenge: Challenge) -> tuple[RankedEntry, ...]:
-    """The results, best first, for code that has already decided who may see them (the
-    manager above; the workflow, which hands the eligible ones to outcome verification)."""
+    """The results in public order (rank, then the entry submitted first; unscored entries
+    last), for code that has already decided who may see them (the manager above; the
+    workflow, which hands the eligible ones to outcome verification)."""
     entries = {s.id: s for s in db.scalars(
         select(Submission).options(raiseload(Submission.files), raiseload(Submission.receipts))
         .where(Submission.challenge_id == challenge.id,
                Submission.state == SubmissionState.SUBMITTED))}
     by_id = codes.codes_for(get_settings().secret_key, challenge.id, entries)
     cards = [c for c in _cards(db, challenge) if int(c.entry) in entries]
-    # The pure module ranks by entry code on full ties, so it gets the codes; the ids are
+    # Judges know entries by their codes only, so the pure module gets the codes; the ids are
     # swapped back here.
     coded = [scoring.Scorecard(c.judge, by_id[int(c.entry)], c.scores) for c in cards]
     submission_of = {code: sid for sid, code in by_id.items()}
     computed = scoring.results(rubric(challenge), coded, entries=by_id.values(),
-                               min_overall_score=challenge.min_overall_score) \
+                               min_overall_score=challenge.min_overall_score,
+                               tie_criterion=tie_criterion(challenge)) \
         if challenge.criteria else []
+
+    def public_order(result: scoring.EntryResult) -> tuple[bool, int, dt.datetime, int]:
+        # Within a shared rank the entry submitted first is listed first (the awards give
+        # leftover minor units of an equal split in this order); the code, a hash, never counts.
+        submission = entries[submission_of[result.entry]]
+        return (result.rank is None, result.rank or 0,
+                submission.submitted_at or submission.created_at, submission.id)
+
     criteria = {str(c.id): c for c in challenge.criteria}
     return tuple(RankedEntry(
         rank=result.rank, code=result.entry, submission_id=submission.id,
@@ -128,5 +152,5 @@ def ranking(db: Session, *, challenge: Challenge) -> tuple[RankedEntry, ...]:
         criterion_means=tuple(CriterionMean(criteria[key].name, mean, criteria[key].min_score)
                               for key, mean in result.criterion_means.items()),
         eligible=result.eligible, flags=tuple(_flags(challenge, result)))
-        for result in computed
+        for result in sorted(computed, key=public_order)
         for submission in (entries[submission_of[result.entry]],))

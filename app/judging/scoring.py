@@ -10,6 +10,11 @@ The root is taken of z² = d² / variance, a fraction that does not change when 
 constant to all their totals or multiplies them by a positive factor: such a judge changes no
 z-score, not even in the 30th place, and sums of z-scores are exact, so the order in which
 judges are taken changes nothing either.
+
+Ties: two entries with the same normalised score (as reported) are tied and share a competition
+rank (1, 2, 2, 4), unless the prize rules name a tie-breaking criterion, whose mean (as reported)
+ranks the higher one ahead. Nothing else breaks a tie: not the raw mean (which normalising means
+to correct), and never the entry code (a hash).
 """
 
 from __future__ import annotations
@@ -136,16 +141,22 @@ def _mean(values: list[Fraction]) -> Fraction:
 
 
 def results(criteria: Sequence[Criterion], scorecards: Iterable[Scorecard], *,
-            entries: Iterable[str], min_overall_score: Decimal | None = None
-            ) -> list[EntryResult]:
+            entries: Iterable[str], min_overall_score: Decimal | None = None,
+            tie_criterion: str | None = None) -> list[EntryResult]:
     """Every entry's figures, best first.
 
-    Ranked by normalised score, ties broken by raw mean, then by entry code, all compared as
-    reported (4 places) so that the table explains every place. Entries nobody scored come last,
-    unranked. Thresholds are checked on the reported raw means: a criterion's mean below its
-    `min_score`, or the overall raw mean below `min_overall_score`, flags the entry.
+    Ranked by normalised score, compared as reported (4 places) so that the table explains
+    every place; equal scores share a competition rank, unless `tie_criterion` (a criterion key)
+    is given: then the higher mean on it ranks ahead, and entries equal on that too still share
+    the rank. Within a shared rank the entries are listed by code only so that the result does
+    not depend on the order of the input; the code decides nothing (the caller lists them in its
+    own public order). Entries nobody scored come last, unranked. Thresholds are checked on the
+    reported raw means: a criterion's mean below its `min_score`, or the overall raw mean below
+    `min_overall_score`, flags the entry.
     """
     _check_criteria(criteria)
+    if tie_criterion is not None and tie_criterion not in {c.key for c in criteria}:
+        raise ValueError(f"the tie-breaking criterion {tie_criterion!r} is not in the rubric")
     codes = sorted(set(entries))
     cards = list(scorecards)
     if len({(card.judge, card.entry) for card in cards}) != len(cards):
@@ -183,9 +194,19 @@ def results(criteria: Sequence[Criterion], scorecards: Iterable[Scorecard], *,
                                 if c.min_score is not None and means[c.key] < c.min_score),
             below_overall=min_overall_score is not None and raw < min_overall_score,
             rank=None))
-    scored = sorted((r for r in unranked if r.scored),
-                    key=lambda r: (-(r.normalised or 0), -(r.raw_mean or 0), r.entry))
-    ranked = [EntryResult(r.entry, r.judges, r.raw_mean, r.normalised, r.criterion_means,
-                          r.below_minimum, r.below_overall, rank)
-              for rank, r in enumerate(scored, start=1)]
+
+    def standing(r: EntryResult) -> tuple[Decimal, ...]:
+        """What places an entry: equal standings are a tie (lower sorts first)."""
+        key = [-(r.normalised or Decimal(0))]
+        if tie_criterion is not None:
+            key.append(-r.criterion_means[tie_criterion])
+        return tuple(key)
+
+    scored = sorted((r for r in unranked if r.scored), key=lambda r: (standing(r), r.entry))
+    ranked: list[EntryResult] = []
+    for position, r in enumerate(scored, start=1):
+        tied = bool(ranked) and standing(scored[position - 2]) == standing(r)
+        rank = ranked[-1].rank if tied else position
+        ranked.append(EntryResult(r.entry, r.judges, r.raw_mean, r.normalised,
+                                  r.criterion_means, r.below_minimum, r.below_overall, rank))
     return ranked + [r for r in unranked if not r.scored]

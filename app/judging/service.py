@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.challenges import clock, deadlines
@@ -226,10 +227,20 @@ def save(db: Session, *, challenge: Challenge, judge: User, code: str,
     require_scoring_open(challenge)
     scores = _scores(challenge, body)
     card = _editable_card(db, challenge=challenge, judge=judge, submission=found.submission)
+    # A compare-and-set on the draft before its scores change: a submit that got there first
+    # (another tab) keeps the scores it submitted, and this save is refused.
+    now = clock.now()
+    result = db.execute(update(Scorecard).where(Scorecard.id == card.id,
+                                                Scorecard.state == ScorecardState.DRAFT)
+                        .values(comment=body.comment, updated_at=now)
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict(N_("This scorecard was submitted; it can no longer change."),
+                       code="scorecard_submitted")
+    set_committed_value(card, "comment", body.comment)
+    set_committed_value(card, "updated_at", now)
     kept = {s.criterion_id: s for s in card.scores}
     card.scores = [_set(kept.get(cid), cid, score) for cid, score in scores.items()]
-    card.comment = body.comment
-    card.updated_at = clock.now()
     db.flush()
     return _card_read(challenge, card)
 
@@ -278,7 +289,14 @@ def recuse(db: Session, *, challenge: Challenge, judge: User, code: str) -> None
         raise Conflict(N_("You submitted a scorecard for this entry; it stays counted."),
                        code="scorecard_submitted")
     if card is not None:
-        db.delete(card)
+        # Only a draft goes (a compare-and-set): one submitted meanwhile stays counted.
+        result = db.execute(delete(Scorecard).where(Scorecard.id == card.id,
+                                                    Scorecard.state == ScorecardState.DRAFT)
+                            .execution_options(synchronize_session=False))
+        if getattr(result, "rowcount", 0) != 1:
+            raise Conflict(N_("You submitted a scorecard for this entry; it stays counted."),
+                           code="scorecard_submitted")
+        db.expunge(card)
     try:
         with db.begin_nested():
             db.add(Recusal(challenge_id=challenge.id, submission_id=found.submission.id,

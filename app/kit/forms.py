@@ -58,9 +58,13 @@ def fields_from_pydantic(exc: ValidationError, prefix: str = "",
     fields: dict[str, str] = {}
     for err in exc.errors():
         parts: list[str] = []
+        tag_left_at = -1  # only the part right after the union is its tag (a member's field
+        # may have a tag's name: {"rule": "criterion", "criterion": ...})
         for part in err["loc"]:
             text = str(part)
-            if not (parts and text in tags.get(parts[-1], ())):
+            if parts and tag_left_at != len(parts) and text in tags.get(parts[-1], ()):
+                tag_left_at = len(parts)
+            else:
                 parts.append(text)
         fields.setdefault(prefix + (".".join(parts) or "body"), validation_message(err))
     return fields

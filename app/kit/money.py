@@ -64,3 +64,20 @@ class Money(BaseModel):
         if not is_currency(value):
             raise ValueError(f"{value!r} is not an ISO 4217 currency code")
         return value
+
+
+def minor_units(text: str, currency: str) -> int:
+    """`'1,250.50'` USD -> 125050: an amount a person typed in currency units, exactly; a
+    ValueError (with a sentence for the person) when it is not one."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip().replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise ValueError("enter an amount such as 1000.00") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError("enter an amount such as 1000.00")
+    scaled = value.scaleb(minor_exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise ValueError("too many decimal places for the currency")
+    return int(scaled)

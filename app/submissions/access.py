@@ -8,10 +8,12 @@ drafts; everyone else is told the entry does not exist (404), as for a hidden ch
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.challenges import clock, deadlines
@@ -128,6 +130,35 @@ def check_open(challenge: Challenge) -> None:
                        fields={"state": challenge.state.value})
     raise Conflict(N_("Submissions are closed for this challenge."), code="submissions_closed",
                    fields={"state": challenge.state.value})
+
+
+def hold_draft(db: Session, submission: Submission, *, at: dt.datetime) -> None:
+    """Before a draft changes (its title, summary or files): a compare-and-set on its state,
+    refused (409) if it was submitted meanwhile (by a team mate, or in another tab), so a
+    submitted entry never changes under its receipt. Its row is held to the commit."""
+    result = db.execute(update(Submission).where(Submission.id == submission.id,
+                                                 Submission.state == SubmissionState.DRAFT)
+                        .values(updated_at=at).execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        raise Conflict(N_("This entry has been submitted; reopen it to change it."),
+                       code="already_submitted")
+    set_committed_value(submission, "updated_at", at)
+
+
+def move(db: Session, submission: Submission, *, expected: SubmissionState,
+         to: SubmissionState, at: dt.datetime) -> bool:
+    """Submit or reopen the entry only if it is still `expected` (a compare-and-set, so two
+    requests at once change it once); False when another one changed it first."""
+    submitted_at = at if to == SubmissionState.SUBMITTED else None
+    result = db.execute(update(Submission).where(Submission.id == submission.id,
+                                                 Submission.state == expected)
+                        .values(state=to, submitted_at=submitted_at, updated_at=at)
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    for name, value in (("state", to), ("submitted_at", submitted_at), ("updated_at", at)):
+        set_committed_value(submission, name, value)
+    return True
 
 
 def check_editable(entry: Entry) -> None:

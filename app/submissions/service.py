@@ -8,7 +8,7 @@ submission gets the next receipt number while the earlier receipts stay as they 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,8 @@ from app.submissions.access import (
     check_open,
     entrant_ids,
     entrant_names,
+    hold_draft,
+    move,
     registration_for,
     team_name,
 )
@@ -85,11 +87,11 @@ def update(db: Session, *, entry: Entry, body: SubmissionUpdate) -> None:
     """Change the draft's title and summary (only the fields given)."""
     check_editable(entry)
     submission = entry.submission
+    hold_draft(db, submission, at=clock.now())
     if body.title is not None:
         submission.title = body.title
     if body.summary is not None:
         submission.summary = body.summary
-    submission.updated_at = clock.now()
     db.flush()
 
 
@@ -103,16 +105,16 @@ def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:
     submission = entry.submission
     if submission.state == SubmissionState.SUBMITTED:
         raise Conflict(N_("This entry has been submitted already."), code="already_submitted")
-    missing: dict[str, str] = {}
-    if not submission.title.strip():
-        missing["title"] = N_("give your entry a title")
-    if not submission.files:
-        missing["files"] = N_("upload at least one PDF file")
-    if missing:
-        raise ValidationFailed(N_("Your entry is not complete yet."), code="incomplete",
-                               fields=missing)
+    _check_complete(submission)
     # Whole seconds: the receipt's text and the stored time must say the same moment.
     now = clock.now().replace(microsecond=0)
+    # A compare-and-set on the draft: of two submits at once one seals the entry; what it seals
+    # is read again with the row held, so an upload meanwhile is in the receipt or refused.
+    if not move(db, submission, expected=SubmissionState.DRAFT, to=SubmissionState.SUBMITTED,
+                at=now):
+        raise Conflict(N_("This entry has been submitted already."), code="already_submitted")
+    db.refresh(submission, ["title", "summary", "files", "receipts"])
+    _check_complete(submission)
     number = max((r.number for r in submission.receipts), default=0) + 1
     sealed = receipts.seal(receipts.document(
         number=number, challenge_id=entry.challenge.id, challenge_title=entry.challenge.title,
@@ -125,9 +127,6 @@ def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:
     receipt = SubmissionReceipt(number=number, canonical_json=sealed.canonical_json,
                                 sha256=sealed.sha256, submitted_at=now, submitted_by_id=user.id)
     submission.receipts.append(receipt)
-    submission.state = SubmissionState.SUBMITTED
-    submission.submitted_at = now
-    submission.updated_at = now
     db.flush()
     notifications.queue_many(
         db, recipient_ids=sorted(entrant_ids(db, registration=entry.registration)),
@@ -144,16 +143,26 @@ def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:
     return receipt
 
 
+def _check_complete(submission: Submission) -> None:
+    missing: dict[str, str] = {}
+    if not submission.title.strip():
+        missing["title"] = N_("give your entry a title")
+    if not submission.files:
+        missing["files"] = N_("upload at least one PDF file")
+    if missing:
+        raise ValidationFailed(N_("Your entry is not complete yet."), code="incomplete",
+                               fields=missing)
+
+
 def reopen(db: Session, *, entry: Entry, user: User) -> None:
     """Make a submitted entry a draft again, while the challenge is open; receipts stay."""
     check_open(entry.challenge)
     submission = entry.submission
-    if submission.state != SubmissionState.SUBMITTED:
+    now = clock.now()
+    # A compare-and-set on the submitted state: two reopens at once reopen it once.
+    if not move(db, submission, expected=SubmissionState.SUBMITTED, to=SubmissionState.DRAFT,
+                at=now):
         raise Conflict(N_("This entry is a draft already."), code="not_submitted")
-    submission.state = SubmissionState.DRAFT
-    submission.submitted_at = None
-    submission.updated_at = clock.now()
-    db.flush()
     others = entrant_ids(db, registration=entry.registration) - {user.id}
     notifications.queue_many(
         db, recipient_ids=sorted(others),
@@ -209,11 +218,23 @@ def discard_unsubmitted_entry(db: Session, registration: ChallengeRegistration) 
     if submission is None:
         return
     if submission.state == SubmissionState.SUBMITTED or submission.receipts:
-        raise Conflict(N_("Your entry has been submitted, so the registration cannot be "
-                          "withdrawn (receipts are kept for good). An entry reopened and not "
-                          "submitted again before the deadline is not judged."),
-                       code="entry_submitted")
-    uploads.discard_all(db, submission)
-    db.delete(submission)
-    db.flush()
+        raise _entry_submitted()
+    # Deleted only if it is still a draft never submitted (a compare-and-set): a team mate's
+    # submit at the same moment keeps the entry, its receipt and the registration.
+    never_submitted = ~select(SubmissionReceipt.id).where(
+        SubmissionReceipt.submission_id == submission.id).exists()
+    result = db.execute(delete(Submission).where(
+        Submission.id == submission.id, Submission.state == SubmissionState.DRAFT,
+        never_submitted).execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        raise _entry_submitted()
+    uploads.discard_all(db, submission)  # the files, once the withdrawal is committed
+    db.expunge(submission)
+
+
+def _entry_submitted() -> Conflict:
+    return Conflict(N_("Your entry has been submitted, so the registration cannot be "
+                       "withdrawn (receipts are kept for good). An entry reopened and not "
+                       "submitted again before the deadline is not judged."),
+                    code="entry_submitted")
 

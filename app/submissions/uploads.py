@@ -20,7 +20,7 @@ from app.config import get_settings
 from app.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.kit import rate_limit, stored_files
-from app.submissions.access import Entry, check_editable
+from app.submissions.access import Entry, check_editable, hold_draft
 from app.submissions.models import Submission, SubmissionFile
 
 MEDIA_TYPE = "application/pdf"
@@ -123,12 +123,12 @@ def add_file(db: Session, *, entry: Entry, user: User, filename: str | None,
     stored_name = f"{secrets.token_hex(16)}.pdf"
     stored_files.write(db, folder() / stored_name, data)
     now = clock.now()
+    hold_draft(db, submission, at=now)
     record = SubmissionFile(
         original_name=display_name(filename), stored_name=stored_name, media_type=MEDIA_TYPE,
         size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id,
         created_at=now)
     submission.files.append(record)
-    submission.updated_at = now
     db.flush()
     return record
 
@@ -144,8 +144,8 @@ def delete_file(db: Session, *, entry: Entry, file_id: int) -> None:
     """Remove a file from a draft; the stored file goes once the change is committed."""
     check_editable(entry)
     record = find_file(entry, file_id)
+    hold_draft(db, entry.submission, at=clock.now())
     entry.submission.files.remove(record)
-    entry.submission.updated_at = clock.now()
     stored_files.delete_after_commit(db, path_of(record))
     db.flush()
 

@@ -12,9 +12,10 @@ else, and the lead sees who joined (and may remove them).
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts import service as accounts
 from app.accounts.models import User
@@ -101,8 +102,7 @@ def revoke(db: Session, *, team: Team, user: User, invitation_id: int) -> TeamIn
         raise NotFound(N_("No such invitation to this team."))
     if invitation.state != InvitationState.PENDING:
         raise Conflict(answered_already(invitation.state), code="not_pending")
-    _decide(invitation, InvitationState.REVOKED, user)
-    db.flush()
+    _decide(db, invitation, InvitationState.REVOKED, user)
     return invitation
 
 
@@ -154,8 +154,8 @@ def accept(db: Session, *, invitation: TeamInvitation, user: User) -> Team:
         raise Conflict(translatable("The team has %(count)s members, the most a team may have.",
                                     count=MAX_MEMBERS),
                        code="team_full")
+    _decide(db, invitation, InvitationState.ACCEPTED, user)
     team.members.append(TeamMember(user_id=user.id, role=TeamRole.MEMBER))
-    _decide(invitation, InvitationState.ACCEPTED, user)
     db.flush()
     lead = next(m for m in team.members if m.role == TeamRole.LEAD)
     notifications.queue(
@@ -170,12 +170,21 @@ def accept(db: Session, *, invitation: TeamInvitation, user: User) -> Team:
 
 
 def decline(db: Session, *, invitation: TeamInvitation, user: User) -> TeamInvitation:
-    _decide(invitation, InvitationState.DECLINED, user)
-    db.flush()
+    _decide(db, invitation, InvitationState.DECLINED, user)
     return invitation
 
 
-def _decide(invitation: TeamInvitation, state: InvitationState, user: User) -> None:
-    invitation.state = state
-    invitation.decided_at = utcnow()
-    invitation.decided_by_id = user.id
+def _decide(db: Session, invitation: TeamInvitation, state: InvitationState,
+            user: User) -> None:
+    """Answer the invitation only if it is still pending (a compare-and-set): of an accept and
+    a revoke at once, or two accepts from two tabs, one happens and the other is told."""
+    now = utcnow()
+    result = db.execute(update(TeamInvitation).where(
+        TeamInvitation.id == invitation.id, TeamInvitation.state == InvitationState.PENDING)
+        .values(state=state, decided_at=now, decided_by_id=user.id)
+        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        db.refresh(invitation)
+        raise Conflict(answered_already(invitation.state), code="not_pending")
+    for name, value in (("state", state), ("decided_at", now), ("decided_by_id", user.id)):
+        set_committed_value(invitation, name, value)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.challenges import team_entries
@@ -95,7 +96,7 @@ def _answer(request: Request, db: Session, user: User, invitation_id: int, accep
             form: dict[str, str]) -> Response:
     try:
         if accepting:
-            team = team_entries.accept(db, invitation_id=invitation_id, user=user)
+            team = workflow.join_team(db, invitation_id=invitation_id, user=user)
         else:
             item = invitations.invitation_for_invitee(db, invitation_id=invitation_id, user=user)
             invitations.decline(db, invitation=item, user=user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app import workflow
 from app.accounts.deps import CurrentUser
 from app.challenges import team_entries
 from app.kit.openapi import error_responses
@@ -116,8 +117,9 @@ def my_invitations(user: CurrentUser, db: SessionDep, limit: Limit = 50,
 @router.post("/invitations/{invitation_id}/accept", response_model=TeamRead,
              responses=error_responses(409))
 def accept(invitation_id: ObjectId, user: CurrentUser, db: SessionDep) -> object:
-    """Join the team (409 when the team's entry in an open challenge would not allow it)."""
-    team = team_entries.accept(db, invitation_id=invitation_id, user=user)
+    """Join the team (409 when the team's entry in an open challenge would not allow it, or
+    when it would put a judge in a team with an entrant of a challenge they judge)."""
+    team = workflow.join_team(db, invitation_id=invitation_id, user=user)
     return _read(db, team.id, user)
 
 

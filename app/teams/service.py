@@ -11,8 +11,11 @@ This domain knows nothing of challenges: the rules that hold while a team is ent
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from collections.abc import Iterable
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role, User
 from app.config import get_settings
@@ -28,6 +31,21 @@ MAX_MEMBERS = 20
 def member_ids(db: Session, *, team_id: int) -> set[int]:
     """The user ids of the team's current members (lead included)."""
     return set(db.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
+
+
+def teammates_of(db: Session, *, user_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each of `user_ids` in a team, everyone else who shares a team with them (a judge's
+    teammates may not enter the challenge they judge, nor an entrant's judge it)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    mine, theirs = aliased(TeamMember), aliased(TeamMember)
+    found: dict[int, set[int]] = {}
+    for person, mate in db.execute(
+            select(mine.user_id, theirs.user_id).join(theirs, theirs.team_id == mine.team_id)
+            .where(mine.user_id.in_(ids), theirs.user_id != mine.user_id)):
+        found.setdefault(person, set()).add(mate)
+    return found
 
 
 def membership(team: Team, user_id: int) -> TeamMember | None:
@@ -132,8 +150,20 @@ def remove_member(db: Session, *, team: Team, user: User, member_id: int) -> Non
                            code="lead_cannot_leave")
         raise Conflict(N_("You are the team's only member: dissolve the team instead."),
                        code="last_member")
-    team.members.remove(member)
-    db.flush()
+    # A compare-and-set on the member's role (and, when the lead removes them, on the lead's):
+    # a member made lead meanwhile is not removed, nor is anyone by a lead who handed over.
+    still = [TeamMember.team_id == team.id, TeamMember.user_id == member_id,
+             TeamMember.role == TeamRole.MEMBER]
+    if not leaving:
+        still.append(exists().where(TeamMember.team_id == team.id,
+                                    TeamMember.user_id == user.id,
+                                    TeamMember.role == TeamRole.LEAD))
+    removed = db.execute(delete(TeamMember).where(*still)
+                         .execution_options(synchronize_session=False))
+    if getattr(removed, "rowcount", 0) != 1:
+        raise changed_meanwhile()
+    set_committed_value(team, "members", [m for m in team.members if m is not member])
+    db.expunge(member)
     if not leaving:
         notifications.queue(
             db, recipient_id=member_id,
@@ -154,9 +184,17 @@ def hand_over(db: Session, *, team: Team, user: User, new_lead_id: int) -> Team:
     if new_lead.user_id == user.id:
         raise ValidationFailed(N_("You are the lead already."),
                                fields={"user_id": N_("choose another member")})
-    lead_of(team).role = TeamRole.MEMBER
-    new_lead.role = TeamRole.LEAD
-    db.flush()
+    # Compare-and-set on both roles: of two hand-overs at once (two tabs), one happens, and the
+    # team never has two leads or none.
+    for member, was, becomes in ((lead_of(team), TeamRole.LEAD, TeamRole.MEMBER),
+                                 (new_lead, TeamRole.MEMBER, TeamRole.LEAD)):
+        result = db.execute(update(TeamMember).where(
+            TeamMember.team_id == team.id, TeamMember.user_id == member.user_id,
+            TeamMember.role == was).values(role=becomes)
+            .execution_options(synchronize_session=False))
+        if getattr(result, "rowcount", 0) != 1:
+            raise changed_meanwhile()
+        set_committed_value(member, "role", becomes)
     notifications.queue(
         db, recipient_id=new_lead_id,
         subject=translatable("You now lead team “%(team)s”", team=team.name),
@@ -173,8 +211,23 @@ def dissolve(db: Session, *, team: Team, user: User) -> None:
     if len(team.members) > 1:
         raise Conflict(N_("Only a team with no other members can be dissolved: remove them or "
                           "hand over the lead and leave."), code="team_not_empty")
-    db.delete(team)
-    db.flush()
+    # Deleted only while the lead is still its one member (nobody accepted meanwhile); its
+    # members and invitations go with it (ON DELETE CASCADE).
+    alone = select(func.count()).select_from(TeamMember).where(
+        TeamMember.team_id == team.id).scalar_subquery() == 1
+    led = exists().where(TeamMember.team_id == team.id, TeamMember.user_id == user.id,
+                         TeamMember.role == TeamRole.LEAD)
+    result = db.execute(delete(Team).where(Team.id == team.id, alone, led)
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) != 1:
+        raise changed_meanwhile()
+    db.expunge(team)
+
+
+def changed_meanwhile() -> Conflict:
+    """The refusal when the team changed between reading it and changing it."""
+    return Conflict(N_("The team changed meanwhile; reload and try again."),
+                    code="concurrent_change")
 
 
 def _name(name: str) -> str:

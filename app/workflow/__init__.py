@@ -9,6 +9,8 @@ from app.workflow.participation import (
     attesting_reopened,
     decide_appeal,
     file_appeal,
+    join_team,
+    register,
     withdraw_registration,
 )
 from app.workflow.payouts import check_holdback, record_payment
@@ -32,4 +34,4 @@ __all__ = ["approve", "archive", "attest", "attesting_reopened", "award_inputs",
            "cancel", "check_holdback", "decide_appeal", "file_appeal", "finalise", "follow_clock", "perform",
            "propose_awards", "published_results", "record_payment", "request_changes", "shortlist",
            "start_judging", "start_verification", "submit_for_review", "withdraw_from_review",
-           "withdraw_registration"]
+           "withdraw_registration", "register", "join_team"]

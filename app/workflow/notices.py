@@ -123,11 +123,19 @@ def awards_proposed(db: Session, challenge: Challenge, shortlist: Iterable[Short
     for entry in shortlist:
         award = paid.get(entry.submission_id)
         # The reason is translated where the catalog knows it, as the awards page's `|tr` does.
-        said = translatable("Your entry \"%(entry)s\" is proposed an award of %(amount)s "
-                            "(%(reason)s).", entry=entry.title,
-                            amount=format_money(award.amount_minor, plan.currency),
-                            reason=Translatable(award.reason)) if award else \
-            translatable("Your entry \"%(entry)s\" is proposed no award.", entry=entry.title)
+        reason = (award.reasons[0] if len(award.reasons) == 1 else Translatable(award.reason)) \
+            if award else None
+        if award and award.amount_minor:
+            said = translatable("Your entry \"%(entry)s\" is proposed an award of %(amount)s "
+                                "(%(reason)s).", entry=entry.title,
+                                amount=format_money(award.amount_minor, plan.currency),
+                                reason=reason)
+        elif reason:
+            said = translatable("Your entry \"%(entry)s\" is proposed no award: %(reason)s.",
+                                entry=entry.title, reason=reason)
+        else:
+            said = translatable("Your entry \"%(entry)s\" is proposed no award.",
+                                entry=entry.title)
         body = translatable("%(said)s If you think the rules were applied wrongly, you may "
                             "appeal until %(closes)s UTC.\n\n%(url)s", said=said,
                             closes=closes.strftime("%Y-%m-%d %H:%M"), url=url) if closes else \

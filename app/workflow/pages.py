@@ -12,7 +12,7 @@ from app.challenges.deps import VisibleChallenge
 from app.challenges.enums import STATE_CONTEXT, STATE_LABELS
 from app.challenges.pages import detail_context
 from app.challenges.states import STEPS, Action
-from app.errors import AppError, NotFound
+from app.errors import AppError, NotFound, record_refusal
 from app.i18n.translate import N_, gettext, pgettext
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
@@ -33,6 +33,7 @@ def act(action: str, request: Request, form: FormData, user: CurrentUser,
         steps.perform(db, challenge=challenge, action=step.action, user=user,
                       reason=form.get("reason"))
     except AppError as exc:
+        record_refusal(request, exc)  # a refused step (403) is a security event, as in the API
         context = detail_context(db, challenge, user)
         return render(request, "challenges/detail.html",
                       {**context, "action_error": exc.message, "errors": exc.fields,

@@ -1,7 +1,8 @@
 """What the people taking part do along a challenge's way that reaches across domains:
-withdrawing a registration (and its unsubmitted entry), attesting an outcome (open during
-verification, and again for one entry while an appeal against it is open), filing and deciding
-an appeal against the proposed awards (upheld: the awards are recomputed)."""
+registering (never while on the challenge's panel or in a team with one of its judges), joining
+a team (likewise), withdrawing a registration (and its unsubmitted entry), attesting an outcome
+(open during verification, and again for one entry while an appeal against it is open), filing
+and deciding an appeal against the proposed awards (upheld: the awards are recomputed)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,43 @@ from app.audit import service as audit
 from app.awards import appeals
 from app.awards import service as awards
 from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
-from app.challenges import registrations
+from app.challenges import lifecycle, registrations, team_entries
 from app.challenges import service as challenges_service
-from app.challenges.models import Challenge
+from app.challenges.enums import ChallengeState
+from app.challenges.models import Challenge, ChallengeRegistration
+from app.challenges.schemas import RegistrationIn
+from app.judging import panel
 from app.submissions import service as submissions
+from app.teams import invitations as team_invitations
+from app.teams.models import Team
 from app.verification import service as verification
 from app.verification.access import Seat
 from app.verification.outcomes import ShortlistedEntry
 from app.verification.schemas import AttestationIn
 from app.workflow import notices
 from app.workflow.standings import shortlist
+
+
+def register(db: Session, *, challenge: Challenge, user: User,
+             body: RegistrationIn) -> ChallengeRegistration:
+    """Register for an open challenge, unless the registrant (or a team member, or anyone
+    sharing a team with them) sits on its judging panel. The challenge is held meanwhile, so
+    that a judge is not added to the panel at the same moment (`panel.assign` holds it too)."""
+    if challenge.state == ChallengeState.OPEN:
+        lifecycle.hold(db, challenge=challenge, states={ChallengeState.OPEN})
+    return registrations.register(db, challenge=challenge, user=user, body=body,
+                                  judges=panel.judge_ids(db, challenge=challenge))
+
+
+def join_team(db: Session, *, invitation_id: int, user: User) -> Team:
+    """Accept an invitation to a team, unless it would seat a judge beside an entrant of a
+    challenge they judge (either way round); the team's entries' own rules apply too."""
+    invitation = team_invitations.invitation_for_invitee(db, invitation_id=invitation_id,
+                                                         user=user)
+    team = db.get(Team, invitation.team_id)
+    assert team is not None  # an invitation is deleted with its team
+    panel.check_joining(db, team=team, user=user)
+    return team_entries.accept(db, invitation_id=invitation_id, user=user)
 
 
 def withdraw_registration(db: Session, *, challenge: Challenge, user: User) -> None:
@@ -36,6 +64,14 @@ def attest(db: Session, *, seat: Seat, user: User, submission_id: int, target_ke
            body: AttestationIn) -> ShortlistedEntry:
     """A verifier (`seat` from `verification.access.as_verifier`) attests one target."""
     reopened = appeals.open_for_entry(db, challenge=seat.challenge, submission_id=submission_id)
+    # A compare-and-set on what lets the verifier attest, held to the commit: the appeal still
+    # open (its decision, which recomputes the awards, comes after this attestation or refuses
+    # it), or the challenge still in verification (proposing awards likewise). Two verifiers
+    # attesting one entry at once take turns on it, on SQLite too.
+    if reopened:
+        appeals.hold_open(db, submission_id=submission_id)
+    elif seat.challenge.state == ChallengeState.VERIFICATION:
+        lifecycle.hold(db, challenge=seat.challenge, states={ChallengeState.VERIFICATION})
     return verification.attest(db, seat=seat, user=user, submission_id=submission_id,
                                target_key=target_key, body=body,
                                shortlist=shortlist(db, seat.challenge), reopened=reopened)

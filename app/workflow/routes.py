@@ -9,7 +9,7 @@ from app.accounts.deps import CurrentUser
 from app.challenges import clock, present
 from app.challenges.deps import VisibleChallenge
 from app.challenges.schemas import ChallengeRead, OptionalReasonIn
-from app.challenges.states import STEPS, Action, Actor
+from app.challenges.states import STEPS, Action, Actor, Step
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.unit_of_work import SessionDep
@@ -28,10 +28,15 @@ def _endpoint(action: Action) -> Callable[..., object]:
     return endpoint
 
 
+def _summary(step: Step) -> str:
+    who = "admin" if step.who == Actor.ADMIN else "owner or admin"
+    if step.admin_from:
+        who += f"; admin only from {', '.join(sorted(step.admin_from))}"
+    return f"{step.label} ({who}{'; reason required' if step.needs_reason else ''})"
+
+
 for _action, _step in STEPS.items():
     router.add_api_route(
         f"/challenges/{{challenge_id}}/{_action.value}", _endpoint(_action), methods=["POST"],
         response_model=ChallengeRead, name=f"challenge_{_action.value.replace('-', '_')}",
-        responses=error_responses(403, 409),
-        summary=f"{_step.label} ({'admin' if _step.who == Actor.ADMIN else 'owner or admin'}"
-                f"{'; reason required' if _step.needs_reason else ''})")
+        responses=error_responses(403, 409), summary=_summary(_step))

@@ -38,7 +38,8 @@ def entry(n: int, *, rank: int | None = None, verified: bool = True, water: str 
 
 
 def paid(plan: Any) -> dict[int, int]:
-    return {a.entry: a.amount_minor for a in plan.allocations}
+    """Who is paid something (every outcome has an allocation, zero ones included)."""
+    return {a.entry: a.amount_minor for a in plan.allocations if a.amount_minor}
 
 
 def test_apportion_adds_up_exactly_and_gives_leftover_units_to_the_largest_remainders() -> None:
@@ -55,7 +56,10 @@ def test_ranked_places_go_to_verified_entries_in_judging_order() -> None:
                     [entry(1, verified=False), entry(2), Outcome(3, None, True, {}, {}), entry(4)],
                     TARGETS)
     assert paid(plan) == {2: 50_000, 4: 30_000, 3: 20_000}  # unranked comes last
-    assert [a.reason for a in plan.allocations] == ["place 1", "place 2", "place 3"]
+    assert [a.entry for a in plan.allocations] == [1, 2, 4, 3]  # every entry, in rank order
+    assert [a.reason for a in plan.allocations if a.amount_minor] == [
+        "place 1 among the verified entries (judging rank 2)",
+        "place 2 among the verified entries (judging rank 4)", "place 3"]
     fewer = allocate(rules({"type": "ranked", "places": [50_000, 30_000]}), [entry(1)], TARGETS)
     assert paid(fewer) == {1: 50_000} and fewer.unallocated_minor == 50_000
 
@@ -80,8 +84,9 @@ def test_milestones_are_shared_by_the_entries_that_reach_them() -> None:
                 entry(3, verified=False, water="800")]
     plan = allocate(rules(award), outcomes, TARGETS)
     assert paid(plan) == {1: 30_000 + 40_000, 2: 30_000}
-    assert plan.allocations[0].reason == ("milestone “Water” shared by 2; "
-                                          "milestone “Water and cheap”")
+    assert plan.allocations[0].reason == (
+        "milestone “Water” (USD 600.00) shared equally by 2 entries; "
+        "milestone “Water and cheap” (USD 400.00)")
 
 
 def test_per_unit_pays_the_improvement_over_the_baseline_with_both_caps() -> None:
@@ -150,11 +155,14 @@ def test_every_plan_is_exact_and_within_the_purse(award: dict[str, Any], outcome
     plan = allocate(rules(award, purse=100_000, holdback=holdback), outcomes, TARGETS)
     assert 0 <= plan.total_minor <= 100_000
     assert plan.total_minor + plan.unallocated_minor == 100_000
-    assert len({a.entry for a in plan.allocations}) == len(plan.allocations)
+    assert [a.entry for a in plan.allocations] == [
+        o.entry for o in sorted(outcomes, key=lambda o: (o.rank is None, o.rank or 0))]
     for a in plan.allocations:
-        assert isinstance(a.amount_minor, int) and a.amount_minor > 0
+        assert isinstance(a.amount_minor, int) and a.amount_minor >= 0
         assert a.held_back_minor == a.amount_minor * (holdback or 0) // 10_000
-    awarded = {a.entry for a in plan.allocations}
+        assert a.reasons and all(r.strip() for r in a.reasons)  # every award says why
+        assert "minor units" not in a.reason
+    awarded = {a.entry for a in plan.allocations if a.amount_minor}
     if award["type"] != "milestone":
         assert awarded <= {o.entry for o in outcomes if o.verified}
 

@@ -38,9 +38,11 @@ def test_proposing_awards_pays_only_verified_outcomes(client: TestClient, db: Se
     assert [(e["submission_id"], e["outcome"], e["amount_minor"], e["held_back_minor"],
              e["paid_now_minor"], e["reason"]) for e in body["entries"]] == [
         (v.judged.entries[0].id, "verified", 5_000_000, 1_000_000, 4_000_000, "place 1"),
-        (v.judged.entries[1].id, "not_met", 0, 0, 0, "a required target was not met")]
+        (v.judged.entries[1].id, "not_met", 0, 0, 0,
+         "Stored produce kept below 8 °C 480 tonne-days, needed ≥ 500 tonne-days")]
     assert body["appeals_close_at"] is not None and body["holdback_delay_days"] == 180
-    assert db.query(Award).count() == 1
+    # The zero award is a record too, with its reason.
+    assert db.query(Award).count() == 2
 
 
 def test_each_shortlisted_entrant_is_told_their_proposed_award(db: Session, clock: Clock) -> None:
@@ -87,9 +89,11 @@ def test_awards_are_computed_once(db: Session, clock: Clock) -> None:
                         shortlist=workflow.shortlist(db, v.challenge).values())
     assert raised.value.code == "awards_exist"
     db.rollback()
-    [award] = db.query(Award).all()
+    award = db.query(Award).order_by(Award.id).first()
+    assert award is not None
     db.add(Award(challenge_id=award.challenge_id, submission_id=award.submission_id,
-                 amount_minor=1, held_back_minor=0, currency="USD", reason="a second award"))
+                 computation=award.computation, amount_minor=1, held_back_minor=0,
+                 currency="USD", reason="a second award", ledger_sequence=99))
     with pytest.raises(IntegrityError):  # the database refuses a second award per submission
         db.flush()
 
@@ -115,7 +119,7 @@ def test_parallel_requests_to_propose_awards_make_one_set_of_awards(
         thread.join(timeout=60)
     assert sorted(statuses) == [200] + [409] * 5, statuses
     db.expire_all()
-    assert db.query(Award).count() == 1
+    assert db.query(Award).count() == 2  # one per shortlisted entry, zero included
 
 
 def test_a_challenge_without_verified_outcomes_awards_nothing(client: TestClient, db: Session,
@@ -129,4 +133,5 @@ def test_a_challenge_without_verified_outcomes_awards_nothing(client: TestClient
                       headers=token_for(client, v.judged.owner.email or "")).json()
     assert body["total_minor"] == 0
     assert {e["reason"] for e in body["entries"]} == {
-        "its outcomes were not all attested before verification closed"}
+        "its outcomes were not all attested before verification closed (not attested: Stored "
+        "produce kept below 8 °C)"}

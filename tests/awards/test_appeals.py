@@ -72,8 +72,10 @@ def test_a_dismissed_appeal_changes_nothing(client: TestClient, db: Session,
                                            clock: Clock) -> None:
     v = awards_proposed(db, clock)
     decide(client, v, appeal(client, v)["id"], "dismissed")
-    assert [(a.submission_id, a.amount_minor) for a in db.query(Award).all()] == [
-        (v.judged.entries[0].id, 5_000_000)]
+    # No new computation: the awards in force are the first ones, zero award included.
+    assert [(a.submission_id, a.amount_minor, a.computation) for a in
+            db.query(Award).order_by(Award.id).all()] == [
+        (v.judged.entries[0].id, 5_000_000, 1), (v.judged.entries[1].id, 0, 1)]
 
 
 def test_one_appeal_per_entry_by_its_entrants_while_the_window_is_open(

@@ -35,12 +35,12 @@ def test_without_the_demo_accounts_it_is_skipped(db: Session) -> None:
     assert db.scalar(select(func.count()).select_from(Challenge)) == 0
 
 
-def test_one_final_challenge_and_one_with_an_appeal_waiting(
+def test_final_challenges_paid_and_one_with_an_appeal_waiting(
         settings: Settings, db: Session, client: TestClient) -> None:
     lines = load()
     assert any(line.startswith("Awards: “Solar grain mills") for line in lines), lines
-    final, proposed = (db.scalars(select(Challenge).where(Challenge.title == demo.title)).one()
-                       for demo in seed.DEMOS)
+    final, proposed, released = (db.scalars(select(Challenge).where(
+        Challenge.title == demo.title)).one() for demo in seed.DEMOS)
     assert (final.state, proposed.state) == (ChallengeState.FINAL,
                                              ChallengeState.AWARDS_PROPOSED)
     results = client.get(f"/api/v1/challenges/{final.id}/results").json()
@@ -48,11 +48,16 @@ def test_one_final_challenge_and_one_with_an_appeal_waiting(
         ("Chikondi Banda", 6_000_000), ("Mireille Joseph", 3_000_000)]
     export = client.get(f"/api/v1/challenges/{final.id}/results/360giving.json").json()
     assert validator().is_valid(export) and len(export["grants"]) == 2
-    pool = {a.amount_minor for a in db.scalars(select(Award).where(
-        Award.challenge_id == proposed.id))}
+    pool = [a.amount_minor for a in db.scalars(select(Award).where(
+        Award.challenge_id == proposed.id)) if a.amount_minor]
     assert sum(pool) == 8_000_000 and len(pool) == 2  # shared by 96 and 57.5 tonnes
+    # Paid now, holdbacks due later; and one paid in full after its holdbacks were released.
+    assert (results["paid_minor"], results["held_minor"]) == (8_100_000, 900_000)
+    paid_off = client.get(f"/api/v1/challenges/{released.id}/results").json()
+    assert (paid_off["paid_minor"], paid_off["held_minor"]) == (7_500_000, 0)
+    assert client.get("/api/v1/ledger/verify").json()["ok"] is True
     [appeal] = db.scalars(select(Appeal)).all()
     assert (appeal.challenge_id, appeal.status) == (proposed.id, AppealStatus.OPEN)
     db.commit()
     assert "Awards: the demo challenges with awards exist already." in load()
-    assert db.scalar(select(func.count()).select_from(Award)) == 4
+    assert db.scalar(select(func.count()).select_from(Award)) == 9  # 3 shortlisted x 3

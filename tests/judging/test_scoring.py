@@ -74,8 +74,8 @@ def test_normalising_corrects_a_harsh_judge() -> None:
     """A lenient judge scores E1 9 and E2 7; a harsh one scores E3 4 and E4 2.
 
     Raw means rank E1, E2, E3, E4. Each judge's best entry has z = +1 and worst z = -1, so the
-    normalised scores tie at +1 (E1, E3) and -1 (E2, E4), and the raw mean breaks the ties:
-    E1, E3, E2, E4.
+    normalised scores tie at +1 (E1, E3) and -1 (E2, E4): the raw mean, which normalising
+    corrects, breaks no tie, so E1 and E3 share rank 1 and E2 and E4 rank 3.
     """
     one = [Criterion("overall", D(1))]
     cards = [Scorecard("lenient", "E1", {"overall": D(9)}),
@@ -83,8 +83,9 @@ def test_normalising_corrects_a_harsh_judge() -> None:
              Scorecard("harsh", "E3", {"overall": D(4)}),
              Scorecard("harsh", "E4", {"overall": D(2)})]
     results = scoring.results(one, cards, entries=["E1", "E2", "E3", "E4"])
-    assert [(r.entry, r.normalised, r.raw_mean) for r in results] == [
-        ("E1", D(1), D(9)), ("E3", D(1), D(4)), ("E2", D(-1), D(7)), ("E4", D(-1), D(2))]
+    assert [(r.entry, r.rank, r.normalised, r.raw_mean) for r in results] == [
+        ("E1", 1, D(1), D(9)), ("E3", 1, D(1), D(4)), ("E2", 3, D(-1), D(7)),
+        ("E4", 3, D(-1), D(2))]
 
 
 def test_a_judge_with_one_entry_or_no_spread_contributes_zero() -> None:
@@ -93,15 +94,43 @@ def test_a_judge_with_one_entry_or_no_spread_contributes_zero() -> None:
              Scorecard("flat", "E1", {"overall": D(6)}), Scorecard("flat", "E2", {"overall": D(6)})]
     got = by_entry(scoring.results(one, cards, entries=["E1", "E2"]))
     assert got["E1"].normalised == got["E2"].normalised == D(0)
-    # equal normalised scores: the raw mean decides (E1 (10+6)/2 = 8 before E2 6)
-    assert (got["E1"].rank, got["E2"].rank) == (1, 2)
+    # equal normalised scores are a tie, although the raw means differ (E1 8, E2 6)
+    assert (got["E1"].rank, got["E2"].rank) == (1, 1)
     assert scoring.z_scores({"E1": Fraction(3)}) == {"E1": 0}
 
 
-def test_full_ties_are_broken_by_entry_code() -> None:
+def test_an_entry_code_never_breaks_a_tie() -> None:
     one = [Criterion("overall", D(1))]
     cards = [Scorecard("j", "E-B", {"overall": D(5)}), Scorecard("j", "E-A", {"overall": D(5)})]
-    assert [r.entry for r in scoring.results(one, cards, entries=["E-B", "E-A"])] == ["E-A", "E-B"]
+    assert [r.rank for r in scoring.results(one, cards, entries=["E-B", "E-A"])] == [1, 1]
+
+
+def test_ranks_are_competition_ranks() -> None:
+    one = [Criterion("overall", D(1))]
+    scores = {"E1": 9, "E2": 7, "E3": 7, "E4": 5, "E5": 5, "E6": 5, "E7": 1}
+    cards = [Scorecard("j", e, {"overall": D(s)}) for e, s in scores.items()]
+    got = by_entry(scoring.results(one, cards, entries=list(scores)))
+    assert {e: r.rank for e, r in got.items()} == {
+        "E1": 1, "E2": 2, "E3": 2, "E4": 4, "E5": 4, "E6": 4, "E7": 7}
+
+
+def test_a_named_criterion_breaks_ties_and_equal_means_still_share() -> None:
+    """Two judges; each entry's normalised score is 0 (one judge puts it top, the other bottom,
+    or both see no spread), so all tie on it; the mean on `impact` then decides."""
+    rubric = [Criterion("impact", D(1)), Criterion("cost", D(1))]
+    cards = [Scorecard("j1", "A", {"impact": D(8), "cost": D(2)}),
+             Scorecard("j1", "B", {"impact": D(2), "cost": D(8)}),
+             Scorecard("j1", "C", {"impact": D(6), "cost": D(4)}),
+             Scorecard("j1", "D", {"impact": D(4), "cost": D(6)})]
+    # one judge: totals are all 5, so every z is 0 and every normalised score is 0
+    assert [r.rank for r in scoring.results(rubric, cards, entries="ABCD")] == [1, 1, 1, 1]
+    by_impact = by_entry(scoring.results(rubric, cards, entries="ABCD", tie_criterion="impact"))
+    assert {e: r.rank for e, r in by_impact.items()} == {"A": 1, "C": 2, "D": 3, "B": 4}
+    twins = [*cards, Scorecard("j1", "E", {"impact": D(6), "cost": D(4)})]
+    got = by_entry(scoring.results(rubric, twins, entries="ABCDE", tie_criterion="impact"))
+    assert (got["C"].rank, got["E"].rank, got["D"].rank) == (2, 2, 4)
+    with pytest.raises(ValueError, match="not in the rubric"):
+        scoring.results(rubric, cards, entries="ABCD", tie_criterion="beauty")
 
 
 def test_thresholds_are_checked_on_the_reported_figures() -> None:
@@ -221,9 +250,11 @@ def test_figures_are_four_place_decimals_and_ranks_follow_the_rule(
     results = scoring.results(criteria, cards, entries=entries)
     assert sorted(r.entry for r in results) == sorted(entries)
     scored = [r for r in results if r.scored]
-    assert [r.rank for r in scored] == list(range(1, len(scored) + 1))
-    keys = [(-(r.normalised or 0), -(r.raw_mean or 0), r.entry) for r in scored]
+    keys = [-(r.normalised or 0) for r in scored]
     assert keys == sorted(keys)
+    for position, r in enumerate(scored, start=1):  # competition ranks: 1, 2, 2, 4
+        assert r.rank == 1 + sum(1 for other in scored if other.normalised > r.normalised)
+        assert r.rank <= position
     for r in scored:
         assert r.raw_mean is not None and r.normalised is not None
         assert r.raw_mean.as_tuple().exponent == r.normalised.as_tuple().exponent == -4

@@ -156,7 +156,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/challenges/{challenge_id}/propose-awards"):         row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
     ("POST", "/api/v1/challenges/{challenge_id}/finalise"):               row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
     ("POST", "/api/v1/challenges/{challenge_id}/archive"):                row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
-    ("POST", "/api/v1/challenges/{challenge_id}/cancel"):                 row(D401,  D403,  ALLOW, D403,  D403,  D403,  D403,  D403,  ALLOW, params=OPEN, body=REASON),
+    # cancelling a challenge in verification (or with awards proposed) is an admin's decision;
+    # its sponsor cancels it before that (tests/challenges/test_cancelling.py)
+    ("POST", "/api/v1/challenges/{challenge_id}/cancel"):                 row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, params=VERIFYING, body=REASON),
     ("GET", "/api/v1/challenges/{challenge_id}/transitions"):             row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
     ("GET", "/api/v1/challenges/{challenge_id}/contract"):                row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=OPEN),
     ("GET", "/api/v1/challenges/{challenge_id}/cover"):                   row(H404,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, params=DRAFT),
@@ -389,4 +391,16 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/results/360giving.json"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/challenges/{challenge_id:int}/results"):                          row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
     ("GET", "/challenges/{challenge_id:int}/results/360giving.json"):           row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
+    # -- money after the awards: the manager (sponsor_owner, admin) records payments, verifiers
+    #    check holdbacks (the owner and the admin are not verifiers here); the inputs to recompute
+    #    the awards and the ledger are public.
+    ("POST", "/api/v1/challenges/{challenge_id}/payments"):                     row(D401 , D403 , ALLOW, D403 , D403 , D403 , D403 , D403 , ALLOW, params={"challenge_id": "{final}"}, body={"submission_id": "{final_entry:int}", "amount_minor": 1, "currency": "USD", "paid_on": "2020-01-01", "method": "other", "reference": "matrix"}, isolate=True),
+    ("POST", "/challenges/{challenge_id:int}/payments"):                        row(LOGIN, D403 , ALLOW, D403 , D403 , D403 , D403 , D403 , ALLOW, params={"challenge_id": "{final}"}, body={"submission_id": "{final_entry}", "amount": "0.01", "currency": "USD", "paid_on": "2020-01-01", "method": "other", "reference": "matrix"}, isolate=True),
+    ("POST", "/api/v1/challenges/{challenge_id}/holdback-checks"):              row(D401 , H404 , D403 , H404 , H404 , H404 , ALLOW, H404 , D403 , params={"challenge_id": "{final}"}, body={"submission_id": "{final_entry:int}", "measured": {}, "evidence": "matrix"}),
+    ("GET", "/challenges/{challenge_id:int}/holdbacks"):                        row(LOGIN, H404 , ALLOW, H404 , H404 , H404 , ALLOW, H404 , ALLOW, params={"challenge_id": "{final}"}),
+    ("POST", "/challenges/{challenge_id:int}/holdbacks"):                       row(LOGIN, H404 , D403 , H404 , H404 , H404 , ALLOW, H404 , D403 , params={"challenge_id": "{final}"}, body={"submission_id": "{final_entry}", "evidence": "matrix"}),
+    ("GET", "/api/v1/challenges/{challenge_id}/awards/inputs"):                 row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
+    ("GET", "/api/v1/ledger"):                                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/ledger/verify"):                                           row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/ledger"):                                                         row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
 }

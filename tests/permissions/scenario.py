@@ -336,12 +336,13 @@ def awards_scenario(db: Session, scenario: Scenario, owner: User) -> dict[str, s
     workflow.propose_awards(db, challenge=awarded, user=owner)
     filed = workflow.file_appeal(db, challenge_id=awarded.id, user=solver, body=AppealIn(
         submission_id=entry.id, reason="matrix appeal"))
-    final, _ = _verified(db, scenario, owner, "Matrix final cold room", propose=True)
+    final, final_entry = _verified(db, scenario, owner, "Matrix final cold room", propose=True)
     workflow.finalise(db, challenge=final, user=admin)
     assert final.state == ChallengeState.FINAL, final.state
     db.commit()
     return {"awarded": str(awarded.id), "awarded_entry": str(entry.id),
-            "appeal": str(filed.id), "final": str(final.id)}
+            "appeal": str(filed.id), "final": str(final.id),
+            "final_entry": str(final_entry.id)}
 
 
 def _verified(db: Session, scenario: Scenario, owner: User, title: str,
