@@ -33,10 +33,12 @@ Every shortlisted entry gets an Allocation, zero ones included, with the reasons
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 from fractions import Fraction
@@ -60,7 +62,7 @@ from app.verification.outcomes import OutcomeStatus
 _EXACT = Context(prec=80)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """One shortlisted entry: its judging rank and what verification attested."""
 
@@ -72,7 +74,7 @@ class Outcome:
     status: str = ""  # an OutcomeStatus value; "" = worked out from `verified` and `met`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """An outcome target as the prize rules and the reasons need it."""
 
@@ -85,7 +87,7 @@ class Target:
     required: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Allocation:
     entry: int
     amount_minor: int
@@ -186,9 +188,14 @@ class _Book:
         self.currency = currency
         self.amounts: dict[int, int] = {}
         self.reasons: dict[int, list[str]] = {}
+        self._money: dict[int, str] = {}
 
     def money(self, amount: int) -> str:
-        return format_money(amount, self.currency)
+        # The same few amounts (a place, a cap, a share) are named in thousands of reasons.
+        text = self._money.get(amount)
+        if text is None:
+            text = self._money[amount] = format_money(amount, self.currency)
+        return text
 
     def note(self, outcome: Outcome, *reasons: str) -> None:
         self.reasons.setdefault(outcome.entry, []).extend(reasons)
@@ -205,9 +212,29 @@ class _Book:
             self.pay(outcome, share, reason, zero=explain.equal_share_rounds_to_zero())
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Allocating for 100,000 entries makes a few hundred thousand small objects and no
+    reference cycle; the cyclic collector would scan the growing heap again and again (two to
+    three times the work), so it waits until the plan is made."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
              targets: Mapping[str, Target]) -> AwardPlan:
     """The awards the rules give `outcomes` (in public order: rank, then earlier submission)."""
+    with _no_cycle_collection():
+        return _allocate(rules, outcomes, targets)
+
+
+def _allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
+              targets: Mapping[str, Target]) -> AwardPlan:
     ordered = sorted(outcomes, key=_rank_key)  # stable: the public order within a rank stays
     if len({o.entry for o in ordered}) != len(ordered):
         raise ValueError("an entry is listed twice")
@@ -320,13 +347,14 @@ def _milestones(award: MilestoneAward, ordered: Sequence[Outcome], book: _Book,
         if reached:
             book.share_equally(reached, milestone.amount, explain.milestone(
                 milestone.name, book.money(milestone.amount), len(reached)))
-        done = {o.entry for o in reached}
-        for outcome in ordered:
-            if outcome.entry not in done:
-                book.note(outcome, *(
-                    explain.milestone_missed(milestone.name, _target(targets, key),
-                                             outcome.measured.get(key))
-                    for key in milestone.targets if not outcome.met.get(key)))
+    # An entry that reached no milestone is told what each one needs that it did not meet.
+    for outcome in ordered:
+        if outcome.entry not in book.amounts:
+            book.note(outcome, *(
+                explain.milestone_missed(milestone.name, _target(targets, key),
+                                         outcome.measured.get(key))
+                for milestone in award.milestones
+                for key in milestone.targets if not outcome.met.get(key)))
 
 
 def _per_unit(award: PerUnitAward, verified: Sequence[Outcome], book: _Book,
@@ -336,6 +364,7 @@ def _per_unit(award: PerUnitAward, verified: Sequence[Outcome], book: _Book,
     rate = award.rate_minor_per_unit
     rate_text = format_rate(rate, book.currency)
     cap = award.cap_per_solver_minor
+    capped = explain.solver_cap(book.money(cap)) if cap is not None else ""
     earners: list[tuple[Outcome, int, list[str]]] = []
     for outcome in verified:
         if gate is not None and not outcome.met.get(gate):
@@ -357,7 +386,7 @@ def _per_unit(award: PerUnitAward, verified: Sequence[Outcome], book: _Book,
         why = [explain.per_unit(unit_target, gained, rate_text)]
         if cap is not None and amount > cap:
             amount = cap
-            why.append(explain.solver_cap(book.money(cap)))
+            why.append(capped)
         earners.append((outcome, amount, why))
     overall = award.overall_cap_minor or purse
     amounts = [amount for _, amount, _ in earners]
@@ -380,6 +409,7 @@ def _pool(award: PoolAward, verified: Sequence[Outcome], book: _Book,
     shares = apportion(award.pool_minor, quantities)
     with localcontext(_EXACT):
         whole = sum(quantities, Decimal(0))
+    whole_text = explain.quantity(target, whole)
     for outcome, value, quantity, share in zip(verified, values, quantities, shares,
                                                strict=True):
         if whole == 0:
@@ -388,7 +418,7 @@ def _pool(award: PoolAward, verified: Sequence[Outcome], book: _Book,
         elif quantity == 0:
             book.note(outcome, explain.pool_nothing(target, value))
         else:
-            book.pay(outcome, share, explain.pool_share(pool, target, quantity, whole),
+            book.pay(outcome, share, explain.pool_share(pool, target, quantity, whole_text),
                      zero=explain.share_rounds_to_zero())
 
 

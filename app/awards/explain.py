@@ -217,10 +217,11 @@ def overall_cap(earned: str, cap: str) -> str:
 
 # ---- a pool shared by a verified quantity ------------------------------------------------------
 
-def pool_share(pool: str, target: Measure, value: Decimal, total: Decimal) -> str:
+def pool_share(pool: str, target: Measure, value: Decimal, total: str) -> str:
+    """`total` is the sum of the shared quantities, as `quantity` writes it."""
     return translatable("share of the pool (%(pool)s) in proportion to %(metric)s: %(value)s of "
                         "%(total)s", pool=pool, metric=metric(target),
-                        value=quantity(target, value), total=quantity(target, total))
+                        value=quantity(target, value), total=total)
 
 
 def pool_equal(pool: str, target: Measure, count: int) -> str:

@@ -248,10 +248,11 @@ def recompute(document: Mapping[str, Any]) -> Recomputation:
     if len(set(codes)) != len(codes):
         raise InputsError("entries: a code is listed twice")
     plan = allocation.allocate(rules, [o for _, o, _ in read], {t.key: t for t in targets})
+    listed = set(codes)
     published: dict[str, Published] = {}
     stray: list[Published] = []
     for award in _published(document.get("awards")):
-        if award.code in published or award.code not in codes:
+        if award.code in published or award.code not in listed:
             stray.append(award)
         else:
             published[award.code] = award

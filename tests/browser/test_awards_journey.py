@@ -46,7 +46,7 @@ ENTRIES = {"Ice-free cold room": ("Priya Raman", "640"),
            "Evaporative clay chamber": ("Tomas Quispe", "480")}
 
 
-def _verified(db: Session, title: str, prefix: str) -> Challenge:
+def _verified(db: Session, title: str, prefix: str, *, propose: bool = False) -> Challenge:
     """Made 120 days ago, entered, judged, verified (as ENTRIES says) and closed 30 days ago."""
     sponsor = server_data.demo_sponsor(db)
     judge = server_data.demo_person(db, f"judge2@{DOMAIN}", "Ana Ferreira", [Role.JUDGE])
@@ -73,7 +73,7 @@ def _verified(db: Session, title: str, prefix: str) -> Challenge:
                             body=AttestationIn(measured_value=Decimal(value),
                                                evidence="Logger cards read on site."))
     with at(91):  # a day after verification closed: the finished one's awards are proposed
-        if title in (FINISHED, PUBLISHED):
+        if propose or title in (FINISHED, PUBLISHED):
             workflow.propose_awards(db, challenge=challenge, user=sponsor)
     return challenge
 

@@ -37,7 +37,7 @@ def _person(session: Session, user: User) -> User:
 def _roles(db: Session, team: Team) -> dict[int, TeamRole]:
     db.expire_all()
     return dict(db.execute(select(TeamMember.user_id, TeamMember.role)
-                           .where(TeamMember.team_id == team.id)).tuples().all())
+                           .where(TeamMember.team_id == team.id)).all())
 
 
 def test_accepting_an_invitation_revoked_meanwhile_is_refused(db: Session,
