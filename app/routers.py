@@ -45,11 +45,13 @@ def challenge_links(db: Session, challenge: Challenge, user: User | None
             for link in links_for(db, challenge, user)]
 
 
-def role_nav_links() -> list[tuple[str, str, str]]:
-    """(href, label, role) from the page modules' `ROLE_NAV`: entries only holders of the role
-    see (e.g. "Judging" for judges), after the others, ordered by their declared order."""
-    entries: list[tuple[int, str, str, str]] = []
+def role_nav_links() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(href, label, roles) from the page modules' `ROLE_NAV`: entries only holders of one of
+    the roles see (e.g. "Judging" for judges; a role or a tuple of roles), after the others,
+    ordered by their declared order."""
+    entries: list[tuple[int, str, str, tuple[str, ...]]] = []
     for module in domain_modules("pages"):
         for href, label, order, role in getattr(module, "ROLE_NAV", []):
-            entries.append((order, href, label, str(role)))
-    return [(href, label, role) for _, href, label, role in sorted(entries)]
+            roles = role if isinstance(role, tuple) else (role,)
+            entries.append((order, href, label, tuple(str(r) for r in roles)))
+    return [(href, label, roles) for _, href, label, roles in sorted(entries)]

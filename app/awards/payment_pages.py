@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from app import workflow
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.awards import payments
 from app.awards.pages import context as awards_context
+from app.awards.payment_routes import to_do_items
 from app.awards.schemas import HoldbackCheckIn, PaymentIn
 from app.challenges import clock
 from app.challenges import service as challenges_service
@@ -29,6 +30,13 @@ from app.kit.unit_of_work import SessionDep
 from app.verification import access as verification_access
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+ROLE_NAV = [("/payouts", N_("Payouts"), 56, (Role.SPONSOR, Role.VERIFIER, Role.ADMIN))]
+
+
+@router.get("/payouts", response_class=HTMLResponse)
+def payouts_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
+    """The caller's to-do list of money: payments to record, holdbacks to check."""
+    return render(request, "awards/payouts.html", {"items": to_do_items(db, user)})
 
 
 def _entry_id(text: str) -> int:

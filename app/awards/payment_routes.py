@@ -7,7 +7,8 @@ from typing import Any
 
 from app import workflow
 from app.accounts.deps import CurrentUser, OptionalUser
-from app.awards.schemas import HoldbackCheckIn, HoldbackCheckRead, PaymentIn, PaymentRead
+from app.awards import payments
+from app.awards.schemas import HoldbackCheckIn, HoldbackCheckRead, PaymentIn, PaymentRead, ToDoRead
 from app.challenges.deps import ManagedChallenge, VisibleChallenge
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
@@ -44,3 +45,26 @@ def award_inputs(challenge: VisibleChallenge, user: OptionalUser, db: SessionDep
     totals) and each entry's verified values, from which
     `valleycross awards recompute FILE` reproduces every amount offline."""
     return workflow.award_inputs(db, challenge=challenge, viewer=user)
+
+
+def to_do_items(db: SessionDep, user: CurrentUser) -> list[ToDoRead]:
+    from app.accounts.models import Role
+    from app.challenges import clock
+
+    items = payments.to_do(db, user_id=user.id, sponsor=user.has_role(Role.SPONSOR),
+                           verifier=verification_access.is_verifier(user),
+                           admin=user.has_role(Role.ADMIN), today=clock.now().date())
+    return [ToDoRead(
+        challenge_id=item.challenge.id, challenge_title=item.challenge.title,
+        submission_id=item.money.award.submission_id,
+        money_state=item.money.payout.state(clock.now().date()).value,
+        amount_minor=item.money.payout.payable_minor or item.money.payout.held_minor,
+        currency=item.money.award.currency,
+        holdback_due_on=item.money.payout.holdback_due_on) for item in items]
+
+
+@router.get("/me/payouts", response_model=list[ToDoRead], responses=error_responses(401))
+def my_payouts(db: SessionDep, user: CurrentUser) -> object:
+    """Awards waiting for the caller: payments to record on the challenges they sponsor (all,
+    for an admin), holdbacks due for a persistence check (for verifiers)."""
+    return to_do_items(db, user)

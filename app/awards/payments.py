@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.awards.models import Award, AwardPayment, HoldbackCheck, HoldbackOutcome, PaymentMethod
-from app.awards.payout import Payout, holdback_due_on
+from app.awards.payout import MoneyState, Payout, holdback_due_on
 from app.awards.service import current
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
@@ -214,3 +214,28 @@ def totals(db: Session, *, challenge: Challenge) -> tuple[int, int]:
 def paid_total(db: Session, *, challenge_id: int) -> int:
     return db.scalar(select(func.coalesce(func.sum(AwardPayment.amount_minor), 0))
                      .where(AwardPayment.challenge_id == challenge_id)) or 0
+
+
+@dataclass(frozen=True)
+class ToDo:
+    challenge: Challenge
+    money: AwardMoney
+
+
+def to_do(db: Session, *, user_id: int, sponsor: bool, verifier: bool, admin: bool,
+          today: dt.date) -> list[ToDo]:
+    """Awards waiting for someone: payable ones for the challenge's sponsor (every challenge's,
+    for an admin); holdbacks due for verifiers (never on a challenge they own)."""
+    query = select(Challenge).where(Challenge.state.in_(PAYABLE_STATES)).order_by(Challenge.id)
+    found = []
+    for challenge in db.scalars(query):
+        pays = admin or (sponsor and challenge.owner_id == user_id)
+        checks = verifier and challenge.owner_id != user_id
+        if not (pays or checks):
+            continue
+        for held in money(db, challenge=challenge).values():
+            state = held.payout.state(today)
+            if (pays and state == MoneyState.PAYABLE) or (
+                    checks and state == MoneyState.HOLDBACK_DUE):
+                found.append(ToDo(challenge, held))
+    return found

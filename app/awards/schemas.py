@@ -123,3 +123,14 @@ class HoldbackCheckRead(BaseModel):
     reason: str
     decided_at: dt.datetime
     ledger_sequence: int
+
+
+class ToDoRead(BaseModel):
+    challenge_id: int
+    challenge_title: str
+    submission_id: int
+    money_state: str = Field(description="payable (for the sponsor) or holdback_due (for "
+                                         "verifiers)")
+    amount_minor: int = Field(description="what is payable now, or the holdback to check")
+    currency: str
+    holdback_due_on: dt.date | None

@@ -217,3 +217,24 @@ def test_payments_never_exceed_what_is_payable_nor_the_purse(
             assert before + amount > 4_000_000
         total = payments.paid_total(db, challenge_id=v.challenge.id)
         assert total <= 4_000_000 <= 10_000_000
+
+
+def test_payouts_list_what_waits_for_the_sponsor_and_for_verifiers(
+        client: TestClient, db: Session, clock: Clock) -> None:
+    v = finalised(db, clock)
+    sponsor = client.get("/api/v1/me/payouts", headers=owner(client, v)).json()
+    assert [(i["submission_id"], i["money_state"], i["amount_minor"]) for i in sponsor] == [
+        (v.judged.entries[0].id, "payable", 4_000_000)]
+    verifier = token_for(client, v.verifier.email or "")
+    assert client.get("/api/v1/me/payouts", headers=verifier).json() == []
+    payments.record_payment(db, challenge=v.challenge, submission_id=v.judged.entries[0].id,
+                            amount_minor=4_000_000, currency="USD", paid_on=clock.now().date(),
+                            method=payments.PaymentMethod.OTHER, reference="r", actor_id=None,
+                            today=clock.now().date())
+    db.commit()
+    clock.set(clock.now() + dt.timedelta(days=180))
+    assert client.get("/api/v1/me/payouts", headers=owner(client, v)).json() == []
+    [due] = client.get("/api/v1/me/payouts", headers=verifier).json()
+    assert (due["money_state"], due["amount_minor"]) == ("holdback_due", 1_000_000)
+    entrant = token_for(client, v.judged.entrants[0].email or "")
+    assert client.get("/api/v1/me/payouts", headers=entrant).json() == []

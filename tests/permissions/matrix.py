@@ -400,6 +400,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/challenges/{challenge_id:int}/holdbacks"):                        row(LOGIN, H404 , ALLOW, H404 , H404 , H404 , ALLOW, H404 , ALLOW, params={"challenge_id": "{final}"}),
     ("POST", "/challenges/{challenge_id:int}/holdbacks"):                       row(LOGIN, H404 , D403 , H404 , H404 , H404 , ALLOW, H404 , D403 , params={"challenge_id": "{final}"}, body={"submission_id": "{final_entry}", "evidence": "matrix"}),
     ("GET", "/api/v1/challenges/{challenge_id}/awards/inputs"):                 row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params={"challenge_id": "{final}"}),
+    ("GET", "/api/v1/me/payouts"):                                              row(D401 , ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/payouts"):                                                        row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/api/v1/ledger"):                                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/api/v1/ledger/verify"):                                           row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/ledger"):                                                         row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
