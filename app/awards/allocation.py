@@ -213,10 +213,10 @@ class _Book:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Allocating for 100,000 entries makes a few hundred thousand small objects and no
     reference cycle; the cyclic collector would scan the growing heap again and again (two to
-    three times the work), so it waits until the plan is made."""
+    three times the work), so it waits until the plan is made. Nesting is harmless."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -229,7 +229,7 @@ def _no_cycle_collection() -> Iterator[None]:
 def allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
              targets: Mapping[str, Target]) -> AwardPlan:
     """The awards the rules give `outcomes` (in public order: rank, then earlier submission)."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _allocate(rules, outcomes, targets)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -161,7 +161,8 @@ def _rules(contract: Any) -> PrizeRules:
         raise InputsError(f"contract.prize_rules: {exc}") from exc
 
 
-def _outcome(index: int, item: Any, targets: Sequence[allocation.Target]
+def _outcome(index: int, item: Any, targets: Mapping[str, allocation.Target],
+             deciding: Sequence[outcomes.Target]
              ) -> tuple[str, allocation.Outcome, Decimal | None]:
     where = f"entries[{index}]"
     code = _get(item, "code", where)
@@ -173,17 +174,14 @@ def _outcome(index: int, item: Any, targets: Sequence[allocation.Target]
     given = item.get("measured") or {}
     if not isinstance(given, Mapping):
         raise InputsError(f"{where}.measured: expected an object")
-    known = {t.key: t for t in targets}
     measured = {key: _decimal(value, f"{where}.measured.{key}")
-                for key, value in given.items() if key in known and value is not None}
-    met = {key: outcomes.is_met(known[key].direction, known[key].threshold or Decimal(0),
-                                value) for key, value in measured.items()}
-    status = outcomes.entry_outcome(
-        [outcomes.Target(t.key, t.direction, t.threshold or Decimal(0), t.required)
-         for t in targets], measured).status
+                for key, value in given.items() if key in targets and value is not None}
+    found = outcomes.entry_outcome(deciding, measured)
+    met = dict.fromkeys(found.met, True) | dict.fromkeys(found.missed, False)
     return code, allocation.Outcome(entry=index, rank=rank,
-                                    verified=status == outcomes.OutcomeStatus.VERIFIED,
-                                    measured=measured, met=met, status=status.value), score
+                                    verified=found.status == outcomes.OutcomeStatus.VERIFIED,
+                                    measured=measured, met=met,
+                                    status=found.status.value), score
 
 
 def _published(items: Any) -> list[Published]:
@@ -194,12 +192,12 @@ def _published(items: Any) -> list[Published]:
     found = []
     for i, item in enumerate(items):
         where = f"awards[{i}]"
+        if not isinstance(item, Mapping) or "code" not in item or "amount_minor" not in item:
+            raise InputsError(f"{where}: expected an object with a code and an amount_minor")
         found.append(Published(
-            code=str(_get(item, "code", where)),
-            amount_minor=_integer(_get(item, "amount_minor", where), where) or 0,
-            held_back_minor=_integer(item.get("held_back_minor", 0), where) or 0,
-            ledger_sequence=_integer(item.get("ledger_sequence"), where, optional=True),
-            ledger_hash=item.get("ledger_hash")))
+            str(item["code"]), _integer(item["amount_minor"], where) or 0,
+            _integer(item.get("held_back_minor", 0), where) or 0,
+            _integer(item.get("ledger_sequence"), where, optional=True), item.get("ledger_hash")))
     return found
 
 
@@ -229,6 +227,11 @@ def _ranking_consistent(ranks: Sequence[int | None], scores: Sequence[Decimal | 
 
 def recompute(document: Mapping[str, Any]) -> Recomputation:
     """Recompute every award of the document and compare it with the published ones."""
+    with allocation.no_cycle_collection():
+        return _recompute(document)
+
+
+def _recompute(document: Mapping[str, Any]) -> Recomputation:
     if not isinstance(document, Mapping):
         raise InputsError("the document must be a JSON object")
     if document.get("format") != FORMAT:
@@ -243,11 +246,14 @@ def recompute(document: Mapping[str, Any]) -> Recomputation:
     items = _get(document, "entries", "document")
     if not isinstance(items, list):
         raise InputsError("entries: expected a list")
-    read = [_outcome(i, item, targets) for i, item in enumerate(items)]
+    by_key = {t.key: t for t in targets}
+    deciding = [outcomes.Target(t.key, t.direction, t.threshold or Decimal(0), t.required)
+                for t in targets]
+    read = [_outcome(i, item, by_key, deciding) for i, item in enumerate(items)]
     codes = [code for code, _, _ in read]
     if len(set(codes)) != len(codes):
         raise InputsError("entries: a code is listed twice")
-    plan = allocation.allocate(rules, [o for _, o, _ in read], {t.key: t for t in targets})
+    plan = allocation.allocate(rules, [o for _, o, _ in read], by_key)
     listed = set(codes)
     published: dict[str, Published] = {}
     stray: list[Published] = []
@@ -289,26 +295,27 @@ def _ledger(award: Published | None) -> str:
     return f"ledger #{award.ledger_sequence} {digest[:16]}{shape}"
 
 
-def report(result: Recomputation) -> str:
-    """The recomputation as lines of text, ending with the verdict."""
+def report_lines(result: Recomputation) -> Iterator[str]:
+    """The recomputation as lines of text, ending with the verdict (one at a time: 100,000
+    entries are a report of some 20 MB)."""
     currency = result.plan.currency
 
     def money(amount: int) -> str:
         return format_money(amount, currency)
 
-    lines = [f"challenge {result.challenge_id}: award inputs {FORMAT}"]
+    yield f"challenge {result.challenge_id}: award inputs {FORMAT}"
     if result.contract_ok:
-        lines.append(f"contract: SHA-256 {result.computed_sha256} matches the published one")
+        yield f"contract: SHA-256 {result.computed_sha256} matches the published one"
     else:
-        lines.append(f"contract: SHA-256 {result.computed_sha256} DOES NOT MATCH the published "
-                     f"{result.contract_sha256 or '(none)'}")
+        yield (f"contract: SHA-256 {result.computed_sha256} DOES NOT MATCH the published "
+               f"{result.contract_sha256 or '(none)'}")
     if not result.ranking_consistent:
-        lines.append("ranking: the ranks DO NOT AGREE with the normalised scores or the order "
-                     "of the entries")
-    lines.append(f"purse {money(result.plan.purse_minor)}; recomputed total "
-                 f"{money(result.plan.total_minor)}, unallocated "
-                 f"{money(result.plan.unallocated_minor)}")
-    lines += [f"  rounding: {sentence}" for sentence in result.rounding]
+        yield ("ranking: the ranks DO NOT AGREE with the normalised scores or the order of the "
+               "entries")
+    yield (f"purse {money(result.plan.purse_minor)}; recomputed total "
+           f"{money(result.plan.total_minor)}, unallocated {money(result.plan.unallocated_minor)}")
+    for sentence in result.rounding:
+        yield f"  rounding: {sentence}"
     for e in result.entries:
         if e.matches is None:
             verdict = "not published"
@@ -318,20 +325,25 @@ def report(result: Recomputation) -> str:
             assert e.published is not None
             verdict = (f"DIFFERS: published {money(e.published.amount_minor)}, held back "
                        f"{money(e.published.held_back_minor)}")
-        lines.append(f"{e.code}  rank {e.rank if e.rank is not None else '-'}  {e.status}  "
-                     f"{money(e.amount_minor)} (held back {money(e.held_back_minor)})  "
-                     f"{verdict}  {_ledger(e.published)}".rstrip())
-        lines += [f"    {reason}" for reason in e.reasons]
+        yield (f"{e.code}  rank {e.rank if e.rank is not None else '-'}  {e.status}  "
+               f"{money(e.amount_minor)} (held back {money(e.held_back_minor)})  {verdict}  "
+               f"{_ledger(e.published)}").rstrip()
+        for reason in e.reasons:
+            yield f"    {reason}"
     for award in result.stray_awards:
-        lines.append(f"{award.code}: published {money(award.amount_minor)} for no listed entry "
-                     f"(or twice) {_ledger(award)}".rstrip())
+        yield (f"{award.code}: published {money(award.amount_minor)} for no listed entry (or "
+               f"twice) {_ledger(award)}").rstrip()
     if result.ledger_head:
-        lines.append(f"ledger head {result.ledger_head} (check it: GET /api/v1/ledger/verify"
-                     f"?head={result.ledger_head})")
+        yield (f"ledger head {result.ledger_head} (check it: GET /api/v1/ledger/verify"
+               f"?head={result.ledger_head})")
     if not result.published:
-        lines.append("no awards were published in this file: nothing to compare")
-    lines.append("result: everything matches" if result.ok else "result: MISMATCH")
-    return "\n".join(lines)
+        yield "no awards were published in this file: nothing to compare"
+    yield "result: everything matches" if result.ok else "result: MISMATCH"
+
+
+def report(result: Recomputation) -> str:
+    """The recomputation as text, ending with the verdict."""
+    return "\n".join(report_lines(result))
 
 
 def _say(text: str) -> None:
@@ -351,7 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, json.JSONDecodeError, InputsError) as exc:
         _say(f"error: {exc}")
         return 1
-    _say(report(result))
+    for line in report_lines(result):
+        _say(line)
     return 0 if result.ok else 1
 
 

@@ -99,7 +99,7 @@ def of_challenge(db: Session, *, challenge_id: int) -> list[LedgerEntry]:
 
 def _links(db: Session, batch: int = 2000) -> Iterator[chain.Link]:
     """Every stored entry in sequence order, read in batches (plain rows, not ORM objects)."""
-    after = -(2**62)
+    after = -(2**31)  # below every INTEGER, so a row numbered 0 or less shows as a gap
     columns = (LedgerEntry.sequence, LedgerEntry.recorded_at, LedgerEntry.kind,
                LedgerEntry.challenge_id, LedgerEntry.submission_id, LedgerEntry.amount_minor,
                LedgerEntry.currency, LedgerEntry.reason, LedgerEntry.actor_id,

@@ -238,3 +238,31 @@ def test_payouts_list_what_waits_for_the_sponsor_and_for_verifiers(
     assert (due["money_state"], due["amount_minor"]) == ("holdback_due", 1_000_000)
     entrant = token_for(client, v.judged.entrants[0].email or "")
     assert client.get("/api/v1/me/payouts", headers=entrant).json() == []
+
+
+def test_two_payments_at_once_cannot_overpay(db: Session, clock: Clock,
+                                             database_url: str) -> None:
+    """The first payment's transaction holds the ledger's turn; the second waits for it (or,
+    on SQLite, is refused as busy) and then sees the first: together never more than due."""
+    from app.challenges.models import Challenge
+    from tests.concurrency import Second
+
+    v = finalised(db, clock)
+    entry, challenge_id, today = v.judged.entries[0].id, v.challenge.id, clock.now().date()
+
+    def pay(session: Session) -> object:
+        return payments.record_payment(
+            session, challenge=session.get(Challenge, challenge_id), submission_id=entry,
+            amount_minor=3_000_000, currency="USD", paid_on=today,
+            method=payments.PaymentMethod.OTHER, reference="at once", actor_id=None,
+            today=today)
+
+    pay(db)  # the first, its transaction still open
+    second = Second(database_url, pay)
+    waited = second.is_waiting()
+    db.commit()
+    outcome = second.finish()
+    assert waited or db.get_bind().dialect.name == "sqlite"
+    assert isinstance(outcome, Exception), outcome  # 3,000,000 more would exceed 4,000,000
+    assert payments.paid_total(db, challenge_id=challenge_id) == 3_000_000
+    assert ledger.verify(db).ok

@@ -18,11 +18,11 @@ from tests.judging.factories import judge, open_challenge
 
 def test_a_challenge_s_transitions_panel_and_appeals_are_audit_events(
         client: TestClient, db: Session, clock: Clock) -> None:
+    other, owner, _ = open_challenge(db, clock)  # another challenge's events stay out
     v = awards_proposed(db, clock)
     cid = v.challenge.id
     filed = appeal(client, v)
     decide(client, v, filed["id"], "dismissed")
-    other, owner, _ = open_challenge(db, clock)  # another challenge's events stay out
     admin = token_for(client, v.judged.admin.email or "")
     events = client.get(f"/api/v1/audit?challenge_id={cid}&limit=500", headers=admin).json()
     assert events and all(e["details"]["challenge_id"] == cid for e in events)
