@@ -48,7 +48,7 @@ class InputsError(ValueError):
     """The document is not a readable award-inputs file."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Published:
     """One published award, as the document states it."""
 
@@ -59,7 +59,7 @@ class Published:
     ledger_hash: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryCheck:
     """One entry: the recomputed award beside the published one."""
 
@@ -81,7 +81,7 @@ class EntryCheck:
             self.amount_minor, self.held_back_minor)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recomputation:
     challenge_id: int | None
     contract_sha256: str  # as published

@@ -97,7 +97,7 @@ def decide_appeal(appeal_id: ObjectId, request: Request, form: FormData, admin: 
 def _challenge_links(db: Session, challenge: Challenge, user: User | None
                      ) -> list[tuple[str, str]]:
     """"Awards" on the challenge's page once proposed, for its manager and its entrants."""
-    if user is None or challenge.state not in service.AWARD_STATES:
+    if user is None or not service.awards_shown(challenge):
         return []
     if is_manager(challenge, user) or submissions_access.registration_for(
             db, challenge=challenge, user=user) is not None:

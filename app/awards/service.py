@@ -129,7 +129,14 @@ def visible(db: Session, *, challenge_id: int, user: User
     return challenge, manager, mine
 
 
+def awards_shown(challenge: Challenge) -> bool:
+    """Proposed, final or archived; or cancelled after they were proposed (they stay on record,
+    shown as cancelled)."""
+    return challenge.state in AWARD_STATES or (
+        challenge.state == ChallengeState.CANCELLED and challenge.awards_proposed_at is not None)
+
+
 def require_proposed(challenge: Challenge) -> None:
-    if challenge.state not in AWARD_STATES:
+    if not awards_shown(challenge):
         raise Conflict(N_("Awards are shown once they have been proposed."),
                        code="awards_not_proposed", fields={"state": challenge.state.value})

@@ -156,3 +156,28 @@ def test_the_verify_api_names_the_first_break(client: TestClient, db: Session,
     assert body["ok"] is False and body["entries"] == 1
     assert body["broken"]["sequence"] == 2 and body["broken"]["problem"] == "payload_mismatch"
     assert body["broken"]["message"]
+
+
+def test_cancelling_after_awards_were_proposed_is_in_the_ledger_and_pays_nothing(
+        client: TestClient, db: Session, clock: Clock) -> None:
+    from app import workflow
+
+    v = awards_proposed(db, clock)
+    workflow.cancel(db, challenge=v.challenge, user=v.judged.admin,
+                    reason="The sponsor's funding was withdrawn.")
+    db.commit()
+    last = db.query(LedgerEntry).order_by(LedgerEntry.sequence.desc()).first()
+    assert last is not None
+    assert (last.kind, last.amount_minor, last.reason) == (
+        "challenge_cancelled", 10_000_000, "The sponsor's funding was withdrawn.")
+    assert json.loads(last.payload)["details"] == {"from_state": "awards_proposed"}
+    entry = client.get(f"/api/v1/challenges/{v.challenge.id}/awards",
+                       headers=token_for(client, v.judged.owner.email or "")).json()
+    assert entry["state"] == "cancelled"
+    assert {e["money_state"] for e in entry["entries"]} == {"cancelled", "no_award"}
+    paid = client.post(f"/api/v1/challenges/{v.challenge.id}/payments", json={
+        "submission_id": v.judged.entries[0].id, "amount_minor": 1, "currency": "USD",
+        "paid_on": "2030-01-01", "method": "other", "reference": "x"},
+        headers=token_for(client, v.judged.owner.email or ""))
+    assert paid.status_code == 409
+    assert service.verify(db).ok
