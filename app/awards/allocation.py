@@ -1,11 +1,10 @@
 """Who is paid what: the frozen prize rules applied to the verified outcomes (pure, exact).
 
-Every amount is a whole number of minor units, computed with integers only (a Decimal is an
-exact ratio of two integers; weights are brought to a common denominator, a power of ten for
-decimal ones). A share is rounded down; the minor units rounding leaves go one each to the
-largest remainders, equal remainders to the entry listed first, so a split adds up to exactly
-what is shared, never to more. Nothing here reads a database: the awards service gathers the
-outcomes and stores the plan; `app.awards.inputs` recomputes it from a published file.
+Every amount is a whole number of minor units, computed with integers only (`arithmetic`). A
+share is rounded down; the minor units rounding leaves go one each to the largest remainders,
+equal remainders to the entry listed first, so a split adds up to exactly what is shared,
+never to more. Nothing here reads a database: the awards service gathers the outcomes and
+stores the plan; `app.awards.inputs` recomputes it from a published file.
 
 The outcomes come in public order: judging's rank, and within a rank the entry submitted first
 (`allocate` keeps that order, only moving entries to their rank). Entries with the same rank are
@@ -33,17 +32,15 @@ Every shortlisted entry gets an Allocation, zero ones included, with the reasons
 
 from __future__ import annotations
 
-import gc
-import heapq
-import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Context, Decimal, localcontext
-from fractions import Fraction
+from decimal import Decimal, localcontext
 
 from app.awards import explain
+from app.awards.arithmetic import EXACT, floor_product, gain, no_cycle_collection
+from app.awards.arithmetic import apportion as apportion  # re-exported: part of the public API
+from app.awards.arithmetic import split_equally as split_equally
 from app.challenges.enums import Direction
 from app.challenges.prize_text import format_rate
 from app.challenges.schemas import (
@@ -57,9 +54,6 @@ from app.challenges.schemas import (
 )
 from app.kit.money import format_money
 from app.verification.outcomes import OutcomeStatus
-
-# Measured values have at most 30 digits; sums and differences of them stay exact at 80.
-_EXACT = Context(prec=80)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,50 +112,9 @@ class AwardPlan:
         return self.purse_minor - self.total_minor
 
 
-Weight = Fraction | Decimal | int
-
-
-def apportion(total: int, weights: Sequence[Weight]) -> list[int]:
-    """`total` minor units split in proportion to `weights` (largest remainder; ties go to the
-    earlier weight). All weights zero (or none positive): equal shares."""
-    if total < 0:
-        raise ValueError("cannot share a negative amount")
-    if not weights:
-        return []
-    ratios = [w.as_integer_ratio() for w in weights]
-    common = math.lcm(*(d for _, d in ratios))
-    scaled = [max(n * (common // d), 0) for n, d in ratios]
-    whole = sum(scaled)
-    if whole == 0:
-        scaled, whole = [1] * len(weights), len(weights)
-    parts = [divmod(total * w, whole) for w in scaled]
-    shares = [share for share, _ in parts]
-    left = total - sum(shares)
-    # nlargest is a stable sort in reverse: equal remainders keep the earlier weight first.
-    for i in heapq.nlargest(left, range(len(parts)), key=lambda i: parts[i][1]):
-        shares[i] += 1
-    return shares
-
-
-def split_equally(total: int, count: int) -> list[int]:
-    """`total` in `count` equal shares, rounded down; the units left go to the first ones."""
-    share, left = divmod(total, count)
-    return [share + 1] * left + [share] * (count - left)
-
-
 def improvement(target: Target, measured: Decimal) -> Decimal:
     """Units of improvement over the baseline (zero when worse), exactly."""
-    baseline = target.baseline or Decimal(0)
-    if target.direction == Direction.AT_LEAST:
-        gained = _EXACT.subtract(measured, baseline)
-    else:
-        gained = _EXACT.subtract(baseline, measured)
-    return max(gained, Decimal(0))
-
-
-def _floor_product(a: Decimal, b: Decimal) -> int:
-    (an, ad), (bn, bd) = a.as_integer_ratio(), b.as_integer_ratio()
-    return (an * bn) // (ad * bd)
+    return gain(target.direction == Direction.AT_LEAST, target.baseline or Decimal(0), measured)
 
 
 def _rank_key(outcome: Outcome) -> tuple[bool, int]:
@@ -210,20 +163,6 @@ class _Book:
     def share_equally(self, group: Sequence[Outcome], total: int, reason: str) -> None:
         for outcome, share in zip(group, split_equally(total, len(group)), strict=True):
             self.pay(outcome, share, reason, zero=explain.equal_share_rounds_to_zero())
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Allocating for 100,000 entries makes a few hundred thousand small objects and no
-    reference cycle; the cyclic collector would scan the growing heap again and again (two to
-    three times the work), so it waits until the plan is made. Nesting is harmless."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def allocate(rules: PrizeRules, outcomes: Sequence[Outcome],
@@ -305,8 +244,9 @@ def _ranked(award: RankedAward, verified: Sequence[Outcome], book: _Book) -> Non
         first, taken = taken + 1, taken + len(group)
         paying = places[first - 1:taken]
         if not paying:
+            beyond = explain.beyond_places(first, group[0].rank, len(places))  # one per tie
             for outcome in group:
-                book.note(outcome, explain.beyond_places(first, outcome.rank, len(places)))
+                book.note(outcome, beyond)
         elif len(group) == 1:
             book.pay(group[0], paying[0], explain.place(first, group[0].rank))
         else:
@@ -379,7 +319,7 @@ def _per_unit(award: PerUnitAward, verified: Sequence[Outcome], book: _Book,
         if gained == 0:
             book.note(outcome, explain.no_improvement(unit_target, value))
             continue
-        amount = _floor_product(gained, rate)
+        amount = floor_product(gained, rate)
         if amount == 0:
             book.note(outcome, explain.per_unit_rounds_to_zero(unit_target, gained, rate_text))
             continue
@@ -407,7 +347,7 @@ def _pool(award: PoolAward, verified: Sequence[Outcome], book: _Book,
     values = [o.measured.get(award.share_target) for o in verified]
     quantities = [v if v is not None and v > 0 else Decimal(0) for v in values]
     shares = apportion(award.pool_minor, quantities)
-    with localcontext(_EXACT):
+    with localcontext(EXACT):
         whole = sum(quantities, Decimal(0))
     whole_text = explain.quantity(target, whole)
     for outcome, value, quantity, share in zip(verified, values, quantities, shares,

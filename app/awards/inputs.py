@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.awards import allocation
+from app.awards.arithmetic import no_cycle_collection
 from app.challenges.enums import Direction
 from app.challenges.prize_text import rounding_rules
 from app.challenges.rules import canonical_json, sha256_hex
@@ -227,7 +228,7 @@ def _ranking_consistent(ranks: Sequence[int | None], scores: Sequence[Decimal | 
 
 def recompute(document: Mapping[str, Any]) -> Recomputation:
     """Recompute every award of the document and compare it with the published ones."""
-    with allocation.no_cycle_collection():
+    with no_cycle_collection():
         return _recompute(document)
 
 
@@ -292,7 +293,7 @@ def _ledger(award: Published | None) -> str:
         return ""
     digest = award.ledger_hash or ""
     shape = "" if _HEX.match(digest) else " (not a SHA-256)"
-    return f"ledger #{award.ledger_sequence} {digest[:16]}{shape}"
+    return f"ledger #{award.ledger_sequence} {digest}{shape}"
 
 
 def report_lines(result: Recomputation) -> Iterator[str]:

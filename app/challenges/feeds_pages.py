@@ -17,9 +17,9 @@ from app.challenges.models import Challenge
 from app.challenges.search import state_sql
 from app.config import get_settings
 from app.kit.money import format_money
-from app.ledger import service as ledger
 from app.kit.routing import APIRouter
 from app.kit.unit_of_work import SessionDep
+from app.ledger import service as ledger
 
 router = APIRouter(include_in_schema=False)
 LIVE = (ChallengeState.PUBLISHED.value, ChallengeState.OPEN.value)

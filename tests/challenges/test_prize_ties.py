@@ -68,7 +68,7 @@ def test_the_form_sets_and_shows_the_tie_rule(client: TestClient, db: Session,
     edit = f"/challenges/{challenge.id}/edit"
     page = client.get(edit).text
     assert re.search(r'<option value="share"\s+selected>', page)
-    form = {k: v for k, v in re.findall(r'name="([^"]+)" type="text"\s+value="([^"]*)"', page)}
+    form = dict(re.findall(r'name="([^"]+)" type="text"\s+value="([^"]*)"', page))
     form |= {"prize_rules.award.type": "ranked", "ip_terms.kind": "open_licence",
              "targets.0.direction": "at_least", "targets.1.direction": "at_most",
              "stage": "demonstration", "prize_rules.ties.rule": "criterion",

@@ -93,7 +93,8 @@ def test_the_awards_page_in_chinese(client: TestClient, db: Session, clock: Cloc
     owner_view = text(owner)
     assert "奖金总额 USD 100,000.00；已颁发 USD 50,000.00；未颁发 USD 50,000.00。" in owner_view
     assert "现付 USD 40,000.00，暂扣 USD 10,000.00" in owner_view
-    assert "无奖励 有一项必需指标未达标" in owner_view and "没有申诉。" in owner_view
+    assert ("Stored produce kept below 8 °C 为 480 tonne-days，要求 ≥ 500 tonne-days"
+            in owner_view and "没有申诉。" in owner_view)
     assert "Purse" not in owner_view and "No award" not in owner_view
     assert "held back" not in owner_view and "Appeals" not in owner_view
 
@@ -173,8 +174,9 @@ def test_outcome_notifications_reach_chinese_recipients_in_chinese(db: Session,
 
     [none] = notifications.for_recipient(db, recipient_id=entrants[1].id, kind="awards.proposed")
     assert none.subject == f"奖励已提议：{title}"
-    assert none.body.startswith(f"您的参赛方案“{entry.title}”未获提议奖励。如您认为规则的适用有误，"
-                                "可在 ")
+    assert none.body.startswith(f"您的参赛方案“{entry.title}”未获提议奖励：Stored produce kept "
+                                "below 8 °C 为 480 tonne-days，要求 ≥ 500 tonne-days。如您认为规则的"
+                                "适用有误，可在 ")
     assert none.body.endswith(f" UTC 之前提出申诉。\n\n{url}")
     [won] = notifications.for_recipient(db, recipient_id=entrants[0].id, kind="awards.proposed")
     assert won.subject == f"Awards proposed: {title}"
