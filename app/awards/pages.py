@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app import workflow
 from app.accounts.deps import AdminUser, CurrentUser, csrf_protect
 from app.accounts.models import User
-from app.awards import appeals, service
+from app.awards import appeals, reasons, service
 from app.awards.models import PaymentMethod
 from app.awards.schemas import AppealDecisionIn, AppealIn
 from app.challenges import clock, deadlines
@@ -41,6 +41,9 @@ def context(db: Session, challenge_id: int, user: User) -> dict[str, Any]:
             "manager": table.purse_minor is not None, "admin": is_admin(user),
             "appeals": filed, "appealed": {a.submission_id for a in filed},
             "appeals_open": deadlines.appeals_open(challenge, clock.now()),
+            # The reasons as messages (the table's are plain text), so the page translates them.
+            "reasons_of": {entry: reasons.shown(award.reasons) for entry, award in
+                           service.current(db, challenge_id=challenge_id).items()},
             "methods": list(PaymentMethod), "today": clock.now().date(),
             "form": {}, "errors": {}, "error_target": None}
 

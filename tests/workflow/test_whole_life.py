@@ -25,4 +25,5 @@ def test_a_script_with_only_the_models_and_the_workflow_carries_a_challenge_to_f
     assert result["state"] == "final"
     # Entry 0 met the target (640 >= 500) and ranks first: the first place, 20% held back;
     # entry 1 missed it, entry 2 fell below the minimum score: no award row for either.
-    assert result["awards"] == {"0": [5_000_000, 1_000_000, "USD"]}
+    # Entry 1 missed its target: its zero award is on record too.
+    assert result["awards"] == {"0": [5_000_000, 1_000_000, "USD"], "1": [0, 0, "USD"]}
