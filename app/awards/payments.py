@@ -122,7 +122,8 @@ def record_payment(db: Session, *, challenge: Challenge, submission_id: int,
     entry, = ledger.append(db, ledger.Event(
         kind=LedgerKind.PAYMENT_RECORDED, challenge_id=challenge.id,
         submission_id=submission_id, amount_minor=amount_minor, currency=currency,
-        reason=f"paid by {method.value} on {paid_on.isoformat()}, reference {reference}",
+        reason=f"paid by {method.value.replace('_', ' ')} on {paid_on.isoformat()}, "
+               f"reference {reference}",
         actor_id=actor_id, details={"award": award.ledger_sequence, "method": method.value,
                                     "paid_on": paid_on.isoformat(), "reference": reference}))
     payment = AwardPayment(award_id=award.id, challenge_id=challenge.id,

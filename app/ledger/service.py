@@ -53,7 +53,9 @@ def head(db: Session) -> tuple[int, str]:
 
 
 def append(db: Session, *events: Event, at: dt.datetime | None = None) -> list[LedgerEntry]:
-    """Chain `events`, in order, onto the head; returns the new entries."""
+    """Chain `events`, in order, onto the head; returns the new entries. They are stamped with
+    the wall clock (not a challenge's clock, which the demo and tests set back), so the ledger's
+    times only ever go forward with its sequence."""
     if not events:
         return []
     take_turn(db)

@@ -169,7 +169,7 @@ def finalise(db: Session, *, challenge: Challenge, user: User,
         kind=LedgerKind.AWARDS_FINAL, challenge_id=challenge.id,
         amount_minor=sum(a.amount_minor for a in in_force), currency=currency,
         reason=move.reason or "the awards are final", actor_id=user.id,
-        details={"awards": sorted(a.ledger_sequence for a in in_force)}), at=move.at)
+        details={"awards": sorted(a.ledger_sequence for a in in_force)}))
     return challenge
 
 
@@ -185,7 +185,7 @@ def cancel(db: Session, *, challenge: Challenge, user: User,
         kind=LedgerKind.CHALLENGE_CANCELLED, challenge_id=challenge.id,
         amount_minor=purse.amount_minor if purse else None,
         currency=purse.currency if purse else None, reason=move.reason or "cancelled",
-        actor_id=user.id, details={"from_state": move.expected.value}), at=move.at)
+        actor_id=user.id, details={"from_state": move.expected.value}))
     notices.cancelled(db, challenge, reason=move.reason)
     return challenge
 
