@@ -181,3 +181,31 @@ def test_cancelling_after_awards_were_proposed_is_in_the_ledger_and_pays_nothing
         headers=token_for(client, v.judged.owner.email or ""))
     assert paid.status_code == 409
     assert service.verify(db).ok
+
+
+def test_an_upheld_appeal_adds_a_computation_and_the_superseded_awards_stay(
+        client: TestClient, db: Session, clock: Clock) -> None:
+    from app.awards import service as awards
+    from app.awards.models import Award
+    from tests.awards.test_appeals import appeal, decide
+
+    v = awards_proposed(db, clock)
+    filed = appeal(client, v)
+    client.put(f"/api/v1/challenges/{v.challenge.id}/verification/entries/"
+               f"{v.judged.entries[1].id}/targets/cooling",
+               headers=token_for(client, v.verifier.email or ""),
+               json={"measured_value": "540", "evidence": "Logger 6's card added."})
+    decide(client, v, filed["id"], "upheld")
+    db.expire_all()
+    rows = [(a.computation, a.submission_id, a.amount_minor)
+            for a in db.query(Award).order_by(Award.id)]
+    first, second = v.judged.entries[0].id, v.judged.entries[1].id
+    assert rows == [(1, first, 5_000_000), (1, second, 0),
+                    (2, first, 5_000_000), (2, second, 3_000_000)]
+    assert {k: a.amount_minor for k, a in awards.current(
+        db, challenge_id=v.challenge.id).items()} == {first: 5_000_000, second: 3_000_000}
+    entries = db.query(LedgerEntry).order_by(LedgerEntry.sequence).all()
+    assert [e.kind for e in entries] == ["award_proposed"] * 2 + ["award_recomputed"] * 2
+    supersedes = [json.loads(e.payload)["details"]["supersedes"] for e in entries[2:]]
+    assert supersedes == [1, 2]
+    assert service.verify(db).ok
