@@ -23,6 +23,7 @@ from app.challenges.access import is_admin, is_manager
 from app.challenges.deadlines import effective_state
 from app.challenges.enums import STATE_LABELS, ChallengeState
 from app.challenges.models import Challenge, ChallengeTransition
+from app.challenges.prize_text import rounding_rules
 from app.challenges.rules import CONTRACT_VERSION, canonical_json, sha256_hex
 from app.challenges.schemas import PrizeRules
 from app.challenges.states import Action, Actor, Step
@@ -115,6 +116,8 @@ def contract_document(challenge: Challenge) -> dict[str, Any]:
                         "exclude_sponsor_employees": challenge.exclude_sponsor_employees},
         "ip_terms": {"kind": challenge.ip_terms, "licence": challenge.ip_licence},
         "prize_rules": rules.model_dump(mode="python") if rules else None,
+        # How amounts round and who gets leftover minor units, in words, frozen with the rules.
+        "rounding": [str(sentence) for sentence in rounding_rules(rules)] if rules else None,
     }
 
 
