@@ -172,10 +172,11 @@ def _judged(db: Session, judge_ids: Collection[int]) -> list[Challenge]:
     """The challenges, not yet final or cancelled, on whose panels any of `judge_ids` sit."""
     if not judge_ids:
         return []
-    return list(db.scalars(select(Challenge).join(
-        JudgeAssignment, JudgeAssignment.challenge_id == Challenge.id).where(
-        JudgeAssignment.judge_id.in_(list(judge_ids)), Challenge.state.not_in(ENDED))
-        .distinct().order_by(Challenge.id)))
+    seated = select(JudgeAssignment.challenge_id).where(
+        JudgeAssignment.judge_id.in_(list(judge_ids)))
+    return list(db.scalars(select(Challenge).where(Challenge.id.in_(seated),
+                                                   Challenge.state.not_in(ENDED))
+                           .order_by(Challenge.id)))
 
 
 def judges(db: Session, *, challenge: Challenge) -> list[User]:

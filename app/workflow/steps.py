@@ -8,7 +8,7 @@ requests at once move it once), calls the lower domains in order and queues the 
       +-----withdraw------+                                                  v
     closed --start judging--> judging --start verification--> verification
     verification --propose awards--> awards proposed --finalise--> final --archive--> archived
-    (any state before final) --cancel--> cancelled
+    (any state before final) --cancel--> cancelled   (admin only from verification on)
 
 Opening and closing follow the clock: `follow_clock` records them the first time anyone
 reads the challenge after the moment has passed. Along the way entrants register and submit
@@ -163,6 +163,11 @@ def finalise(db: Session, *, challenge: Challenge, user: User,
         raise Conflict(N_("An appeal is still open; decide it before finalising."),
                        code="appeals_open")
     _finish(db, challenge, move, user)
+    # Asked again now that the move holds the challenge's row: an appeal filed at the very
+    # moment the window closed is seen, and the whole step is refused.
+    if appeals.any_open(db, challenge=challenge):
+        raise Conflict(N_("An appeal is still open; decide it before finalising."),
+                       code="appeals_open")
     in_force = awards.current(db, challenge_id=challenge.id).values()
     currency = PrizeRules.model_validate(challenge.prize_rules).purse.currency
     ledger.append(db, ledger.Event(

@@ -89,5 +89,5 @@ def test_the_sponsor_still_sees_and_uses_cancel_while_judging(client: TestClient
                              "csrf_token": csrf_from(page.text)}, follow_redirects=False)
     assert done.status_code == 303
     db.expire_all()
-    assert db.get(Challenge, judged.challenge.id).state == \
-        ChallengeState.CANCELLED  # type: ignore[union-attr]
+    assert db.scalar(select(Challenge.state).where(Challenge.id == judged.challenge.id)) == \
+        ChallengeState.CANCELLED

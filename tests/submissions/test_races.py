@@ -109,7 +109,7 @@ def test_withdrawing_while_a_team_mate_submits_keeps_the_entry_and_its_receipt(
     entry = start(db, arena.challenge, mate)
     add_pdf(db, entry, mate)
     # The lead's withdrawal reads the entry: a draft never submitted ...
-    seen = _as(db, lead, entry.submission.id).submission
+    seen = access.load(db, submission_id=entry.submission.id, user=lead).submission
     assert (seen.state, seen.receipts) == (SubmissionState.DRAFT, [])
     # ... just before the team mate's submit commits.
     _submit_meanwhile(settings, mate, entry.submission.id)
