@@ -63,8 +63,13 @@ def changes_requested(db: Session, challenge: Challenge, *, reason: str | None) 
                         kind="challenge.changes_requested")
 
 
-def cancelled(db: Session, challenge: Challenge, *, reason: str | None) -> None:
-    notifications.queue_many(db, recipient_ids=participant_ids(db, challenge_id=challenge.id),
+def cancelled(db: Session, challenge: Challenge, *, reason: str | None,
+              actor: User | None = None) -> None:
+    """The entrants are told; so is the sponsor when someone else (an admin) cancelled."""
+    recipients = set(participant_ids(db, challenge_id=challenge.id))
+    if actor is not None and actor.id != challenge.owner_id:
+        recipients.add(challenge.owner_id)
+    notifications.queue_many(db, recipient_ids=sorted(recipients),
                              subject=translatable("Cancelled: %(title)s", title=challenge.title),
                              body=translatable("The challenge was cancelled:\n\n%(reason)s"
                                                "\n\n%(url)s", reason=reason,

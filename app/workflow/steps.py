@@ -191,7 +191,7 @@ def cancel(db: Session, *, challenge: Challenge, user: User,
         amount_minor=purse.amount_minor if purse else None,
         currency=purse.currency if purse else None, reason=move.reason or "cancelled",
         actor_id=user.id, details={"from_state": move.expected.value}))
-    notices.cancelled(db, challenge, reason=move.reason)
+    notices.cancelled(db, challenge, reason=move.reason, actor=user)
     return challenge
 
 

@@ -209,3 +209,15 @@ def test_an_upheld_appeal_adds_a_computation_and_the_superseded_awards_stay(
     supersedes = [json.loads(e.payload)["details"]["supersedes"] for e in entries[2:]]
     assert supersedes == [1, 2]
     assert service.verify(db).ok
+
+
+def test_the_sponsor_is_told_when_an_admin_cancels(db: Session, clock: Clock) -> None:
+    from app import workflow
+    from app.notifications import service as notifications
+
+    v = awards_proposed(db, clock)
+    workflow.cancel(db, challenge=v.challenge, user=v.judged.admin, reason="Funding withdrawn.")
+    db.commit()
+    [told] = notifications.for_recipient(db, recipient_id=v.judged.owner.id,
+                                         kind="challenge.cancelled")
+    assert "Funding withdrawn." in told.body
