@@ -54,7 +54,8 @@ def awards_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
     return render(request, "awards/awards.html", context(db, challenge_id, user))
 
 
-def _id(text: str) -> int:
+def entry_id(text: str) -> int:
+    """The entry a form names by its submission id; 422 next to the field otherwise."""
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DB_INT:
         raise ValidationFailed(fields={"submission_id": N_("choose your entry")})
@@ -66,7 +67,7 @@ def file_appeal(challenge_id: ObjectId, request: Request, form: FormData, user: 
                 db: SessionDep) -> Response:
     target = form.get("submission_id", "")
     try:
-        body = parse_form(AppealIn, {"submission_id": _id(target),
+        body = parse_form(AppealIn, {"submission_id": entry_id(target),
                                      "reason": form.get("reason", "")},
                           N_("The appeal needs a reason."))
         workflow.file_appeal(db, challenge_id=challenge_id, user=user, body=body)

@@ -14,6 +14,7 @@ from app.accounts.deps import CurrentUser, csrf_protect
 from app.accounts.models import Role, User
 from app.awards import payments
 from app.awards.pages import context as awards_context
+from app.awards.pages import entry_id
 from app.awards.payment_routes import to_do_items
 from app.awards.schemas import HoldbackCheckIn, PaymentIn
 from app.challenges import clock
@@ -24,7 +25,7 @@ from app.i18n.translate import N_, gettext
 from app.kit.forms import FormData, parse_form, redirect, refused_form
 from app.kit.money import minor_units
 from app.kit.routing import APIRouter
-from app.kit.schemas import MAX_DB_INT, ObjectId
+from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import SessionDep
 from app.verification import access as verification_access
@@ -37,13 +38,6 @@ ROLE_NAV = [("/payouts", N_("Payouts"), 56, (Role.SPONSOR, Role.VERIFIER, Role.A
 def payouts_page(request: Request, user: CurrentUser, db: SessionDep) -> Response:
     """The caller's to-do list of money: payments to record, holdbacks to check."""
     return render(request, "awards/payouts.html", {"items": to_do_items(db, user)})
-
-
-def _entry_id(text: str) -> int:
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DB_INT:
-        raise ValidationFailed(fields={"submission_id": N_("choose the entry")})
-    return int(text)
 
 
 @router.post("/challenges/{challenge_id:int}/payments", response_class=HTMLResponse)
@@ -59,7 +53,7 @@ def record_payment(challenge_id: ObjectId, request: Request, form: FormData, use
             raise ValidationFailed(N_("The payment is not complete."), fields={
                 "amount_minor": N_("enter an amount such as 1000.00")}) from None
         body = parse_form(PaymentIn, {
-            "submission_id": _entry_id(target), "amount_minor": amount, "currency": currency,
+            "submission_id": entry_id(target), "amount_minor": amount, "currency": currency,
             "paid_on": form.get("paid_on", ""), "method": form.get("method", ""),
             "reference": form.get("reference", "")}, N_("The payment is not complete."))
         workflow.record_payment(db, challenge=challenge, user=user, body=body)
@@ -99,7 +93,7 @@ def check_holdback(challenge_id: ObjectId, request: Request, form: FormData, use
     try:
         measured = {key.removeprefix("measured."): value.strip()
                     for key, value in form.items() if key.startswith("measured.") and value}
-        body = parse_form(HoldbackCheckIn, {"submission_id": _entry_id(target),
+        body = parse_form(HoldbackCheckIn, {"submission_id": entry_id(target),
                                             "measured": measured,
                                             "evidence": form.get("evidence", "")},
                           N_("The check is not complete."))
