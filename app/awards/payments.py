@@ -225,8 +225,9 @@ class ToDo:
 
 def to_do(db: Session, *, user_id: int, sponsor: bool, verifier: bool, admin: bool,
           today: dt.date) -> list[ToDo]:
-    """Awards waiting for someone: payable ones for the challenge's sponsor (every challenge's,
-    for an admin); holdbacks due for verifiers (never on a challenge they own)."""
+    """Awards waiting for someone: payable ones and due holdbacks for the challenge's sponsor
+    (every challenge's, for an admin); holdbacks due for verifiers (never on a challenge they
+    own)."""
     query = select(Challenge).where(Challenge.state.in_(PAYABLE_STATES)).order_by(Challenge.id)
     found = []
     for challenge in db.scalars(query):
@@ -236,7 +237,8 @@ def to_do(db: Session, *, user_id: int, sponsor: bool, verifier: bool, admin: bo
             continue
         for held in money(db, challenge=challenge).values():
             state = held.payout.state(today)
-            if (pays and state == MoneyState.PAYABLE) or (
+            # The sponsor sees a due holdback too: its payment follows the check.
+            if (pays and state in (MoneyState.PAYABLE, MoneyState.HOLDBACK_DUE)) or (
                     checks and state == MoneyState.HOLDBACK_DUE):
                 found.append(ToDo(challenge, held))
     return found

@@ -233,7 +233,8 @@ def test_payouts_list_what_waits_for_the_sponsor_and_for_verifiers(
                             today=clock.now().date())
     db.commit()
     clock.set(clock.now() + dt.timedelta(days=180))
-    assert client.get("/api/v1/me/payouts", headers=owner(client, v)).json() == []
+    [waiting] = client.get("/api/v1/me/payouts", headers=owner(client, v)).json()
+    assert waiting["money_state"] == "holdback_due"
     [due] = client.get("/api/v1/me/payouts", headers=verifier).json()
     assert (due["money_state"], due["amount_minor"]) == ("holdback_due", 1_000_000)
     entrant = token_for(client, v.judged.entrants[0].email or "")
