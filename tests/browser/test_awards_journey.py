@@ -137,12 +137,15 @@ def test_awards_are_proposed_appealed_recomputed_and_finalised(
         "The verifier read logger 6: the target is met.")
     admin.get_by_role("button", name="Record the decision").click()
     expect(admin.get_by_role("status")).to_contain_text("was upheld; the awards were recomputed")
-    expect(rows.nth(2)).to_contain_text("USD 30,000.00")
+    # Both entries were judged equal, so once both are verified they tie for 1st and share
+    # places 1 and 2 (USD 50,000.00 + USD 30,000.00) equally.
+    expect(rows.nth(1)).to_contain_text("USD 40,000.00")
+    expect(rows.nth(2)).to_contain_text("USD 40,000.00")
     shots(admin, "the awards after the upheld appeal")
 
     nav(entrant).get_by_role("link", name="Inbox").click()
     expect(entrant.get_by_role("heading", name=f"Appeal decided: {TITLE}")).to_be_visible()
-    expect(entrant.get_by_text("now proposed USD 30,000.00")).to_be_visible()
+    expect(entrant.get_by_text("now proposed USD 40,000.00")).to_be_visible()
     shots(entrant, "the entrant reads the decision")
 
     final = windows.signed_in(f"admin@{DOMAIN}")

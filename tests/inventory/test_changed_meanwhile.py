@@ -65,3 +65,33 @@ def test_the_409_is_in_the_schema_of_every_write() -> None:
     schema = create_app().openapi()
     operation = schema["paths"]["/api/v1/mechanisms/{mechanism_id}/links/{link_id}"]["delete"]
     assert "409" in operation["responses"]
+
+
+def test_a_revision_numbered_by_another_writer_meanwhile_is_a_409_not_a_500(
+        db: Session, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's driver reads outside the write transaction: another request can take the next
+    revision number between this one's read of the latest and its insert (the fuzzer met it as
+    two DELETE /api/v1/mechanisms/1 at once)."""
+    from app.errors import Conflict
+    from app.history import service as history
+
+    actor = make_user(db, roles=[Role.CURATOR])
+    mechanism = make_mechanism(db, actor=actor)
+    db.commit()
+    real_latest, taken = history.latest, []
+
+    def latest_then_another_writer(session: Session, **key: Any) -> Any:
+        found = real_latest(session, **key)
+        if not taken:
+            taken.append(True)
+            with session_factory(settings.database_url)() as other:
+                history.record(other, entity_type=key["entity_type"],
+                               entity_id=key["entity_id"], snapshot={}, action="verify",
+                               actor_id=None)
+                other.commit()
+        return found
+
+    monkeypatch.setattr(history, "latest", latest_then_another_writer)
+    with pytest.raises(Conflict) as refused:
+        mechanisms.delete_mechanism(db, mechanism=mechanism, actor=actor)
+    assert refused.value.code == "concurrent_change"
