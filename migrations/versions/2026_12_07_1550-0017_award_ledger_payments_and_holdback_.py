@@ -170,6 +170,19 @@ def downgrade() -> None:
     for table in MONEY_TABLES:
         for statement in append_only.unguard(op.get_bind().dialect.name, table):
             op.execute(statement)
+    with op.batch_alter_table('holdback_checks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_holdback_checks_challenge_id'))
+
+    op.drop_table('holdback_checks')
+    with op.batch_alter_table('award_payments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_award_payments_challenge_id'))
+        batch_op.drop_index(batch_op.f('ix_award_payments_award_id'))
+
+    op.drop_table('award_payments')
+    # The old table holds one award per entry, all above zero: the awards in force are kept,
+    # zero awards and superseded computations cannot be represented there.
+    op.execute("DELETE FROM awards WHERE amount_minor = 0 OR computation < (SELECT MAX(latest."
+               "computation) FROM awards latest WHERE latest.challenge_id = awards.challenge_id)")
     with op.batch_alter_table('awards', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_awards_computation_positive'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_awards_amount_not_negative'), type_='check')
@@ -184,15 +197,6 @@ def downgrade() -> None:
         batch_op.drop_column('reasons')
         batch_op.drop_column('computation')
 
-    with op.batch_alter_table('holdback_checks', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_holdback_checks_challenge_id'))
-
-    op.drop_table('holdback_checks')
-    with op.batch_alter_table('award_payments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_award_payments_challenge_id'))
-        batch_op.drop_index(batch_op.f('ix_award_payments_award_id'))
-
-    op.drop_table('award_payments')
     op.drop_table('ledger_turn')
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_entries_challenge_id'))
