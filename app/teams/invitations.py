@@ -184,7 +184,11 @@ def _decide(db: Session, invitation: TeamInvitation, state: InvitationState,
         .values(state=state, decided_at=now, decided_by_id=user.id)
         .execution_options(synchronize_session=False))
     if getattr(result, "rowcount", 0) != 1:
-        db.refresh(invitation)
-        raise Conflict(answered_already(invitation.state), code="not_pending")
+        # Answered meanwhile, or gone with its team (dissolved at the same moment).
+        current = db.scalar(select(TeamInvitation.state).where(
+            TeamInvitation.id == invitation.id))
+        if current is None:
+            raise NotFound()
+        raise Conflict(answered_already(current), code="not_pending")
     for name, value in (("state", state), ("decided_at", now), ("decided_by_id", user.id)):
         set_committed_value(invitation, name, value)

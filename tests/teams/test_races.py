@@ -99,3 +99,21 @@ def test_dissolving_a_team_someone_joined_meanwhile_is_refused(db: Session,
     db.rollback()
     assert _roles(db, team) == {lead.id: TeamRole.LEAD, invitee.id: TeamRole.MEMBER}
     assert db.scalar(select(func.count()).select_from(Team)) == 1
+
+
+def test_answering_an_invitation_deleted_meanwhile_is_a_404(db: Session,
+                                                            settings: Settings) -> None:
+    """The API fuzzer met a 500 here: the invitation was gone (with its team) by the time the
+    compare-and-set looked at why it matched no row."""
+    from sqlalchemy import delete
+
+    from app.errors import NotFound
+
+    lead, invitee = make_user(db), make_user(db)
+    team = make_team(db, lead, name="Atoll")
+    invitation = invite(db, team, lead, invitee.email or "")
+    db.commit()
+    meanwhile(settings.database_url, lambda s: s.execute(
+        delete(TeamInvitation).where(TeamInvitation.id == invitation.id)))
+    with pytest.raises(NotFound):
+        invitations.decline(db, invitation=invitation, user=invitee)
