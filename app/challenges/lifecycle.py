@@ -27,12 +27,21 @@ from app.challenges.prize_text import rounding_rules
 from app.challenges.rules import CONTRACT_VERSION, canonical_json, sha256_hex
 from app.challenges.schemas import PrizeRules
 from app.challenges.states import Action, Actor, Step
-from app.errors import Conflict, Forbidden, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
 
 # Every move of a challenge's state is an audit event too (the admins' one record of who did
 # what, across challenges, panels, appeals and awards); its details name the challenge.
 TRANSITION_EVENT = "challenge.transition"
+
+
+def _reload_state(db: Session, challenge: Challenge) -> None:
+    """After a compare-and-set matched no row: the state another request left, or 404 when it
+    deleted the challenge (a draft) meanwhile."""
+    state = db.scalar(select(Challenge.state).where(Challenge.id == challenge.id))
+    if state is None:
+        raise NotFound()
+    set_committed_value(challenge, "state", state)
 
 
 def _move(db: Session, challenge: Challenge, *, expected: ChallengeState, to: ChallengeState,
@@ -43,7 +52,7 @@ def _move(db: Session, challenge: Challenge, *, expected: ChallengeState, to: Ch
                                                 Challenge.state == expected)
                         .values(state=to).execution_options(synchronize_session=False))
     if getattr(result, "rowcount", 0) != 1:
-        db.refresh(challenge)
+        _reload_state(db, challenge)
         return False
     set_committed_value(challenge, "state", to)
     db.add(ChallengeTransition(challenge_id=challenge.id, action=action, from_state=expected,
@@ -64,7 +73,7 @@ def hold(db: Session, *, challenge: Challenge, states: Collection[ChallengeState
                         .values(state=Challenge.state, updated_at=Challenge.updated_at)
                         .execution_options(synchronize_session=False))
     if getattr(result, "rowcount", 0) != 1:
-        db.refresh(challenge)
+        _reload_state(db, challenge)
         raise Conflict(N_("The challenge changed meanwhile; reload and try again."),
                        code="concurrent_change", fields={"state": challenge.state.value})
 
