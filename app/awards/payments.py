@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.awards.models import Award, AwardPayment, HoldbackCheck, HoldbackOutcome, PaymentMethod
@@ -25,6 +24,7 @@ from app.challenges.models import Challenge
 from app.challenges.schemas import PrizeRules
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
+from app.kit.conflicts import taken_meanwhile
 from app.kit.money import format_money
 from app.ledger import service as ledger
 from app.ledger.models import LedgerKind
@@ -197,11 +197,8 @@ def check_holdback(db: Session, *, challenge: Challenge, submission_id: int,
                           evidence=evidence, reason=str(reason), verifier_id=actor_id,
                           ledger_sequence=entry.sequence)
     db.add(check)
-    try:
+    with taken_meanwhile(N_("This holdback was checked already."), code="holdback_checked"):
         db.flush()
-    except IntegrityError as exc:
-        raise Conflict(N_("This holdback was checked already."),
-                       code="holdback_checked") from exc
     return check
 
 

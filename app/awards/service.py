@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -25,11 +24,13 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.errors import Conflict, NotFound
 from app.i18n.translate import N_
+from app.kit.conflicts import taken_meanwhile
 from app.ledger import service as ledger
 from app.ledger.models import LedgerKind
 from app.submissions import access as submissions_access
 from app.verification.outcomes import ShortlistedEntry
 
+ALREADY_COMPUTED = N_("The awards of this challenge were computed already.")
 AWARD_STATES = frozenset({ChallengeState.AWARDS_PROPOSED, ChallengeState.FINAL,
                           ChallengeState.ARCHIVED})
 
@@ -54,8 +55,7 @@ def compute(db: Session, *, challenge: Challenge, shortlist: Iterable[Shortliste
     """Store the awards of a challenge whose awards are being proposed, each with its ledger
     entry."""
     if db.scalar(select(Award.id).where(Award.challenge_id == challenge.id).limit(1)):
-        raise Conflict(N_("The awards of this challenge were computed already."),
-                       code="awards_exist")
+        raise Conflict(ALREADY_COMPUTED, code="awards_exist")
     plan, _ = _store(db, challenge, list(shortlist), computation=1, actor_id=actor_id)
     return plan
 
@@ -97,11 +97,8 @@ def _store(db: Session, challenge: Challenge, shortlist: list[ShortlistedEntry],
                  "supersedes": superseded[entry].ledger_sequence
                  if superseded and entry in superseded else None})
         for entry, a in decided]
-    try:
+    with taken_meanwhile(ALREADY_COMPUTED, code="awards_exist"):
         recorded = ledger.append(db, *events)
-    except IntegrityError as exc:  # a concurrent computation got there first
-        raise Conflict(N_("The awards of this challenge were computed already."),
-                       code="awards_exist") from exc
     rows = {entry: Award(
         challenge_id=challenge.id, submission_id=entry, computation=computation,
         amount_minor=a.amount_minor if a else 0, held_back_minor=a.held_back_minor if a else 0,
@@ -109,11 +106,8 @@ def _store(db: Session, challenge: Challenge, shortlist: list[ShortlistedEntry],
         reasons=reasons.stored(a.reasons if a else ()), ledger_sequence=entry_row.sequence)
         for (entry, a), entry_row in zip(decided, recorded, strict=True)}
     db.add_all(rows.values())
-    try:
+    with taken_meanwhile(ALREADY_COMPUTED, code="awards_exist"):  # unique (entry, computation)
         db.flush()
-    except IntegrityError as exc:  # the unique (entry, computation) is the last line
-        raise Conflict(N_("The awards of this challenge were computed already."),
-                       code="awards_exist") from exc
     return plan, rows
 
 

@@ -6,13 +6,13 @@ import zlib
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, NotFound
+from app.errors import NotFound
 from app.history.diff import FieldChange, changed_fields, diff
 from app.history.models import Revision
 from app.i18n.translate import N_
+from app.kit.conflicts import taken_meanwhile
 
 
 def latest(db: Session, *, entity_type: str, entity_id: int) -> Revision | None:
@@ -48,13 +48,10 @@ def record(db: Session, *, entity_type: str, entity_id: int, snapshot: dict[str,
         changed_fields=changed_fields(previous.snapshot if previous else None, snapshot),
         actor_id=actor_id, note=note)
     db.add(revision)
-    try:
+    # Another writer may have taken the number since we read the latest (SQLite).
+    with taken_meanwhile(N_("This record changed meanwhile; reload and try again."),
+                         code="concurrent_change"):
         db.flush()
-    except IntegrityError as exc:
-        # SQLite's driver reads outside the write transaction, so a writer that committed
-        # between our read of the latest number and this insert took the number first.
-        raise Conflict(N_("This record changed meanwhile; reload and try again."),
-                       code="concurrent_change") from exc
     return revision
 
 
