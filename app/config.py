@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     stale_after_days: int = 365
 
+    # Anonymous pages kept in each worker's memory per data version (app/kit/page_cache.py);
+    # 0 turns the cache off. The age limit bounds how late a page shows what time changes
+    # without a write (a deadline passing).
+    page_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+    page_cache_seconds: float = Field(default=30, gt=0)
+
     # JSON and form bodies read whole into memory (app/kit/body_limit.py); uploads have their own.
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.types import TypeDecorator
 
 from app.config import get_settings
+from app.kit import data_version
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -79,8 +80,10 @@ def make_engine(url: str) -> Engine:
             max_overflow=20,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    data_version.install(engine)
+    return engine
 
 
 _engines: dict[str, Engine] = {}

@@ -9,9 +9,11 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.accounts.oidc import build_client
+from app.challenges import clock as challenge_clock
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import session_factory
 from app.errors import install_error_handlers
@@ -19,6 +21,7 @@ from app.i18n.middleware import LocaleMiddleware
 from app.kit.body_limit import BodyLimitMiddleware
 from app.kit.nul import refuse_nul_parameters
 from app.kit.openapi import install_openapi
+from app.kit.page_cache import PageCacheMiddleware
 from app.kit.refusals import UnloggedRefusalMiddleware
 from app.kit.security_headers import SecurityHeadersMiddleware
 from app.kit.templating import templates
@@ -51,14 +54,25 @@ def create_app(settings: Settings | None = None,
     # Added innermost first: the request session sits inside the cookie session.
     app.add_middleware(DBSessionMiddleware, session_maker=lambda: app.state.session_maker)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_body_bytes)
+    session_cookie = "__Host-vc_session" if settings.is_https else "vc_session"
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
-        session_cookie="__Host-vc_session" if settings.is_https else "vc_session",
+        session_cookie=session_cookie,
         max_age=settings.session_max_age_seconds,
         same_site="lax",
         https_only=settings.is_https,
     )
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    if settings.page_cache_bytes:
+        # Outside compression (it keeps the compressed bytes), inside the language choice.
+        app.add_middleware(PageCacheMiddleware, engine=lambda: app.state.session_maker.kw["bind"],
+                           session_cookies=(session_cookie,),
+                           max_age=settings.page_cache_seconds,
+                           max_bytes=settings.page_cache_bytes,
+                           # the challenges' clock, which tests move: a page kept before a
+                           # deadline is not shown after it
+                           clock=lambda: challenge_clock.now().timestamp())
     app.add_middleware(LocaleMiddleware, https=settings.is_https)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(UnloggedRefusalMiddleware)

@@ -71,8 +71,11 @@ async def current_user_optional(request: Request,
     header = request.headers.get("authorization", "")
     bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
     sid = request.session.get(SESSION_TOKEN_KEY) if "session" in request.scope else None
-    maker: sessionmaker[Session] = request.app.state.session_maker
-    user, via = await anyio.to_thread.run_sync(_lookup, maker, bearer, sid)
+    if bearer or sid:
+        maker: sessionmaker[Session] = request.app.state.session_maker
+        user, via = await anyio.to_thread.run_sync(_lookup, maker, bearer, sid)
+    else:  # a visitor: nothing to look up
+        user, via = None, None
     if user is not None:
         user = db.merge(user, load=False)
     if (via == "session" and request.method in UNSAFE_METHODS

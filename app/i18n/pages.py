@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from app.accounts.deps import OptionalUser, csrf_protect
@@ -12,13 +12,19 @@ from app.i18n.middleware import CHOSEN_LOCALE_KEY
 from app.kit.forms import FormData, redirect, safe_next
 from app.kit.routing import APIRouter
 
-router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 
 @router.post("/language")
-def choose_language(request: Request, form: FormData, user: OptionalUser) -> Response:
+async def choose_language(request: Request, form: FormData, user: OptionalUser) -> Response:
     """Remember the chosen language in this browser and, for a signed-in person, on the
-    account (so it follows them to another browser), then go back to the page they were on."""
+    account (so it follows them to another browser), then go back to the page they were on.
+
+    Only a signed-in person's choice needs the form's CSRF token: a visitor's only sets this
+    browser's language cookie, and asking for a token would give every page a session cookie
+    (no page could then be cached)."""
+    if user is not None:
+        await csrf_protect(request)
     tag = supported(form.get("lang"))
     if tag is None:
         raise ValidationFailed(fields={"lang": f"choose one of {', '.join(SUPPORTED_LOCALES)}"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -24,3 +24,14 @@ class RateLimitHit(Base):
     action: Mapped[str] = mapped_column(String(60))
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime]
+
+
+class DataVersion(Base):
+    """A counter that every committed write to shared data moves on, in that write's own
+    transaction (app/kit/data_version.py): a cached page made at version N is current exactly
+    while the counter still reads N, on every worker and server that shares the database."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

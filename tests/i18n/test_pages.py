@@ -9,9 +9,10 @@ from tests.factories import csrf_from, login, make_user
 
 def _switch(client: TestClient, lang: str, next_path: str = "/") -> None:
     page = client.get(next_path)
-    response = client.post("/language", data={"lang": lang, "next": next_path,
-                                              "csrf_token": csrf_from(page.text)},
-                           follow_redirects=False)
+    form = {"lang": lang, "next": next_path}
+    if 'name="csrf_token"' in page.text:  # a signed-in person's switch is CSRF-checked
+        form["csrf_token"] = csrf_from(page.text)
+    response = client.post("/language", data=form, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == next_path
 
@@ -39,15 +40,29 @@ def test_the_browser_language_is_the_first_guess(client: TestClient) -> None:
 
 def test_an_unknown_language_is_refused_and_an_outside_target_ignored(
         client: TestClient) -> None:
-    page = client.get("/")
-    token = csrf_from(page.text)
-    refused = client.post("/language", data={"lang": "xx", "csrf_token": token})
+    refused = client.post("/language", data={"lang": "xx"})
     assert refused.status_code == 422 and "zh-Hans" in refused.text
     assert client.cookies.get("vc_lang") is None
-    moved = client.post("/language", data={"lang": "zh-Hans", "next": "//evil.example/",
-                                           "csrf_token": token}, follow_redirects=False)
+    moved = client.post("/language", data={"lang": "zh-Hans", "next": "//evil.example/"},
+                        follow_redirects=False)
     assert moved.headers["location"] == "/"
-    assert client.post("/language", data={"lang": "zh-Hans"}).status_code == 403  # no CSRF
+
+
+def test_a_visitor_switches_without_a_session_but_a_signed_in_switch_needs_the_token(
+        client: TestClient, db: Session) -> None:
+    page = client.get("/challenges")
+    assert 'name="csrf_token"' not in page.text and "set-cookie" not in page.headers
+    assert not client.cookies  # no session cookie, so the page could be kept and shared
+    user = make_user(db)
+    login(client, user.email or "")
+    forged = client.post("/language", data={"lang": "zh-Hans"}, follow_redirects=False)
+    assert forged.status_code == 403  # it would change the account: a cross-site form may not
+    db.expire_all()
+    assert db.get(User, user.id).locale is None  # type: ignore[union-attr]
+    token = csrf_from(client.get("/account").text)
+    sent = client.post("/language", data={"lang": "zh-Hans", "csrf_token": token},
+                       follow_redirects=False)
+    assert sent.status_code == 303
 
 
 def test_a_bad_cookie_falls_back_to_the_browser_language(client: TestClient) -> None:
