@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     environment: str = Field(default="development", description="development | test | production")
     var_dir: Path = Field(default=PROJECT_ROOT / "var")
     database_url: str = Field(default="", description="defaults to sqlite:///<var_dir>/valleycross.db")
+    # Connections each worker process may hold: 20 + 20 matches the 40 threads that run
+    # endpoints, so no request waits for a connection while holding a thread. PostgreSQL's
+    # default max_connections is 100: workers x servers x (size + overflow) must stay under it.
+    database_pool_size: int = Field(default=20, ge=1)
+    database_max_overflow: int = Field(default=20, ge=0)
     secret_key: str = Field(default="", description="generated and kept in <var_dir>/secret_key")
     base_url: str = "http://127.0.0.1:8000"
     upload_dir: Path | None = None

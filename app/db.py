@@ -72,16 +72,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """Create an engine with the settings both backends need."""
+    settings = get_settings()
+    pool = {"pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow, "pool_timeout": 10}
     if url.startswith("sqlite"):
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 10},
-            pool_size=20,
-            max_overflow=20,
-        )
+            url, connect_args={"check_same_thread": False, "timeout": 10}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, **pool)
     data_version.install(engine)
     return engine
 

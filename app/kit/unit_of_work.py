@@ -86,10 +86,11 @@ class DBSessionMiddleware:
                 started = True
                 keep = message["status"] < 400 or state.get("commit_on_error", False)
                 try:
-                    await anyio.to_thread.run_sync(
-                        session.commit if keep else session.rollback,
-                        limiter=_teardown_limiter(),
-                    )
+                    if session.in_transaction():  # else the endpoint's thread finished it
+                        await anyio.to_thread.run_sync(
+                            session.commit if keep else session.rollback,
+                            limiter=_teardown_limiter(),
+                        )
                 except Exception:
                     log.exception("commit failed on %s %s", scope.get("method"), scope.get("path"))
                     replaced = True
@@ -101,7 +102,10 @@ class DBSessionMiddleware:
             await self.app(scope, receive, send_with_commit)
         finally:
             _current.reset(token)
-            await anyio.to_thread.run_sync(session.close, limiter=_teardown_limiter())
+            if session.in_transaction():
+                await anyio.to_thread.run_sync(session.close, limiter=_teardown_limiter())
+            else:  # holds no connection: closing it does no I/O, no thread needed
+                session.close()
 
 
 async def _send_error(send: Send, scope: Scope) -> None:
