@@ -205,6 +205,8 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     import uvicorn
 
     os.environ.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    if reload:  # a developer editing templates sees them at once (app/kit/templating.py)
+        os.environ["TEMPLATES_AUTO_RELOAD"] = "1"
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port,
                 workers=workers if not reload else 1, reload=reload, proxy_headers=True,
                 log_level="info", server_header=False)  # no "server: uvicorn" (ASVS 13.4.6)
@@ -297,6 +299,48 @@ def _matches_ledger(document: dict[str, object]) -> bool:
     if not problems:
         click.echo(f"ledger: matches ({len(awards)} entries)")
     return not problems
+
+
+@main.command("load-scale")
+@click.option("--factor", default=1.0, show_default=True, type=float,
+              help="multiplies every count (0.01: 50 mechanisms, 500 needs, 1,000 entries)")
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--password", default=None,
+              help="give every scale account this password (default: none, no sign-in)")
+@click.option("--files/--no-files", default=True, show_default=True,
+              help="put each submitted entry's PDF in UPLOAD_DIR (hard links to one file)")
+def load_scale(factor: float, seed: int, password: str | None, files: bool) -> None:
+    """Load the deterministic scale data set (5,000 mechanisms, 5,000 technologies, 50,000
+    needs, 2,000 challenges, 100,000 entries with scorecards) after the reference data; into a
+    database that has none yet, never in production."""
+    import time
+
+    from app.db import transaction
+    from app.demo import load_reference_data
+    from app.scale import ScaleRefused
+    from app.scale import load_scale as load
+
+    if get_settings().environment == "production":
+        raise click.ClickException("The scale data set is synthetic; it is never loaded in "
+                                   "production.")
+    started = time.perf_counter()
+    for line in load_reference_data():
+        click.echo(line)
+    reference_seconds, started = time.perf_counter() - started, time.perf_counter()
+    try:
+        with transaction() as db:
+            counts = load(db, factor=factor, seed=seed, password=password, write_files=files)
+    except ScaleRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    seconds = time.perf_counter() - started
+    for table, rows in counts.items():
+        click.echo(f"  {table:28} {rows:>9,}")
+    click.echo(f"Scale data loaded: {counts.get('mechanisms', 0):,} mechanisms, "
+               f"{counts.get('technologies', 0):,} technologies, {counts.get('needs', 0):,} "
+               f"needs, {counts.get('challenges', 0):,} challenges, "
+               f"{counts.get('submissions', 0):,} entries, {counts.get('scorecards', 0):,} "
+               f"scorecards ({sum(counts.values()):,} rows) in {seconds:.1f} s (the reference "
+               f"data before: {reference_seconds:.1f} s).")
 
 
 if __name__ == "__main__":

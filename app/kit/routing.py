@@ -17,7 +17,10 @@ from typing import Any
 
 import fastapi
 from fastapi.routing import APIRoute
+from starlette._utils import get_route_path
 from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app.errors import AppError
 from app.kit.unit_of_work import current_unit_of_work
@@ -53,8 +56,27 @@ class UnitOfWorkRoute(APIRoute):
 
 
 class APIRouter(fastapi.APIRouter):
-    """Use this instead of `fastapi.APIRouter` in every domain (a test checks every route)."""
+    """Use this instead of `fastapi.APIRouter` in every domain (a test checks every route).
+
+    FastAPI tries an included router's routes one by one, at a few microseconds each: with some
+    fifty routers and three hundred routes that was most of a millisecond per request before
+    any endpoint ran. A router first checks the literal start of its paths (up to the first
+    parameter), so a request passes over a router with none of its paths in one comparison.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("route_class", UnitOfWorkRoute)
         super().__init__(**kwargs)
+        self._starts: tuple[int, tuple[str, ...]] = (-1, ())
+
+    def path_starts(self) -> tuple[str, ...]:
+        """The literal beginnings of this router's paths (recomputed when routes are added)."""
+        if self._starts[0] != len(self.routes):
+            starts = {getattr(route, "path", "/").split("{", 1)[0] for route in self.routes}
+            self._starts = (len(self.routes), tuple(sorted(starts)))
+        return self._starts[1]
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if not get_route_path(scope).startswith(self.path_starts()):
+            return Match.NONE, {}
+        return super().matches(scope)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 from typing import Any
@@ -26,6 +27,9 @@ from app.i18n.translate import (
 from app.kit.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
+# Checking every template file's time on every render costs a stat() per file per page;
+# only `serve --reload` (a developer editing templates) asks for it.
+templates.env.auto_reload = os.environ.get("TEMPLATES_AUTO_RELOAD") == "1"
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.policies["ext.i18n.trimmed"] = True  # a multi-line {% trans %} is one sentence
 # New-style gettext: `_("%(n)s entries", n=...)` escapes its values and a literal % is `%%`.
