@@ -44,17 +44,53 @@ _KEPT_TYPES = (b"text/html", b"application/json", b"application/atom+xml", b"tex
 _VARY = b"Accept-Encoding, Accept-Language, Cookie, Authorization"
 
 
+class Batched:
+    """Many concurrent callers, one read at a time, each caller answered by a read that started
+    after it called (so it sees every write committed before its request arrived).
+
+    Callers arriving while a read is running wait for the next one, which answers them all:
+    under a crowd, one database round trip serves every request that arrived meanwhile.
+    """
+
+    def __init__(self, read: Callable[[], int]) -> None:
+        self.read = read
+        self.waiting: asyncio.Future[int] | None = None
+        self.runner: asyncio.Task[None] | None = None
+
+    async def __call__(self) -> int:
+        if self.waiting is not None and self.waiting.get_loop() is not asyncio.get_running_loop():
+            self.waiting = None  # left by an event loop that is gone (a test client's)
+        if self.waiting is None:
+            self.waiting = asyncio.get_running_loop().create_future()
+        waiting = self.waiting
+        if self.runner is None or self.runner.get_loop() is not waiting.get_loop():
+            self.runner = asyncio.create_task(self._run())
+        return await asyncio.shield(waiting)
+
+    async def _run(self) -> None:
+        try:
+            while self.waiting is not None:
+                batch, self.waiting = self.waiting, None  # later callers wait for the next read
+                try:
+                    batch.set_result(await anyio.to_thread.run_sync(self.read))
+                except Exception as exc:  # every caller of this batch gets the error
+                    batch.set_exception(exc)
+        finally:
+            self.runner = None
+
+
 class VersionReader:
     """Reads the data version on one connection kept for the purpose (no pool checkout, no ORM).
 
     SQLite answers from a file this process has mapped, in microseconds: asked inline, on the
-    event loop. A server database is a network round trip: asked on a worker thread.
+    event loop. A server database is a network round trip: asked on a worker thread, batched.
     """
 
     def __init__(self, engine: Callable[[], Engine]) -> None:
         self.engine = engine
         self.lock = threading.Lock()
         self.connection: Any = None
+        self.batched = Batched(self.read)
 
     @property
     def inline(self) -> bool:
@@ -81,7 +117,7 @@ class VersionReader:
     async def __call__(self) -> int:
         if self.inline:
             return self.read()
-        return await anyio.to_thread.run_sync(self.read)
+        return await self.batched()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ next request; signed-in pages, cookies, errors and writing requests are never ke
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -18,7 +19,7 @@ from app.config import Settings
 from app.db import get_engine
 from app.inventory.models import Mechanism, MechanismKind
 from app.kit import data_version
-from app.kit.page_cache import PageCacheMiddleware
+from app.kit.page_cache import Batched, PageCacheMiddleware
 from app.main import create_app
 from tests.factories import make_user, token_for
 
@@ -191,6 +192,32 @@ def test_concurrent_misses_of_one_page_render_it_once(engine: Engine) -> None:
     answers = asyncio.run(crowd())
     assert {(a.status_code, a.text) for a in answers} == {(200, "[1, 2, 3]")}
     assert renders == 1
+
+
+def test_batched_version_reads_answer_each_caller_with_a_read_begun_after_it_asked() -> None:
+    begun: list[float] = []
+
+    def read() -> int:  # a database round trip; answers which read this was
+        begun.append(time.monotonic())
+        time.sleep(0.02)
+        return len(begun)
+
+    batched = Batched(read)
+    answers: list[tuple[float, int]] = []
+
+    async def caller(delay: float) -> None:
+        await asyncio.sleep(delay)
+        asked = time.monotonic()
+        answers.append((asked, await batched()))
+
+    async def crowd() -> None:
+        await asyncio.gather(*(caller(i * 0.002) for i in range(100)))
+
+    asyncio.run(crowd())
+    assert len(answers) == 100
+    assert len(begun) < 20  # one round trip served many requests
+    for asked, read_number in answers:
+        assert begun[read_number - 1] >= asked  # never a read older than the request
 
 
 # Through the platform itself: two app instances on one database stand for two workers (or
