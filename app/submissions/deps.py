@@ -1,5 +1,13 @@
-"""Dependencies of the entry routes: the entry in the path, and reading an upload request
-without taking in more than the file limit allows."""
+"""Dependencies of the entry routes: reading an upload request without taking in more than the
+file limit allows.
+
+The entry (or the challenge) in the path is loaded by the endpoint itself (`access.load`,
+`access.load_for_entrant`, `challenges.service.get`), never by a synchronous dependency: FastAPI
+runs such a dependency in one pool thread and the endpoint in another, and the request's pooled
+connection, checked out by the dependency, stayed out while the request waited for the second
+thread. In a deadline rush every thread then held a request waiting for a connection and every
+connection a request waiting for a thread, until the pool's timeout answered 500
+(tests/submissions/test_rush_pool.py, bench/deadline_rush.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +17,10 @@ from typing import Annotated, BinaryIO
 
 from fastapi import Depends, Request
 
-from app.accounts.deps import UNSAFE_METHODS, CurrentUser
+from app.accounts.deps import UNSAFE_METHODS
 from app.config import get_settings
 from app.errors import LengthRequired, PayloadTooLarge
 from app.i18n.translate import translatable
-from app.kit.schemas import ObjectId
-from app.kit.unit_of_work import SessionDep
-from app.submissions import access
-from app.submissions.access import Entry
 from app.submissions.uploads import human_size
 
 UPLOAD_FIELD = "file"
@@ -76,21 +80,3 @@ async def upload_form(request: Request, _guard: Annotated[None, Depends(upload_s
 
 
 UploadForm = Annotated[Upload | None, Depends(upload_form)]
-
-
-def seen_entry(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> Entry:
-    """The entry `{submission_id}` if the signed-in user may see it (404 otherwise)."""
-    return access.load(db, submission_id=submission_id, user=user)
-
-
-SeenEntry = Annotated[Entry, Depends(seen_entry)]
-
-
-def entry_to_change(submission_id: ObjectId, user: CurrentUser, db: SessionDep) -> Entry:
-    """The entry `{submission_id}` for one of its entrants, its row locked for the change (403
-    for a manager who only sees it). Routes that read an upload load the entry after the file
-    instead, so that no lock waits on a slow upload."""
-    return access.load_for_entrant(db, submission_id=submission_id, user=user)
-
-
-EntryToChange = Annotated[Entry, Depends(entry_to_change)]

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser, csrf_protect
 from app.accounts.models import User
 from app.challenges import clock
+from app.challenges import service as challenges
 from app.challenges.access import is_manager
-from app.challenges.deps import VisibleChallenge
 from app.challenges.labels import duration
 from app.challenges.models import Challenge
 from app.config import get_settings
@@ -26,7 +26,7 @@ from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import SessionDep
 from app.submissions import access, service, uploads
-from app.submissions.deps import EntryToChange, UploadForm, upload_size_guard
+from app.submissions.deps import UploadForm, upload_size_guard
 from app.submissions.models import SubmissionState
 from app.submissions.present import receipt_view
 from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
@@ -35,6 +35,7 @@ from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
 router = APIRouter(dependencies=[Depends(upload_size_guard), Depends(csrf_protect)],
                    include_in_schema=False)
 TEMPLATE = "submissions/entry.html"
+# Each page loads the entry or challenge of its path itself (app/submissions/deps.py says why).
 
 
 def _entry_url(challenge_id: int) -> str:
@@ -87,14 +88,16 @@ def _valid_text(model: type[TextModel], form: dict[str, str]) -> TextModel:
 
 
 @router.get("/challenges/{challenge_id:int}/submission", response_class=HTMLResponse)
-def entry_page(request: Request, user: CurrentUser, challenge: VisibleChallenge,
+def entry_page(challenge_id: ObjectId, request: Request, user: CurrentUser,
                db: SessionDep) -> Response:
+    challenge = challenges.get(db, challenge_id=challenge_id, viewer=user)
     return render(request, TEMPLATE, entry_context(db, challenge, user))
 
 
 @router.post("/challenges/{challenge_id:int}/submission")
-def start(request: Request, form: FormData, user: CurrentUser, challenge: VisibleChallenge,
+def start(challenge_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
           db: SessionDep) -> Response:
+    challenge = challenges.get(db, challenge_id=challenge_id, viewer=user)
     try:
         service.create(db, challenge=challenge, user=user,
                        body=_valid_text(SubmissionCreate, form))
@@ -105,8 +108,9 @@ def start(request: Request, form: FormData, user: CurrentUser, challenge: Visibl
 
 
 @router.post("/submissions/{submission_id:int}/edit")
-def save(request: Request, form: FormData, user: CurrentUser, entry: EntryToChange,
+def save(submission_id: ObjectId, request: Request, form: FormData, user: CurrentUser,
          db: SessionDep) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         service.update(db, entry=entry, body=_valid_text(SubmissionUpdate, form))
     except AppError as exc:
@@ -132,8 +136,9 @@ def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: Cu
 
 
 @router.post("/submissions/{submission_id:int}/files/{file_id:int}/delete")
-def delete_file(file_id: ObjectId, request: Request,
-                user: CurrentUser, entry: EntryToChange, db: SessionDep) -> Response:
+def delete_file(submission_id: ObjectId, file_id: ObjectId, request: Request,
+                user: CurrentUser, db: SessionDep) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     name = uploads.find_file(entry, file_id).original_name
     try:
         uploads.delete_file(db, entry=entry, file_id=file_id)
@@ -144,8 +149,9 @@ def delete_file(file_id: ObjectId, request: Request,
 
 
 @router.post("/submissions/{submission_id:int}/submit")
-def submit(request: Request, user: CurrentUser, entry: EntryToChange,
+def submit(submission_id: ObjectId, request: Request, user: CurrentUser,
            db: SessionDep) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         receipt = service.submit(db, entry=entry, user=user)
     except AppError as exc:
@@ -157,8 +163,9 @@ def submit(request: Request, user: CurrentUser, entry: EntryToChange,
 
 
 @router.post("/submissions/{submission_id:int}/reopen")
-def reopen(request: Request, user: CurrentUser, entry: EntryToChange,
+def reopen(submission_id: ObjectId, request: Request, user: CurrentUser,
            db: SessionDep) -> Response:
+    entry = access.load_for_entrant(db, submission_id=submission_id, user=user)
     try:
         service.reopen(db, entry=entry, user=user)
     except AppError as exc:
