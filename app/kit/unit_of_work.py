@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
@@ -26,6 +26,7 @@ from app.kit.openapi import document_errors
 log = logging.getLogger("valleycross.db")
 
 _TEARDOWN_LIMITER: anyio.CapacityLimiter | None = None
+THREADS_PER_WORKER = 40  # anyio's default thread limiter, which runs sync endpoints
 
 
 def _teardown_limiter() -> anyio.CapacityLimiter:
@@ -62,16 +63,50 @@ def current_unit_of_work() -> UnitOfWork | None:
     return _current.get()
 
 
+def concurrent_requests(session: Session) -> int:
+    """How many requests a worker may have working with the database at once.
+
+    FastAPI runs a synchronous dependency and the endpoint in two different pool threads; the
+    connection the dependency checked out stays out in between. With more such requests than
+    threads and connections, each thread can end up waiting for a connection held by a request
+    that waits for a thread: the worker stands still until the pool's timeout turns them into
+    500s (seen in the deadline rush). A request holds at most two connections at once (its own
+    and the sign-in lookup's), so half the pool, and never more than there are threads, keeps
+    every waiting request's needs within reach. One connection stays out for the page cache's
+    version reads."""
+    pool: Any = getattr(session.get_bind(), "pool", None)
+    size = getattr(pool, "size", None)
+    if not callable(size):  # a pool without a fixed size (e.g. NullPool): threads bound it
+        connections = 2 * THREADS_PER_WORKER
+    else:
+        connections = int(size()) + max(0, int(getattr(pool, "_max_overflow", 0))) - 1
+    threads = int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+    return max(1, min(threads, connections // 2))
+
+
 class DBSessionMiddleware:
     def __init__(self, app: ASGIApp, session_maker: Callable[[], Callable[[], Session]]) -> None:
         self.app = app
         self.session_maker = session_maker
+        self.slots: anyio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         session = self.session_maker()()
+        if self.slots is None:
+            self.slots = anyio.Semaphore(concurrent_requests(session))
+        slots = self.slots
+        await slots.acquire()
+        holding = True
+
+        def give_back_slot() -> None:
+            nonlocal holding
+            if holding:
+                holding = False
+                slots.release()
+
         state = scope.setdefault("state", {})
         state["db"] = session
         token = _current.set(UnitOfWork(session=session, state=state))
@@ -94,13 +129,17 @@ class DBSessionMiddleware:
                 except Exception:
                     log.exception("commit failed on %s %s", scope.get("method"), scope.get("path"))
                     replaced = True
+                    give_back_slot()
                     await _send_error(send, scope)
                     return
+                # The endpoint is done: a slow reader of the body must not keep others waiting.
+                give_back_slot()
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_commit)
         finally:
+            give_back_slot()
             _current.reset(token)
             if session.in_transaction():
                 await anyio.to_thread.run_sync(session.close, limiter=_teardown_limiter())
