@@ -43,7 +43,8 @@ def add_link(mechanism_id: ObjectId, request: Request, user: CuratorUser, sent: 
                          note=sent.get("note"), actor=user)
     except AppError as exc:
         return form_with_errors(request, "inventory/mechanism.html", exc, {
-            **detail_context(db, mechanism_id), "is_curator": True, "link_form": sent})
+            **detail_context(db, mechanism_id, link_choices=True), "is_curator": True,
+            "link_form": sent})
     flash(request, gettext("The link was added."))
     return redirect(f"/inventory/mechanisms/{mechanism_id}#links-heading")
 

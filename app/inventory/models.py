@@ -227,3 +227,18 @@ class Suggestion(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ChangeStamp(Base):
+    """A random token that database triggers (migration 0019) draw anew whenever a row of the
+    tables it is named for changes: `mechanisms` (any change to mechanisms and their scopes,
+    sectors, stages and functions), `mechanism_coverage` (only what decides coverage: a
+    mechanism added or deleted, its status, its scopes, sectors, stages, functions),
+    `technologies` (with their sectors and countries), `country_groups` (with their
+    memberships) and `needs`. Results computed from those tables are kept in memory under the
+    stamps (app/inventory/stamps.py); the app itself never writes this table."""
+
+    __tablename__ = "change_stamps"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(40))

@@ -90,9 +90,10 @@ def mechanism_graph(db: Session, mechanism_id: int) -> graph.GraphLayout:
 @router.get("/inventory/mechanisms/{mechanism_id:int}", response_class=HTMLResponse)
 def mechanism_page(mechanism_id: ObjectId, request: Request, user: OptionalUser,
                    db: SessionDep) -> Response:
+    curator = is_curator(user)
     return render(request, "inventory/mechanism.html", {
-        **detail_context(db, mechanism_id), "is_curator": is_curator(user), "link_form": {},
-        "errors": {}})
+        **detail_context(db, mechanism_id, link_choices=curator), "is_curator": curator,
+        "link_form": {}, "errors": {}})
 
 
 @router.get("/inventory/technologies/{technology_id:int}", response_class=HTMLResponse)
@@ -109,8 +110,9 @@ def technology_page(technology_id: ObjectId, request: Request, user: OptionalUse
     })
 
 
-def detail_context(db: Session, mechanism_id: int) -> dict[str, Any]:
-    """What the mechanism page needs besides the request (used again to show form errors)."""
+def detail_context(db: Session, mechanism_id: int, *, link_choices: bool) -> dict[str, Any]:
+    """What the mechanism page needs besides the request (used again to show form errors);
+    every mechanism's name only for the form that links one (`link_choices`, curators)."""
     mechanism = mech_service.get_mechanism(db, mechanism_id=mechanism_id)
     data = mech_service.mechanism_read(mechanism)
     return {
@@ -120,5 +122,5 @@ def detail_context(db: Session, mechanism_id: int) -> dict[str, Any]:
         "graph": mechanism_graph(db, mechanism_id),
         "technologies": mech_service.related_technologies(db, mechanism_id=mechanism_id),
         "revisions": history.count(db, entity_type=MECHANISM, entity_id=mechanism_id),
-        "mechanisms": mech_service.mechanism_names(db),
+        "mechanisms": mech_service.mechanism_names(db) if link_choices else {},
     }

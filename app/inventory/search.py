@@ -20,29 +20,33 @@ A technology matches G when it is deployed in a country of G.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     case,
     column,
-    distinct,
     false,
     func,
     literal_column,
-    not_,
-    or_,
     select,
     table,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
 from app.i18n.translate import N_, translatable
+from app.inventory import stamps
+from app.inventory.facets import (
+    AssocFacet,
+    ColumnFacet,
+    Facet,
+    GroupFacet,
+    VerificationFacet,
+)
+from app.inventory.facets import context as facet_context
 from app.inventory.labels import facet_labels
 from app.inventory.models import (
     Availability,
@@ -57,13 +61,10 @@ from app.inventory.models import (
     TechnologyCountry,
     TechnologySector,
 )
-from app.inventory.records import stale_cutoff
 from app.reference import service as reference
-from app.reference.models import CountryGroup, CountryGroupMembership
 from app.reference.vocab import Function, Sector, Stage
 
 SORTS = ("relevance", "name", "verified")
-MAIN_GROUP_KINDS = ("world", "region", "ldc", "lldc", "sids")
 
 # The same expressions as the GIN indexes of migration 0004 (PostgreSQL uses the index only
 # when the query repeats the indexed expression).
@@ -91,130 +92,11 @@ def fts5_query(terms: list[str]) -> str:
     return " ".join(f'"{t}"' for t in terms)
 
 
-@dataclass
-class Context:
-    """What the facets need to know for one search: the country groups' members today."""
-
-    members: dict[str, set[str]] = field(default_factory=dict)
-
-    def touching(self, group: str) -> set[str]:
-        """Scope codes that touch `group`: itself, its countries, groups sharing a country."""
-        own = self.members.get(group, set())
-        return {group} | own | {g for g, m in self.members.items() if m & own}
-
-
-class Facet:
-    values: Callable[[Session], list[str]]
-
-    def condition(self, selected: list[str], ctx: Context) -> ColumnElement[bool]:
-        raise NotImplementedError
-
-    def counts(self, db: Session, ids: Select[Any], ctx: Context,
-               values: list[str]) -> dict[str, int]:
-        raise NotImplementedError
-
-
-class AssocFacet(Facet):
-    def __init__(self, model_id: InstrumentedAttribute[int], fk: InstrumentedAttribute[int],
-                 col: InstrumentedAttribute[Any], values: list[str]) -> None:
-        self.model_id, self.fk, self.col, self._values = model_id, fk, col, values
-        self.values = lambda db: self._values
-
-    def condition(self, selected: list[str], ctx: Context) -> ColumnElement[bool]:
-        return self.model_id.in_(select(self.fk).where(self.col.in_(selected)))
-
-    def counts(self, db: Session, ids: Select[Any], ctx: Context,
-               values: list[str]) -> dict[str, int]:
-        rows = db.execute(select(self.col, func.count(distinct(self.fk)))
-                          .where(self.fk.in_(ids)).group_by(self.col))
-        return {str(getattr(v, "value", v)): n for v, n in rows}
-
-
-class ColumnFacet(Facet):
-    """Values of one column; `null` names the value standing for NULL (e.g. status unknown)."""
-
-    def __init__(self, model_id: InstrumentedAttribute[int], col: InstrumentedAttribute[Any],
-                 values: list[str], null: str | None = None) -> None:
-        self.model_id, self.col, self.null = model_id, col, null
-        self._values = values + ([null] if null else [])
-        self.values = lambda db: self._values
-
-    def condition(self, selected: list[str], ctx: Context) -> ColumnElement[bool]:
-        known = [v for v in selected if v != self.null]
-        parts = [self.col.in_(known)] if known else []
-        if self.null in selected:
-            parts.append(self.col.is_(None))
-        return or_(*parts)
-
-    def counts(self, db: Session, ids: Select[Any], ctx: Context,
-               values: list[str]) -> dict[str, int]:
-        rows = db.execute(select(self.col, func.count()).where(self.model_id.in_(ids))
-                          .group_by(self.col))
-        return {str(self.null if v is None else getattr(v, "value", v)): n for v, n in rows}
-
-
-class VerificationFacet(Facet):
-    """`stale` (never verified, or longer ago than STALE_AFTER_DAYS) or `current`."""
-
-    def __init__(self, model_id: InstrumentedAttribute[int],
-                 col: InstrumentedAttribute[Any]) -> None:
-        self.model_id, self.col = model_id, col
-        self.values = lambda db: ["stale", "current"]
-
-    def _stale(self) -> ColumnElement[bool]:
-        return or_(self.col.is_(None), self.col < stale_cutoff())
-
-    def condition(self, selected: list[str], ctx: Context) -> ColumnElement[bool]:
-        parts = [self._stale() if v == "stale" else not_(self._stale()) for v in selected]
-        return or_(*parts)
-
-    def counts(self, db: Session, ids: Select[Any], ctx: Context,
-               values: list[str]) -> dict[str, int]:
-        state = case((self._stale(), "stale"), else_="current")
-        rows = db.execute(select(state, func.count()).where(self.model_id.in_(ids))
-                          .group_by(state))
-        return {str(v): n for v, n in rows}
-
-
-class GroupFacet(Facet):
-    """Country groups, matched through scope codes (mechanisms) or deployed countries."""
-
-    def __init__(self, model_id: InstrumentedAttribute[int], fk: InstrumentedAttribute[int],
-                 codes: list[InstrumentedAttribute[Any]]) -> None:
-        self.model_id, self.fk, self.codes = model_id, fk, codes
-        self.values = main_groups
-
-    def condition(self, selected: list[str], ctx: Context) -> ColumnElement[bool]:
-        wanted: set[str] = set()
-        for group in selected:
-            wanted |= ctx.touching(group)
-        return self.model_id.in_(select(self.fk).where(or_(*(c.in_(wanted)
-                                                             for c in self.codes))))
-
-    def counts(self, db: Session, ids: Select[Any], ctx: Context,
-               values: list[str]) -> dict[str, int]:
-        held: dict[int, set[str]] = {}
-        for row in db.execute(select(self.fk, *self.codes).where(self.fk.in_(ids))):
-            held.setdefault(row[0], set()).update(c for c in row[1:] if c)
-        out: dict[str, int] = {}
-        for group in values:
-            touching = ctx.touching(group)
-            out[group] = sum(1 for codes in held.values() if codes & touching)
-        return out
-
-
-def main_groups(db: Session) -> list[str]:
-    """The groups offered as filters: the world, the M49 regions, LDC, LLDC, SIDS."""
-    rows = db.execute(select(CountryGroup.code, CountryGroup.kind)
-                      .where(CountryGroup.kind.in_(MAIN_GROUP_KINDS)))
-    order = {kind: i for i, kind in enumerate(MAIN_GROUP_KINDS)}
-    return [code for code, kind in sorted(rows, key=lambda r: (order[r[1]], r[0]))]
-
-
 @dataclass(frozen=True)
 class Spec:
     model: type[Mechanism] | type[Technology]
     table: str
+    stamp: str  # a change stamp that moves with the records' scopes (or countries)
     fts_columns: tuple[str, ...]
     facets: dict[str, Facet]
 
@@ -224,7 +106,8 @@ def _values(enum_cls: type[StrEnum]) -> list[str]:
 
 
 SPECS: dict[str, Spec] = {
-    "mechanism": Spec(Mechanism, "mechanisms", ("name", "acronym", "description"), {
+    "mechanism": Spec(Mechanism, "mechanisms", stamps.MECHANISM_COVERAGE,
+                      ("name", "acronym", "description"), {
         "function": AssocFacet(Mechanism.id, MechanismFunction.mechanism_id,
                                MechanismFunction.function, _values(Function)),
         "sector": AssocFacet(Mechanism.id, MechanismSector.mechanism_id, MechanismSector.sector,
@@ -238,7 +121,8 @@ SPECS: dict[str, Spec] = {
                               null="unknown"),
         "verification": VerificationFacet(Mechanism.id, Mechanism.last_verified_at),
     }),
-    "technology": Spec(Technology, "technologies", ("name", "summary", "description"), {
+    "technology": Spec(Technology, "technologies", stamps.TECHNOLOGIES,
+                       ("name", "summary", "description"), {
         "sector": AssocFacet(Technology.id, TechnologySector.technology_id,
                              TechnologySector.sector, _values(Sector)),
         "stage": ColumnFacet(Technology.id, Technology.stage, _values(Stage)),
@@ -303,15 +187,6 @@ def _check_filters(db: Session, spec: Spec, filters: dict[str, list[str]]) -> No
                                            values=", ".join(unknown))})
 
 
-def _context(db: Session) -> Context:
-    members: dict[str, set[str]] = {}
-    for group, country in db.execute(select(CountryGroupMembership.group_code,
-                                            CountryGroupMembership.country_code)
-                                     .where(reference.valid_on(None))):
-        members.setdefault(group, set()).add(country)
-    return Context(members=members)
-
-
 def search(db: Session, *, entity: str, q: str | None = None,
            filters: dict[str, list[str]] | None = None, sort: str | None = None,
            limit: int = 20, offset: int = 0) -> SearchResult:
@@ -323,7 +198,7 @@ def search(db: Session, *, entity: str, q: str | None = None,
         raise ValidationFailed(fields={"sort": translatable("one of %(choices)s",
                                                            choices=", ".join(SORTS))})
     terms = query_terms(q)
-    ctx = _context(db)
+    ctx = facet_context(db, spec.stamp)
     text_cond: ColumnElement[bool] | None = None
     rank: list[Any] = []
     if terms:
@@ -356,8 +231,7 @@ def search(db: Session, *, entity: str, q: str | None = None,
     for name, facet in spec.facets.items():
         values = facet.values(db)
         values += [v for v in filters.get(name, []) if v not in values]
-        ids = select(model.id).where(*conditions(skip=name))
-        counts = facet.counts(db, ids, ctx, values)
+        counts = facet.counts(db, conditions(skip=name), ctx, values)
         facets[name] = [{"value": v, "label": labels.get(name, {}).get(v, v),
                          "count": counts.get(v, 0), "selected": v in filters.get(name, [])}
                         for v in values]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 from app.i18n.translate import translatable
 from app.needs.gaps import SECTOR_ORDER, STAGE_ORDER
@@ -27,13 +28,22 @@ def split_exact(total: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
+@lru_cache(maxsize=4096)
+def _cells(sectors: frozenset[str], stages: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Sector × stage cells in vocabulary order."""
+    return tuple((s, t) for s in sorted(sectors, key=SECTOR_ORDER.__getitem__)
+                 for t in sorted(stages, key=STAGE_ORDER.__getitem__))
+
+
 def spread_budget(total: int, sectors: Iterable[str],
                   stages: Iterable[str]) -> dict[tuple[str, str], int]:
     """A budget spread evenly over the sector × stage cells (vocabulary order takes the spare
-    units first)."""
-    cells = [(s, t) for s in sorted(set(sectors), key=SECTOR_ORDER.__getitem__)
-             for t in sorted(set(stages), key=STAGE_ORDER.__getitem__)]
-    return dict(zip(cells, split_exact(total, [1] * len(cells)), strict=True))
+    units first): `split_exact` with equal weights, whose remainders are all equal."""
+    cells = _cells(frozenset(sectors), frozenset(stages))
+    if total < 0 or not cells:
+        raise ValueError("need a non-negative total and at least one positive weight")
+    share, spare = divmod(total, len(cells))
+    return {cell: share + (1 if i < spare else 0) for i, cell in enumerate(cells)}
 
 
 def parse_rates(text: str | None, *, is_currency: Callable[[str], bool]) -> dict[str, Decimal]:

@@ -13,20 +13,14 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
 from app.i18n.translate import N_, translatable
+from app.inventory import stamps
 from app.inventory.models import Mechanism, MechanismStatus
 from app.kit.money import is_currency, minor_exponent
 from app.needs import budgets as budget_math
-from app.needs import gaps
+from app.needs import gaps, snapshot
 from app.needs import overlaps as overlap_math
-from app.needs.coverage import (
-    GapFilters,
-    MechanismBrief,
-    analyse,
-    briefs,
-    mechanism_facets,
-)
-from app.reference.models import CountryGroupMembership
-from app.reference.service import valid_on
+from app.needs.coverage import GapFilters, MechanismBrief, analyse, briefs
+from app.needs.snapshot import Coverage
 from app.reference.vocab import Sector, Stage
 
 OVERLAP_DEFINITION = N_(
@@ -50,26 +44,44 @@ class OverlapRow:
     functions: Fraction
 
 
-def coverage_shapes(db: Session) -> list[overlap_math.CoverageShape]:
+def coverage_shapes(found: Coverage) -> list[overlap_math.CoverageShape]:
     """Each active mechanism's countries (scope expanded today) and (sector, stage) cells."""
-    listed: dict[str, set[str]] = {}
-    m = CountryGroupMembership
-    for group, country in db.execute(select(m.group_code, m.country_code).where(valid_on(None))):
-        listed.setdefault(group, set()).add(country)
-    members = {group: frozenset(countries) for group, countries in listed.items()}
+    members = found.members
     known = members.get("WORLD", frozenset()).union(*members.values())
-    expanded: dict[frozenset[str], frozenset[str]] = {}  # one set per distinct scope
+    # One set per distinct scope code, scope, stages and functions, and sectors and stages.
+    codes: dict[str, frozenset[str]] = {}
+    expanded: dict[frozenset[str], frozenset[str]] = {}
+    effective: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+    products: dict[tuple[frozenset[str], frozenset[str]], frozenset[tuple[str, str]]] = {}
+
+    def countries_of(code: str) -> frozenset[str]:  # a group's members today, or the country
+        countries = codes.get(code)
+        if countries is None:
+            countries = codes[code] = members.get(code) or frozenset({code} & known)
+        return countries
+
     shapes = []
-    for f in mechanism_facets(db):
+    for f in found.facets:
         countries = expanded.get(f.scope)
-        if countries is None:  # a group's members today, or the country itself
-            countries = expanded[f.scope] = frozenset().union(*(
-                members.get(code, frozenset({code} & known)) for code in f.scope))
-        stages = gaps.effective_stages(f.stages, f.functions)
-        shapes.append(overlap_math.CoverageShape(
-            id=f.id, countries=countries,
-            cells=frozenset((s, t) for s in f.sectors for t in stages), functions=f.functions))
+        if countries is None:
+            countries = expanded[f.scope] = frozenset().union(*map(countries_of, f.scope))
+        stages = effective.get((f.stages, f.functions))
+        if stages is None:
+            stages = effective[(f.stages, f.functions)] = gaps.effective_stages(f.stages,
+                                                                                f.functions)
+        cells = products.get((f.sectors, stages))
+        if cells is None:
+            cells = products[(f.sectors, stages)] = frozenset(
+                (s, t) for s in f.sectors for t in stages)
+        shapes.append(overlap_math.CoverageShape(f.id, countries, cells, f.functions))
     return shapes
+
+
+# The pairs found for each threshold and length (the API's may differ from the page's), kept
+# under the coverage's stamps; their names are read on each request (a rename leaves the pairs
+# as they were). The shapes are not kept: thousands of sets the cycle collector would scan on
+# every full pass, for a few milliseconds saved.
+_OVERLAPS: stamps.Memo[list[overlap_math.Overlap]] = stamps.Memo(kept=8)
 
 
 def overlaps(db: Session, *, threshold: Decimal, limit: int,
@@ -82,10 +94,22 @@ def overlaps(db: Session, *, threshold: Decimal, limit: int,
         fields["function_threshold"] = N_("must be between 0 and 1")
     if fields:
         raise ValidationFailed(fields=fields)
-    found = overlap_math.overlapping_pairs(coverage_shapes(db), threshold=Fraction(threshold),
-                                   limit=limit, function_threshold=Fraction(function_threshold))
-    names = briefs(db, [i for o in found for i in (o.a, o.b)])
-    return [OverlapRow(names[o.a], names[o.b], o.coverage, o.functions) for o in found]
+    state = snapshot.stamped(db)
+    found = snapshot.current_coverage(db, state)
+
+    def pairs() -> list[overlap_math.Overlap]:
+        with snapshot.cycle_collection_paused():  # thousands of sets, garbage once paired
+            return overlap_math.overlapping_pairs(
+                coverage_shapes(found), threshold=Fraction(threshold), limit=limit,
+                function_threshold=Fraction(function_threshold))
+
+    base = state.coverage_key
+    key = None if base is None else (*base, Fraction(threshold), Fraction(function_threshold),
+                                     limit)
+    paired = _OVERLAPS.get(key, pairs, keep=state.keep)
+    names = briefs(db, [i for o in paired for i in (o.a, o.b)])
+    return [OverlapRow(names[o.a], names[o.b], o.coverage, o.functions) for o in paired
+            if o.a in names and o.b in names]  # one deleted since the stamps were read
 
 
 @dataclass(frozen=True)
@@ -134,6 +158,10 @@ class BudgetView:
     unallocated: list[BudgetItem]
 
 
+# Per currency and rates, under the coverage's and the mechanisms' stamps.
+_BUDGETS: stamps.Memo[BudgetView] = stamps.Memo(kept=8)
+
+
 def budgets(db: Session, *, currency: str | None, rates: str | None) -> BudgetView:
     """Recorded budgets of active mechanisms spread over their declared sector × stage cells,
     in `currency` where a rate is supplied, otherwise per currency."""
@@ -153,21 +181,31 @@ def budgets(db: Session, *, currency: str | None, rates: str | None) -> BudgetVi
     if target in parsed:
         raise ValidationFailed(fields={"rates": translatable(
             "no rate is needed for %(code)s itself", code=target)})
-    facets = {f.id: f for f in mechanism_facets(db)}
-    rows = db.execute(select(Mechanism.id, Mechanism.budget_amount_minor,
-                             Mechanism.budget_currency)
-                      .where(type_coerce(Mechanism.status, String) == MechanismStatus.ACTIVE.value,
-                             Mechanism.budget_amount_minor.is_not(None),
-                             Mechanism.budget_currency.is_not(None))).all()
-    items = [budget_math.Budget(i, amount, code, facets[i].sectors, facets[i].stages)
-             for i, amount, code in rows if i in facets and amount is not None and code]
-    report = budget_math.distribute_budgets(items, target=target, rates=parsed,
-                                            exponent=minor_exponent)
-    names = briefs(db, [b.mechanism_id for b in report.unconverted + report.unallocated])
+    state = snapshot.stamped(db)
+    found = snapshot.current_coverage(db, state)
 
-    def listed(found: list[budget_math.Budget]) -> list[BudgetItem]:
-        return [BudgetItem(names[b.mechanism_id], b.amount_minor, b.currency) for b in found]
+    def view() -> BudgetView:
+        facets = {f.id: f for f in found.facets}
+        rows = db.connection().execute(
+            select(Mechanism.id, Mechanism.budget_amount_minor, Mechanism.budget_currency)
+            .where(type_coerce(Mechanism.status, String) == MechanismStatus.ACTIVE.value,
+                   Mechanism.budget_amount_minor.is_not(None),
+                   Mechanism.budget_currency.is_not(None)))
+        with snapshot.cycle_collection_paused():  # thousands of budgets, garbage once spread
+            items = [budget_math.Budget(i, amount, code, facets[i].sectors, facets[i].stages)
+                     for i, amount, code in rows if i in facets and amount is not None and code]
+            report = budget_math.distribute_budgets(items, target=target, rates=parsed,
+                                                    exponent=minor_exponent)
+        names = briefs(db, [b.mechanism_id for b in report.unconverted + report.unallocated])
 
-    return BudgetView(target, parsed, report.distributions, listed(report.unconverted),
-                      listed(report.unallocated))
+        def listed(found: list[budget_math.Budget]) -> list[BudgetItem]:
+            return [BudgetItem(names[b.mechanism_id], b.amount_minor, b.currency)
+                    for b in found]
+
+        return BudgetView(target, parsed, report.distributions, listed(report.unconverted),
+                          listed(report.unallocated))
+
+    as_given = tuple((code, str(rate)) for code, rate in parsed.items())  # 1.08 ≠ 1.080 shown
+    # The cells come from the coverage, the budgets and names from any mechanism column.
+    return _BUDGETS.get(state.with_mechanisms(target, as_given), view, keep=state.keep)
 

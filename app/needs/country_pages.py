@@ -21,18 +21,21 @@ from app.reference.models import CountryGroup
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 PAGE_SIZE = 100
+MECHANISMS_PAGE_SIZE = 50  # a country in many groups (the Maldives) has a thousand and more
 
 
 @router.get("/countries/{alpha3}", response_class=HTMLResponse)
 def country_profile(alpha3: str, request: Request, user: OptionalUser, db: SessionDep,
-                    offset: Offset = 0) -> Response:
+                    offset: Offset = 0, mechanisms_offset: Offset = 0) -> Response:
     country = reference_service.get_country(db, code=alpha3)
     codes = reference_service.groups_of(db, country=country.alpha3)
     groups = list(db.scalars(select(CountryGroup).where(CountryGroup.code.in_(sorted(codes)))
                              .order_by(CountryGroup.kind, CountryGroup.name_en)))
     analysis = coverage.analyse(db, GapFilters(country=country.alpha3, status="all"))
     is_sponsor = bool(user and user.has_role(Role.SPONSOR))
-    offset = max(0, offset)
+    offset, mechanisms_offset = max(0, offset), max(0, mechanisms_offset)
+    mechanisms, mechanisms_total = coverage.active_mechanisms_in(
+        db, country=country.alpha3, limit=MECHANISMS_PAGE_SIZE, offset=mechanisms_offset)
     open_to: list[Challenge] = []
     for state in ("open", "published"):
         found, _ = challenge_search.list_challenges(
@@ -44,6 +47,7 @@ def country_profile(alpha3: str, request: Request, user: OptionalUser, db: Sessi
         "rows": display.gap_rows(db, analysis, offset=offset, limit=PAGE_SIZE),
         "total": analysis.total, "offset": offset, "limit": PAGE_SIZE,
         "uncovered": analysis.uncovered,
-        "mechanisms": coverage.active_mechanisms_in(db, country=country.alpha3),
+        "mechanisms": mechanisms, "mechanisms_total": mechanisms_total,
+        "mechanisms_offset": mechanisms_offset, "mechanisms_limit": MECHANISMS_PAGE_SIZE,
         "challenges": open_to,
         "is_sponsor": is_sponsor, "has_demo": service.has_demo_data(db)})

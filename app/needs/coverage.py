@@ -1,37 +1,29 @@
 """The SQL side of the gap analysis: needs counted per (country, sector, stage) and priority,
-the active mechanisms' facets and today's country-group memberships, handed to `gaps.py`.
+scored against the coverage of the active mechanisms (`snapshot.py`) by `gaps.py`.
 
 Coverage is computed once per distinct (country, sector, stage) from an index of mechanism cells
-(`gaps.CellIndex`), never by looping over need × mechanism pairs; the index is kept between
-requests under a key made of the data it was built from; a page of gaps reads only its own needs.
+(`gaps.CellIndex`), never by looping over need × mechanism pairs. The index and the scored cells
+of each set of filters are kept between requests under the change stamps of the data they come
+from (app/inventory/stamps.py); a page of gaps reads only its own needs.
 """
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from sqlalchemy import String, and_, case, cast, func, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from app.errors import ValidationFailed
 from app.i18n.translate import N_, translatable
-from app.inventory.models import (
-    Mechanism,
-    MechanismFunction,
-    MechanismScope,
-    MechanismSector,
-    MechanismStage,
-    MechanismStatus,
-)
-from app.needs import gaps
+from app.inventory import stamps
+from app.inventory.models import Mechanism, MechanismScope, MechanismStatus
+from app.needs import gaps, snapshot
 from app.needs.models import Need
 from app.reference import service as reference_service
 from app.reference.models import CountryGroup, CountryGroupMembership
@@ -71,102 +63,9 @@ def check_filters(db: Session, filters: GapFilters) -> GapFilters:
                       uncovered_only=filters.uncovered_only)
 
 
-def _membership_rows(db: Session) -> tuple[tuple[str, str], ...]:
-    m = CountryGroupMembership
-    return tuple(tuple(r) for r in db.execute(  # type: ignore[misc]
-        select(m.country_code, m.group_code).where(reference_service.valid_on(None))
-        .order_by(m.country_code, m.group_code)))
-
-
-def _groups(rows: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
-    for country, group in rows:
-        out.setdefault(country, set()).add(group)
-    return {country: frozenset(groups) for country, groups in out.items()}
-
-
-def current_groups(db: Session) -> dict[str, frozenset[str]]:
-    """Every country's groups today (WORLD, regions, LDC, LLDC, SIDS...)."""
-    return _groups(_membership_rows(db))
-
-
-def _inventory_text(db: Session) -> tuple[str | None, ...]:
-    """The active mechanisms and every facet row as five strings ("12:energy_supply,12:water,
-    ..."): one round trip, one scan per table and no Python object per row. Codes hold no
-    commas or colons."""
-
-    def joined(owner: Any, value: Any) -> Any:
-        pair = type_coerce(cast(owner, String) + ":" + type_coerce(value, String), String)
-        return select(func.aggregate_strings(pair, ",")).scalar_subquery()
-
-    active = type_coerce(Mechanism.status, String) == MechanismStatus.ACTIVE.value
-    stmt = select(
-        select(func.aggregate_strings(cast(Mechanism.id, String), ",")).where(active)
-        .scalar_subquery(),
-        joined(MechanismScope.mechanism_id,
-               func.coalesce(MechanismScope.group_code, MechanismScope.country_code)),
-        joined(MechanismSector.mechanism_id, MechanismSector.sector),
-        joined(MechanismStage.mechanism_id, MechanismStage.stage),
-        joined(MechanismFunction.mechanism_id, MechanismFunction.function))
-    return tuple(db.connection().execute(stmt).one())  # Core: no ORM overhead on big rows
-
-
-def _facets(text: tuple[str | None, ...]) -> list[gaps.MechanismFacets]:
-    active, *facet_texts = text
-    ids = sorted(int(i) for i in active.split(",")) if active else []
-    facets: list[dict[int, set[str]]] = [{i: set() for i in ids} for _ in facet_texts]
-    for into, joined in zip(facets, facet_texts, strict=True):
-        for pair in joined.split(",") if joined else ():
-            owner, _, value = pair.partition(":")
-            found = into.get(int(owner))
-            if found is not None:
-                found.add(value)
-    scope, sectors, stages, functions = facets
-    return [gaps.MechanismFacets(id=i, scope=frozenset(scope[i]), sectors=frozenset(sectors[i]),
-                                 stages=frozenset(stages[i]), functions=frozenset(functions[i]))
-            for i in ids]
-
-
-def mechanism_facets(db: Session) -> list[gaps.MechanismFacets]:
-    """Scope, sectors, stages and functions of the active mechanisms, as plain strings."""
-    return _facets(_inventory_text(db))
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Today's country groups and the index of active mechanisms' cells."""
-
-    groups_of: dict[str, frozenset[str]]
-    index: gaps.CellIndex
-
-
-# Content-addressed: the key is the very data the index is built from (today's memberships and
-# the active mechanisms' facets), so a cached index can never be stale; building it is skipped
-# only when that data is identical. Two entries: e.g. the site and a scratch database.
-_COVERAGE: OrderedDict[tuple[Any, ...], Coverage] = OrderedDict()
-_COVERAGE_LOCK = threading.Lock()
-_COVERAGE_KEPT = 2
-
-
-def current_coverage(db: Session) -> Coverage:
-    memberships = _membership_rows(db)
-    facets = _inventory_text(db)
-    key = (memberships, facets)
-    with _COVERAGE_LOCK:
-        found = _COVERAGE.get(key)
-        if found is not None:
-            _COVERAGE.move_to_end(key)
-            return found
-    groups_of = _groups(memberships)
-    built = Coverage(groups_of, gaps.CellIndex(_facets(facets), groups_of))
-    with _COVERAGE_LOCK:
-        _COVERAGE[key] = built
-        while len(_COVERAGE) > _COVERAGE_KEPT:
-            _COVERAGE.popitem(last=False)
-    return built
-
-
-def need_conditions(filters: GapFilters) -> list[ColumnElement[bool]]:
+def need_conditions(filters: GapFilters,
+                    day: dt.date | None = None) -> list[ColumnElement[bool]]:
+    """The needs matching `filters`, a group's members as of `day` (today when None)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.status != "all":
         conditions.append(type_coerce(Need.status, String) == filters.status)
@@ -176,7 +75,7 @@ def need_conditions(filters: GapFilters) -> list[ColumnElement[bool]]:
         m = CountryGroupMembership
         conditions.append(Need.country_code.in_(
             select(m.country_code).where(m.group_code == filters.group,
-                                         reference_service.valid_on(None))))
+                                         reference_service.valid_on(day))))
     if filters.sector:
         conditions.append(type_coerce(Need.sector, String) == filters.sector)
     if filters.stage:
@@ -184,87 +83,123 @@ def need_conditions(filters: GapFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def need_cells(db: Session, filters: GapFilters) -> Sequence[gaps.NeedCell]:
+def need_cells(db: Session, filters: GapFilters,
+               day: dt.date | None = None) -> list[gaps.NeedCell]:
     """Matching needs counted per (country, sector, stage) and priority: one aggregated query
     (answered from the ix_needs_status_key index)."""
     priority = type_coerce(Need.priority, String)
     keys = (Need.country_code, type_coerce(Need.sector, String), type_coerce(Need.stage, String))
     counts = [func.sum(case((priority == p, 1), else_=0)) for p in gaps.PRIORITY_WEIGHTS]
-    stmt = select(*keys, *counts).where(*need_conditions(filters)).group_by(*keys)
-    return list(db.connection().execute(stmt))  # Core rows: no ORM overhead per row
+    stmt = select(*keys, *counts).where(*need_conditions(filters, day)).group_by(*keys)
+    # Core rows, as plain tuples: kept between requests, they hold only strings and integers,
+    # which the cycle collector stops tracking (a Row object it would scan on every pass).
+    return [tuple(row) for row in db.connection().execute(stmt)]
+
+
+class Derived:
+    """What pages compute from one list of scored cells (totals, the matrix, the first groups
+    ranked), kept with the list: a kept list is shared by the requests that read it (never
+    changed), so each is computed once. Two requests may compute one at once; both get it."""
+
+    RANKINGS_KEPT = 8  # pages of a list ask for different lengths
+
+    def __init__(self, cells: list[gaps.ScoredCell]) -> None:
+        self.cells = cells
+        self._total: tuple[int, int] | None = None
+        self._matrix: dict[tuple[str, str], gaps.MatrixCell] | None = None
+        self._ranked: dict[int | None, list[gaps.NeedGroup]] = {}
+
+    def totals(self) -> tuple[int, int]:
+        """(needs, needs no mechanism covers)."""
+        if self._total is None:
+            self._total = (sum(sum(c.counts) for c in self.cells),
+                           sum(sum(c.counts) for c in self.cells if not c.covering))
+        return self._total
+
+    def matrix(self) -> dict[tuple[str, str], gaps.MatrixCell]:
+        if self._matrix is None:
+            self._matrix = gaps.matrix(self.cells)
+        return self._matrix
+
+    def ranked(self, first: int | None) -> list[gaps.NeedGroup]:
+        found = self._ranked.get(first)
+        if found is None:
+            found = gaps.rank(self.cells, first)
+            if len(self._ranked) >= self.RANKINGS_KEPT:
+                self._ranked.clear()
+            self._ranked[first] = found
+        return found
 
 
 @dataclass
 class Analysis:
-    """Need groups with their covering mechanisms and scores, for one set of filters."""
+    """Need groups with their covering mechanisms and scores, for one set of filters. The
+    cells, matrix and rankings may be shared with other requests: read them, never change
+    them."""
 
     filters: GapFilters
     groups_of: dict[str, frozenset[str]]
     index: gaps.CellIndex
-    cells: list[gaps.ScoredCell]
+    derived: Derived
+
+    @property
+    def cells(self) -> list[gaps.ScoredCell]:
+        return self.derived.cells
 
     @property
     def total(self) -> int:
-        return sum(sum(c.counts) for c in self.cells)
+        return self.derived.totals()[0]
 
     @property
     def uncovered(self) -> int:
-        return sum(sum(c.counts) for c in self.cells if not c.covering)
+        return self.derived.totals()[1]
 
     def ranked(self, first: int | None = None) -> list[gaps.NeedGroup]:
-        return gaps.rank(self.cells, first)
+        return self.derived.ranked(first)
 
     def matrix(self) -> dict[tuple[str, str], gaps.MatrixCell]:
-        return gaps.matrix(self.cells)
+        return self.derived.matrix()
 
     def narrowed(self, *, sector: str | None = None, stage: str | None = None,
                  uncovered_only: bool = False) -> Analysis:
         """The same analysis restricted to a sector, a stage and/or uncovered needs (so a page
         can show the whole matrix and a narrower list from one computation)."""
-        cells = [c for c in self.cells
-                 if (sector is None or c.sector == sector) and (stage is None or c.stage == stage)
-                 and (not uncovered_only or not c.covering)]
         filters = GapFilters(country=self.filters.country, group=self.filters.group,
                              sector=sector, stage=stage, status=self.filters.status,
                              uncovered_only=uncovered_only)
-        return Analysis(filters, self.groups_of, self.index, cells)
+        if sector is None and stage is None and not uncovered_only:
+            return Analysis(filters, self.groups_of, self.index, self.derived)
+        cells = [c for c in self.cells
+                 if (sector is None or c.sector == sector) and (stage is None or c.stage == stage)
+                 and (not uncovered_only or not c.covering)]
+        return Analysis(filters, self.groups_of, self.index, Derived(cells))
 
 
-_PAUSE_LOCK = threading.Lock()
-_pauses = 0
-_collector_was_enabled = True
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while tens of thousands of short-lived tuples are
-    made: they hold no cycles (reference counting frees them), yet their number alone triggers
-    full collections that scan the whole process heap, which cost more than the analysis itself.
-    Concurrent pauses nest; the collector is restarted when the last one ends."""
-    global _pauses, _collector_was_enabled
-    with _PAUSE_LOCK:
-        if _pauses == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _pauses -= 1
-            if _pauses == 0 and _collector_was_enabled:
-                gc.enable()
+# Per filters: the needs counted per cell (kept under the needs' and the groups' stamps and the
+# day: a group filter reads today's members), and those cells scored against the coverage
+# (under the mechanisms' stamp too). A change to a need, a mechanism or a membership draws a new
+# stamp, so it is seen at once; a change to a mechanism alone does not count the needs again.
+_COUNTED: stamps.Memo[list[gaps.NeedCell]] = stamps.Memo(kept=8)
+_SCORED: stamps.Memo[Derived] = stamps.Memo(kept=8)
 
 
 def analyse(db: Session, filters: GapFilters) -> Analysis:
     """Score every matching need group against the mechanisms active today."""
     filters = check_filters(db, filters)
-    with _cycle_collection_paused():
-        found = current_coverage(db)
-        cells = gaps.score_cells(need_cells(db, filters), found.index)
+    state = snapshot.stamped(db)
+    found = snapshot.current_coverage(db, state)
+    whole = replace(filters, uncovered_only=False)
+
+    def score() -> Derived:
+        counted = _COUNTED.get(state.needs_key(whole),
+                               lambda: need_cells(db, whole, day=state.day), keep=state.keep)
+        with snapshot.cycle_collection_paused():
+            return Derived(gaps.score_cells(counted, found.index))
+
+    derived = _SCORED.get(state.with_needs(whole), score, keep=state.keep)
     if filters.uncovered_only:
-        cells = [c for c in cells if not c.covering]
-    return Analysis(filters, found.groups_of, found.index, cells)
+        derived = Derived([c for c in derived.cells if not c.covering])
+    return Analysis(filters, found.groups_of, found.index, derived)
 
 
 @dataclass(frozen=True)
@@ -313,8 +248,14 @@ def gap_page(db: Session, analysis: Analysis, *, offset: int, limit: int) -> lis
     """One page of ranked gaps: only the needs on the page are read."""
     ranked = analysis.ranked(offset + limit)  # each group holds at least one need
     slices = gaps.page_slices(ranked, offset, limit)
-    return [Gap(need, g, analysis.index.ids_of(g.cell.mask))
-            for g, need in needs_on_page(db, slices, analysis.filters.status)]
+    covering: dict[int, frozenset[int]] = {}  # needs of one cell share their mechanisms
+    out = []
+    for g, need in needs_on_page(db, slices, analysis.filters.status):
+        ids = covering.get(g.cell.mask)
+        if ids is None:
+            ids = covering[g.cell.mask] = analysis.index.ids_of(g.cell.mask)
+        out.append(Gap(need, g, ids))
+    return out
 
 
 def top_needs(db: Session, cells: Sequence[gaps.ScoredCell], status: StatusFilter,
@@ -340,13 +281,20 @@ def briefs(db: Session, ids: Iterable[int]) -> dict[int, MechanismBrief]:
     return {i: MechanismBrief(i, name, acronym) for i, name, acronym in rows}
 
 
-def active_mechanisms_in(db: Session, *, country: str) -> list[MechanismBrief]:
-    """Active mechanisms whose scope includes the country, directly or through a group today."""
-    codes = [country, *sorted(current_groups(db).get(country, frozenset()))]
+def _covering_in(db: Session, country: str) -> list[ColumnElement[bool]]:
+    codes = [country, *sorted(snapshot.current_coverage(db).groups_of.get(country, frozenset()))]
     scoped = select(MechanismScope.mechanism_id).where(
         (MechanismScope.country_code == country) | MechanismScope.group_code.in_(codes))
-    rows = db.execute(select(Mechanism.id, Mechanism.name, Mechanism.acronym)
-                      .where(type_coerce(Mechanism.status, String)
-                             == MechanismStatus.ACTIVE.value, Mechanism.id.in_(scoped))
-                      .order_by(Mechanism.name))
-    return [MechanismBrief(i, name, acronym) for i, name, acronym in rows]
+    return [type_coerce(Mechanism.status, String) == MechanismStatus.ACTIVE.value,
+            Mechanism.id.in_(scoped)]
+
+
+def active_mechanisms_in(db: Session, *, country: str, limit: int,
+                         offset: int = 0) -> tuple[list[MechanismBrief], int]:
+    """A page of the active mechanisms whose scope includes the country, directly or through a
+    group today, by name; and how many there are."""
+    where = _covering_in(db, country)
+    total = db.scalar(select(func.count()).select_from(Mechanism).where(*where)) or 0
+    rows = db.execute(select(Mechanism.id, Mechanism.name, Mechanism.acronym).where(*where)
+                      .order_by(Mechanism.name, Mechanism.id).limit(limit).offset(offset))
+    return [MechanismBrief(i, name, acronym) for i, name, acronym in rows], total

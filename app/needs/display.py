@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,9 @@ from app.reference.models import Country, CountryGroup
 from app.reference.vocab import FUNCTION_LABELS, SECTORS, STAGES, Function
 
 CHALLENGE_LINK_MAX_NEEDS = 20  # a matrix cell's link carries its highest-scoring needs
+# A gap's row names its first covering mechanisms (by name) and how many more there are; the
+# need's own page names them all (in a country of many groups, a need has hundreds).
+COVERING_SHOWN = 10
 SECTOR_LABELS = {s.value: info.label for s, info in SECTORS.items()}
 STAGE_LABELS = {s.value: info.label for s, info in STAGES.items()}
 # The status filter's options ("Open" means other things elsewhere: an appeal that is open).
@@ -96,7 +100,8 @@ class GapRow:
     country_name: str
     technology: str | None
     score: str
-    covering: list[MechanismBrief]
+    covering: list[MechanismBrief]  # the first COVERING_SHOWN by name
+    more: int  # covering mechanisms not named
     challenge_url: str
 
 
@@ -113,7 +118,9 @@ def gap_rows(db: Session, analysis: Analysis, *, offset: int, limit: int) -> lis
             rank=offset + k + 1, need=n, country_name=countries.get(n.country_code, ""),
             technology=n.technology_name or techs.get(n.technology_id or 0),
             score=heatmap.format_score(g.group.score),
-            covering=sorted((names[i] for i in g.covering), key=lambda b: b.name),
+            covering=heapq.nsmallest(COVERING_SHOWN, (names[i] for i in g.covering),
+                                     key=lambda b: b.name),
+            more=max(0, len(g.covering) - COVERING_SHOWN),
             challenge_url=challenge_link(need_ids=[n.id], scope=n.country_code,
                                               sector=n.sector.value, stage=n.stage.value)))
     return rows

@@ -104,29 +104,37 @@ def covers(mechanism: MechanismFacets, *, country: str, country_groups: Iterable
 
 
 class CellIndex:
-    """Active mechanisms by (sector, effective stage) and scope code, as bit masks (bit i is the
-    i-th mechanism): the rule of `covers` answered for a (country, sector, stage) by OR-ing the
-    masks of the country and its groups, instead of looping over every mechanism."""
+    """Active mechanisms as bit masks (bit i is the i-th mechanism): per (sector, effective
+    stage) those that work in it, per scope code those whose scope names it. The rule of
+    `covers` for a (country, sector, stage) is then one AND of the cell's mask with the OR of
+    the masks of the country and its groups, instead of a loop over every mechanism."""
 
     def __init__(self, mechanisms: Iterable[MechanismFacets],
                  groups_of: Mapping[str, frozenset[str]]) -> None:
         self.ids: list[int] = []
-        cells: dict[tuple[str, str], dict[str, int]] = {}
+        cells: dict[tuple[str, str], int] = {}
+        codes: dict[str, int] = {}
+        products: dict[tuple[frozenset[str], ...], list[tuple[str, str]]] = {}
         for m in mechanisms:
-            stages = effective_stages(m.stages, m.functions) if m.active else frozenset()
-            if not (stages and m.sectors and m.scope):
+            shape = (m.sectors, m.stages, m.functions)
+            product = products.get(shape)
+            if product is None:  # mechanisms often share sectors, stages and functions
+                stages = effective_stages(m.stages, m.functions)
+                product = products[shape] = [(s, t) for s in m.sectors for t in stages]
+            if not (m.active and product and m.scope):
                 continue
             bit = 1 << len(self.ids)
             self.ids.append(m.id)
-            for sector in m.sectors:
-                for stage in stages:
-                    by_code = cells.setdefault((sector, stage), {})
-                    for code in m.scope:
-                        by_code[code] = by_code.get(code, 0) | bit
+            for cell in product:
+                cells[cell] = cells.get(cell, 0) | bit
+            for code in m.scope:
+                codes[code] = codes.get(code, 0) | bit
         self._cells = cells
+        self._codes = codes
         self._groups = {c: tuple(sorted(g)) for c, g in groups_of.items()}
-        self._shared: dict[tuple[tuple[str, ...], str, str], int] = {}
-        # Kept with the index (which outlives a request): (country, sector, stage) → mask, count.
+        # Kept with the index (which outlives a request): a country's scope mask, and
+        # (country, sector, stage) → mask, count.
+        self._scopes: dict[str, int] = {}
         self._memo: dict[tuple[str, str, str], tuple[int, int]] = {}
         self._weights: dict[str, tuple[int, int]] = {}
 
@@ -135,20 +143,17 @@ class CellIndex:
         return self.covered(country, sector, stage)[0]
 
     def covered(self, country: str, sector: str, stage: str) -> tuple[int, int]:
-        """(mask, number of covering mechanisms); countries with the same groups share the
-        groups' part, plus their own entries."""
+        """(mask, number of covering mechanisms)."""
         key = (country, sector, stage)
         found = self._memo.get(key)
         if found is None:
-            by_code = self._cells.get((sector, stage), {})
-            groups = self._groups.get(country, ())
-            shared = self._shared.get((groups, sector, stage))
-            if shared is None:
-                shared = 0
-                for code in groups:
-                    shared |= by_code.get(code, 0)
-                self._shared[(groups, sector, stage)] = shared
-            mask = shared | by_code.get(country, 0)
+            scope = self._scopes.get(country)
+            if scope is None:  # the mechanisms whose scope names the country or a group of it
+                scope = self._codes.get(country, 0)
+                for code in self._groups.get(country, ()):
+                    scope |= self._codes.get(code, 0)
+                self._scopes[country] = scope
+            mask = self._cells.get((sector, stage), 0) & scope
             found = self._memo[key] = (mask, mask.bit_count())
         return found
 
@@ -174,7 +179,7 @@ class CellIndex:
 
     def worked_cells(self) -> set[tuple[str, str]]:
         """(sector, stage) cells some active mechanism covers somewhere."""
-        return {cell for cell, by_code in self._cells.items() if by_code}
+        return {cell for cell, mask in self._cells.items() if mask}
 
 
 # --- The gap score -------------------------------------------------------------------------

@@ -30,6 +30,9 @@ class Need(Timestamped, Base):
         # The gap analysis groups needs by status, country, sector, stage and priority; this
         # index answers that GROUP BY (and a page of one group, ordered by id) without the table.
         Index("ix_needs_status_key", "status", "country_code", "sector", "stage", "priority"),
+        # Whether any demonstration data is loaded (a banner on every needs page): one search
+        # instead of a scan of every need.
+        Index("ix_needs_dataset", "dataset"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

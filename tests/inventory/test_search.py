@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.inventory import search
+from app.inventory import mechanisms, search
 from app.reference import service as reference
 from tests.inventory.factories import make_mechanism, make_technology
 
@@ -110,6 +110,34 @@ def test_country_group_filter_matches_scopes_touching_the_group(client: TestClie
     assert groups["LDC"] == 4 and groups["WORLD"] == 5 and groups["M49-150"] == 2  # Europe
     europe = client.get("/api/v1/mechanisms", params={"group": "M49-150"}).json()
     assert [m["name"] for m in europe["items"]] == ["Germany only", "Global"]
+
+
+def test_group_counts_follow_every_write(client: TestClient, db: Session) -> None:
+    """Each record's groups are kept between requests under the records' and the groups'
+    change stamps: a new scope, a deleted record, a new member of a group are counted at once,
+    with and without other filters."""
+    chad = make_mechanism(db, name="Chad only", scope=["TCD"], sectors=["water"])
+    make_technology(db, name="Drip kit", countries_deployed=["KEN"])
+
+    def groups(entity: str = "mechanisms", **params: str) -> dict[str, int]:
+        return _facet(client.get(f"/api/v1/{entity}", params=params).json(), "group")
+
+    assert groups() == {"WORLD": 1, "M49-002": 1, "LDC": 1, "LLDC": 1}
+    assert groups(sector="water") == groups() and groups(sector="ict") == {}
+    germany = make_mechanism(db, name="Germany only", scope=["DEU"])
+    assert groups()["WORLD"] == 2 and groups()["M49-150"] == 1
+    db.execute(text("UPDATE mechanism_scopes SET country_code = 'NPL' "
+                    "WHERE mechanism_id = :m"), {"m": chad.id})
+    db.commit()
+    assert "M49-002" not in groups() and groups()["M49-142"] == 1  # Nepal: Asia
+    mechanisms.delete_mechanism(db, mechanism=germany, actor=None)
+    db.commit()
+    assert "M49-150" not in groups()
+    assert groups("technologies") == {"WORLD": 1, "M49-002": 1}
+    db.execute(text("INSERT INTO country_group_memberships (group_code, country_code) "
+                    "VALUES ('SIDS', 'KEN')"))
+    db.commit()
+    assert groups("technologies")["SIDS"] == 1
 
 
 def test_sorting_and_pagination(client: TestClient, db: Session) -> None:

@@ -43,6 +43,18 @@ def test_a_budget_is_spread_evenly_over_its_sector_stage_cells() -> None:
                       ("water", "research"): 250, ("water", "demonstration"): 250}
 
 
+@given(st.integers(0, 10**15), st.frozensets(st.sampled_from(list(gaps.SECTOR_ORDER)),
+                                              min_size=1),
+       st.frozensets(st.sampled_from(list(gaps.STAGE_ORDER)), min_size=1))
+def test_spreading_is_the_exact_split_with_equal_weights(total: int, sectors: frozenset[str],
+                                                         stages: frozenset[str]) -> None:
+    spread = budgets.spread_budget(total, sectors, stages)
+    cells = [(s, t) for s in sorted(sectors, key=gaps.SECTOR_ORDER.__getitem__)
+             for t in sorted(stages, key=gaps.STAGE_ORDER.__getitem__)]
+    assert list(spread) == cells
+    assert list(spread.values()) == budgets.split_exact(total, [1] * len(cells))
+
+
 def test_rates_are_parsed_as_exact_decimals() -> None:
     assert budgets.parse_rates("EUR:1.08, gbp:1.2700", is_currency=is_currency) == {
         "EUR": Decimal("1.08"), "GBP": Decimal("1.2700")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.inventory.models import MechanismStatus
 from tests.needs.hand_case import build
 
 
@@ -74,3 +75,33 @@ def test_uncovered_cells_and_cells_nobody_works_in(client: TestClient, db: Sessi
     assert len(nobody) == 46
     assert nobody[("energy_supply", "market_formation")] == 1
     assert ("water", "demonstration") not in nobody and nobody[("transport", "research")] == 0
+
+
+def test_the_coordination_page_follows_a_change_to_a_mechanism(client: TestClient,
+                                                                db: Session) -> None:
+    """Overlaps, budgets and cells are kept between requests (and the page for visitors):
+    closing a mechanism shows on the next request."""
+    case = build(db)
+    params = {"threshold": "0.05", "currency": "USD", "rates": "EUR:1.08"}
+
+    def sections() -> tuple[str, str, str]:
+        html = client.get("/coordination", params=params).text
+        return (html[html.index('id="overlaps"'):html.index('id="uncovered"')],
+                html[html.index('id="uncovered"'):html.index('id="nobody"')],
+                html[html.index('id="budgets"'):])
+
+    overlaps, uncovered, budgets = sections()
+    assert "LDC fund" in overlaps and "USD: USD 10,010.81 from 2 mechanism(s)" in budgets
+    assert "Energy supply</td><td>Demonstration</td>" not in uncovered
+    api = client.get("/api/v1/coordination/overlaps", params={"threshold": "0.05"}).json()
+    assert "LDC fund" in {row[side]["name"] for row in api["items"] for side in ("a", "b")}
+    case.m1.status = MechanismStatus.CLOSED
+    db.commit()
+    overlaps, uncovered, budgets = sections()
+    assert "LDC fund" not in overlaps and "USD: USD 10.81 from 1 mechanism(s)" in budgets
+    assert "Energy supply</td><td>Demonstration</td><td>1</td>" in uncovered  # Nepal's N1
+    api = client.get("/api/v1/coordination/overlaps", params={"threshold": "0.05"}).json()
+    assert "LDC fund" not in {row[side]["name"] for row in api["items"] for side in ("a", "b")}
+    # Rates are shown as given, though 1.080 and 1.08 convert alike.
+    assert client.get("/api/v1/coordination/budgets", params={
+        "currency": "USD", "rates": "EUR:1.080"}).json()["rates"] == {"EUR": "1.080"}

@@ -192,6 +192,51 @@ def test_overlaps_equal_jaccard_of_the_explicit_cells(found: list[CoverageShape]
     assert len(overlaps.overlapping_pairs(found, threshold=threshold, limit=2)) == min(2, len(got))
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.frozensets(st.integers(0, 12), max_size=9), max_size=25),
+       st.sampled_from([Fraction(1, 10), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3),
+                        Fraction(9, 10), Fraction(1)]))
+def test_similar_sets_are_exactly_those_at_or_above_the_threshold(
+        sets: list[frozenset[int]], threshold: Fraction) -> None:
+    distinct = list(dict.fromkeys(sets))
+    near = overlaps.SimilarSets(distinct).near(threshold)
+    for i, a in enumerate(distinct):
+        expected = {j: len(a & b) for j, b in enumerate(distinct)
+                    if a and b and overlaps.jaccard(a, b) >= threshold}
+        assert near[i] == expected
+
+
+many_shapes = st.builds(
+    CoverageShape, id=st.integers(1, 10**6),
+    countries=st.frozensets(st.sampled_from([f"C{i}" for i in range(12)]), max_size=8),
+    cells=st.frozensets(st.tuples(st.sampled_from(["energy_supply", "water", "ict"]),
+                                  st.sampled_from(["research", "diffusion"])), max_size=6),
+    functions=st.frozensets(st.sampled_from(["finance", "matchmaking", "policy_advice"])))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(many_shapes, max_size=30),
+       st.sampled_from([Fraction(1, 5), Fraction(1, 2), Fraction(4, 5), Fraction(1)]),
+       st.sampled_from([Fraction(0), Fraction(1, 2)]), st.integers(1, 40))
+def test_the_first_pairs_are_those_of_every_pair_ranked(found: list[CoverageShape],
+                                                        threshold: Fraction,
+                                                        function_threshold: Fraction,
+                                                        limit: int) -> None:
+    """Many shapes share their countries or cells (the search groups them), and a short list
+    is looked for at a higher threshold first: the answer is the head of the full ranking."""
+    found = [s._replace(id=i) for i, s in enumerate(found, start=1)]
+    expected = []
+    for a, b in itertools.combinations(found, 2):
+        similarity = overlaps.coverage_jaccard(a, b)
+        functions = overlaps.jaccard(a.functions, b.functions)
+        if similarity >= threshold and functions >= function_threshold:
+            expected.append((similarity, functions, min(a.id, b.id), max(a.id, b.id)))
+    expected.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+    got = overlaps.overlapping_pairs(found, threshold=threshold, limit=limit,
+                                     function_threshold=function_threshold)
+    assert [(o.coverage, o.functions, o.a, o.b) for o in got] == expected[:limit]
+
+
 def test_overlap_threshold_must_be_positive() -> None:
     with pytest.raises(ValueError, match="above 0"):
         overlaps.overlapping_pairs([], threshold=Fraction(0), limit=5)

@@ -80,6 +80,33 @@ def test_country_profile(client: TestClient, db: Session) -> None:
     assert client.get("/countries/XYZ").status_code == 404
 
 
+def test_country_profile_pages_long_lists(client: TestClient, db: Session,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A country in many groups has a thousand active mechanisms and more, and each of its
+    needs hundreds covering it: the page shows one page of mechanisms with their number and
+    links to the next, and names a need's first covering mechanisms, linking to the need."""
+    from app.needs import country_pages, display
+
+    case = build(db)
+    monkeypatch.setattr(country_pages, "MECHANISMS_PAGE_SIZE", 1)
+    monkeypatch.setattr(display, "COVERING_SHOWN", 1)
+    html = client.get("/countries/NPL").text
+    section = html[html.index('id="mechanisms"'):html.index('id="challenges"')]
+    assert "Mechanisms active in Nepal <small>(2)</small>" in section
+    assert "Global platform" in section and "LDC fund" not in section  # by name
+    assert "1–1 of 2" in section and 'href="?mechanisms_offset=1#mechanisms">Next' in section
+    n2 = case.needs["N2"]  # covered by the LDC fund and the Global platform
+    row = html[html.index(f'<a href="/needs/{n2.id}">'):]
+    row = row[:row.index("</tr>")]
+    assert '<abbr title="Global platform">GP</abbr>' in row and "LDCF" not in row
+    assert f'<a href="/needs/{n2.id}">and 1 more</a>' in row
+    second = client.get("/countries/NPL", params={"mechanisms_offset": 1}).text
+    section = second[second.index('id="mechanisms"'):second.index('id="challenges"')]
+    assert "LDC fund" in section and "Global platform" not in section
+    assert "2–2 of 2" in section and 'href="?mechanisms_offset=0#mechanisms">Previous' in section
+    assert client.get("/countries/NPL", params={"mechanisms_offset": -1}).status_code == 422
+
+
 def test_coordination_page(client: TestClient, db: Session) -> None:
     build(db)
     html = client.get("/coordination", params={"threshold": "0.05", "currency": "USD",
