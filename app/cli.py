@@ -207,6 +207,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     os.environ.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
     if reload:  # a developer editing templates sees them at once (app/kit/templating.py)
         os.environ["TEMPLATES_AUTO_RELOAD"] = "1"
+    os.environ.setdefault("GC_FREEZE_AFTER_START", "1")  # app/main.py says why
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port,
                 workers=workers if not reload else 1, reload=reload, proxy_headers=True,
                 log_level="info", server_header=False)  # no "server: uvicorn" (ASVS 13.4.6)
