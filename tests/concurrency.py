@@ -8,8 +8,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
+import pytest
+import sqlalchemy
+from sqlalchemy.orm import Session, sessionmaker
 
+import app.db
 from app.db import session_factory
 
 
@@ -48,3 +51,21 @@ def meanwhile(url: str, change: Callable[[Session], Any]) -> Any:
         outcome = change(session)
         session.commit()
         return outcome
+
+
+# A worker in miniature, for crowds: its thread pool and connection pool both this small, as the
+# server's are 40 each. A request that deadlocks threads against connections waits out
+# POOL_WAIT_SECONDS (far longer than any request here takes) and answers 500.
+THREADS = CONNECTIONS = 2
+POOL_WAIT_SECONDS = 5.0
+
+
+def small_pool(monkeypatch: pytest.MonkeyPatch, url: str) -> sessionmaker[Session]:
+    """Sessions on an engine built as the app builds it, with CONNECTIONS in its pool."""
+    def create_engine(url: str, **options: Any) -> sqlalchemy.Engine:
+        return sqlalchemy.create_engine(url, **{**options, "pool_size": CONNECTIONS,
+                                                "max_overflow": 0,
+                                                "pool_timeout": POOL_WAIT_SECONDS})
+
+    monkeypatch.setattr(app.db, "create_engine", create_engine)
+    return sessionmaker(bind=app.db.make_engine(url), expire_on_commit=False, autoflush=True)

@@ -7,34 +7,20 @@ connections, as the server has 40 of each, and twelve signed-in people come at o
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import anyio.to_thread
 import httpx
 import pytest
-import sqlalchemy
 from fastapi import FastAPI
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-import app.db
 from app.accounts import auth
 from app.config import Settings
 from tests.challenges.factories import Clock
+from tests.concurrency import THREADS, small_pool
 from tests.submissions.factories import open_challenge, solver
 
 CROWD = 12
-THREADS = CONNECTIONS = 2
-POOL_WAIT_SECONDS = 5.0  # far longer than a request takes here; a deadlock waits it out
-
-
-def small_pool(monkeypatch: pytest.MonkeyPatch, url: str) -> sessionmaker[Session]:
-    def create_engine(url: str, **options: Any) -> sqlalchemy.Engine:
-        return sqlalchemy.create_engine(url, **{**options, "pool_size": CONNECTIONS,
-                                                "max_overflow": 0,
-                                                "pool_timeout": POOL_WAIT_SECONDS})
-
-    monkeypatch.setattr(app.db, "create_engine", create_engine)
-    return sessionmaker(bind=app.db.make_engine(url), expire_on_commit=False, autoflush=True)
 
 
 @pytest.mark.parametrize("path", ["/challenges/{id}", "/challenges/{id}/contract",

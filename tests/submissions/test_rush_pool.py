@@ -20,35 +20,21 @@ from typing import Any
 import anyio.to_thread
 import httpx
 import pytest
-import sqlalchemy
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-import app.db
 from app.accounts import auth
 from app.accounts.models import User
 from app.config import Settings
 from app.submissions.models import Submission, SubmissionReceipt, SubmissionState
 from tests.challenges.factories import Clock
+from tests.concurrency import THREADS, small_pool
 from tests.factories import csrf_from, login
 from tests.submissions.factories import add_pdf, open_challenge, pdf, register, solver, start
 
 CROWD = 8
-THREADS = CONNECTIONS = 2
-POOL_WAIT_SECONDS = 5.0  # far longer than a request takes here; a deadlock waits it out
-
-
-def small_pool(monkeypatch: pytest.MonkeyPatch, url: str) -> sessionmaker[Session]:
-    """Sessions on an engine built as the app builds it, with CONNECTIONS in its pool."""
-    def create_engine(url: str, **options: Any) -> sqlalchemy.Engine:
-        return sqlalchemy.create_engine(url, **{**options, "pool_size": CONNECTIONS,
-                                                "max_overflow": 0,
-                                                "pool_timeout": POOL_WAIT_SECONDS})
-
-    monkeypatch.setattr(app.db, "create_engine", create_engine)
-    return sessionmaker(bind=app.db.make_engine(url), expire_on_commit=False, autoflush=True)
 
 
 Call = Callable[[httpx.AsyncClient, int, dict[str, str]], Any]
