@@ -59,13 +59,18 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteDataba
     dbs.close()
 
 
-@pytest.fixture
-def database_url(databases: SQLiteDatabases | PostgresDatabases) -> Iterator[str]:
-    """A fresh database built from the migrations, with reference data, for this test alone."""
+def fresh_database(databases: SQLiteDatabases | PostgresDatabases) -> Iterator[str]:
+    """A fresh database built from the migrations, with reference data; dropped afterwards."""
     url = databases.fresh()
     yield url
     dispose_engines()
     databases.drop(url)
+
+
+@pytest.fixture
+def database_url(databases: SQLiteDatabases | PostgresDatabases) -> Iterator[str]:
+    """A fresh database built from the migrations, with reference data, for this test alone."""
+    yield from fresh_database(databases)
 
 
 @pytest.fixture

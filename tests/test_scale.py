@@ -17,13 +17,14 @@ from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.cli import main as cli
 from app.config import Settings
-from app.db import Base, dispose_engines, transaction
+from app.db import Base, transaction
 from app.judging.models import JudgeAssignment, Scorecard
 from app.needs.models import Need
 from app.scale import COUNTS, ScaleRefused, load_scale
 from app.submissions import uploads
 from app.submissions.models import Submission, SubmissionFile, SubmissionReceipt
 from tests.challenges.factories import Clock
+from tests.conftest import fresh_database
 from tests.db_setup import PostgresDatabases, SQLiteDatabases
 from tests.factories import PASSWORD, make_user, token_for
 
@@ -106,10 +107,8 @@ def _digest(url: str, tables: list[str]) -> dict[str, str]:
 
 @pytest.fixture
 def other_database(databases: SQLiteDatabases | PostgresDatabases) -> Iterator[str]:
-    url = databases.fresh()
-    yield url
-    dispose_engines()
-    databases.drop(url)
+    """A second fresh database, to load the same seed into."""
+    yield from fresh_database(databases)
 
 
 def test_the_same_seed_gives_the_same_rows(scale: dict[str, int], settings: Settings,
