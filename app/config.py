@@ -29,6 +29,7 @@ class RateLimits(BaseModel):
     tokens_per_user_per_hour: int = 20
     team_invitations_per_user_per_day: int = 50
     submission_uploads_per_user_per_hour: int = 60
+    reauth_attempts_per_user_per_hour: int = 10
 
 
 # OWASP Password Storage Cheat Sheet: Argon2id with at least 19 MiB of memory and 2 iterations.

@@ -15,8 +15,8 @@ from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.audit import service as audit
 from app.config import get_settings
 from app.db import utcnow
-from app.errors import NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
-from app.i18n.translate import N_
+from app.errors import Forbidden, NotAuthenticated, NotFound, TooManyRequests, ValidationFailed
+from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
 
 TOKEN_PREFIX = "vcx_"
@@ -69,6 +69,10 @@ def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
     db.add(LoginAttempt(email_normalized=normalized, ip=ip, attempted_at=now, succeeded=ok))
+    if ok and user is not None and user.blocked_at(now):
+        # Said only to whoever knows the password: a stranger learns nothing about the account.
+        audit.record(db, event="login.blocked", ip=ip, email=normalized, subject_user_id=user.id)
+        raise Forbidden(standing_message(user), code="account_blocked")
     if not ok or user is None:
         audit.record(db, event="login.failed", ip=ip, email=normalized,
                      subject_user_id=user.id if user else None)
@@ -80,6 +84,17 @@ def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
                  method="password")
     db.flush()
     return user
+
+
+def standing_message(user: User) -> str:
+    """Why a suspended or banned person cannot sign in, in words they can act on."""
+    reason = user.standing_reason or translatable("no reason was given")
+    if user.banned_at is not None:
+        return translatable("This account is banned: %(reason)s. Write to the platform's "
+                            "team if you think this is a mistake.", reason=reason)
+    until = user.suspended_until.strftime("%Y-%m-%d %H:%M UTC") if user.suspended_until else ""
+    return translatable("This account is suspended until %(until)s: %(reason)s.",
+                        until=until, reason=reason)
 
 
 def start_session(db: Session, *, user: User, ip: str | None = None,
@@ -106,16 +121,25 @@ def end_session(db: Session, *, raw_token: str) -> None:
         audit.record(db, event="logout", actor_id=user_id, subject_user_id=user_id)
 
 
-def user_for_session(db: Session, *, raw_token: str) -> User | None:
+def session_and_user(db: Session, *, raw_token: str) -> tuple[UserSession, User] | None:
+    """The live session a cookie names and its active, unblocked user (None otherwise)."""
     now = utcnow()
-    return db.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id).where(
+    found = db.execute(
+        select(UserSession, User).join(User, UserSession.user_id == User.id).where(
             UserSession.token_hash == token_hash(raw_token),
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > now,
             User.is_active.is_(True),
         )
-    )
+    ).first()
+    if found is None or found[1].blocked_at(now):
+        return None
+    return found[0], found[1]
+
+
+def user_for_session(db: Session, *, raw_token: str) -> User | None:
+    found = session_and_user(db, raw_token=raw_token)
+    return found[1] if found else None
 
 
 def create_token(db: Session, *, user: User, name: str,
@@ -172,7 +196,7 @@ def user_for_token(db: Session, *, raw_token: str) -> User | None:
     if token.expires_at is not None and token.expires_at <= now:
         return None
     user = db.get(User, token.user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.blocked_at(now):
         return None
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
         token.last_used_at = now

@@ -7,9 +7,11 @@ thread (see app/kit/unit_of_work.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 import anyio
@@ -43,21 +45,32 @@ def _same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
-def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None
-            ) -> tuple[User | None, str | None]:
+@dataclass(frozen=True)
+class Principal:
+    user: User | None
+    via: str | None  # "token" or "session"
+    # When the browser session began (a fresh sign-in re-authenticates); None for a token.
+    signed_in_at: dt.datetime | None = None
+
+
+def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None) -> Principal:
     with maker() as db:
         user: User | None = None
+        signed_in_at: dt.datetime | None = None
         via: str | None = None
         if bearer:
             user, via = auth.user_for_token(db, raw_token=bearer), "token"
             if user is None:
                 raise NotAuthenticated(N_("The access token is not valid."), code="invalid_token")
         elif sid:
-            user, via = auth.user_for_session(db, raw_token=sid), "session"
+            found = auth.session_and_user(db, raw_token=sid)
+            via = "session"
+            if found is not None:
+                signed_in_at, user = found[0].created_at, found[1]
         if user is not None:
             _ = user.roles  # loaded before the session closes
         db.commit()  # keeps a token's last-used time
-        return user, via if user else None
+        return Principal(user, via if user else None, signed_in_at)
 
 
 @document_errors(401)  # a bearer token that is not valid
@@ -73,9 +86,10 @@ async def current_user_optional(request: Request,
     sid = request.session.get(SESSION_TOKEN_KEY) if "session" in request.scope else None
     if bearer or sid:
         maker: sessionmaker[Session] = request.app.state.session_maker
-        user, via = await anyio.to_thread.run_sync(_lookup, maker, bearer, sid)
+        principal = await anyio.to_thread.run_sync(_lookup, maker, bearer, sid)
     else:  # a visitor: nothing to look up
-        user, via = None, None
+        principal = Principal(None, None)
+    user, via = principal.user, principal.via
     if user is not None:
         user = db.merge(user, load=False)
     if (via == "session" and request.method in UNSAFE_METHODS
@@ -87,6 +101,7 @@ async def current_user_optional(request: Request,
     request.state.user = user
     request.state.user_id = user.id if user else None  # for logs written after the session ends
     request.state.auth_via = via
+    request.state.signed_in_at = principal.signed_in_at
     return user
 
 
