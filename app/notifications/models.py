@@ -26,6 +26,8 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(60))
+    # Sent here instead of the recipient's current address: a link proving a new address.
+    to_address: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
     read_at: Mapped[dt.datetime | None]

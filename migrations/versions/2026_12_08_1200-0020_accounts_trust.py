@@ -34,6 +34,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('banned_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('standing_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('deleted_at', UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('notification_outbox') as batch_op:
+        batch_op.add_column(sa.Column('to_address', sa.String(length=320), nullable=True))
     with op.batch_alter_table('user_sessions') as batch_op:
         batch_op.add_column(sa.Column('last_seen_at', UTCDateTime(timezone=True), nullable=True))
     op.create_index('ix_login_attempts_email_ip_at', 'login_attempts',
@@ -67,6 +69,8 @@ def downgrade() -> None:
     op.drop_index('ix_login_attempts_email_ip_at', table_name='login_attempts')
     with op.batch_alter_table('user_sessions') as batch_op:
         batch_op.drop_column('last_seen_at')
+    with op.batch_alter_table('notification_outbox') as batch_op:
+        batch_op.drop_column('to_address')
     with op.batch_alter_table('users') as batch_op:
         for column in ('deleted_at', 'standing_reason', 'banned_at', 'suspended_until',
                        'email_verified_at'):
