@@ -202,3 +202,31 @@ def user_for_token(db: Session, *, raw_token: str) -> User | None:
         token.last_used_at = now
         db.flush()
     return user
+
+
+def end_all_sessions(db: Session, *, user_id: int, keep_raw_token: str | None = None,
+                     reason: str) -> int:
+    """Sign the user out of every browser (but the one holding `keep_raw_token`, if given).
+
+    `reason` is audited ("password.reset", "signed_out_everywhere", "suspended", ...)."""
+    stmt = update(UserSession).where(UserSession.user_id == user_id,
+                                     UserSession.revoked_at.is_(None))
+    if keep_raw_token:
+        stmt = stmt.where(UserSession.token_hash != token_hash(keep_raw_token))
+    result = db.execute(stmt.values(revoked_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    ended = int(getattr(result, "rowcount", 0) or 0)
+    audit.record(db, event="sessions.ended", subject_user_id=user_id, count=ended, reason=reason)
+    return ended
+
+
+def revoke_all_tokens(db: Session, *, user_id: int, reason: str) -> int:
+    """Revoke every live API token of the user; `reason` is audited."""
+    result = db.execute(update(ApiToken).where(ApiToken.user_id == user_id,
+                                               ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    revoked = int(getattr(result, "rowcount", 0) or 0)
+    audit.record(db, event="tokens.revoked_all", subject_user_id=user_id, count=revoked,
+                 reason=reason)
+    return revoked
