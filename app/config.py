@@ -30,6 +30,10 @@ class RateLimits(BaseModel):
     team_invitations_per_user_per_day: int = 50
     submission_uploads_per_user_per_hour: int = 60
     reauth_attempts_per_user_per_hour: int = 10
+    # Links sent by email (password reset, sign-in link, email confirmation): per address
+    # (whether or not it has an account) and per client.
+    account_links_per_address_per_hour: int = 5
+    account_links_per_ip_per_hour: int = 20
 
 
 # OWASP Password Storage Cheat Sheet: Argon2id with at least 19 MiB of memory and 2 iterations.
@@ -82,9 +86,23 @@ class Settings(BaseSettings):
     password_hash_parallelism: int = Field(default=RFC_9106_LOW_MEMORY.parallelism, ge=1)
 
     session_max_age_seconds: int = 14 * 24 * 3600
+    # A browser session unused this long ends even before its absolute age (last_seen_at).
+    session_idle_seconds: int = Field(default=2 * 24 * 3600, gt=0)
+    # Sign-in throttling (app/accounts/throttle.py): failures in a row for one account from one
+    # client before it waits, the first wait (doubling with each further failure, up to the
+    # cap), and the ceiling of failures from one address across accounts in the window.
     login_max_failures_per_account: int = 5
+    login_backoff_base_seconds: int = Field(default=30, ge=1)
+    login_backoff_max_seconds: int = Field(default=15 * 60, ge=1)
     login_max_failures_per_ip: int = 20
     login_window_seconds: int = 15 * 60
+    # Personal access tokens: the lifetime when none is chosen, and the longest one allowed.
+    token_default_days: int = Field(default=90, ge=1)
+    token_max_days: int = Field(default=365, ge=1)
+    # Addresses or networks (comma-separated, e.g. "10.0.0.5,10.1.0.0/16") of reverse proxies
+    # whose X-Forwarded-For and X-Forwarded-Proto are believed; empty: none, the peer's own
+    # address is the client's (app/kit/proxies.py).
+    trusted_proxies: str = ""
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     stale_after_days: int = 365
 
@@ -94,8 +112,13 @@ class Settings(BaseSettings):
     page_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
     page_cache_seconds: float = Field(default=30, gt=0)
 
-    # JSON and form bodies read whole into memory (app/kit/body_limit.py); uploads have their own.
+    # Every request body (app/kit/body_limit.py); routes that take files declare their own.
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    # A zip import (the inventory's CSV export): what its files may unpack to, all together, and
+    # how many files it may hold. The 20 MB upload limit says nothing of this (a 400 KB zip can
+    # hold 400 MB of CSV); an honest export unpacks to less than its JSON twin's 20 MB.
+    import_max_unpacked_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    import_max_files: int = Field(default=10, gt=0)
 
     # Submission files (PDF only): each file's size and how many one submission may hold.
     submission_max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)

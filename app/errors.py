@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n.translate import N_
 from app.kit.body_limit import BodyTooLarge
+from app.kit.proxies import client_ip
 from app.kit.templating import render
 
 log = logging.getLogger("valleycross.errors")
@@ -171,7 +172,7 @@ def record_refusal(request: Request, exc: AppError) -> None:
     level = logging.INFO if exc.code == "not_authenticated" else logging.WARNING
     security_log.log(level, "%s %s on %s %s: user=%s ip=%s: %s", exc.status_code, exc.code,
                      request.method, request.url.path, getattr(user, "id", None),
-                     request.client.host if request.client else None, exc.message)
+                     client_ip(request), exc.message)
 
 
 def install_error_handlers(app: FastAPI) -> None:

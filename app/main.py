@@ -24,6 +24,7 @@ from app.kit.body_limit import BodyLimitMiddleware
 from app.kit.nul import refuse_nul_parameters
 from app.kit.openapi import install_openapi
 from app.kit.page_cache import PageCacheMiddleware
+from app.kit.proxies import ProxyHeaders
 from app.kit.refusals import UnloggedRefusalMiddleware
 from app.kit.security_headers import SecurityHeadersMiddleware
 from app.kit.templating import templates
@@ -76,8 +77,10 @@ def create_app(settings: Settings | None = None,
                            # deadline is not shown after it
                            clock=lambda: challenge_clock.now().timestamp())
     app.add_middleware(LocaleMiddleware, https=settings.is_https)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     app.add_middleware(UnloggedRefusalMiddleware)
+    if settings.trusted_proxies:  # outermost: every layer sees the client, not the proxy
+        app.add_middleware(ProxyHeaders, trusted=settings.trusted_proxies)
     install_error_handlers(app)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

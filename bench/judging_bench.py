@@ -59,7 +59,8 @@ def build(url: str, *, entries: int, judges: int, seed: int) -> int:
     with transaction(url) as db:
         def person(email: str, name: str, roles: list[Role], country: str) -> int:
             return accounts.create_user(db, email=email, password=PASSWORD, display_name=name,
-                                        country_code=country, roles=roles).id
+                                        country_code=country, roles=roles,
+                                        email_verified=True).id
 
         owner_id = person("sponsor@bench.example", "Bench Sponsor", [Role.SPONSOR], "DEU")
         admin_id = person("admin@bench.example", "Bench Admin", [Role.ADMIN], "KEN")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
+from app.notifications import service as notifications
 
 PASSWORD = "correct horse battery staple 42"
 _seq = itertools.count(1)
@@ -17,12 +18,14 @@ _seq = itertools.count(1)
 
 def make_user(db: Session, *, roles: list[Role] | None = None, email: str | None = None,
               password: str = PASSWORD, display_name: str | None = None,
-              country_code: str | None = None, organisation: str | None = None) -> User:
+              country_code: str | None = None, organisation: str | None = None,
+              verified: bool = True) -> User:
+    """A user whose address is proven, unless `verified=False` (one who only signed up)."""
     n = next(_seq)
     user = accounts_service.create_user(
         db, email=email or f"user{n}@example.org", password=password,
         display_name=display_name or f"User {n}", country_code=country_code,
-        organisation=organisation, roles=roles or [Role.SOLVER])
+        organisation=organisation, roles=roles or [Role.SOLVER], email_verified=verified)
     db.commit()
     return user
 
@@ -56,3 +59,14 @@ def form_post(client: TestClient, page_url: str, action: str, data: dict[str, st
     page = client.get(page_url)
     return client.post(action, data={**data, "csrf_token": csrf_from(page.text)},
                        follow_redirects=follow)
+
+
+def emailed_token(db: Session, *, user_id: int, kind: str) -> str:
+    """The token of the newest link of `kind` (e.g. "mail.password_reset") mailed to a user,
+    read from the outbox as the mail server would get it."""
+    db.expire_all()
+    [*_, message] = notifications.for_recipient(db, recipient_id=user_id, kind=kind)
+    match = re.search(r"https?://\S+/(?:verify-email|password-reset|login/link)/([\w-]+)",
+                      message.body)
+    assert match, message.body
+    return match.group(1)

@@ -76,13 +76,19 @@ def test_error_answer_rolls_back_and_success_commits(client: TestClient, db: Ses
 
     ok = client.post("/api/v1/auth/signup", json={"email": "kept@example.org",
                                                   "password": PASSWORD, "display_name": "K"})
-    assert ok.status_code == 201
-    dup = client.post("/api/v1/auth/signup", json={"email": "kept@example.org",
-                                                   "password": PASSWORD, "display_name": "K"})
-    assert dup.status_code == 409
+    assert ok.status_code == 202
+    # Counted by the rate limiter (a row written), then refused: the row is rolled back.
+    bad = client.post("/api/v1/auth/signup", json={"email": "gone@example.org",
+                                                   "password": PASSWORD, "display_name": "G",
+                                                   "country_code": "ZZZ"})
+    assert bad.status_code == 422
+    from sqlalchemy import func, select
+
     from app.accounts import service as accounts_service
+    from app.kit.models import RateLimitHit
 
     assert accounts_service.get_by_email(db, email="kept@example.org") is not None
+    assert db.scalar(select(func.count()).select_from(RateLimitHit)) == 1
 
 
 def test_405_lists_every_method_of_the_resource(client: TestClient) -> None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.accounts.models import ApiToken, LoginAttempt, User, UserSession
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts import reauth, throttle
+from app.accounts.models import ApiToken, User, UserSession
+from app.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from app.audit import service as audit
 from app.config import get_settings
 from app.db import utcnow
@@ -27,32 +32,6 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Throttle:
-    retry_after_seconds: int
-
-
-def _throttle(db: Session, *, email: str, ip: str, now: dt.datetime) -> Throttle | None:
-    """Refuse further tries after too many recent failures for an account or from an address."""
-    settings = get_settings()
-    window_start = now - dt.timedelta(seconds=settings.login_window_seconds)
-    for column, value, limit in (
-        (LoginAttempt.email_normalized, email, settings.login_max_failures_per_account),
-        (LoginAttempt.ip, ip, settings.login_max_failures_per_ip),
-    ):
-        failures = select(LoginAttempt.attempted_at).where(
-            column == value, LoginAttempt.attempted_at >= window_start,
-            LoginAttempt.succeeded.is_(False),
-        ).order_by(LoginAttempt.attempted_at.desc()).limit(limit)
-        recent = list(db.scalars(failures))
-        if len(recent) >= limit:
-            # Cool off until the oldest of the counted failures leaves the window.
-            oldest = recent[-1]
-            wait = oldest + dt.timedelta(seconds=settings.login_window_seconds) - now
-            return Throttle(max(1, int(wait.total_seconds()) + 1))
-    return None
-
-
 def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
     """Check a password, recording the attempt; raises 401 on failure and 429 when throttled.
 
@@ -60,15 +39,17 @@ def authenticate(db: Session, *, email: str, password: str, ip: str) -> User:
     failed attempts are counted and audited.
     """
     normalized = email.strip().lower()
-    now = utcnow()
-    blocked = _throttle(db, email=normalized, ip=ip, now=now)
+    now = throttle.clock()
+    blocked = throttle.check(db, email=normalized, ip=ip, now=now)
     if blocked:
-        audit.record(db, event="login.throttled", ip=ip, email=normalized)
-        raise TooManyRequests(headers={"Retry-After": str(blocked.retry_after_seconds)})
+        audit.record(db, event="login.throttled", ip=ip, email=normalized,
+                     retry_after=blocked.retry_after_seconds)
+        raise TooManyRequests(blocked.message(),
+                              headers={"Retry-After": str(blocked.retry_after_seconds)})
     user = db.scalar(select(User).where(User.email_normalized == normalized))
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
-    db.add(LoginAttempt(email_normalized=normalized, ip=ip, attempted_at=now, succeeded=ok))
+    throttle.record(db, email=normalized, ip=ip, now=now, succeeded=ok)
     if ok and user is not None and user.blocked_at(now):
         # Said only to whoever knows the password: a stranger learns nothing about the account.
         audit.record(db, event="login.blocked", ip=ip, email=normalized, subject_user_id=user.id)
@@ -101,10 +82,11 @@ def start_session(db: Session, *, user: User, ip: str | None = None,
                   user_agent: str | None = None) -> str:
     """Open a browser session and return the raw token for the cookie (only its hash is kept)."""
     raw = secrets.token_urlsafe(32)
+    now = utcnow()
     db.add(UserSession(
         token_hash=token_hash(raw), user_id=user.id, ip=ip,
-        user_agent=(user_agent or "")[:300] or None,
-        expires_at=utcnow() + dt.timedelta(seconds=get_settings().session_max_age_seconds),
+        user_agent=(user_agent or "")[:300] or None, created_at=now, last_seen_at=now,
+        expires_at=now + dt.timedelta(seconds=get_settings().session_max_age_seconds),
     ))
     db.flush()
     return raw
@@ -121,8 +103,16 @@ def end_session(db: Session, *, raw_token: str) -> None:
         audit.record(db, event="logout", actor_id=user_id, subject_user_id=user_id)
 
 
+def _idle(session: UserSession, now: dt.datetime) -> bool:
+    seen = session.last_seen_at or session.created_at
+    return now - seen > dt.timedelta(seconds=get_settings().session_idle_seconds)
+
+
 def session_and_user(db: Session, *, raw_token: str) -> tuple[UserSession, User] | None:
-    """The live session a cookie names and its active, unblocked user (None otherwise)."""
+    """The live session a cookie names and its active, unblocked user (None otherwise).
+
+    A session unused for `session_idle_seconds` is over; a live one is marked seen, coarsely
+    (every few minutes, not every request, to spare writes)."""
     now = utcnow()
     found = db.execute(
         select(UserSession, User).join(User, UserSession.user_id == User.id).where(
@@ -132,9 +122,37 @@ def session_and_user(db: Session, *, raw_token: str) -> tuple[UserSession, User]
             User.is_active.is_(True),
         )
     ).first()
-    if found is None or found[1].blocked_at(now):
+    if found is None or found[1].blocked_at(now) or _idle(found[0], now):
         return None
-    return found[0], found[1]
+    session = found[0]
+    if session.last_seen_at is None or now - session.last_seen_at > _LAST_USED_GRANULARITY:
+        session.last_seen_at = now
+        db.flush()
+    return session, found[1]
+
+
+def list_sessions(db: Session, *, user: User) -> list[UserSession]:
+    """The user's live browser sessions, the most recently used first."""
+    now = utcnow()
+    found = db.scalars(select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
+        UserSession.expires_at > now))
+    live = [s for s in found if not _idle(s, now)]
+    return sorted(live, key=lambda s: s.last_seen_at or s.created_at, reverse=True)
+
+
+def revoke_session(db: Session, *, user: User, session_id: int) -> None:
+    """Sign one of the user's own browsers out; someone else's session is not found."""
+    session = db.get(UserSession, session_id)
+    if session is None or session.user_id != user.id or session.revoked_at is not None:
+        raise NotFound(N_("No such session."))
+    result = db.execute(update(UserSession).where(UserSession.id == session.id,
+                                                  UserSession.revoked_at.is_(None))
+                        .values(revoked_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    if getattr(result, "rowcount", 0) == 1:
+        audit.record(db, event="session.revoked", actor_id=user.id, subject_user_id=user.id,
+                     session_id=session.id)
 
 
 def user_for_session(db: Session, *, raw_token: str) -> User | None:
@@ -142,17 +160,36 @@ def user_for_session(db: Session, *, raw_token: str) -> User | None:
     return found[1] if found else None
 
 
-def create_token(db: Session, *, user: User, name: str,
-                 expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
-    """Issue a personal access token; the raw value is returned once and never stored."""
+def create_token(db: Session, *, user: User, name: str, expires_at: dt.datetime | None = None,
+                 expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue a personal access token; the raw value is returned once and never stored.
+
+    Every token expires: at `expires_at`, after `expires_in_days`, or by default after
+    `token_default_days`; never later than `token_max_days` from now."""
+    settings = get_settings()
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationFailed(fields={"name": N_("Give the token a name of 1 to 100 characters.")})
-    if expires_at is not None and expires_at <= utcnow():
+    now = utcnow()
+    latest = now + dt.timedelta(days=settings.token_max_days)
+    if expires_at is not None and expires_in_days is not None:
+        raise ValidationFailed(fields={"expires_at": N_(
+            "Give either an expiry date or a number of days, not both.")})
+    if expires_in_days is not None:
+        if not 1 <= expires_in_days <= settings.token_max_days:
+            raise ValidationFailed(fields={"expires_in_days": translatable(
+                "Choose between 1 and %(days)s days.", days=settings.token_max_days)})
+        expires_at = now + dt.timedelta(days=expires_in_days)
+    elif expires_at is None:
+        expires_at = now + dt.timedelta(days=settings.token_default_days)
+    elif expires_at <= now:
         raise ValidationFailed(fields={"expires_at": N_("must be in the future")})
+    elif expires_at > latest + dt.timedelta(minutes=1):
+        raise ValidationFailed(fields={"expires_at": translatable(
+            "A token may last at most %(days)s days.", days=settings.token_max_days)})
     rate_limit.check_and_record(
         db, action="token.create", key=f"user:{user.id}",
-        limit=get_settings().rate_limits.tokens_per_user_per_hour, window=rate_limit.HOUR,
+        limit=settings.rate_limits.tokens_per_user_per_hour, window=rate_limit.HOUR,
         what=N_("new access tokens"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=token_hash(raw),
@@ -160,7 +197,7 @@ def create_token(db: Session, *, user: User, name: str,
     db.add(token)
     db.flush()
     audit.record(db, event="token.created", actor_id=user.id, subject_user_id=user.id,
-                 token_id=token.id, name=name)
+                 token_id=token.id, name=name, expires_at=expires_at.isoformat())
     return token, raw
 
 
@@ -230,3 +267,22 @@ def revoke_all_tokens(db: Session, *, user_id: int, reason: str) -> int:
     audit.record(db, event="tokens.revoked_all", subject_user_id=user_id, count=revoked,
                  reason=reason)
     return revoked
+
+
+def change_password(db: Session, *, user: User, current_password: str | None,
+                    new_password: str, signed_in_at: dt.datetime | None,
+                    keep_raw_token: str | None, ip: str | None = None) -> int:
+    """Set a new password after re-authentication and sign every other browser out.
+
+    The current password proves it is the owner; an account without one (signed up through
+    OpenID Connect) may set its first after a fresh sign-in. Returns the sessions ended."""
+    reauth.confirm_identity(db, user=user, password=current_password,
+                            signed_in_at=signed_in_at, ip=ip)
+    problem = password_problem(new_password, email=user.email_normalized)
+    if problem:
+        raise ValidationFailed(problem, fields={"new_password": problem})
+    user.password_hash = hash_password(new_password)
+    db.flush()
+    audit.record(db, event="password.changed", actor_id=user.id, subject_user_id=user.id, ip=ip)
+    return end_all_sessions(db, user_id=user.id, keep_raw_token=keep_raw_token,
+                            reason="password.changed")

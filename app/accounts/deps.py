@@ -51,12 +51,14 @@ class Principal:
     via: str | None  # "token" or "session"
     # When the browser session began (a fresh sign-in re-authenticates); None for a token.
     signed_in_at: dt.datetime | None = None
+    session_id: int | None = None  # the browser session's row (the session list marks it)
 
 
 def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None) -> Principal:
     with maker() as db:
         user: User | None = None
         signed_in_at: dt.datetime | None = None
+        session_id: int | None = None
         via: str | None = None
         if bearer:
             user, via = auth.user_for_token(db, raw_token=bearer), "token"
@@ -66,11 +68,11 @@ def _lookup(maker: sessionmaker[Session], bearer: str | None, sid: str | None) -
             found = auth.session_and_user(db, raw_token=sid)
             via = "session"
             if found is not None:
-                signed_in_at, user = found[0].created_at, found[1]
+                signed_in_at, session_id, user = found[0].created_at, found[0].id, found[1]
         if user is not None:
             _ = user.roles  # loaded before the session closes
-        db.commit()  # keeps a token's last-used time
-        return Principal(user, via if user else None, signed_in_at)
+        db.commit()  # keeps a token's last-used time, a session's last-seen time
+        return Principal(user, via if user else None, signed_in_at, session_id)
 
 
 @document_errors(401)  # a bearer token that is not valid
@@ -102,6 +104,7 @@ async def current_user_optional(request: Request,
     request.state.user_id = user.id if user else None  # for logs written after the session ends
     request.state.auth_via = via
     request.state.signed_in_at = principal.signed_in_at
+    request.state.session_id = principal.session_id
     return user
 
 

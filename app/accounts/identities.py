@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.accounts import email_links
 from app.accounts import service as accounts_service
 from app.accounts.models import ExternalIdentity, Role, User
 from app.accounts.oidc import SignInFailed
@@ -98,7 +99,9 @@ def account_for_login(db: Session, *, issuer: str, subject: str,
 
     Known issuer + `sub`: its account. Otherwise a new solver account, unless the claimed email
     (verified or not) already belongs to an account here: then `EmailInUse`, and nothing is
-    created or linked.
+    created or linked (an address is never a reason to join accounts, even a proven one). The
+    new account's address counts as proven when the provider says it verified it
+    (`email_verified: true`, a claim of the signed ID token); otherwise a link is mailed to it.
     """
     _check_subject(issuer, subject)
     now = utcnow()
@@ -121,7 +124,10 @@ def account_for_login(db: Session, *, issuer: str, subject: str,
         raise EmailInUse(email=email[0], holder_id=holder.id, issuer=issuer, subject=subject)
     user = accounts_service.create_user(db, email=email_claim, password=None,
                                         display_name=display_name_from(claims),
-                                        roles=[Role.SOLVER])
+                                        roles=[Role.SOLVER],
+                                        email_verified=claims.get("email_verified") is True)
+    if user.email and not user.email_verified:
+        email_links.send_verification(db, user=user)
     db.add(ExternalIdentity(user_id=user.id, issuer=issuer, subject=subject,
                             email_claim=email_claim, last_login_at=now))
     db.flush()

@@ -48,6 +48,8 @@ class User(Base):
     # Set when the owner deleted the account: name, email and country are gone, while entries,
     # awards and ledger entries stay as the prize record requires.
     deleted_at: Mapped[dt.datetime | None]
+    # Set by moderators (app/moderation): the name and organisation are not shown to others.
+    profile_hidden_at: Mapped[dt.datetime | None]
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan",

@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.accounts import identities, oidc
-from app.accounts import service as accounts_service
+from app.accounts import email_links, identities, oidc
 from app.accounts.deps import CurrentUser, OptionalUser, csrf_protect
 from app.accounts.models import User
 from app.accounts.pages import account_context, sign_in
@@ -19,7 +18,7 @@ from app.accounts.routes import client_ip
 from app.audit import service as audit
 from app.config import Settings
 from app.errors import AppError, Conflict, NotFound, ValidationFailed
-from app.i18n.translate import N_, gettext, translatable
+from app.i18n.translate import N_, gettext, translatable, translate_message
 from app.kit.forms import form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -194,16 +193,21 @@ def email_form(request: Request, user: CurrentUser) -> Response:
 
 @router.post("/account/email", response_class=HTMLResponse)
 def save_email(request: Request, user: CurrentUser, db: SessionDep, email: Annotated[str,
-               Form()] = "") -> Response:
+               Form()] = "", current_password: Annotated[str, Form()] = "") -> Response:
     context = _email_context(request, user)
     try:
         if not email.strip():
             raise ValidationFailed(N_("Enter your email address."),
                                    fields={"email": N_("Enter your email address.")})
-        accounts_service.update_profile(db, user=user, email=email)
+        # The address becomes the account's when the link emailed to it is followed.
+        sent = email_links.request_email_change(
+            db, user=user, email=email, password=current_password or None,
+            signed_in_at=request.state.signed_in_at, ip=client_ip(request))
     except AppError as exc:
+        if exc.code == "reauthentication_failed":
+            keep_changes_on_error(request)  # the failed try is counted
         return form_with_errors(request, "accounts/email.html", exc,
                                 {**context, "form": {"email": email}})
     request.session.pop(EMAIL_PROMPT_KEY, None)
-    flash(request, gettext("Your email address was saved."))
+    flash(request, translate_message(sent) if sent else gettext("Your email address was saved."))
     return redirect(context["next"] if context["reason"] else "/account")

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from app.accounts import auth, identities
+from app.accounts import auth, devices, email_links, identities, reauth
 from app.accounts import service as accounts_service
 from app.accounts.deps import (
     SESSION_TOKEN_KEY,
@@ -19,10 +19,10 @@ from app.accounts.deps import (
 )
 from app.accounts.models import Role, User
 from app.accounts.routes import client_ip
-from app.errors import AppError, ValidationFailed, record_refusal
+from app.errors import AppError, TooManyRequests, ValidationFailed, record_refusal
 from app.i18n.locales import supported
 from app.i18n.middleware import BROWSER_CHOICE_KEY, CHOSEN_LOCALE_KEY
-from app.i18n.translate import N_, gettext
+from app.i18n.translate import N_, gettext, translate_message
 from app.kit.forms import FormData, form_with_errors, redirect, safe_next
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -69,7 +69,7 @@ def signup_form(request: Request, user: OptionalUser) -> Response:
 @router.post("/signup", response_class=HTMLResponse)
 def signup(request: Request, form: FormData, db: SessionDep) -> Response:
     try:
-        user = accounts_service.sign_up(
+        email_links.sign_up(
             db, ip=client_ip(request), email=form.get("email", ""),
             password=form.get("password", ""), display_name=form.get("display_name", ""),
             organisation=form.get("organisation"),
@@ -77,10 +77,10 @@ def signup(request: Request, form: FormData, db: SessionDep) -> Response:
     except AppError as exc:
         form.pop("password", None)
         return form_with_errors(request, "accounts/signup.html", exc, {"form": form})
-    sign_in(request, db, user)
-    flash(request, gettext("Welcome, %(name)s. Your solver account is ready.")
-          % {"name": user.display_name})
-    return redirect("/account")
+    # The same page whether or not the address had an account (its holder was emailed).
+    return render(request, "accounts/check_inbox.html",
+                  {"title": N_("Check your inbox"), "message": email_links.SIGNUP_SENT,
+                   "email": form.get("email", "").strip()})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -101,7 +101,9 @@ def login(request: Request, form: FormData, db: SessionDep) -> Response:
     except AppError as exc:
         form.pop("password", None)
         return form_with_errors(request, "accounts/login.html", exc,
-                                {"form": form, "next": target})
+                                {"form": form, "next": target,
+                                 # a throttled person can still get in through their inbox
+                                 "offer_link": isinstance(exc, TooManyRequests)})
     sign_in(request, db, user)
     return redirect(target)
 
@@ -119,7 +121,10 @@ def account_context(db: Session, user: User) -> dict[str, object]:
     """What the account page shows: the profile, API tokens and linked sign-in providers."""
     return {"user": user, "tokens": auth.list_tokens(db, user=user),
             "identities": identities.list_for_user(db, user=user), "form": {}, "errors": {},
-            "role_labels": ROLE_LABELS}
+            "role_labels": ROLE_LABELS,
+            # the security section (_security.html): browsers signed in, in words
+            "sessions": [(s, devices.describe(s.user_agent))
+                         for s in auth.list_sessions(db, user=user)]}
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -130,29 +135,50 @@ def account(request: Request, user: CurrentUser, db: SessionDep) -> Response:
 @router.post("/account", response_class=HTMLResponse)
 def update_account(request: Request, user: CurrentUser, form: FormData,
                    db: SessionDep) -> Response:
+    sent: str | None = None
     try:
+        if form.get("email", "").strip():
+            # The address changes only when the link emailed to the new one is followed.
+            sent = email_links.request_email_change(
+                db, user=user, email=form["email"], password=form.get("current_password") or None,
+                signed_in_at=request.state.signed_in_at, ip=client_ip(request))
         accounts_service.update_profile(
             db, user=user, display_name=form.get("display_name"),
-            organisation=form.get("organisation"), country_code=form.get("country_code", ""),
-            email=form.get("email") or None)
+            organisation=form.get("organisation"), country_code=form.get("country_code", ""))
     except AppError as exc:
+        if exc.code == "reauthentication_failed":
+            keep_changes_on_error(request)  # the failed try is counted (nothing else was saved)
+        form.pop("current_password", None)
         return form_with_errors(request, "accounts/account.html", exc,
                                 {**account_context(db, user), "form": form})
     flash(request, gettext("Your profile was saved."))
+    if sent:
+        flash(request, translate_message(sent))
     return redirect("/account")
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(request: Request, user: CurrentUser, form: FormData,
                  db: SessionDep) -> Response:
+    keep_changes_on_error(request)  # failed password confirmations are counted
+    days_text = form.get("expires_in_days", "").strip()
     try:
-        token, raw = auth.create_token(db, user=user, name=form.get("name", ""))
+        days = int(days_text) if days_text else None
+    except ValueError:
+        days = 0  # refused by create_token with the allowed range
+    try:
+        # A stolen cookie must not mint a token that outlives the session: confirm it is you.
+        reauth.confirm_identity(db, user=user, password=form.get("current_password") or None,
+                                signed_in_at=request.state.signed_in_at, ip=client_ip(request))
+        token, raw = auth.create_token(db, user=user, name=form.get("name", ""),
+                                       expires_in_days=days)
     except AppError as exc:
         # Shown in the tokens section, next to the form it is about (not atop the profile).
         record_refusal(request, exc)
         return render(request, "accounts/account.html",
                       {**account_context(db, user), "token_error": exc.message,
-                       "token_fields": exc.fields, "token_name": form.get("name", "")},
+                       "token_fields": exc.fields, "token_name": form.get("name", ""),
+                       "token_days": days_text},
                       status_code=exc.status_code, headers=exc.headers)
     return render(request, "accounts/account.html",
                   {**account_context(db, user), "new_token": raw, "new_token_name": token.name},

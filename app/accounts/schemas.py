@@ -24,7 +24,11 @@ class ProfileUpdate(InputModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
     organisation: str | None = Field(default=None, max_length=200)
     country_code: str | None = Field(default=None, min_length=3, max_length=3)
-    email: EmailStr | None = None
+    email: EmailStr | None = Field(
+        default=None, description="A new address: a link is emailed to it, and the account's "
+        "address changes when it is followed (needs `current_password`, or a browser sign-in "
+        "of the last ten minutes).")
+    current_password: str | None = Field(default=None, max_length=256)
     locale: LanguageTag | None = Field(
         default=None, description="The interface language of the pages for this account.")
 
@@ -37,6 +41,8 @@ class UserRead(ReadModel):
     country_code: str | None
     locale: str | None = Field(description="The chosen interface language (BCP 47), or null: "
                                            "the browser's")
+    email_verified: bool = Field(default=False, description="The address was proven by a link "
+                                 "sent to it (needed to register for challenges and join teams)")
     roles: list[Role]
     created_at: dt.datetime
 
@@ -47,12 +53,19 @@ class UserRead(ReadModel):
 
 
 class TokenCreate(InputModel):
-    """Either email + password, or an already signed-in session."""
+    """Either email + password, or a signed-in browser session confirming its password."""
 
     name: str = Field(min_length=1, max_length=100)
     email: EmailStr | None = None
     password: str | None = Field(default=None, max_length=256)
-    expires_at: IsoDateTime | None = None
+    current_password: str | None = Field(
+        default=None, max_length=256,
+        description="From a signed-in browser: the account's password (not needed within ten "
+                    "minutes of signing in).")
+    expires_in_days: int | None = Field(default=None, ge=1, le=365,
+                                        description="Lifetime in days (default 90).")
+    expires_at: IsoDateTime | None = Field(default=None,
+                                           description="Or an exact expiry, at most 365 days on.")
 
 
 class TokenRead(ReadModel):
@@ -77,3 +90,22 @@ class AuditEventRead(ReadModel):
     subject_user_id: int | None
     ip: str | None
     details: dict[str, object]
+
+
+class Accepted(ReadModel):
+    """The answer to a request whose outcome is emailed (the same whatever the address)."""
+
+    message: str
+
+
+class EmailOnly(InputModel):
+    email: EmailStr
+
+
+class LinkToken(InputModel):
+    token: str = Field(min_length=1, max_length=200, description="from the emailed link")
+
+
+class PasswordResetConfirm(LinkToken):
+    password: str = Field(min_length=1, max_length=256,
+                          description="at least 12 characters and not a commonly used password")

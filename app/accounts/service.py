@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User, UserRole
 from app.accounts.passwords import hash_password, password_problem
 from app.audit import service as audit
-from app.config import get_settings
+from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
-from app.kit import rate_limit
 
 
 def normalize_email(email: str) -> str:
@@ -64,20 +63,32 @@ def list_users(db: Session, *, query: str | None = None, limit: int = 50,
     return users, total
 
 
-def create_user(db: Session, *, email: str | None, password: str | None, display_name: str,
-                organisation: str | None = None, country_code: str | None = None,
-                roles: Iterable[Role] = (Role.SOLVER,), granted_by: User | None = None) -> User:
-    """Create an account; the password is checked against the NIST rules and stored as Argon2id."""
-    normalized = normalize_email(email) if email else None
+def check_new_account(*, email: str | None, password: str | None, display_name: str,
+                      country_code: str | None = None) -> None:
+    """422 naming each bad field of a new account (the address is checked by the caller)."""
     fields: dict[str, str] = {}
     if password is not None:
-        problem = password_problem(password, email=normalized)
+        problem = password_problem(password, email=email)
         if problem:
             fields["password"] = problem
     if not display_name.strip():
         fields["display_name"] = N_("Enter a name to show to others.")
     if fields:
         raise ValidationFailed(fields=fields)
+    check_country(country_code)
+
+
+def create_user(db: Session, *, email: str | None, password: str | None, display_name: str,
+                organisation: str | None = None, country_code: str | None = None,
+                roles: Iterable[Role] = (Role.SOLVER,), granted_by: User | None = None,
+                email_verified: bool = False) -> User:
+    """Create an account; the password is checked against the NIST rules and stored as Argon2id.
+
+    `email_verified`: the address counts as proven from the start (an operator or admin made
+    the account and vouches for it, or a provider said so); audited with the creation.
+    """
+    normalized = normalize_email(email) if email else None
+    check_new_account(email=normalized, password=password, display_name=display_name)
     if normalized and get_by_email(db, email=normalized):
         raise Conflict(N_("An account with this email already exists."),
                        code="email_taken", fields={"email": N_("already registered")})
@@ -88,6 +99,7 @@ def create_user(db: Session, *, email: str | None, password: str | None, display
         organisation=(organisation or "").strip() or None,
         country_code=check_country(country_code),
         password_hash=hash_password(password) if password else None,
+        email_verified_at=utcnow() if email_verified and normalized else None,
     )
     db.add(user)
     db.flush()
@@ -97,25 +109,16 @@ def create_user(db: Session, *, email: str | None, password: str | None, display
     db.flush()
     db.refresh(user)
     audit.record(db, event="user.created", actor_id=granted_by.id if granted_by else user.id,
-                 subject_user_id=user.id, roles=sorted(r.value for r in set(roles)))
+                 subject_user_id=user.id, roles=sorted(r.value for r in set(roles)),
+                 email_verified=user.email_verified_at is not None)
     return user
-
-
-def sign_up(db: Session, *, ip: str, email: str, password: str, display_name: str,
-            organisation: str | None = None, country_code: str | None = None) -> User:
-    """Anyone opens a solver account; one address opens only so many an hour (a bot, more)."""
-    rate_limit.check_and_record(
-        db, action="signup", key=f"ip:{ip}",
-        limit=get_settings().rate_limits.signups_per_ip_per_hour, window=rate_limit.HOUR,
-        what=N_("sign-ups from this address"))
-    return create_user(db, email=email, password=password, display_name=display_name,
-                       organisation=organisation, country_code=country_code, roles=[Role.SOLVER])
 
 
 def update_profile(db: Session, *, user: User, display_name: str | None = None,
                    organisation: str | None = None, country_code: str | None = None,
-                   email: str | None = None, locale: str | None = None) -> User:
-    """Change the fields a person may change about themselves."""
+                   locale: str | None = None) -> User:
+    """Change the fields a person may change about themselves (the email address changes
+    only through the link that proves the new one: `email_links.request_email_change`)."""
     if locale is not None:
         user.locale = locale
     if display_name is not None:
@@ -126,14 +129,6 @@ def update_profile(db: Session, *, user: User, display_name: str | None = None,
         user.organisation = organisation.strip() or None
     if country_code is not None:
         user.country_code = check_country(country_code)
-    if email is not None and email.strip():
-        normalized = normalize_email(email)
-        other = get_by_email(db, email=normalized)
-        if other is not None and other.id != user.id:
-            raise Conflict(N_("An account with this email already exists."),
-                           code="email_taken", fields={"email": N_("already registered")})
-        user.email = email.strip()
-        user.email_normalized = normalized
     db.flush()
     return user
 

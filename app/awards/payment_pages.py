@@ -19,6 +19,7 @@ from app.awards.payment_routes import to_do_items
 from app.awards.schemas import HoldbackCheckIn, PaymentIn
 from app.challenges import clock
 from app.challenges import service as challenges_service
+from app.challenges.access import is_manager
 from app.challenges.models import Challenge
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
@@ -115,7 +116,7 @@ def _challenge_links(db: Session, challenge: Challenge, user: User | None
     rules = challenge.prize_rules or {}
     if not rules.get("holdback"):
         return []
-    if verification_access.is_verifier(user) or challenge.owner_id == user.id:
+    if verification_access.is_verifier(user) or is_manager(challenge, user):
         return [(f"/challenges/{challenge.id}/holdbacks", N_("Holdbacks"))]
     return []
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from app.accounts.models import Role, User
 from app.challenges import clock
+from app.challenges.access import require_manager
 from app.challenges.deadlines import Timeline, timeline_problems
 from app.challenges.enums import ChallengeState, SolverKind
 from app.challenges.models import (
@@ -259,6 +260,8 @@ def create(db: Session, *, user: User, body: ChallengeCreate) -> Challenge:
 
 def update(db: Session, *, challenge: Challenge, user: User, body: ChallengeUpdate) -> Challenge:
     """Change a draft; once it left draft its rules are locked (409)."""
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge (or an admin) may do this."))
     values = _sections(body, only_set=True)
     if challenge.state == ChallengeState.IN_REVIEW:
         raise Conflict(N_("The challenge is in review; withdraw it to edit."), code="in_review")

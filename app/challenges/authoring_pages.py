@@ -26,6 +26,7 @@ from app.challenges.pages import vocab_context
 from app.challenges.schemas import AWARD_TYPES, ChallengeCreate, ChallengeUpdate, OverflowPolicy
 from app.errors import AppError, ValidationFailed
 from app.i18n.translate import N_, gettext
+from app.kit.body_limit import MULTIPART_OVERHEAD_BYTES, larger_body
 from app.kit.forms import form_lists, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
@@ -142,6 +143,7 @@ async def _cover_upload(request: Request) -> tuple[bool, bytes | None]:
 
 
 @router.post("/challenges/{challenge_id:int}/cover", response_class=HTMLResponse)
+@larger_body(covers.MAX_BYTES + MULTIPART_OVERHEAD_BYTES)
 def upload_cover(challenge_id: ObjectId, request: Request, user: CurrentUser,
                  cover_form: Annotated[tuple[bool, bytes | None], Depends(_cover_upload)],
                  db: SessionDep) -> Response:

@@ -1,4 +1,10 @@
-"""Cover images: PNG or JPEG recognised by their magic bytes, at most 2 MB, kept in upload_dir."""
+"""Cover images: PNG or JPEG, at most 2 MB, kept in upload_dir.
+
+An image is decoded as the format its first bytes claim (`file_types.clean_image`: an SVG or
+HTML file behind a PNG signature is refused, so is a decompression bomb) and stored as encoded
+again: a cover is public, so its EXIF (a camera's GPS position), XMP and text chunks, and any
+payload hidden after the pixels, are not kept.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +19,10 @@ from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n.translate import N_
-from app.kit import rate_limit, stored_files
+from app.kit import file_types, rate_limit, stored_files
 
 MAX_BYTES = 2 * 1024 * 1024
-_KINDS = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
-MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
-
-
-def sniff(data: bytes) -> str | None:
-    """'png' or 'jpg' from the file's first bytes (never from its name or declared type)."""
-    for magic, (ext, _media) in _KINDS.items():
-        if data.startswith(magic):
-            return ext
-    return None
+MEDIA_TYPES = dict(file_types.IMAGE_FORMATS.values())  # "png" -> "image/png", "jpg" -> ...
 
 
 def _folder() -> Path:
@@ -44,10 +41,7 @@ def set_cover(db: Session, *, challenge: Challenge, data: bytes, user: User) -> 
     if len(data) > MAX_BYTES:
         raise ValidationFailed(N_("The image is too large."),
                                fields={"cover": N_("at most 2 MB (PNG or JPEG)")})
-    ext = sniff(data)
-    if ext is None:
-        raise ValidationFailed(N_("The file is not an image we accept."),
-                               fields={"cover": N_("upload a PNG or JPEG image")})
+    ext, data = file_types.clean_image(data, field="cover")  # by content, never by name
     rate_limit.check_and_record(
         db, action="challenge.cover", key=f"user:{user.id}",
         limit=get_settings().rate_limits.cover_uploads_per_user_per_hour, window=rate_limit.HOUR,

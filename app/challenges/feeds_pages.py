@@ -32,6 +32,7 @@ def _live(db: Session, limit: int = 200) -> list[Challenge]:
     """Published challenges not yet closed (the clock decides), newest first."""
     now = clock.now()
     items = list(db.scalars(select(Challenge).where(Challenge.published_at.is_not(None),
+                                                    Challenge.hidden_at.is_(None),
                                                     state_sql(now).in_(LIVE))
                             .order_by(Challenge.published_at.desc(), Challenge.id.desc())
                             .limit(limit)))

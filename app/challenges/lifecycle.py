@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.audit import service as audit
 from app.challenges import clock
-from app.challenges.access import is_admin, is_manager
+from app.challenges.access import is_admin, is_manager, require_manager
 from app.challenges.deadlines import effective_state
 from app.challenges.enums import STATE_LABELS, ChallengeState
 from app.challenges.models import Challenge, ChallengeTransition
@@ -148,9 +148,9 @@ def check_step(challenge: Challenge, *, step: Step, user: User,
                             code="missing_role")
         raise Forbidden(translatable("Only an admin may %(action)s.",
                                      action=step.label.lower()), code="missing_role")
-    if who == Actor.OWNER and not is_manager(challenge, user):
-        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) may do this."),
-                        code="not_owner")
+    if who == Actor.OWNER:
+        require_manager(challenge, user, refusal=N_(
+            "Only the sponsor who owns this challenge (or an admin) may do this."))
     if challenge.state not in step.sources:
         raise Conflict(translatable("A challenge that is %(state)s cannot be moved with "
                                     "'%(action)s'.", state=STATE_LABELS[challenge.state].lower(),

@@ -86,6 +86,9 @@ class Challenge(Timestamped, Base):
     awards_proposed_at: Mapped[dt.datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # Set by moderators (app/moderation): gone from every list, feed and page for all but its
+    # sponsor and admins (app/challenges/access.py), until restored.
+    hidden_at: Mapped[dt.datetime | None]
 
     targets: Mapped[list[ChallengeTarget]] = parts("ChallengeTarget.position")
     criteria: Mapped[list[ChallengeCriterion]] = parts("ChallengeCriterion.position")
@@ -215,6 +218,9 @@ class ChallengeQuestion(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = done_by("users.id")
     answered_at: Mapped[dt.datetime | None]
+    # Set by moderators (app/moderation): shown as "hidden by moderators", the row is kept.
+    question_hidden_at: Mapped[dt.datetime | None]
+    answer_hidden_at: Mapped[dt.datetime | None]
 
 
 class ChallengeAnnouncement(Base):

@@ -8,7 +8,7 @@ from sqlalchemy.sql import ColumnElement
 
 from app.accounts.models import User
 from app.challenges import clock
-from app.challenges.access import is_manager
+from app.challenges.access import is_manager, require_manager
 from app.challenges.enums import ChallengeState
 from app.challenges.models import (
     Challenge,
@@ -18,7 +18,7 @@ from app.challenges.models import (
 from app.challenges.participants import participant_ids
 from app.challenges.schemas import QuestionRead
 from app.config import get_settings
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, NotFound
 from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
 from app.notifications import service as notifications
@@ -58,9 +58,8 @@ def ask(db: Session, *, challenge: Challenge, user: User, body: str) -> Challeng
 def answer(db: Session, *, challenge: Challenge, question_id: int, user: User,
            text: str) -> ChallengeQuestion:
     """The sponsor (or an admin) answers publicly; answering again replaces the answer."""
-    if not is_manager(challenge, user):
-        raise Forbidden(N_("Only the sponsor who owns this challenge answers its questions."),
-                        code="not_owner")
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge answers its questions."))
     question = db.get(ChallengeQuestion, question_id)
     if question is None or question.challenge_id != challenge.id:
         raise NotFound(N_("No such question."))
@@ -96,17 +95,21 @@ def questions(db: Session, *, challenge: Challenge, viewer: User | None) -> list
             visible = or_(visible, ChallengeQuestion.asker_id == viewer.id)
         stmt = stmt.where(visible)
     rows = db.scalars(stmt.order_by(ChallengeQuestion.created_at, ChallengeQuestion.id))
-    return [QuestionRead(id=q.id, body=q.body, created_at=q.created_at, answer=q.answer,
+    # What moderators hid keeps its place in the list, without its words, for everyone.
+    return [QuestionRead(id=q.id, body="" if q.question_hidden_at else q.body,
+                         created_at=q.created_at,
+                         answer=None if q.answer_hidden_at else q.answer,
                          answered_at=q.answered_at,
-                         mine=viewer is not None and q.asker_id == viewer.id) for q in rows]
+                         mine=viewer is not None and q.asker_id == viewer.id,
+                         hidden=q.question_hidden_at is not None,
+                         answer_hidden=q.answer_hidden_at is not None) for q in rows]
 
 
 def announce(db: Session, *, challenge: Challenge, user: User, title: str,
              body: str) -> ChallengeAnnouncement:
     """A dated clarification; every registered participant gets it through the outbox."""
-    if not is_manager(challenge, user):
-        raise Forbidden(N_("Only the sponsor who owns this challenge posts announcements."),
-                        code="not_owner")
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge posts announcements."))
     if challenge.state not in ANNOUNCING_STATES:
         raise Conflict(N_("Announcements are posted on published challenges."),
                        code="not_published", fields={"state": challenge.state.value})

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts import email_links
 from app.accounts.models import User
 from app.challenges import clock, deadlines
-from app.challenges.access import is_manager
+from app.challenges.access import require_manager
 from app.challenges.enums import SolverKind
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.rules import Applicant, EligibilityRules, MemberCountry, eligibility_problems
@@ -19,6 +18,7 @@ from app.challenges.schemas import RegistrationIn
 from app.challenges.team_entries import entered_user_ids
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
+from app.kit.csv_export import write_csv
 from app.reference import service as reference
 from app.teams import service as teams
 from app.teams.models import Team, TeamMember
@@ -145,6 +145,7 @@ def register(db: Session, *, challenge: Challenge, user: User, body: Registratio
                        fields={"state": challenge.state.value})
     if user.id == challenge.owner_id:
         raise Forbidden(N_("The sponsor cannot enter their own challenge."), code="own_challenge")
+    email_links.require_verified(user)  # an entrant is reachable at an address they proved
     if find(db, challenge=challenge, user=user) is not None:
         raise Conflict(N_("You are already registered."), code="already_registered")
     team = _team_to_enter(db, user=user, body=body)
@@ -191,20 +192,13 @@ def remove(db: Session, *, registration: ChallengeRegistration) -> None:
 
 def list_for_manager(db: Session, *, challenge: Challenge,
                      user: User) -> list[tuple[ChallengeRegistration, User]]:
-    if not is_manager(challenge, user):
-        raise Forbidden(N_("Only the sponsor who owns this challenge sees its registrations."),
-                        code="not_owner")
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge sees its registrations."))
     rows = db.execute(select(ChallengeRegistration, User)
                       .join(User, User.id == ChallengeRegistration.user_id)
                       .where(ChallengeRegistration.challenge_id == challenge.id)
                       .order_by(ChallengeRegistration.created_at, ChallengeRegistration.id))
     return [(r, u) for r, u in rows]
-
-
-def _cell(value: object) -> str:
-    """Text for a spreadsheet cell; formulas are neutralised (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 CSV_HEADER = ["registration_id", "registered_at", "name", "email", "organisation", "country",
@@ -213,12 +207,8 @@ CSV_HEADER = ["registration_id", "registered_at", "name", "email", "organisation
 
 def registrations_csv(db: Session, *, challenge: Challenge, user: User) -> str:
     """The challenge's registrations as CSV (RFC 4180), for its sponsor."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for reg, person in list_for_manager(db, challenge=challenge, user=user):
-        writer.writerow([_cell(v) for v in (
-            reg.id, reg.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), person.display_name,
-            person.email, person.organisation, reg.country_code, reg.solver_kind.value,
-            reg.team_name, reg.team_size)])
-    return out.getvalue()
+    return write_csv(CSV_HEADER, ([
+        reg.id, reg.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), person.display_name,
+        person.email, person.organisation, reg.country_code, reg.solver_kind.value,
+        reg.team_name, reg.team_size]
+        for reg, person in list_for_manager(db, challenge=challenge, user=user)))

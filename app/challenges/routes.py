@@ -19,6 +19,7 @@ from app.challenges.schemas import (
     TransitionRead,
 )
 from app.errors import NotFound
+from app.kit.body_limit import MULTIPART_OVERHEAD_BYTES, larger_body
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Page
@@ -94,9 +95,11 @@ def contract(user: OptionalUser, challenge: VisibleChallenge, db: SessionDep) ->
 
 @router.put("/challenges/{challenge_id}/cover", response_model=ChallengeRead,
             responses=error_responses(403, 409, 429))
+@larger_body(covers.MAX_BYTES + MULTIPART_OVERHEAD_BYTES)
 def upload_cover(cover: UploadFile, user: CurrentUser, challenge: ManagedChallenge,
                  db: SessionDep) -> object:
-    """A PNG or JPEG cover image of at most 2 MB (multipart field `cover`), drafts only."""
+    """A PNG or JPEG cover image of at most 2 MB and 24 megapixels (multipart field `cover`),
+    drafts only; it must decode as an image and is kept without its EXIF and other metadata."""
     covers.set_cover(db, challenge=challenge, data=cover.file.read(covers.MAX_BYTES + 1),
                      user=user)
     return present.detail(challenge, clock.now())

@@ -377,6 +377,9 @@ class QuestionRead(BaseModel):
     answer: str | None
     answered_at: dt.datetime | None
     mine: bool = Field(description="asked by you (the asker is never shown to anyone else)")
+    hidden: bool = Field(False, description="hidden by moderators (`body` is then empty)")
+    answer_hidden: bool = Field(False, description="the answer was hidden by moderators "
+                                "(`answer` is then null)")
 
 
 class AnnouncementRead(ReadModel):

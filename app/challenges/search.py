@@ -118,11 +118,13 @@ def list_challenges(db: Session, *, viewer: User | None, filters: Filters, limit
     stmt = select(Challenge).options(*(raiseload(r) for r in (
         Challenge.targets, Challenge.criteria, Challenge.scope, Challenge.needs,
         Challenge.mechanisms, Challenge.sdg_targets, Challenge.sectors)))
-    if viewer is None:
-        stmt = stmt.where(Challenge.published_at.is_not(None))
+    # What moderators hid is listed for its sponsor and admins only (as access.can_see).
+    public = and_(Challenge.published_at.is_not(None), Challenge.hidden_at.is_(None))
+    if viewer is None or not viewer.has_role(Role.SPONSOR, Role.ADMIN):
+        stmt = stmt.where(public)
     elif not viewer.has_role(Role.ADMIN):
-        stmt = stmt.where(or_(Challenge.published_at.is_not(None),
-                              Challenge.owner_id == viewer.id))
+        # A sponsor's own drafts too, while they hold the role (as access.is_manager).
+        stmt = stmt.where(or_(public, Challenge.owner_id == viewer.id))
     if filters.mine:
         stmt = stmt.where(Challenge.owner_id == (viewer.id if viewer else -1))
     if filters.state:

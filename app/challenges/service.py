@@ -6,9 +6,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.challenges import lifecycle
-from app.challenges.access import can_see, is_manager
+from app.challenges.access import can_see, require_manager
 from app.challenges.models import Challenge
-from app.errors import Forbidden, NotAuthenticated, NotFound
+from app.errors import NotAuthenticated, NotFound
+from app.i18n.translate import N_
 
 
 def get(db: Session, *, challenge_id: int, viewer: User | None) -> Challenge:
@@ -25,7 +26,6 @@ def get_managed(db: Session, *, challenge_id: int, user: User | None) -> Challen
     if user is None:
         raise NotAuthenticated()
     challenge = get(db, challenge_id=challenge_id, viewer=user)
-    if not is_manager(challenge, user):
-        raise Forbidden("Only the sponsor who owns this challenge (or an admin) may do this.",
-                        code="not_owner")
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge (or an admin) may do this."))
     return challenge

@@ -25,6 +25,7 @@ from app.inventory.kinds import BY_PLURAL, RecordKind
 from app.inventory.labels import LINK_LABELS
 from app.inventory.models import Mechanism, SuggestionStatus, Technology
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, revisions_or_404, stale_records
+from app.kit.body_limit import MULTIPART_OVERHEAD_BYTES, larger_body
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT, ObjectId, QueryId
@@ -178,6 +179,7 @@ async def uploaded_file(request: Request) -> tuple[str, bytes] | None:
 
 
 @router.post("/inventory/transfer/import", response_class=HTMLResponse)
+@larger_body(MAX_IMPORT_BYTES + MULTIPART_OVERHEAD_BYTES)
 def import_file(request: Request, user: CuratorUser,
                 db: SessionDep,
                 upload: tuple[str, bytes] | None = Depends(uploaded_file)) -> Response:

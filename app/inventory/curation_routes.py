@@ -25,7 +25,6 @@ from app.kit.unit_of_work import SessionDep
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-body_limit.allow_larger("/api/v1/inventory/import", MAX_IMPORT_BYTES)
 
 
 @router.post("/suggestions", response_model=SuggestionRead, status_code=201,
@@ -133,6 +132,7 @@ def import_failed_response(exc: transfer.ImportFailed) -> JSONResponse:
     "application/zip": {"schema": {"type": "string", "format": "binary",
                                    "description": "the zip GET /inventory/export.zip gives"}},
 }}})
+@body_limit.larger_body(MAX_IMPORT_BYTES)
 def import_inventory(user: CuratorUser, db: SessionDep, body: tuple[str,
                      bytes] = Depends(raw_body)) -> Any:
     """Import an export (JSON or CSV zip): every row is checked first, and one bad row means

@@ -227,6 +227,8 @@ class Suggestion(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set by moderators (app/moderation): its words are not shown until it is restored.
+    hidden_at: Mapped[dt.datetime | None]
 
 
 class ChangeStamp(Base):

@@ -386,3 +386,5 @@ class SuggestionRead(ReadModel):
     decided_at: dt.datetime | None
     created_at: dt.datetime
     changes: list[FieldChangeRead]
+    hidden: bool = Field(False, description="hidden by moderators (`payload`, `comment` and "
+                         "`changes` are then empty)")

@@ -164,6 +164,10 @@ def accept(db: Session, *, suggestion: Suggestion, curator: User) -> Mechanism |
     """Apply the suggestion (a new revision noting whose it was) and close it."""
     require_curator(curator)
     _pending(suggestion)
+    # Still rejectable: only applying words nobody may see is refused.
+    if suggestion.hidden_at is not None:
+        raise Conflict(N_("Moderators hid this suggestion; it cannot be applied."),
+                       code="hidden_by_moderators")
     author = db.get(User, suggestion.author_id) if suggestion.author_id else None
     note = f"suggestion #{suggestion.id}" + (f" by {author.display_name}" if author else "")
     rules = RULES[suggestion.entity_type]
@@ -232,14 +236,16 @@ def _tell_author(db: Session, suggestion: Suggestion, curator: User, *, subject:
 def suggestion_read(db: Session, suggestion: Suggestion) -> dict[str, Any]:
     """The fields of `SuggestionRead`."""
     pending = suggestion.status == SuggestionStatus.PENDING
+    hidden = suggestion.hidden_at is not None  # its words are gone until moderators restore it
     return {
         "id": suggestion.id, "entity_type": suggestion.entity_type,
         "entity_id": suggestion.entity_id, "entity_name": entity_name(db, suggestion),
-        "payload": suggestion.payload, "comment": suggestion.comment,
+        "payload": {} if hidden else suggestion.payload,
+        "comment": None if hidden else suggestion.comment, "hidden": hidden,
         "status": suggestion.status, "base_revision": suggestion.base_revision,
         "author_id": suggestion.author_id, "decided_by_id": suggestion.decided_by_id,
         "decision_reason": suggestion.decision_reason, "decided_at": suggestion.decided_at,
         "created_at": suggestion.created_at,
         "changes": [{"field": c.field, "before": c.before, "after": c.after}
-                    for c in changes(db, suggestion)] if pending else [],
+                    for c in changes(db, suggestion)] if pending and not hidden else [],
     }

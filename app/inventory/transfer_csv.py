@@ -1,20 +1,26 @@
 """The inventory as a zip of three CSV files: mechanisms.csv, links.csv, technologies.csv.
 
 List fields are joined with `|` (so a list entry cannot itself contain `|`); empty cells are
-empty optional values. Rows are read into the same `Bundle` as the JSON format and checked by the
-same code; a problem is reported as `<file> line <n>` (the header is line 1).
+empty optional values. Cells are written by the shared writer (app/kit/csv_export.py), which
+protects text that a spreadsheet would run as a formula; the import takes that protection off.
+Rows are read into the same `Bundle` as the JSON format and checked by the same code; a problem
+is reported as `<file> line <n>` (the header is line 1).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from app.config import get_settings
 from app.i18n.translate import N_, translatable
 from app.inventory.transfer import Bundle, ImportFailed, LinkRow, Row
+from app.kit.csv_export import Cell, unprotect, write_csv
 
 MECHANISM_COLUMNS = ("name", "acronym", "kind", "hosts", "description", "functions", "sectors",
                      "stages", "scope", "website", "founded_year", "status",
@@ -27,23 +33,20 @@ TECHNOLOGY_COLUMNS = ("name", "summary", "description", "sectors", "stage", "trl
 MECHANISM_LISTS = {"hosts", "functions", "sectors", "stages", "scope", "sources"}
 TECHNOLOGY_LISTS = {"sectors", "countries_deployed", "related_mechanisms", "links"}
 SEPARATOR = "|"
+UNPACK_CHUNK = 64 * 1024
+_WHOLE = re.compile(r"-?[0-9]{1,20}")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
+def _cell(value: Any) -> Cell:
     if isinstance(value, list):
         return SEPARATOR.join(str(v) for v in value)
+    if value is None or isinstance(value, int | str):
+        return value  # an int (founded_year, budget) stays a number in the spreadsheet
     return str(value)
 
 
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return out.getvalue()
+    return write_csv(columns, ([_cell(row.get(c)) for c in columns] for row in rows))
 
 
 def export_zip(document: dict[str, Any]) -> bytes:
@@ -100,17 +103,18 @@ def _rows(name: str, text: str, columns: tuple[str, ...], problems: list[dict[st
                              "message": translatable("%(cells)s cells; the header has %(columns)s",
                                                      cells=len(values), columns=len(header))})
             continue
-        yield _line(name, start), dict(zip(header, values, strict=True))
+        yield _line(name, start), {column: unprotect(value)
+                                   for column, value in zip(header, values, strict=True)}
 
 
 def _int(value: str) -> int | str | None:
+    """A whole number written in ASCII digits (Python's int() also takes "1_000", "١٢" and
+    thousands of digits); anything else is left as text, which the row check reports as "not a
+    valid integer". Its range is the row check's too."""
     value = value.strip()
     if not value:
         return None
-    try:
-        return int(value)
-    except ValueError:
-        return value  # left as text: the row check reports "not a valid integer"
+    return int(value) if _WHOLE.fullmatch(value) else value
 
 
 def _list(value: str) -> list[str]:
@@ -154,23 +158,69 @@ def _technology(cells: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def bundle_from_zip(content: bytes) -> Bundle:
-    """Rows of a CSV zip export; `mechanisms.csv` is required, the other two are optional."""
+def _refused(where: str, field: str, message: str) -> ImportFailed:
+    return ImportFailed([{"where": where, "field": field, "message": message}])
+
+
+def _opened(content: bytes) -> zipfile.ZipFile:
+    """The zip, once its directory shows it within the settings' limits (file count and what
+    the files say they unpack to: `_unpacked` checks what they really do)."""
+    settings = get_settings()
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile as exc:
-        raise ImportFailed([{"where": "file", "field": "body",
-                             "message": N_("not a zip file of CSV files")}]) from exc
+        raise _refused("file", "body", N_("not a zip file of CSV files")) from exc
+    members = archive.infolist()
+    if len(members) > settings.import_max_files:
+        raise _refused("file", "body", translatable(
+            "the zip holds more than %(count)s files", count=settings.import_max_files))
+    if sum(m.file_size for m in members) > settings.import_max_unpacked_bytes:
+        raise _refused("file", "body", _too_big(settings.import_max_unpacked_bytes))
+    return archive
+
+
+def _too_big(limit: int) -> str:
+    return translatable("the zip unpacks to more than %(bytes)s bytes", bytes=f"{limit:,}")
+
+
+def _unpacked(archive: zipfile.ZipFile, name: str, allowance: int) -> bytearray:
+    """The member's bytes, counted while they are unpacked: a directory that understates a
+    size is caught here, after at most `allowance` + one chunk, never after the whole file."""
+    data = bytearray()
+    try:
+        with archive.open(name) as member:
+            while chunk := member.read(UNPACK_CHUNK):
+                data += chunk
+                if len(data) > allowance:
+                    raise _refused(name, "body", _too_big(get_settings()
+                                                          .import_max_unpacked_bytes))
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # e.g. a CRC that does not match
+        raise _refused(name, "body", translatable("the zip file is damaged: %(reason)s",
+                                                  reason=str(exc))) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # another compression, a password
+        raise _refused(name, "body", translatable("the zip file cannot be read: %(reason)s",
+                                                  reason=str(exc))) from exc
+    return data
+
+
+def bundle_from_zip(content: bytes) -> Bundle:
+    """Rows of a CSV zip export; `mechanisms.csv` is required, the other two are optional.
+    What the zip may unpack to, and how many files it may hold, are settings."""
+    archive = _opened(content)
     names = set(archive.namelist())
     if "mechanisms.csv" not in names:
         raise ImportFailed([{"where": "file", "field": "mechanisms.csv",
                              "message": N_("the zip has no mechanisms.csv")}])
+    allowance = get_settings().import_max_unpacked_bytes
 
     def text(name: str) -> str:
+        nonlocal allowance
         if name not in names:
             return ""
+        data = _unpacked(archive, name, allowance)
+        allowance -= len(data)
         try:
-            return archive.read(name).decode("utf-8-sig")
+            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportFailed([{"where": name, "field": "encoding",
                                  "message": N_("the file is not UTF-8")}]) from exc

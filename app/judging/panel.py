@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User, UserRole
 from app.audit import service as audit
 from app.challenges import clock, deadlines, lifecycle
-from app.challenges.access import is_manager
+from app.challenges.access import is_admin, is_owner, require_manager
 from app.challenges.deadlines import effective_state
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.challenges.participants import participant_ids
 from app.config import get_settings
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
@@ -36,9 +36,14 @@ ENDED = frozenset({ChallengeState.FINAL, ChallengeState.ARCHIVED, ChallengeState
 
 
 def check_manager(challenge: Challenge, user: User) -> None:
-    if not is_manager(challenge, user):
-        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) runs its "
-                           "panel."), code="not_owner")
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge (or an admin) runs its panel."))
+
+
+def _sees_entrants(challenge: Challenge, user: User) -> bool:
+    """The owner (with the sponsor role or without it now) and the admins have seen who
+    entered: never a blind judge of it."""
+    return is_owner(challenge, user) or is_admin(user)
 
 
 def _check_changeable(challenge: Challenge) -> None:
@@ -63,7 +68,7 @@ def assign(db: Session, *, challenge: Challenge, user: User, judge_id: int) -> J
     if judge is None or not judge.is_active or not judge.has_role(Role.JUDGE):
         raise ValidationFailed(N_("Choose an account that holds the judge role."),
                                fields={"judge_id": N_("not an active account with the judge role")})
-    if is_manager(challenge, judge):
+    if _sees_entrants(challenge, judge):
         # The owner and the admins see who entered (the submissions list): never blind.
         raise ValidationFailed(N_("Whoever manages the challenge cannot judge it blind."),
                                fields={"judge_id": N_("the owner and admins cannot judge it")})
@@ -194,7 +199,7 @@ def available_judges(db: Session, *, challenge: Challenge) -> list[User]:
                                      .where(UserRole.role == Role.JUDGE,
                                             User.is_active.is_(True), User.id.not_in(on_panel))
                                      .order_by(User.display_name, User.id))
-               if not is_manager(challenge, u)]
+               if not _sees_entrants(challenge, u)]
     entrants = set(participant_ids(db, challenge_id=challenge.id))
     if not entrants:
         return holders

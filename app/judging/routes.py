@@ -85,7 +85,8 @@ def get_entry(code: EntryCode, user: CurrentUser, challenge: ChallengeToJudge,
             responses=error_responses(403, 409))
 def download_file(code: EntryCode, number: FileNumber,
                   user: CurrentUser, challenge: ChallengeToJudge, db: SessionDep) -> Response:
-    """An entry's file as an attachment named after the entry code."""
+    """An entry's file as an attachment named after the entry code, without the document
+    metadata (author, title, XMP) that could name the entrant."""
     path, name = service.entry_file(db, challenge=challenge, judge=user, code=code,
                                     number=number)
     return files.file_response(path, name)

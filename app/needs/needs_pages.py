@@ -15,6 +15,7 @@ from app.accounts.models import Role, User
 from app.errors import AppError, ValidationFailed, validation_message
 from app.history.diff import diff
 from app.i18n.translate import gettext
+from app.kit.body_limit import MULTIPART_OVERHEAD_BYTES, larger_body
 from app.kit.forms import FormData, form_with_errors, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId, Offset
@@ -125,6 +126,7 @@ async def uploaded_file(request: Request) -> bytes:
 
 
 @router.post("/needs/import", response_class=HTMLResponse)
+@larger_body(transfer.MAX_BYTES + MULTIPART_OVERHEAD_BYTES)
 def import_needs(request: Request, user: CuratorPage,
                  data: Annotated[bytes, Depends(uploaded_file)],
                  db: SessionDep) -> Response:

@@ -29,7 +29,6 @@ from app.needs.schemas import (
 from app.reference.vocab import Sector, Stage
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
-body_limit.allow_larger("/api/v1/needs/import", transfer.MAX_BYTES)
 Curator = Annotated[User, Depends(require_role(Role.CURATOR, Role.ADMIN))]
 CountryQ = Annotated[str | None, Query(max_length=3, description="ISO 3166-1 alpha-3")]
 GroupQ = Annotated[str | None, Query(max_length=20, description="e.g. LDC, SIDS, M49-002")]
@@ -62,6 +61,7 @@ def export_needs(db: SessionDep) -> Response:
 
 
 @router.post("/needs/import", response_model=ImportResult)
+@body_limit.larger_body(transfer.MAX_BYTES)
 def import_needs(user: Curator, db: SessionDep, data: bytes = Body(...,
                  media_type="text/csv")) -> ImportResult:
     """Create (no id) or update (with id) needs from CSV; if any row is bad nothing is written

@@ -7,7 +7,8 @@ written; one bad row and nothing is imported, and each bad row is reported with 
 Re-importing an export changes nothing (no revisions either).
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) are written with a leading apostrophe, which the import removes again.
+return) are written with a leading apostrophe (app/kit/csv_export.py), which the import removes
+again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from app.errors import ValidationFailed, validation_message
 from app.i18n.translate import N_, Translatable, translatable
 from app.i18n.validation import recognise
 from app.inventory.models import Technology
+from app.kit.csv_export import unprotect, write_csv
+from app.kit.schemas import MAX_DB_INT
 from app.needs import service
 from app.needs.coverage import GapFilters, need_conditions
 from app.needs.models import Need
@@ -39,15 +42,7 @@ TO_FIELD = {"country": "country_code", "technology": "technology_name"}
 TO_COLUMN = {v: k for k, v in TO_FIELD.items()} | {"technology_id": "technology_ref"}
 MAX_BYTES = 10_000_000
 MAX_REPORTED = 200
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-
-
-def _protect(value: str) -> str:
-    return "'" + value if _FORMULA.match(value) else value
-
-
-def _unprotect(value: str) -> str:
-    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
+_ID = re.compile(r"[0-9]{1,10}")  # MAX_DB_INT has 10 digits
 
 
 def export_csv(db: Session, *, filters: GapFilters | None = None) -> str:
@@ -55,16 +50,11 @@ def export_csv(db: Session, *, filters: GapFilters | None = None) -> str:
     conditions = need_conditions(filters) if filters else []
     needs = list(db.scalars(select(Need).where(*conditions).order_by(Need.id)))
     names = service.technology_names(db, {n.technology_id for n in needs if n.technology_id})
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for n in needs:
-        row = [str(n.id), n.country_code, n.sector.value, n.stage.value, n.technology_name or "",
-               names.get(n.technology_id, "") if n.technology_id else "",
-               n.mitigation_adaptation.value, n.priority.value, n.source_title or "",
-               n.source_url or "", n.status.value, n.notes or "", n.dataset or ""]
-        writer.writerow([_protect(cell) for cell in row])
-    return out.getvalue()
+    return write_csv(COLUMNS, ([
+        n.id, n.country_code, n.sector.value, n.stage.value, n.technology_name,
+        names.get(n.technology_id) if n.technology_id else None,
+        n.mitigation_adaptation.value, n.priority.value, n.source_title, n.source_url,
+        n.status.value, n.notes, n.dataset] for n in needs))
 
 
 def _message(text: str) -> str:
@@ -163,13 +153,14 @@ def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportR
     header, rows = _rows(data.removeprefix("\ufeff"))
     _check_header(header)
 
-    records = [(line, {h: _unprotect(v.strip()) for h, v in zip(header, row, strict=False)},
+    records = [(line, {h: unprotect(v.strip()) for h, v in zip(header, row, strict=False)},
                 len(row)) for line, row in rows]
     refs = {r["technology_ref"] for _l, r, _n in records if r.get("technology_ref")}
     tech_ids = dict(db.execute(select(Technology.name, Technology.id)
                                .where(Technology.name.in_(sorted(refs)))).all()) \
         if refs else {}
-    wanted_ids = {int(r["id"]) for _l, r, _n in records if r.get("id", "").isdigit()}
+    wanted_ids = {need_id for _l, r, _n in records
+                  if (need_id := _need_id(r.get("id", ""))) is not None}
     existing: dict[int, Need] = {}
     ordered = sorted(wanted_ids)
     for i in range(0, len(ordered), 5000):
@@ -208,6 +199,15 @@ def import_csv(db: Session, *, data: bytes | str, actor: User | None) -> ImportR
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
+def _need_id(raw: str) -> int | None:
+    """The id a cell names: ASCII digits within the id column's range (a 30-digit id reached
+    the database, which answered with an error, a 500); None otherwise."""
+    if not _ID.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_DB_INT else None
+
+
 def _check_row(db: Session, record: dict[str, str], width: int, header: list[str],
                tech_ids: dict[str, int], existing: dict[int, Need],
                seen: set[int]) -> tuple[Need | None, dict[str, Any]]:
@@ -219,10 +219,11 @@ def _check_row(db: Session, record: dict[str, str], width: int, header: list[str
     need: Need | None = None
     raw_id = record.get("id", "")
     if raw_id:
-        if not raw_id.isdigit():
-            raise ValueError(translatable("id: %(id)s is not a whole number",
-                                          id=repr(raw_id)))
-        need = existing.get(int(raw_id))
+        need_id = _need_id(raw_id)
+        if need_id is None:
+            raise ValueError(translatable("id: %(id)s is not an id (a whole number from 1 to "
+                                          "%(max)s)", id=repr(raw_id), max=MAX_DB_INT))
+        need = existing.get(need_id)
         if need is None:
             raise ValueError(translatable("id: there is no need with id %(id)s", id=raw_id))
         if need.id in seen:

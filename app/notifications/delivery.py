@@ -160,7 +160,8 @@ def deliver_pending(db: Session, *, sender: Sender, now: dt.datetime,
         if recipient is None:
             db.rollback()  # the account was deleted meanwhile, and its messages with it
             continue
-        address = usable_address(recipient.email)
+        # A link proving a new address goes there, not to the account's current one.
+        address = usable_address(message.to_address or recipient.email)
         reason = _skip_reason(message, address, bool(recipient.is_active), now)
         if reason is not None:
             if _change(db, message, now=now, skipped_at=now, skip_reason=reason,

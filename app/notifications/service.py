@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import column, func, select, table, update
+from sqlalchemy import ColumnElement, column, func, select, table, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -21,6 +21,10 @@ from app.i18n.translate import translate_message, use_locale
 from app.notifications.models import OutboxMessage
 
 SUBJECT_MAX = 300
+# A kind starting with this carries a secret link meant for the mailbox alone (a password
+# reset, a sign-in link, an address to confirm): emailed, never shown in the inbox, where a
+# stolen session could read it.
+MAIL_ONLY = "mail."
 
 
 # The accounts' chosen languages, read by table name as the foreign key names it: accounts sit
@@ -29,10 +33,15 @@ _users = table("users", column("id"), column("locale"))
 
 
 def queue(db: Session, *, recipient_id: int, subject: str, body: str,
-          kind: str) -> OutboxMessage:
-    """Add one message for one user to the outbox."""
-    return queue_many(db, recipient_ids=[recipient_id], subject=subject, body=body,
-                      kind=kind)[0]
+          kind: str, to_address: str | None = None) -> OutboxMessage:
+    """Add one message for one user to the outbox (emailed to `to_address` when given, e.g.
+    a link proving a new address, instead of the user's current one)."""
+    message = queue_many(db, recipient_ids=[recipient_id], subject=subject, body=body,
+                         kind=kind)[0]
+    if to_address is not None:
+        message.to_address = to_address
+        db.flush()
+    return message
 
 
 def queue_many(db: Session, *, recipient_ids: Iterable[int], subject: str, body: str,
@@ -83,7 +92,7 @@ def for_recipient(db: Session, *, recipient_id: int, kind: str | None = None
 def inbox(db: Session, *, recipient_id: int, limit: int = 50, offset: int = 0
           ) -> tuple[list[OutboxMessage], int]:
     """One page of a user's messages, newest first, and how many there are in all."""
-    mine = OutboxMessage.recipient_id == recipient_id
+    mine = (OutboxMessage.recipient_id == recipient_id) & _in_inbox()
     total = db.scalar(select(func.count()).select_from(OutboxMessage).where(mine)) or 0
     page = db.scalars(select(OutboxMessage).where(mine).order_by(OutboxMessage.id.desc())
                       .limit(limit).offset(offset))
@@ -92,7 +101,12 @@ def inbox(db: Session, *, recipient_id: int, limit: int = 50, offset: int = 0
 
 def unread_count(db: Session, *, recipient_id: int) -> int:
     return db.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.recipient_id == recipient_id, OutboxMessage.read_at.is_(None))) or 0
+        OutboxMessage.recipient_id == recipient_id, OutboxMessage.read_at.is_(None),
+        _in_inbox())) or 0
+
+
+def _in_inbox() -> ColumnElement[bool]:
+    return OutboxMessage.kind.not_like(f"{MAIL_ONLY}%")
 
 
 def mark_read(db: Session, *, recipient_id: int, up_to_id: int | None = None) -> int:

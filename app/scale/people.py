@@ -97,7 +97,8 @@ def make_people(w: Writer, world: World, *, seed: int, anchor: dt.datetime,
             "display_name": "Scale Admin" if local == "admin" else _name(rnd),
             "organisation": organisation, "country_code": country,
             "locale": "zh-Hans" if rnd.random() < 0.1 else None,
-            "password_hash": password_hash, "is_active": True, "created_at": created})
+            "password_hash": password_hash, "is_active": True, "created_at": created,
+            "email_verified_at": created})  # generated accounts stand for proven ones
         for role in user_roles:
             roles.append({"user_id": user_id, "role": role.value,
                           "granted_by_id": None if user_id == admin_id else admin_id,

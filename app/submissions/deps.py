@@ -18,14 +18,21 @@ from typing import Annotated, BinaryIO
 from fastapi import Depends, Request
 
 from app.accounts.deps import UNSAFE_METHODS
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.errors import LengthRequired, PayloadTooLarge
 from app.i18n.translate import translatable
+from app.kit.body_limit import MULTIPART_OVERHEAD_BYTES
 from app.submissions.uploads import human_size
 
 UPLOAD_FIELD = "file"
 # Room for the multipart envelope around one file: boundaries, part headers, the CSRF field.
-ENVELOPE_BYTES = 64 * 1024
+ENVELOPE_BYTES = MULTIPART_OVERHEAD_BYTES
+
+
+def upload_ceiling(settings: Settings) -> int:
+    """The body ceiling of the upload routes (app/kit/body_limit.py): every file an entry may
+    hold, and the envelope. `upload_size_guard` then holds each request to one file."""
+    return settings.submission_max_file_bytes * settings.submission_max_files + ENVELOPE_BYTES
 
 
 async def upload_size_guard(request: Request) -> None:

@@ -20,13 +20,14 @@ from app.challenges.models import Challenge
 from app.config import get_settings
 from app.errors import AppError, NotFound, ValidationFailed
 from app.i18n.translate import N_, gettext
+from app.kit.body_limit import larger_body
 from app.kit.forms import FormData, form_with_errors, parse_form, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import ObjectId
 from app.kit.templating import flash, render
 from app.kit.unit_of_work import SessionDep
 from app.submissions import access, service, uploads
-from app.submissions.deps import UploadForm, upload_size_guard
+from app.submissions.deps import UploadForm, upload_ceiling, upload_size_guard
 from app.submissions.models import SubmissionState
 from app.submissions.present import receipt_view
 from app.submissions.schemas import SubmissionCreate, SubmissionUpdate
@@ -120,6 +121,7 @@ def save(submission_id: ObjectId, request: Request, form: FormData, user: Curren
 
 
 @router.post("/submissions/{submission_id:int}/files")
+@larger_body(upload_ceiling)
 def upload(submission_id: ObjectId, request: Request, file: UploadForm, user: CurrentUser,
            db: SessionDep) -> Response:
     entry = access.load_for_entrant(db, submission_id=submission_id, user=user)

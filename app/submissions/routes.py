@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from app.accounts.deps import CurrentUser
 from app.challenges import service as challenges
 from app.errors import ValidationFailed
+from app.kit.body_limit import larger_body
 from app.kit.openapi import error_responses
 from app.kit.routing import APIRouter
 from app.kit.schemas import Limit, ObjectId, Offset, Page
 from app.kit.unit_of_work import SessionDep
 from app.submissions import access, downloads, present, service, uploads
-from app.submissions.deps import UPLOAD_FIELD, UploadForm
+from app.submissions.deps import UPLOAD_FIELD, UploadForm, upload_ceiling
 from app.submissions.schemas import (
     SubmissionCreate,
     SubmissionFileRead,
@@ -95,6 +96,7 @@ def update_submission(submission_id: ObjectId, body: SubmissionUpdate, user: Cur
 @router.post("/submissions/{submission_id}/files", response_model=SubmissionFileRead,
              status_code=201, responses=error_responses(400, 403, 409, 411, 413, 422, 429),
              openapi_extra=UPLOAD_BODY)
+@larger_body(upload_ceiling)
 def upload_file(submission_id: ObjectId, user: CurrentUser, upload: UploadForm,
                 db: SessionDep) -> object:
     """Add a PDF (multipart field `file`) to a draft; size and count limits in the settings.

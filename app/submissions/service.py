@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.challenges import clock
-from app.challenges.access import is_manager
+from app.challenges.access import require_manager
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.config import get_settings
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.notifications import service as notifications
 from app.submissions import receipts, uploads
@@ -185,9 +185,8 @@ def receipt(entry: Entry, number: int) -> SubmissionReceipt:
 def list_submitted(db: Session, *, challenge: Challenge, user: User, limit: int = 50,
                    offset: int = 0) -> tuple[list[tuple[Submission, str]], int]:
     """The challenge's submitted entries with their entrants' names, for its owner or admins."""
-    if not is_manager(challenge, user):
-        raise Forbidden(N_("Only the sponsor who owns this challenge (or an admin) sees its "
-                           "entries."), code="not_owner")
+    require_manager(challenge, user, refusal=N_(
+        "Only the sponsor who owns this challenge (or an admin) sees its entries."))
     where = (Submission.challenge_id == challenge.id,
              Submission.state == SubmissionState.SUBMITTED)
     total = db.scalar(select(func.count()).select_from(Submission).where(*where)) or 0

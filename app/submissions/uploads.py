@@ -1,6 +1,15 @@
-"""Entry files (OWASP ASVS 5.2.x, 5.3.x): PDF only, recognised by content; size capped while
-reading; stored under a random name in upload_dir/submission-files, in step with the database
-transaction (`app.kit.stored_files`); the given name is kept, sanitised, for display only.
+"""Entry files (OWASP ASVS 5.2.x, 5.3.x): PDF only, recognised by content and opened with a
+real parser (`app.kit.file_types`); size capped while reading; stored under a random name in
+upload_dir/submission-files, in step with the database transaction (`app.kit.stored_files`);
+the given name is kept, sanitised, for display only.
+
+Beside each file lies its blind copy (`<name>.blind.pdf`): the same PDF without the document
+metadata that names its author, for the judges (`blind_path`). It is made at upload, not at
+each download, because a file that cannot be made blind is then refused while the entrant can
+still fix it, rather than failing in front of a judge after the deadline; and a judge's
+download is then a plain streamed file. The original stays untouched: its SHA-256 is the one
+the entry's receipt seals, and the entrants and the sponsor download it byte for byte. Files
+stored before blind copies existed get theirs at their first blind download.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from app.challenges import clock
 from app.config import get_settings
 from app.errors import Conflict, NotFound, PayloadTooLarge, ValidationFailed
 from app.i18n.translate import N_, translatable
-from app.kit import rate_limit, stored_files
+from app.kit import file_types, rate_limit, stored_files
 from app.submissions.access import Entry, check_editable, hold_draft
 from app.submissions.models import Submission, SubmissionFile
 
@@ -33,6 +42,7 @@ EOF_MARKER = b"%%EOF"
 EOF_WINDOW = 1024
 NAME_MAX = 200
 FALLBACK_NAME = "document.pdf"
+BLIND_SUFFIX = ".blind.pdf"
 _SPACES = re.compile(r"\s+")
 
 
@@ -47,6 +57,26 @@ def folder() -> Path:
 def path_of(record: SubmissionFile) -> Path:
     # `name` again: a stored name is ours, but a path never comes from a row unchecked.
     return folder() / Path(record.stored_name).name
+
+
+def blind_path(record: SubmissionFile) -> Path:
+    """The copy without document metadata that blind readers get, made now if it is missing
+    (files stored before blind copies existed); 404 when the original is not readable."""
+    original = path_of(record)
+    blind = original.with_name(f"{original.stem}{BLIND_SUFFIX}")
+    if blind.is_file():
+        return blind
+    if not original.is_file():
+        raise NotFound(N_("No such file in this entry."))
+    try:
+        data = file_types.pdf_without_metadata(original.read_bytes())
+    except ValueError:  # accepted before uploads were parsed; never shown to a blind reader
+        raise NotFound(N_("No such file in this entry.")) from None
+    # Written whole under a temporary name and renamed: a concurrent reader never sees half.
+    partial = blind.with_name(f".{blind.name}.{secrets.token_hex(4)}")
+    partial.write_bytes(data)
+    partial.replace(blind)
+    return blind
 
 
 def display_name(given: str | None) -> str:
@@ -120,8 +150,16 @@ def add_file(db: Session, *, entry: Entry, user: User, filename: str | None,
         raise ValidationFailed(N_("The file is not a PDF document."),
                                fields={"file": N_("upload a complete PDF file (other formats "
                                                   "are not accepted)")})
-    stored_name = f"{secrets.token_hex(16)}.pdf"
+    file_types.check_pdf(data, field="file")
+    try:
+        blind = file_types.pdf_without_metadata(data)
+    except ValueError:
+        raise ValidationFailed(N_("This file is not a readable PDF."), fields={"file": N_(
+            "upload a complete PDF file (other formats are not accepted)")}) from None
+    token = secrets.token_hex(16)
+    stored_name = f"{token}.pdf"
     stored_files.write(db, folder() / stored_name, data)
+    stored_files.write(db, folder() / f"{token}{BLIND_SUFFIX}", blind)
     now = clock.now()
     hold_draft(db, submission, at=now)
     record = SubmissionFile(
@@ -146,7 +184,7 @@ def delete_file(db: Session, *, entry: Entry, file_id: int) -> None:
     record = find_file(entry, file_id)
     hold_draft(db, entry.submission, at=clock.now())
     entry.submission.files.remove(record)
-    stored_files.delete_after_commit(db, path_of(record))
+    _delete_after_commit(db, record)
     db.flush()
 
 
@@ -162,4 +200,10 @@ def stored_path(entry: Entry, file_id: int) -> tuple[Path, SubmissionFile]:
 def discard_all(db: Session, submission: Submission) -> None:
     """Delete an entry's stored files once the transaction deleting the entry commits."""
     for record in submission.files:
-        stored_files.delete_after_commit(db, path_of(record))
+        _delete_after_commit(db, record)
+
+
+def _delete_after_commit(db: Session, record: SubmissionFile) -> None:
+    original = path_of(record)
+    stored_files.delete_after_commit(db, original)
+    stored_files.delete_after_commit(db, original.with_name(f"{original.stem}{BLIND_SUFFIX}"))

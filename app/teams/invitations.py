@@ -4,10 +4,11 @@ The lead's answer is the same whether or not an account has the address (nobody 
 an account here); an account that has it gets an inbox message, and later sign-ups with that
 address find the invitation on /teams.
 
-Known limitation: local accounts do not prove their email address yet (that comes with the
-account lifecycle), so whoever registered an address first sees the invitations sent to it.
-An invitation only lets someone join a team whose lead chose the address; it grants nothing
-else, and the lead sees who joined (and may remove them).
+Only an account whose address is proven (by the link emailed to it) receives, sees and
+answers invitations to it: whoever registered an address first without owning it sees nothing,
+and the account sees its invitations once it confirms the address. An invitation only lets
+someone join a team whose lead chose the address; it grants nothing else, and the lead sees who
+joined (and may remove them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.accounts import email_links
 from app.accounts import service as accounts
 from app.accounts.models import User
 from app.config import get_settings
@@ -80,7 +82,7 @@ def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation
         raise Conflict(N_("This address has an invitation to the team waiting for an answer."),
                        code="already_invited", fields={"email": N_("already invited")}) from exc
     invitee = accounts.get_by_email(db, email=address)
-    if invitee is not None and invitee.is_active:
+    if invitee is not None and invitee.is_active and invitee.email_verified:
         teams_page = f"{get_settings().base_url}/teams"
         notifications.queue(
             db, recipient_id=invitee.id,
@@ -107,7 +109,8 @@ def revoke(db: Session, *, team: Team, user: User, invitation_id: int) -> TeamIn
 
 
 def _mine(user: User) -> str | None:
-    return user.email_normalized if user.is_active else None
+    # An address counts as the user's only once proven (see the module's docstring).
+    return user.email_normalized if user.is_active and user.email_verified else None
 
 
 def for_invitee(db: Session, *, user: User, limit: int = 50,
@@ -131,6 +134,7 @@ def invitation_for_invitee(db: Session, *, invitation_id: int, user: User) -> Te
     Anyone else's is not found (404, whoever asks, admins too: ASVS 8.2.2); one that was
     answered or revoked is a 409 for its invitee.
     """
+    email_links.require_verified(user)  # 403 with the way to confirm, whatever the id
     invitation = db.get(TeamInvitation, invitation_id)
     address = _mine(user)
     if invitation is None or not address or invitation.email != address:

@@ -32,6 +32,8 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(120))
     created_by_id: Mapped[int | None] = done_by("users.id")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set by moderators (app/moderation): the name is not shown until it is restored.
+    name_hidden_at: Mapped[dt.datetime | None]
 
     members: Mapped[list[TeamMember]] = parts("TeamMember.joined_at")
 

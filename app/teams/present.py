@@ -21,8 +21,11 @@ from app.teams.schemas import (
 
 def summary(team: Team, viewer: User) -> TeamSummary:
     member = teams.membership(team, viewer.id)
-    return TeamSummary(id=team.id, name=team.name, my_role=member.role if member else None,
-                       member_count=len(team.members), url=f"/teams/{team.id}")
+    # A name moderators hid is not shown, to the team either, until they restore it.
+    hidden = team.name_hidden_at is not None
+    return TeamSummary(id=team.id, name="" if hidden else team.name,
+                       my_role=member.role if member else None, member_count=len(team.members),
+                       url=f"/teams/{team.id}", name_hidden=hidden)
 
 
 def invitation(item: TeamInvitation) -> InvitationRead:
@@ -36,9 +39,13 @@ def team(db: Session, team: Team, viewer: User, entries: list[EntryRead]) -> Tea
     members = sorted(team.members, key=lambda m: (m.role != TeamRole.LEAD, m.joined_at))
     return TeamRead(
         **summary(team, viewer).model_dump(), created_at=team.created_at,
-        members=[MemberRead(user_id=m.user_id, display_name=people[m.user_id].display_name,
+        members=[MemberRead(user_id=m.user_id,
+                            display_name="" if people[m.user_id].profile_hidden_at
+                            else people[m.user_id].display_name,
                             country_code=people[m.user_id].country_code, role=m.role,
-                            joined_at=m.joined_at) for m in members],
+                            joined_at=m.joined_at,
+                            profile_hidden=people[m.user_id].profile_hidden_at is not None)
+                 for m in members],
         pending_invitations=[invitation(i)
                              for i in invitations.pending_of_team(db, team_id=team.id)],
         entries=entries)

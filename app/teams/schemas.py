@@ -36,6 +36,8 @@ class MemberRead(BaseModel):
     country_code: str | None
     role: TeamRole
     joined_at: dt.datetime
+    profile_hidden: bool = Field(False, description="the name was hidden by moderators "
+                                 "(`display_name` is then empty)")
 
 
 class InvitationRead(BaseModel):
@@ -63,6 +65,8 @@ class TeamSummary(BaseModel):
     my_role: TeamRole | None = Field(description="null for an admin who is not a member")
     member_count: int
     url: str
+    name_hidden: bool = Field(False, description="the name was hidden by moderators (`name` "
+                              "is then empty)")
 
 
 class TeamRead(TeamSummary):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import ExternalIdentity, Role, User, UserSession
+from app.notifications import service as notifications
 from tests.accounts.conftest import OidcSite
 from tests.accounts.oidc_helpers import (
     at_provider,
@@ -21,7 +22,7 @@ from tests.accounts.oidc_helpers import (
     start,
     users,
 )
-from tests.factories import csrf_from, make_user
+from tests.factories import csrf_from, emailed_token, make_user
 from tests.oidc_provider import Provider, ProviderConfig, ProviderUser, s256
 
 ISSUER = "https://id.example.test"
@@ -131,9 +132,15 @@ def test_orcid_like_provider_without_email_asks_for_one(oidc_site: OidcSite, db:
                                               "csrf_token": csrf_from(page.text)},
                       follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"] == "/account"
-    assert "Your email address was saved." in site.get("/account").text
+    assert "We sent a link to Lin@Example.org" in site.get("/account").text
+    [user] = users(db)
+    assert user.email is None  # until the link sent to the address is followed
+    token = emailed_token(db, user_id=user.id, kind="mail.verify_email")
+    confirm = site.get(f"/verify-email/{token}")
+    site.post(f"/verify-email/{token}", data={"csrf_token": csrf_from(confirm.text)})
     [user] = users(db)
     assert (user.email, user.email_normalized) == ("Lin@Example.org", "lin@example.org")
+    assert user.email_verified
 
 
 def test_email_form_refuses_an_address_in_use_and_needs_csrf(
@@ -144,10 +151,16 @@ def test_email_form_refuses_an_address_in_use_and_needs_csrf(
     sign_in_via_provider(site, provider)
     page = site.get("/account/email")
 
-    refused = site.post("/account/email", data={"email": "TAKEN@example.org",
-                                                "csrf_token": csrf_from(page.text)})
-    assert refused.status_code == 409
-    assert 'id="e-email"' in refused.text and "already registered" in refused.text
+    # The same answer as for a free address (nobody learns who is registered); the
+    # address's holder is told, and nothing changes.
+    answer = site.post("/account/email", data={"email": "TAKEN@example.org",
+                                               "csrf_token": csrf_from(page.text)})
+    assert answer.status_code == 200
+    assert "We sent a link to TAKEN@example.org" in answer.text
+    holder = users(db)[0]
+    [notice] = notifications.for_recipient(db, recipient_id=holder.id,
+                                           kind="account.address_taken")
+    assert notice.to_address == "taken@example.org"
     assert site.post("/account/email", data={"email": "new@example.org"}).status_code == 403
     assert [u.email for u in users(db)] == ["taken@example.org", None]
 

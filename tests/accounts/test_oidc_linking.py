@@ -97,8 +97,9 @@ def test_pre_registered_email_does_not_hand_the_provider_login_to_the_attacker(
         "email": "victoria@example.org", "password": "mallory keeps this passphrase",
         "display_name": "Victoria", "csrf_token": csrf_from(signup.text)},
         follow_redirects=False)
-    assert made.status_code == 303
+    assert made.status_code == 200 and "Check your inbox" in made.text
     [planted] = users(db)
+    assert not planted.email_verified
 
     victim = TestClient(attacker.app)
     with caplog.at_level("WARNING", logger="valleycross.security"):
@@ -114,7 +115,8 @@ def test_pre_registered_email_does_not_hand_the_provider_login_to_the_attacker(
     assert failure.subject_user_id == planted.id
     assert any("first login refused" in r.getMessage() for r in caplog.records)
 
-    # The attacker, still in their account, has no provider in it.
+    # The attacker, signed in to their account, has no provider in it.
+    login(attacker, "victoria@example.org", "mallory keeps this passphrase")
     account = attacker.get("/account").text
     assert "No provider is linked to this account." in account
 

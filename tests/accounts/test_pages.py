@@ -1,17 +1,21 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from tests.factories import PASSWORD, csrf_from, login, make_user
 
 
-def test_sign_up_form_creates_account_and_signs_in(client: TestClient) -> None:
+def test_sign_up_form_creates_account_and_asks_to_check_the_inbox(client: TestClient,
+                                                                   db: Session) -> None:
     page = client.get("/signup")
     response = client.post("/signup", data={
         "email": "amina@example.org", "password": PASSWORD, "display_name": "Amina",
         "country_code": "SEN", "csrf_token": csrf_from(page.text)})
     assert response.status_code == 200
-    assert "Your account" in response.text and "Amina" in response.text
+    assert "Check your inbox" in response.text
+    user = accounts_service.get_by_email(db, email="amina@example.org")
+    assert user is not None and user.display_name == "Amina" and not user.email_verified
 
 
 def test_sign_up_errors_are_shown_next_to_the_field(client: TestClient) -> None:

@@ -57,11 +57,14 @@ def test_authenticate_records_failures_and_throttles_the_account(db: Session) ->
         with pytest.raises(NotAuthenticated):
             auth.authenticate(db, email=user.email or "", password="wrong password!!", ip="10.0.0.1")
     db.commit()
-    # Even the right password is refused while the account cools off.
+    # Even the right password is refused while this client cools off for this account.
     with pytest.raises(TooManyRequests) as err:
-        auth.authenticate(db, email=user.email or "", password=PASSWORD, ip="10.0.0.2")
+        auth.authenticate(db, email=user.email or "", password=PASSWORD, ip="10.0.0.1")
     assert int(err.value.headers["Retry-After"]) > 0
     assert len(audit.list_events(db, event="login.failed")) == 5
+    # Another client (the owner's) is not held back by those failures.
+    assert auth.authenticate(db, email=user.email or "", password=PASSWORD,
+                             ip="10.0.0.2").id == user.id
 
 
 def test_twenty_failures_from_one_address_throttle_it(db: Session) -> None:

@@ -12,8 +12,11 @@ import shutil
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
+from sqlalchemy import select
 
 from app.config import PROJECT_ROOT
+from app.db import session_factory
+from app.notifications.models import OutboxMessage
 from tests.live import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, LiveServer
 
 DESKTOP = ViewportSize(width=1200, height=900)
@@ -85,18 +88,33 @@ def sign_in_as(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the form on /login; the journey goes on signed in."""
     page.goto("/login")
     send_sign_in_form(page, email, password)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
 
 
 def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(nav(page).get_by_role("link", name="Sign in", exact=True)).to_be_visible()
 
 
-def sign_up(page: Page, *, email: str, name: str, country: str,
+def emailed_link(live: LiveServer, *, to: str, kind: str) -> str:
+    """The path of the newest link of `kind` ("mail.verify_email", ...) that the live server
+    queued for the address `to`, read from its outbox (the mailbox of a journey that runs no
+    mail server)."""
+    with session_factory(live.database_url)() as db:
+        body = db.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.to_address == to, OutboxMessage.kind == kind)
+            .order_by(OutboxMessage.id.desc())).first()
+    assert body, f"no {kind} mail to {to}"
+    match = re.search(r"https?://[^/\s]+(/\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def sign_up(page: Page, *, live: LiveServer, email: str, name: str, country: str,
             shots: Screenshots | None = None) -> None:
-    """Sign up as a solver from the navigation's link, with PASSWORD; lands on the account page.
-    With `shots`, the empty form is a screenshot."""
+    """Sign up as a solver from the navigation's link, with PASSWORD, confirm the address with
+    the link emailed to it and sign in; lands on the account page. With `shots`, the empty form
+    is a screenshot."""
     page.goto("/")
     nav(page).get_by_role("link", name="Sign up", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign up as a solver")
@@ -107,8 +125,13 @@ def sign_up(page: Page, *, email: str, name: str, country: str,
     page.get_by_label("Name shown to others").fill(name)
     page.get_by_label("Country (ISO 3166-1 alpha-3, e.g. NPL)").fill(country)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text(
-        f"Welcome, {name}. Your solver account is ready.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    page.goto(emailed_link(live, to=email, kind="mail.verify_email"))
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_role("status")).to_contain_text("Your email address is confirmed.")
+    send_sign_in_form(page, email, PASSWORD)
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+    page.goto("/account")
     expect(page.get_by_label("Country (ISO 3166-1 alpha-3)")).to_have_value(country)
 
 

@@ -33,11 +33,11 @@ def test_solvers_sign_up_form_a_team_and_submit_an_entry_with_a_receipt(
 
     # The second solver signs up first, then leaves; they come back to answer the invitation.
     mate = windows.open()
-    sign_up(mate, email=mate_email, name=mate_name, country=mate_country)
+    sign_up(mate, live=windows.live, email=mate_email, name=mate_name, country=mate_country)
     sign_out(mate)
 
     lead = windows.open()
-    sign_up(lead, email=lead_email, name=lead_name, country=lead_country)
+    sign_up(lead, live=windows.live, email=lead_email, name=lead_name, country=lead_country)
     shots(lead, "the lead signed up")
 
     # A team, an invalid address refused next to its field, then the invitation.

@@ -15,6 +15,7 @@ from app.challenges.models import Challenge, ChallengeTransition
 from app.challenges.rules import canonical_json
 from tests.challenges.factories import body, make_mechanism, make_need
 from tests.factories import make_user, token_for
+from tests.files import png
 
 
 @pytest.fixture
@@ -244,7 +245,7 @@ def test_invalid_transitions_conflict(client, people, clock, db) -> None:
     assert r.json()["state"] == "cancelled" and r.json()["cancel_reason"] == "Funding withdrawn"
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def test_cover_images_are_checked_by_their_bytes(client, people, clock, db) -> None:

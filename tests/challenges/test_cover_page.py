@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from app.challenges.models import Challenge
 from tests.challenges.factories import draft, sponsor
 from tests.factories import csrf_from, login
+from tests.files import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def test_the_owner_uploads_and_removes_a_cover_through_the_form(client: TestClient,

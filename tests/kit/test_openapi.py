@@ -12,9 +12,9 @@ def test_error_statuses_are_documented_per_operation(client: TestClient) -> None
     assert set(_responses(client, "/api/v1/users/{user_id}/roles/{role}", "delete")) == {
         "200", "401", "403", "404", "409", "422"}
     assert set(_responses(client, "/api/v1/me", "patch")) == {
-        "200", "400", "401", "403", "409", "422"}
+        "200", "400", "401", "403", "409", "422", "429"}
     assert set(_responses(client, "/api/v1/auth/signup", "post")) == {
-        "201", "400", "409", "422", "429"}
+        "202", "400", "409", "422", "429"}
     assert set(_responses(client, "/api/v1/me", "get")) == {"200", "401"}
     assert set(_responses(client, "/api/v1/reference/currencies", "get")) == {"200"}
 

@@ -28,6 +28,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.files import minimal_pdf, png
 from tests.permissions.scenario import ROLES
 
 
@@ -85,11 +86,14 @@ TEAM = {"team_id": "{team}"}  # led by solver, verifier a member; hidden from ev
 TEAM_MEMBER = {**TEAM, "user_id": "{team_member}"}  # verifier
 TEAM_INVITATION = {**TEAM, "invitation_id": "{invitation}"}  # to curator's address
 INVITATION = {"invitation_id": "{invitation}"}
-COVER = {"cover": ("cover.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")}
+COVER = {"cover": ("cover.png", png(), "image/png")}
 ENTRY = {"submission_id": "{submission}"}  # solver's submitted entry on {open}, one PDF file
 ENTRY_FILE = {**ENTRY, "file_id": "{submission_file}"}
 RECEIPT = {**ENTRY, "number": "1"}
-PDF_UPLOAD = {"file": ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+PDF_UPLOAD = {"file": ("plan.pdf", minimal_pdf(b"plan"), "application/pdf")}
+LINK = {"token": "made-up-token"}  # links sent by email: no such link
+REPORTED = {"kind": "question", "subject_id": "{question}"}  # moderation: solver's question
+REPORT_BODY = {"subject_kind": "question", "subject_id": "{question:int}", "reason": "spam"}
 
 MATRIX: dict[tuple[str, str], Row] = {
     # route                                                  anonym solver sp_own sp_oth j_asgn j_oth  verif  curat  admin
@@ -122,8 +126,45 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/account/tokens"):                          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"name": "matrix"}),
     ("POST", "/account/tokens/{token_id}/revoke"):        row(LOGIN, H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  body={}),
     ("GET", "/admin/users"):                              row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    # -- accounts: one's own sessions and password (sponsor_owner has another browser,
+    #    {session_id}; signing out everywhere ends the role's page session too, so isolated;
+    #    a password change with an empty body is a 422)
+    ("GET", "/api/v1/me/sessions"):                       row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("DELETE", "/api/v1/me/sessions/{session_id}"):       row(D401,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  isolate=True),
+    ("POST", "/api/v1/me/sessions/revoke-others"):        row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}, isolate=True),
+    ("POST", "/api/v1/me/password"):                      row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("POST", "/account/sessions/{session_id}/revoke"):    row(LOGIN, H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  body={}, isolate=True),
+    ("POST", "/account/sessions/revoke-others"):          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}, isolate=True),
+    ("POST", "/account/password"):                        row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
     ("GET", "/account/email"):                            row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("POST", "/account/email"):                           row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    # -- privacy: everyone's own data (download it, delete the account: a 409 while the record
+    #    needs them, 422 without the password), and the public terms and privacy pages
+    ("GET", "/api/v1/me/export"):                         row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("DELETE", "/api/v1/me"):                             row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("GET", "/account/export"):                           row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/account/delete"):                           row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/account/delete"):                          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"current_password": "not the password"}),
+    ("GET", "/terms"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/privacy"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    # -- accounts: links sent by email (confirm an address, reset a password, sign in by link);
+    #    a made-up token is refused for everyone alike (422), which is not an access decision
+    ("POST", "/api/v1/auth/verify-email"):                row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"token": "made-up"}),
+    ("POST", "/api/v1/me/email-verification"):            row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("POST", "/api/v1/auth/password-reset"):              row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"email": "{email}"}),
+    ("POST", "/api/v1/auth/password-reset/confirm"):      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"token": "made-up", "password": "{password}"}),
+    ("POST", "/api/v1/auth/sign-in-link"):                row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"email": "{email}"}),
+    ("GET", "/verify-email/{token}"):                     row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=LINK),
+    ("POST", "/verify-email/{token}"):                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=LINK, body={}),
+    ("POST", "/account/email-verification"):              row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    ("GET", "/password-reset"):                           row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/password-reset"):                          row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"email": "{email}"}),
+    ("GET", "/password-reset/{token}"):                   row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=LINK),
+    ("POST", "/password-reset/{token}"):                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=LINK, body={"password": "{password}"}),
+    ("GET", "/login/link"):                               row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("POST", "/login/link"):                              row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"email": "{email}"}),
+    ("GET", "/login/link/{token}"):                       row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=LINK),
+    ("POST", "/login/link/{token}"):                      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, params=LINK, body={}),
     # -- accounts: OpenID Connect (configured with tests/oidc_provider.py); the callback without
     #    a flow in progress is refused for everyone alike, which is not an access decision
     ("GET", "/auth/oidc/login"):                          row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
@@ -314,6 +355,21 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/me/messages/read"):                 row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
     ("GET", "/inbox"):                                    row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("POST", "/inbox/read"):                              row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
+    # -- moderation: anyone signed in reports what they can see ({question} is solver's unanswered
+    #    question: its asker, its sponsor and admins see it); curators and admins decide (a 409
+    #    when nothing is open is processed); admins change an account's standing (lifting a
+    #    bystander in good standing is a 409)
+    ("POST", "/api/v1/reports"):                          row(D401,  ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, body=REPORT_BODY),
+    ("GET", "/api/v1/reports/mine"):                      row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/api/v1/moderation/reports"):                row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, ALLOW),
+    ("POST", "/api/v1/moderation/subjects/{kind}/{subject_id}"): row(D401, D403, D403, D403, D403, D403, D403, ALLOW, ALLOW, params=REPORTED, body={"action": "dismiss", **REASON}),
+    ("PUT", "/api/v1/users/{user_id}/standing"):          row(D401,  D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, body={"action": "lift"}),
+    ("GET", "/report"):                                   row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, query="kind=question&id={question}"),
+    ("POST", "/report"):                                  row(LOGIN, ALLOW, ALLOW, H404,  H404,  H404,  H404,  H404,  ALLOW, body={"kind": "question", "id": "{question}", "reason": "spam"}),
+    ("GET", "/moderation"):                               row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, ALLOW),
+    ("POST", "/moderation/{kind}/{subject_id}"):          row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, ALLOW, params=REPORTED, body={"action": "dismiss", **REASON}),
+    ("GET", "/admin/users/{user_id}/standing"):           row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW),
+    ("POST", "/admin/users/{user_id}/standing"):          row(LOGIN, D403,  D403,  D403,  D403,  D403,  D403,  D403,  ALLOW, body={"action": "lift"}),
     # -- needs, gaps, coordination and country profiles (public reads; curators write)
     ("DELETE", "/api/v1/needs/{need_id:int}"):                                      row(D401 , D403 , D403 , D403 , D403 , D403 , D403 , ALLOW, ALLOW, params={"need_id": "{need}"}, body={}, isolate=True),
     ("GET", "/api/v1/coordination/budgets"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),

@@ -46,6 +46,7 @@ from app.submissions.schemas import SubmissionCreate
 from app.teams import invitations as team_invitations
 from app.teams import service as teams
 from tests.challenges.factories import body as challenge_body
+from tests.files import minimal_pdf, png
 
 PASSWORD = "matrix password for every role"
 ROLES = ("anonymous", "solver", "sponsor_owner", "sponsor_other", "judge_assigned",
@@ -113,7 +114,7 @@ def build(db: Session, client: TestClient) -> Scenario:
     for name, roles in ROLE_GRANTS.items():
         user = accounts_service.create_user(
             db, email=f"{name}@matrix.example", password=PASSWORD,
-            display_name=f"Matrix {name}", roles=roles)
+            display_name=f"Matrix {name}", roles=roles, email_verified=True)
         _, raw = auth.create_token(db, user=user, name=f"matrix {name}")
         scenario.people[name] = Identity(name, user.email or "", user.id, bearer=raw)
     owner = accounts_service.get(db, user_id=scenario.people["sponsor_owner"].user_id or 0)
@@ -121,6 +122,8 @@ def build(db: Session, client: TestClient) -> Scenario:
     identities.link(db, user=owner, issuer="https://id.example.test", subject="matrix-owner",
                     claims={}, provider="Example ID")
     [owned_identity] = identities.list_for_user(db, user=owner)
+    auth.start_session(db, user=owner, user_agent="matrix")  # another browser of sponsor_owner
+    [owned_session] = auth.list_sessions(db, user=owner)
     db.commit()
     challenges = _challenges(db, scenario, owner)
     entries = _submissions(db, scenario, challenges["open"])
@@ -138,6 +141,7 @@ def build(db: Session, client: TestClient) -> Scenario:
         "user_id": str(scenario.people["target"].user_id),
         "token_id": str(owned_token.id),  # owned by sponsor_owner
         "identity_id": str(owned_identity.id),  # sponsor_owner's (who has a password too)
+        "session_id": str(owned_session.id),  # sponsor_owner's other browser
         "role": Role.JUDGE.value,
         "country": "NPL",
         "group": "LDC",
@@ -193,7 +197,7 @@ def _team(db: Session, scenario: Scenario) -> dict[str, str]:
             "invitation": str(waiting.id)}
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
@@ -218,7 +222,7 @@ def _challenges(db: Session, scenario: Scenario, owner: User) -> dict[str, str]:
     return {"draft": str(draft.id), "open": str(live.id), "question": str(question.id)}
 
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = minimal_pdf(b"the scenario's plan")
 
 
 def _submissions(db: Session, scenario: Scenario, open_id: str) -> dict[str, str]:

@@ -65,8 +65,11 @@ def test_every_api_write_with_only_a_session_cookie_is_refused(app: FastAPI, cli
         if response.status_code == 403:
             assert response.json()["error"]["code"] == "csrf_failed", (method, path)
             continue
-        # Only routes that never look at who is asking may answer otherwise (e.g. sign-up).
-        assert path in {"/api/v1/auth/signup"}, (method, path, response.status_code)
+        # Only routes that never look at who is asking may answer otherwise (e.g. sign-up,
+        # and asking for or using a link sent by email).
+        assert path in {"/api/v1/auth/signup", "/api/v1/auth/password-reset",
+                        "/api/v1/auth/password-reset/confirm", "/api/v1/auth/sign-in-link",
+                        "/api/v1/auth/verify-email"}, (method, path, response.status_code)
 
 
 def test_the_api_accepts_a_cookie_call_with_the_csrf_header(client: TestClient,

@@ -21,6 +21,7 @@ from app.submissions.models import SubmissionFile, SubmissionReceipt
 from app.submissions.schemas import SubmissionCreate
 from tests.challenges.factories import T0, Clock, admin, published, sponsor
 from tests.factories import make_user
+from tests.files import minimal_pdf
 from tests.teams.factories import make_team
 
 _seq = itertools.count(1)
@@ -30,12 +31,8 @@ DURING = T0 + dt.timedelta(days=2)
 
 
 def pdf(body: bytes = b"", *, size: int | None = None) -> bytes:
-    """A small document that is a PDF by its content; padded to exactly `size` bytes if given."""
-    head = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + body
-    tail = b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    if size is not None:
-        head += b"%" + b"0" * (size - len(head) - len(tail) - 1)
-    return head + tail
+    """A real one-page PDF showing `body`; padded to exactly `size` bytes if given."""
+    return minimal_pdf(body, size=size)
 
 
 @dataclass

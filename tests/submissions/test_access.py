@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role
 from tests.challenges.factories import sponsor
 from tests.factories import login, make_user, token_for
+from tests.files import minimal_pdf
 from tests.submissions.factories import (
     add_pdf,
     open_challenge,
@@ -67,7 +68,7 @@ def test_everyone_else_is_told_the_entry_does_not_exist(client: TestClient, cast
             ("POST", f"/api/v1/submissions/{sid}/reopen", {}),
             ("DELETE", f"/api/v1/submissions/{sid}/files/{fid}", {}),
             ("POST", f"/api/v1/submissions/{sid}/files",
-             {"files": {"file": ("x.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")}})):
+             {"files": {"file": ("x.pdf", minimal_pdf(b"mine"), "application/pdf")}})):
         response = client.request(method, url, headers=headers, **kwargs)
         assert response.status_code == 404, (who, method, url)
     login(client, person.email or "")

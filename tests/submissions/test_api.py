@@ -271,8 +271,8 @@ def test_withdrawing_a_registration(client: TestClient, db: Session, world: Worl
                                     settings) -> None:
     sid = start(client, world)["id"]
     upload(client, sid, world.h)
-    stored = list(uploads.folder().iterdir())
-    assert len(stored) == 1
+    stored = sorted(uploads.folder().iterdir())
+    assert len(stored) == 2  # the original and its blind copy for the judges
     client.post(f"/api/v1/submissions/{sid}/submit", headers=world.h)
     url = f"/api/v1/challenges/{world.cid}/registrations/me"
     refused = client.delete(url, headers=world.h)
@@ -280,7 +280,7 @@ def test_withdrawing_a_registration(client: TestClient, db: Session, world: Worl
     client.post(f"/api/v1/submissions/{sid}/reopen", headers=world.h)
     # Reopened, it still has a receipt, which is kept for good: the registration stays too.
     assert client.delete(url, headers=world.h).status_code == 409
-    assert stored[0].exists()
+    assert all(path.exists() for path in stored)
     db.expire_all()
     assert db.get(Submission, sid) is not None
 
@@ -289,9 +289,10 @@ def test_withdrawing_deletes_a_draft_and_its_files_after_commit(client: TestClie
                                                                  world: World) -> None:
     sid = start(client, world)["id"]
     upload(client, sid, world.h)
-    [stored] = list(uploads.folder().iterdir())
+    stored = list(uploads.folder().iterdir())
+    assert len(stored) == 2  # the original and its blind copy
     response = client.delete(f"/api/v1/challenges/{world.cid}/registrations/me", headers=world.h)
     assert response.status_code == 204
-    assert not stored.exists()
+    assert not any(path.exists() for path in stored)
     db.expire_all()
     assert db.get(Submission, sid) is None

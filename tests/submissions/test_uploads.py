@@ -46,7 +46,12 @@ def post(client: TestClient, entry: dict, data: bytes, name: str = "plan.pdf",
 
 
 def stored_files() -> list[Path]:
-    return sorted(uploads.folder().iterdir())
+    """The originals (each has its blind copy beside it: `blind_files`)."""
+    return sorted(p for p in uploads.folder().iterdir() if not p.name.endswith(".blind.pdf"))
+
+
+def blind_files() -> list[Path]:
+    return sorted(p for p in uploads.folder().iterdir() if p.name.endswith(".blind.pdf"))
 
 
 def file_rows(db: Session) -> int:
@@ -183,6 +188,7 @@ def test_a_rolled_back_upload_leaves_no_file(db: Session, entry) -> None:
     assert len(stored_files()) == 2  # written during the transaction ...
     db.rollback()
     assert stored_files() == kept  # ... and gone with it
+    assert len(blind_files()) == 1  # the blind copy too
     assert file_rows(db) == 1
 
 
@@ -194,8 +200,10 @@ def test_a_deleted_file_disappears_only_after_commit(db: Session, entry) -> None
     assert stored.exists() and file_rows(db) == 1
     uploads.delete_file(db, entry=reload(db, entry["entry"], entry["me"]), file_id=record.id)
     assert stored.exists()
+    assert len(blind_files()) == 1
     db.commit()
     assert not stored.exists() and file_rows(db) == 0
+    assert blind_files() == []
 
 
 def test_uploads_per_user_are_rate_limited(client: TestClient, db: Session, entry,
