@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, StrictInt, field_validator
 
 from app.accounts.models import Role
 from app.i18n.locales import LanguageTag
@@ -62,7 +62,7 @@ class TokenCreate(InputModel):
         default=None, max_length=256,
         description="From a signed-in browser: the account's password (not needed within ten "
                     "minutes of signing in).")
-    expires_in_days: int | None = Field(default=None, ge=1, le=365,
+    expires_in_days: StrictInt | None = Field(default=None, ge=1, le=365,
                                         description="Lifetime in days (default 90).")
     expires_at: IsoDateTime | None = Field(default=None,
                                            description="Or an exact expiry, at most 365 days on.")

@@ -15,7 +15,14 @@ from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
 from app.config import PROJECT_ROOT
-from tests.browser.journey import PASSWORD, Screenshots, nav, sign_in_as, sign_out
+from tests.browser.journey import (
+    PASSWORD,
+    Screenshots,
+    emailed_link,
+    nav,
+    sign_in_as,
+    sign_out,
+)
 from tests.browser.server_data import create_user, fresh_database
 from tests.db_setup import PostgresDatabases, SQLiteDatabases
 from tests.live import LiveServer, free_port
@@ -100,8 +107,8 @@ def test_a_newcomer_signs_in_with_the_provider_and_comes_back(page: Page,
     shots(page, "signed in again")
 
 
-def test_a_provider_without_email_leads_to_the_email_question(page: Page,
-                                                              shots: Screenshots) -> None:
+def test_a_provider_without_email_leads_to_the_email_question(page: Page, shots: Screenshots,
+                                                              live: LiveServer) -> None:
     at_provider(page, shots, sub="orcid-0000-0002", email="", name="Ravi Iyer")
     expect(page).to_have_url(re.compile(r"/account/email$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Your email address")
@@ -109,9 +116,12 @@ def test_a_provider_without_email_leads_to_the_email_question(page: Page,
     shots(page, "asked for an email")
     page.get_by_label("Email").fill("ravi@example.org")
     page.get_by_role("button", name="Save email address").click()
-    expect(page.get_by_role("status")).to_have_text("Your email address was saved.")
-    page.goto("/account")
-    expect(page.get_by_label("Email")).to_have_value("ravi@example.org")
+    # The address becomes the account's when the link mailed to it is followed.
+    expect(page.get_by_role("status")).to_contain_text("We sent a link to ravi@example.org")
+    page.goto(emailed_link(live, to="ravi@example.org", kind="mail.verify_email"))
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.get_by_role("status")).to_have_text("Your email address is confirmed.")
+    expect(page.get_by_label("Email", exact=True)).to_have_value("ravi@example.org")
     shots(page, "email saved")
 
 

@@ -112,7 +112,8 @@ def test_questions_are_answered_publicly_without_the_asker(client, world, db) ->
     assert public == [{"id": qid, "body": "Do ice packs count?",
                        "created_at": public[0]["created_at"],
                        "answer": "No, only active cooling.",
-                       "answered_at": public[0]["answered_at"], "mine": False}]
+                       "answered_at": public[0]["answered_at"], "mine": False,
+                       "hidden": False, "answer_hidden": False}]
     page = client.get(f"/challenges/{cid}").text
     assert "Do ice packs count?" in page and "only active cooling" in page
     assert "Asha" not in page and "nepal@example.org" not in page
