@@ -37,7 +37,8 @@ APP = PROJECT_ROOT / "app"
 AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "core": (("base.html", "_macros.html", "home.html", "errors"),
              ("kit", "home", "i18n", "errors.py", "routers.py")),
-    "accounts": (("accounts", "notifications", "teams"), ("accounts", "notifications", "teams")),
+    "accounts": (("accounts", "notifications", "teams", "privacy", "moderation"),
+                 ("accounts", "notifications", "teams", "privacy", "moderation")),
     "inventory": (("inventory",), ("inventory", "reference", "history")),
     "needs": (("needs",), ("needs",)),
     "challenges": (("challenges",), ("challenges", "workflow")),
