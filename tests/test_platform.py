@@ -95,7 +95,7 @@ def test_405_lists_every_method_of_the_resource(client: TestClient) -> None:
     # Found by fuzzing: Starlette named only the first matching route's methods in Allow.
     response = client.options("/api/v1/me")
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, PATCH"
+    assert response.headers["allow"] == "DELETE, GET, PATCH"  # DELETE: the account itself
     assert response.json()["error"]["code"] == "method_not_allowed"
     assert client.put("/api/v1/users/1/roles/judge/x").status_code == 404
     assert client.post("/api/v1/users/1/roles/judge").headers["allow"] == "DELETE, PUT"

@@ -68,7 +68,7 @@ def list_sessions(request: Request, user: CurrentUser, db: SessionDep) -> object
     return [describe(s, current) for s in auth.list_sessions(db, user=user)]
 
 
-@router.delete("/sessions/{session_id}", status_code=204, responses=error_responses(404))
+@router.delete("/sessions/{session_id:int}", status_code=204, responses=error_responses(404))
 def revoke_session(session_id: ObjectId, user: CurrentUser, db: SessionDep) -> None:
     """Sign one of your browsers out (another person's session is not found)."""
     auth.revoke_session(db, user=user, session_id=session_id)

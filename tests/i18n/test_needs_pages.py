@@ -160,7 +160,7 @@ def test_a_curator_reads_what_is_wrong_with_an_import_in_chinese(client: TestCli
                          files={"file": ("needs.csv", body.encode(), "text/csv")})
     html = answer.text
     assert answer.status_code == 422 and "4 行无效；未导入任何内容。" in html
-    assert "id：&#39;abc&#39; 不是整数" in html
+    assert "id：&#39;abc&#39; 不是有效的 id（应为 1 到 2147483647 之间的整数）" in html
     assert "country：未知的 ISO 3166-1 三字母代码 &#39;XXX&#39;" in html
     assert "priority：输入应为 &#39;high&#39;" in html and "有 7 个单元格，而标题行有 6 个" in html
     assert "not valid" not in html and "whole number" not in html and "unknown ISO" not in html

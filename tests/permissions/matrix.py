@@ -130,7 +130,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     #    {session_id}; signing out everywhere ends the role's page session too, so isolated;
     #    a password change with an empty body is a 422)
     ("GET", "/api/v1/me/sessions"):                       row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
-    ("DELETE", "/api/v1/me/sessions/{session_id}"):       row(D401,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  isolate=True),
+    ("DELETE", "/api/v1/me/sessions/{session_id:int}"):   row(D401,  H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  isolate=True),
     ("POST", "/api/v1/me/sessions/revoke-others"):        row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}, isolate=True),
     ("POST", "/api/v1/me/password"):                      row(D401,  ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={}),
     ("POST", "/account/sessions/{session_id}/revoke"):    row(LOGIN, H404,  ALLOW, H404,  H404,  H404,  H404,  H404,  H404,  body={}, isolate=True),
