@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     login_backoff_base_seconds: int = Field(default=30, ge=1)
     login_backoff_max_seconds: int = Field(default=15 * 60, ge=1)
     login_max_failures_per_ip: int = 20
+    login_max_failures_per_account_all_clients: int = 100
     login_window_seconds: int = 15 * 60
     # Personal access tokens: the lifetime when none is chosen, and the longest one allowed.
     token_default_days: int = Field(default=90, ge=1)

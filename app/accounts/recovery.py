@@ -41,26 +41,33 @@ def _account_to_mail(db: Session, *, email: str) -> User | None:
 def request_password_reset(db: Session, *, email: str, ip: str) -> str:
     """Mail a one-hour reset link to the address's account, if it may have one; returns the
     message to show, the same either way."""
+    _mail_link(db, email=email, ip=ip, purpose=LinkPurpose.RESET_PASSWORD,
+               event="password.reset_requested",
+               subject=translatable("Reset your Valleycross password"),
+               body=N_("Someone, probably you, asked to reset the password of your "
+                       "Valleycross account. Follow this link to choose a new one (it works "
+                       "once, within an hour):\n\n%(link)s\n\nUsing it signs you out "
+                       "everywhere. If you did not ask for this, ignore this message: your "
+                       "password stays as it is."))
+    return RESET_SENT
+
+
+def _mail_link(db: Session, *, email: str, ip: str, purpose: LinkPurpose, event: str,
+               subject: str, body: str) -> None:
+    """Throttle, then mail a `purpose` link to the address's account if it may have one;
+    `body` has a %(link)s placeholder. Audited either way, with whether a link went out."""
     normalized = accounts.normalize_email(email)
-    email_links.throttle(db, action="link.reset_password", key=f"email:{normalized}",
+    email_links.throttle(db, action=f"link.{purpose.value}", key=f"email:{normalized}",
                          per_ip=ip)
     user = _account_to_mail(db, email=normalized)
     if user is None:
-        audit.record(db, event="password.reset_requested", ip=ip, email=normalized, sent=False)
-        return RESET_SENT
-    raw = email_links.issue(db, user=user, purpose=LinkPurpose.RESET_PASSWORD, email=normalized)
-    notifications.queue(
-        db, recipient_id=user.id, subject=translatable("Reset your Valleycross password"),
-        body=translatable("Someone, probably you, asked to reset the password of your "
-                          "Valleycross account. Follow this link to choose a new one (it works "
-                          "once, within an hour):\n\n%(link)s\n\nUsing it signs you out "
-                          "everywhere. If you did not ask for this, ignore this message: your "
-                          "password stays as it is.",
-                          link=email_links.url(LinkPurpose.RESET_PASSWORD, raw)),
-        kind=email_links.KIND_LINK[LinkPurpose.RESET_PASSWORD], to_address=user.email)
-    audit.record(db, event="password.reset_requested", subject_user_id=user.id, ip=ip,
-                 email=normalized, sent=True)
-    return RESET_SENT
+        audit.record(db, event=event, ip=ip, email=normalized, sent=False)
+        return
+    raw = email_links.issue(db, user=user, purpose=purpose, email=normalized)
+    notifications.queue(db, recipient_id=user.id, subject=subject,
+                        body=translatable(body, link=email_links.url(purpose, raw)),
+                        kind=email_links.KIND_LINK[purpose], to_address=user.email)
+    audit.record(db, event=event, subject_user_id=user.id, ip=ip, email=normalized, sent=True)
 
 
 def reset_password(db: Session, *, raw: str, password: str, ip: str) -> User:
@@ -93,22 +100,12 @@ def clear_login_throttle(db: Session, *, email: str | None) -> None:
 def request_sign_in_link(db: Session, *, email: str, ip: str) -> str:
     """Mail a 15-minute sign-in link to the address's account, if it may sign in; returns the
     message to show, the same either way."""
-    normalized = accounts.normalize_email(email)
-    email_links.throttle(db, action="link.sign_in", key=f"email:{normalized}", per_ip=ip)
-    user = _account_to_mail(db, email=normalized)
-    if user is None:
-        audit.record(db, event="login.link_requested", ip=ip, email=normalized, sent=False)
-        return SIGN_IN_SENT
-    raw = email_links.issue(db, user=user, purpose=LinkPurpose.SIGN_IN, email=normalized)
-    notifications.queue(
-        db, recipient_id=user.id, subject=translatable("Your Valleycross sign-in link"),
-        body=translatable("Follow this link to sign in to Valleycross (it works once, within "
-                          "15 minutes):\n\n%(link)s\n\nIf you did not ask for it, ignore this "
-                          "message; nobody can sign in without it.",
-                          link=email_links.url(LinkPurpose.SIGN_IN, raw)),
-        kind=email_links.KIND_LINK[LinkPurpose.SIGN_IN], to_address=user.email)
-    audit.record(db, event="login.link_requested", subject_user_id=user.id, ip=ip,
-                 email=normalized, sent=True)
+    _mail_link(db, email=email, ip=ip, purpose=LinkPurpose.SIGN_IN,
+               event="login.link_requested",
+               subject=translatable("Your Valleycross sign-in link"),
+               body=N_("Follow this link to sign in to Valleycross (it works once, within "
+                       "15 minutes):\n\n%(link)s\n\nIf you did not ask for it, ignore this "
+                       "message; nobody can sign in without it."))
     return SIGN_IN_SENT
 
 

@@ -9,6 +9,11 @@ another client's failures (the 15-minute account lockout that anyone could renew
 
 Beside it, the old ceiling per address across accounts holds (credential stuffing: one address
 trying many accounts), and the refusal says when to try again and offers a sign-in link by email.
+
+Guessing one password from many addresses (a botnet, five free tries each) meets a ceiling per
+account across clients (`login_max_failures_per_account_all_clients` in the window). It spares
+every client that signed in to the account within `KNOWN_CLIENT_MEMORY`, so it cannot lock the
+owner out of their own browsers, and from anywhere else the emailed sign-in link still works.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import LoginAttempt
@@ -27,6 +32,9 @@ from app.kit import rate_limit
 
 # How long a pair's failures are remembered when no success clears them.
 PAIR_MEMORY = dt.timedelta(days=1)
+# A client that signed in to the account this recently is the owner's: never held back by
+# failures from elsewhere.
+KNOWN_CLIENT_MEMORY = dt.timedelta(days=30)
 # Where a throttled person asks for a sign-in link by email (app/accounts' email pages).
 SIGN_IN_LINK_PATH = "/login/link"
 
@@ -61,7 +69,8 @@ def backoff_seconds(failures: int) -> int:
 
 def check(db: Session, *, email: str, ip: str, now: dt.datetime) -> Throttle | None:
     """The wait this client must observe before trying this account again (None: go ahead)."""
-    return _pair_wait(db, email=email, ip=ip, now=now) or _address_wait(db, ip=ip, now=now)
+    return (_pair_wait(db, email=email, ip=ip, now=now) or _address_wait(db, ip=ip, now=now)
+            or _account_wait(db, email=email, ip=ip, now=now))
 
 
 def _pair_wait(db: Session, *, email: str, ip: str, now: dt.datetime) -> Throttle | None:
@@ -86,12 +95,30 @@ def _pair_wait(db: Session, *, email: str, ip: str, now: dt.datetime) -> Throttl
 def _address_wait(db: Session, *, ip: str, now: dt.datetime) -> Throttle | None:
     """One address failing on many accounts cools off until its oldest counted failure leaves
     the window."""
-    settings = get_settings()
-    window = dt.timedelta(seconds=settings.login_window_seconds)
-    limit = settings.login_max_failures_per_ip
+    return _ceiling(db, LoginAttempt.ip == ip, now=now,
+                    limit=get_settings().login_max_failures_per_ip)
+
+
+def _account_wait(db: Session, *, email: str, ip: str, now: dt.datetime) -> Throttle | None:
+    """Many clients failing on one account hold back every client the account has not seen."""
+    reached = _ceiling(db, LoginAttempt.email_normalized == email, now=now,
+                       limit=get_settings().login_max_failures_per_account_all_clients)
+    if reached is None:
+        return None
+    known = db.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.email_normalized == email, LoginAttempt.ip == ip,
+        LoginAttempt.succeeded.is_(True),
+        LoginAttempt.attempted_at > now - KNOWN_CLIENT_MEMORY).limit(1))
+    return None if known is not None else reached
+
+
+def _ceiling(db: Session, scope: ColumnElement[bool], *, now: dt.datetime,
+             limit: int) -> Throttle | None:
+    """At `limit` failures in the window within `scope`: wait until the oldest counted one
+    leaves it."""
+    window = dt.timedelta(seconds=get_settings().login_window_seconds)
     recent = list(db.scalars(select(LoginAttempt.attempted_at).where(
-        LoginAttempt.ip == ip, LoginAttempt.attempted_at >= now - window,
-        LoginAttempt.succeeded.is_(False),
+        scope, LoginAttempt.attempted_at >= now - window, LoginAttempt.succeeded.is_(False),
     ).order_by(LoginAttempt.attempted_at.desc()).limit(limit)))
     if len(recent) < limit:
         return None

@@ -32,7 +32,9 @@ AdminOnly = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
 @router.post("/reports", response_model=ReportRead, status_code=201,
-             responses=error_responses(404, 429))
+             responses={**error_responses(404, 429),
+                        200: {"model": ReportRead,
+                              "description": "Your report of it that is still open"}})
 def report(body: ReportIn, user: CurrentUser, db: SessionDep, response: Response) -> object:
     """Report a question, answer, team name, challenge, suggestion or profile you can see.
     While your report of it is open, sending it again answers 200 with that report."""

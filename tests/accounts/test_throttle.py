@@ -108,6 +108,25 @@ def test_one_address_trying_many_accounts_is_held_back(db: Session, limiter: Lim
                              ip="203.0.113.77").id == owner.id
 
 
+def test_many_addresses_guessing_one_account_hold_back_only_clients_it_has_not_seen(
+        db: Session, limiter: Limiter) -> None:
+    owner = make_user(db)
+    email = owner.email or ""
+    auth.authenticate(db, email=email, password=PASSWORD, ip="198.51.100.7")  # the owner's own
+    for n in range(99):  # a botnet: one try from each address, none of them back-off yet
+        _fail(db, email, f"10.0.{n // 250}.{n % 250}")
+    # One under the ceiling: a new client still gets in with the right password ...
+    assert auth.authenticate(db, email=email, password=PASSWORD, ip="192.0.2.1").id == owner.id
+    _fail(db, email, "10.9.9.9")  # ... the hundredth failure reaches it
+    with pytest.raises(TooManyRequests):
+        auth.authenticate(db, email=email, password=PASSWORD, ip="192.0.2.200")
+    # The owner's browsers (clients that signed in before) are never held back.
+    for known in ("198.51.100.7", "192.0.2.1"):
+        assert auth.authenticate(db, email=email, password=PASSWORD, ip=known).id == owner.id
+    limiter.advance(15 * 60 + 1)
+    assert auth.authenticate(db, email=email, password=PASSWORD, ip="192.0.2.200").id == owner.id
+
+
 @pytest.fixture
 def stranger(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False, client=("203.0.113.66", 4000)) as c:
