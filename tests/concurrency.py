@@ -4,9 +4,11 @@ advisory locks) and then look at what it did."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy
@@ -14,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import app.db
 from app.db import session_factory
+
+T = TypeVar("T")
 
 
 class Second:
@@ -69,3 +73,11 @@ def small_pool(monkeypatch: pytest.MonkeyPatch, url: str) -> sessionmaker[Sessio
 
     monkeypatch.setattr(app.db, "create_engine", create_engine)
     return sessionmaker(bind=app.db.make_engine(url), expire_on_commit=False, autoflush=True)
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own. Once a browser journey ran in a test worker, the
+    session's Playwright (sync API) keeps an event loop running in the worker's main thread,
+    where `asyncio.run` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

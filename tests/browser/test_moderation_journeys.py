@@ -14,6 +14,8 @@ from tests.browser.server_data import create_user, on_the_server
 from tests.challenges.factories import published
 from tests.live import LiveServer
 
+pytestmark = pytest.mark.browser
+
 ADVERT = "Cheap watches at spam.example, order now"
 
 

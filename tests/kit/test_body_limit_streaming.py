@@ -21,6 +21,7 @@ from app.accounts.models import Role
 from app.challenges import covers
 from app.kit.body_limit import MULTIPART_OVERHEAD_BYTES
 from tests.challenges.factories import draft, sponsor
+from tests.concurrency import run_async
 from tests.factories import PASSWORD, login, make_user, token_for
 
 TOTAL = 200 * 1024 * 1024
@@ -77,7 +78,7 @@ def send_huge(app: FastAPI, method: str, path: str, *, content_type: str, head: 
              "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
              "query_string": b"", "root_path": "", "headers": raw,
              "client": ("127.0.0.1", 50000), "server": ("testserver", 80), "state": {}}
-    asyncio.run(asyncio.wait_for(app(scope, sent.receive, sent.send), timeout=120))
+    run_async(asyncio.wait_for(app(scope, sent.receive, sent.send), timeout=120))
     return sent
 
 

@@ -21,6 +21,7 @@ from app.inventory.models import Mechanism, MechanismKind
 from app.kit import data_version
 from app.kit.page_cache import Batched, PageCacheMiddleware
 from app.main import create_app
+from tests.concurrency import run_async
 from tests.factories import make_user, token_for
 
 
@@ -189,7 +190,7 @@ def test_concurrent_misses_of_one_page_render_it_once(engine: Engine) -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             return list(await asyncio.gather(*(client.get("/list") for _ in range(20))))
 
-    answers = asyncio.run(crowd())
+    answers = run_async(crowd())
     assert {(a.status_code, a.text) for a in answers} == {(200, "[1, 2, 3]")}
     assert renders == 1
 
@@ -213,7 +214,7 @@ def test_batched_version_reads_answer_each_caller_with_a_read_begun_after_it_ask
     async def crowd() -> None:
         await asyncio.gather(*(caller(i * 0.002) for i in range(100)))
 
-    asyncio.run(crowd())
+    run_async(crowd())
     assert len(answers) == 100
     assert len(begun) < 20  # one round trip served many requests
     for asked, read_number in answers:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.accounts import auth
 from app.config import Settings
 from tests.challenges.factories import Clock
-from tests.concurrency import THREADS, small_pool
+from tests.concurrency import THREADS, run_async, small_pool
 from tests.submissions.factories import open_challenge, solver
 
 CROWD = 12
@@ -43,7 +43,7 @@ def test_a_crowd_on_routes_with_a_database_dependency_never_waits_out_the_pool(
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             return list(await asyncio.gather(*(client.get(url, headers=h) for h in headers)))
 
-    answers = asyncio.run(crowd())
+    answers = run_async(crowd())
     statuses = {a.status_code for a in answers}
     assert 500 not in statuses, [a.text[:200] for a in answers if a.status_code == 500]
     assert len(statuses) == 1, statuses  # everyone got the same answer, none timed out

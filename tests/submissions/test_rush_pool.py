@@ -30,7 +30,7 @@ from app.accounts.models import User
 from app.config import Settings
 from app.submissions.models import Submission, SubmissionReceipt, SubmissionState
 from tests.challenges.factories import Clock
-from tests.concurrency import THREADS, small_pool
+from tests.concurrency import THREADS, run_async, small_pool
 from tests.factories import csrf_from, login
 from tests.submissions.factories import add_pdf, open_challenge, pdf, register, solver, start
 
@@ -96,7 +96,7 @@ def test_a_crowd_at_the_deadline_never_waits_out_the_connection_pool(
             return list(await asyncio.gather(*(call(client, target, headers)
                                                for target, headers in crowd)))
 
-    answers = asyncio.run(rush())
+    answers = run_async(rush())
     assert [a.status_code for a in answers] == [expected] * CROWD, \
         [a.text[:200] for a in answers if a.status_code != expected]
     db.expire_all()
