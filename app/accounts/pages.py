@@ -19,6 +19,7 @@ from app.accounts.deps import (
 )
 from app.accounts.models import Role, User
 from app.accounts.routes import client_ip
+from app.db import utcnow
 from app.errors import AppError, TooManyRequests, ValidationFailed, record_refusal
 from app.i18n.locales import supported
 from app.i18n.middleware import BROWSER_CHOICE_KEY, CHOSEN_LOCALE_KEY
@@ -121,7 +122,7 @@ def account_context(db: Session, user: User) -> dict[str, object]:
     """What the account page shows: the profile, API tokens and linked sign-in providers."""
     return {"user": user, "tokens": auth.list_tokens(db, user=user),
             "identities": identities.list_for_user(db, user=user), "form": {}, "errors": {},
-            "role_labels": ROLE_LABELS,
+            "role_labels": ROLE_LABELS, "now": utcnow(),  # tokens past their expiry
             # the security section (_security.html): browsers signed in, in words
             "sessions": [(s, devices.describe(s.user_agent))
                          for s in auth.list_sessions(db, user=user)]}

@@ -111,3 +111,15 @@ def test_account_page_token_form_asks_for_the_password_and_a_lifetime(client: Te
     assert made.status_code == 201 and "copy it now" in made.text
     expected = (utcnow() + dt.timedelta(days=30)).strftime("%Y-%m-%d")
     assert expected in made.text, "the table shows when the token expires"
+
+
+def test_the_account_page_says_a_token_past_its_expiry_is_expired(client: TestClient,
+                                                                    db: Session) -> None:
+    user = make_user(db)
+    token_for(client, user.email or "")
+    db.execute(update(ApiToken).where(ApiToken.user_id == user.id)
+               .values(expires_at=utcnow() - dt.timedelta(days=1)))
+    db.commit()
+    login(client, user.email or "")
+    row = client.get("/account").text.split("<code>vcx_", 1)[1].split("</tr>", 1)[0]
+    assert "expired" in row and "active" not in row
