@@ -31,6 +31,7 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
+from app.kit.links import site_link
 from app.notifications import service as notifications
 
 LIFETIME = {
@@ -72,11 +73,11 @@ def _hash(raw: str) -> str:
 
 
 def url(purpose: LinkPurpose, raw: str) -> str:
-    return f"{get_settings().base_url.rstrip('/')}{PATH[purpose]}{raw}"
+    return site_link(f"{PATH[purpose]}{raw}")
 
 
 def site_url(path: str) -> str:
-    return f"{get_settings().base_url.rstrip('/')}{path}"
+    return site_link(path)
 
 
 def throttle(db: Session, *, action: str, key: str, per_ip: str | None = None) -> None:

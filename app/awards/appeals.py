@@ -19,9 +19,9 @@ from app.awards.schemas import AppealDecisionIn, AppealIn, AppealRead
 from app.challenges import clock, deadlines, lifecycle
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge, ChallengeRegistration
-from app.config import get_settings
 from app.errors import Conflict, NotFound
 from app.i18n.translate import N_, translatable
+from app.kit.links import site_link
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
 from app.submissions.models import Submission, SubmissionState
@@ -90,7 +90,7 @@ def file(db: Session, *, challenge: Challenge, mine: ChallengeRegistration | Non
     audit.record(db, event="appeal.filed", actor_id=user.id, challenge_id=challenge.id,
                  appeal_id=appeal.id, submission_id=submission.id, reason=body.reason)
     admins = db.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN))
-    url = f"{get_settings().base_url}{awards.awards_url(challenge)}"
+    url = site_link(awards.awards_url(challenge))
     notifications.queue_many(
         db, recipient_ids=[challenge.owner_id, *admins],
         subject=translatable("Appeal against the awards: %(challenge)s",

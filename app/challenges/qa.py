@@ -21,6 +21,7 @@ from app.config import get_settings
 from app.errors import Conflict, NotFound
 from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
+from app.kit.links import site_link
 from app.notifications import service as notifications
 
 ASKING_STATES = frozenset({ChallengeState.PUBLISHED, ChallengeState.OPEN})
@@ -80,7 +81,7 @@ def answer(db: Session, *, challenge: Challenge, question_id: int, user: User,
 
 
 def _url(challenge: Challenge) -> str:
-    return f"{get_settings().base_url}/challenges/{challenge.id}"
+    return site_link(f"/challenges/{challenge.id}")
 
 
 def questions(db: Session, *, challenge: Challenge, viewer: User | None) -> list[QuestionRead]:

@@ -35,7 +35,7 @@ APP = PROJECT_ROOT / "app"
 
 # area -> the template paths and app paths whose strings its catalog holds
 AREAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "core": (("base.html", "_macros.html", "home.html", "errors"),
+    "core": (("base.html", "_macros.html", "home.html", "home", "errors"),
              ("kit", "home", "i18n", "errors.py", "routers.py")),
     "accounts": (("accounts", "notifications", "teams", "privacy", "moderation"),
                  ("accounts", "notifications", "teams", "privacy", "moderation")),

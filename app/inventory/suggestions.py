@@ -23,6 +23,7 @@ from app.inventory.record_service import RecordRules
 from app.inventory.records import MECHANISM, TECHNOLOGY, is_curator, require_curator
 from app.inventory.schemas import MechanismUpdate, TechnologyUpdate
 from app.kit import rate_limit
+from app.kit.links import site_link
 from app.notifications import service as notifications
 
 RULES: dict[str, RecordRules[Any, Any]] = {
@@ -218,10 +219,9 @@ def reject(db: Session, *, suggestion: Suggestion, curator: User, reason: str) -
 
 def _link(suggestion: Suggestion) -> str:
     """The record the suggestion is about or, when it made none, the author's suggestions."""
-    base = get_settings().base_url
     folder = "mechanisms" if suggestion.entity_type == MECHANISM else "technologies"
-    return (f"{base}/inventory/{folder}/{suggestion.entity_id}" if suggestion.entity_id
-            else f"{base}/inventory/suggestions")
+    return site_link(f"/inventory/{folder}/{suggestion.entity_id}" if suggestion.entity_id
+                     else "/inventory/suggestions")
 
 
 def _tell_author(db: Session, suggestion: Suggestion, curator: User, *, subject: str,

@@ -18,11 +18,11 @@ from app.challenges.deadlines import effective_state
 from app.challenges.enums import ChallengeState
 from app.challenges.models import Challenge
 from app.challenges.participants import participant_ids
-from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.judging.models import JudgeAssignment, Recusal, Scorecard, ScorecardState
 from app.judging.schemas import AssignmentRead, JudgeProgressRead, JudgeRead, PanelRead
+from app.kit.links import site_link
 from app.notifications import service as notifications
 from app.submissions.models import Submission, SubmissionState
 from app.teams import service as teams
@@ -53,7 +53,7 @@ def _check_changeable(challenge: Challenge) -> None:
 
 
 def judging_url(challenge: Challenge) -> str:
-    return f"{get_settings().base_url}/challenges/{challenge.id}/judging"
+    return site_link(f"/challenges/{challenge.id}/judging")
 
 
 def _already_on_panel(judge: User) -> str:

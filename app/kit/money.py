@@ -37,12 +37,19 @@ def minor_exponent(currency: str) -> int:
     return exponent
 
 
-def format_money(amount_minor: int, currency: str) -> str:
+def format_money(amount_minor: int, currency: str, *, summary: bool = False) -> str:
+    """Integer minor units written exactly in the currency's own decimals, with thousands
+    separators: 123456 USD -> 'USD 1,234.56', 123456 JPY -> 'JPY 123,456'. Never through a
+    float. In a `summary` (a budget, a prize in a list) a whole amount drops its zero decimals
+    ('EUR 9,550,000,000'); an amount with a fraction keeps it exactly, as a payment always does.
+    """
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+        raise TypeError(f"money is counted in integer minor units, not {amount_minor!r}")
     exponent = minor_exponent(currency)
     sign = "-" if amount_minor < 0 else ""
     whole, frac = divmod(abs(amount_minor), 10**exponent)
     text = f"{whole:,}"
-    if exponent:
+    if exponent and not (summary and frac == 0):
         text += f".{frac:0{exponent}d}"
     return f"{currency} {sign}{text}"
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import secrets
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.config import PROJECT_ROOT, get_settings
 from app.i18n.locales import language_choices
@@ -24,6 +23,7 @@ from app.i18n.translate import (
     set_locale,
     translate_message,
 )
+from app.kit import links
 from app.kit.markdown import render_markdown
 
 templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
@@ -57,13 +57,14 @@ def _utc(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
     return value.astimezone(dt.UTC).strftime(fmt)
 
 
-def _money(amount_minor: int | None, currency: str | None) -> str:
-    """Format integer minor units exactly (no floats), e.g. 1234567 USD -> 'USD 12,345.67'."""
+def _money(amount_minor: int | None, currency: str | None, summary: bool = False) -> str:
+    """Format integer minor units exactly (no floats), e.g. 1234567 USD -> 'USD 12,345.67';
+    `summary=True` (budgets, prizes in lists) drops the zero decimals of a whole amount."""
     if amount_minor is None or not currency:
         return ""
     from app.kit.money import format_money
 
-    return format_money(amount_minor, currency)
+    return format_money(amount_minor, currency, summary=summary)
 
 
 def _return_address(request: Request) -> str:
@@ -78,13 +79,10 @@ def _return_address(request: Request) -> str:
     return path
 
 
-_URL = re.compile(r"https?://[^\s<>\"']+")
-
-
 def _linkify(text: str | None) -> Markup:
-    """Plain text, escaped, with its web addresses made into links (messages, notes)."""
-    escaped = str(escape(text or ""))
-    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))
+    """Plain text, escaped, with its links made clickable (this site's as words)."""
+    return links.linkify(text, base_url=get_settings().base_url,
+                         label=lambda _path: gettext("Open the page"))
 
 
 templates.env.globals.update(csrf_token=_csrf, csrf_input=_csrf_input,

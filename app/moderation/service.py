@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User
 from app.audit import service as audit
-from app.config import get_settings
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
+from app.kit.links import site_link
 from app.moderation import subjects
 from app.moderation.models import Report, ReportReason, ReportState, SubjectKind
 from app.moderation.schemas import Decision, DecisionRead, ReportedSubject
@@ -195,7 +195,7 @@ def decide(db: Session, *, moderator: User, kind: SubjectKind, subject_id: int,
                               kind=translatable(KIND_LABELS[kind.value]),
                               excerpt=subject.excerpt[:200], outcome=translatable(outcome),
                               reason=reason,
-                              url=f"{get_settings().base_url}{subject.url or ''}"),
+                              url=site_link(subject.url or "/")),
             kind="moderation.report_decided")
     return DecisionRead(subject_kind=kind, subject_id=subject_id, action=action,
                         hidden=action == Decision.HIDE or (subject.hidden and

@@ -34,7 +34,7 @@ def _threshold(value: str | None) -> tuple[Decimal, str | None]:
 
 def _money(amount_minor: int, currency: str) -> str:
     try:
-        return format_money(amount_minor, currency)
+        return format_money(amount_minor, currency, summary=True)
     except ValueError:  # a code that is not an ISO 4217 currency with a minor unit
         return gettext("%(amount)s %(currency)s (minor units)") % {"amount": amount_minor,
                                                                    "currency": currency}

@@ -31,6 +31,8 @@ from typing import Protocol
 from sqlalchemy import Boolean, ColumnElement, Integer, String, column, or_, select, table, update
 from sqlalchemy.orm import Session
 
+from app.config import get_settings
+from app.kit import links
 from app.notifications.models import OutboxMessage
 
 BACKOFF_FIRST = dt.timedelta(minutes=1)
@@ -139,9 +141,13 @@ def usable_address(raw: str | None) -> str | None:
 
 
 def deliver_pending(db: Session, *, sender: Sender, now: dt.datetime,
-                    batch: int = 100) -> DeliveryReport:
-    """Send up to `batch` due messages oldest first, committing each one's new state."""
+                    batch: int = 100, base_url: str | None = None) -> DeliveryReport:
+    """Send up to `batch` due messages oldest first, committing each one's new state.
+
+    Links to the site are made absolute here, with `base_url` (`BASE_URL` by default): the
+    server's address when the mail goes, not when the message was queued."""
     report = DeliveryReport()
+    base = base_url if base_url is not None else get_settings().base_url
     for _ in range(batch):
         message = _next_due(db, now=now)
         if message is None:
@@ -172,7 +178,8 @@ def deliver_pending(db: Session, *, sender: Sender, now: dt.datetime,
         mail = OutgoingMail(
             key=f"valleycross.outbox.{message.id}.{int(message.created_at.timestamp())}",
             to_address=address, to_name=one_line(recipient.display_name or ""),
-            subject=one_line(message.subject), body=message.body, date=now)
+            subject=one_line(message.subject), body=links.absolute(message.body, base),
+            date=now)
         attempt = message.attempts + 1
         if not _change(db, message, now=now, attempts=attempt,
                        next_attempt_at=now + CLAIM_LEASE):

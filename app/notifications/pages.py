@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.deps import CurrentUser, csrf_protect
-from app.i18n.translate import ngettext
+from app.config import get_settings
+from app.i18n.translate import N_, gettext, ngettext
+from app.kit import links
 from app.kit.forms import FormData, redirect
 from app.kit.routing import APIRouter
 from app.kit.schemas import MAX_DB_INT
@@ -20,6 +24,37 @@ from app.notifications import service
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 log = logging.getLogger("valleycross.notifications")
 PAGE_SIZE = 30
+
+# What a link in a message leads to, in words (the inbox shows these, not addresses); the
+# first pattern matching the path wins.
+LINK_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"/challenges/\d+/judging\b"), N_("Open the judging page")),
+    (re.compile(r"/challenges/\d+/verification\b"), N_("Open the verification page")),
+    (re.compile(r"/challenges/\d+/awards\b"), N_("Open the awards")),
+    (re.compile(r"/challenges/\d+/submission\b"), N_("Open your entry")),
+    (re.compile(r"/challenges/\d+(?:[?#].*)?$"), N_("Open the challenge")),
+    (re.compile(r"/admin/challenges/review\b"), N_("Open the review queue")),
+    (re.compile(r"/submissions/\d+/receipts/"), N_("Open the receipt")),
+    (re.compile(r"/teams/\d+"), N_("Open the team")),
+    (re.compile(r"/teams\b"), N_("Open your teams")),
+    (re.compile(r"/inventory/suggestions\b"), N_("Open your suggestions")),
+    (re.compile(r"/inventory/(?:mechanisms|technologies)/\d+"), N_("Open the record")),
+    (re.compile(r"/account\b"), N_("Open your account")),
+)
+OTHER_LINK = N_("Open the page")
+
+
+def link_words(path: str) -> str:
+    """The words a link to `path` shows, in the page's language."""
+    for pattern, words in LINK_WORDS:
+        if pattern.match(path):
+            return gettext(words)
+    return gettext(OTHER_LINK)
+
+
+def message_html(body: str) -> Markup:
+    """A message's text, escaped, its links clickable: this site's as words."""
+    return links.linkify(body, base_url=get_settings().base_url, label=link_words)
 
 
 def unread_messages(request: Request) -> int:
@@ -44,6 +79,7 @@ def inbox(request: Request, user: CurrentUser, db: SessionDep, offset: int = 0) 
     items, total = service.inbox(db, recipient_id=user.id, limit=PAGE_SIZE, offset=offset)
     return render(request, "notifications/inbox.html", {
         "items": items, "total": total, "offset": offset, "page_size": PAGE_SIZE,
+        "message_html": message_html,
         "newest_id": items[0].id if items and offset == 0 else None})
 
 

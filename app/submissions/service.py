@@ -16,9 +16,9 @@ from app.accounts.models import User
 from app.challenges import clock
 from app.challenges.access import require_manager
 from app.challenges.models import Challenge, ChallengeRegistration
-from app.config import get_settings
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
+from app.kit.links import site_link
 from app.notifications import service as notifications
 from app.submissions import receipts, uploads
 from app.submissions.access import (
@@ -96,7 +96,7 @@ def update(db: Session, *, entry: Entry, body: SubmissionUpdate) -> None:
 
 
 def _url(path: str) -> str:
-    return f"{get_settings().base_url}{path}"
+    return site_link(path)
 
 
 def submit(db: Session, *, entry: Entry, user: User) -> SubmissionReceipt:

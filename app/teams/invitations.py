@@ -26,6 +26,7 @@ from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.i18n.translate import N_, translatable
 from app.kit import rate_limit
+from app.kit.links import site_link
 from app.notifications import service as notifications
 from app.teams.models import InvitationState, Team, TeamInvitation, TeamMember, TeamRole
 from app.teams.service import MAX_MEMBERS, membership, require_lead, team_url
@@ -83,7 +84,7 @@ def invite(db: Session, *, team: Team, user: User, email: str) -> TeamInvitation
                        code="already_invited", fields={"email": N_("already invited")}) from exc
     invitee = accounts.get_by_email(db, email=address)
     if invitee is not None and invitee.is_active and invitee.email_verified:
-        teams_page = f"{get_settings().base_url}/teams"
+        teams_page = site_link("/teams")
         notifications.queue(
             db, recipient_id=invitee.id,
             subject=translatable("%(name)s invited you to team “%(team)s”",

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role, User
-from app.config import get_settings
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n.translate import N_, translatable
+from app.kit.links import site_link
 from app.notifications import service as notifications
 from app.teams.models import Team, TeamMember, TeamRole
 
@@ -62,7 +62,7 @@ def is_lead(team: Team, user: User) -> bool:
 
 
 def team_url(team: Team) -> str:
-    return f"{get_settings().base_url}/teams/{team.id}"
+    return site_link(f"/teams/{team.id}")
 
 
 def create(db: Session, *, user: User, name: str) -> Team:

@@ -18,9 +18,9 @@ from app.awards.service import awards_url
 from app.challenges.deadlines import appeals_close_at
 from app.challenges.models import Challenge, ChallengeRegistration
 from app.challenges.participants import participant_ids
-from app.config import get_settings
 from app.i18n.translate import Translatable, translatable
 from app.judging import panel
+from app.kit.links import site_link
 from app.kit.money import format_money
 from app.notifications import service as notifications
 from app.submissions import access as submissions_access
@@ -30,11 +30,11 @@ from app.verification.service import verification_url
 
 
 def _url(challenge: Challenge) -> str:
-    return f"{get_settings().base_url}/challenges/{challenge.id}"
+    return site_link(f"/challenges/{challenge.id}")
 
 
 def waiting_for_review(db: Session, challenge: Challenge, *, actor: User) -> None:
-    review_queue = f"{get_settings().base_url}/admin/challenges/review"
+    review_queue = site_link("/admin/challenges/review")
     notifications.queue_many(
         db, recipient_ids=[i for i in accounts_service.active_user_ids_with_role(
             db, role=Role.ADMIN) if i != actor.id],
@@ -97,7 +97,7 @@ def verification_started(db: Session, challenge: Challenge, *, shortlisted: int)
     verifiers = db.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
         UserRole.role == Role.VERIFIER, User.is_active.is_(True),
         User.id != challenge.owner_id))
-    url = f"{get_settings().base_url}{verification_url(challenge)}"
+    url = site_link(verification_url(challenge))
     if shortlisted == 1:
         body = translatable("Judging of \"%(challenge)s\" is over and %(count)s entry passed "
                             "it. Their outcomes wait for your attestation.\n\n%(url)s",
@@ -124,7 +124,7 @@ def awards_proposed(db: Session, challenge: Challenge, shortlist: Iterable[Short
     """Each shortlisted entry's entrants learn their proposed award and how to appeal."""
     paid = {a.entry: a for a in plan.allocations}
     closes = appeals_close_at(challenge.awards_proposed_at, challenge.appeals_window_days)
-    url = f"{get_settings().base_url}{awards_url(challenge)}"
+    url = site_link(awards_url(challenge))
     for entry in shortlist:
         award = paid.get(entry.submission_id)
         # The reason is translated where the catalog knows it, as the awards page's `|tr` does.
@@ -156,7 +156,7 @@ def appeal_decided(db: Session, challenge: Challenge, appeal: Appeal,
                    changed: Mapping[int, tuple[int, int]]) -> None:
     """The appellants learn the decision; every entry whose award changed, its new amount."""
     currency = (challenge.prize_rules or {}).get("purse", {}).get("currency", "")
-    url = f"{get_settings().base_url}{awards_url(challenge)}"
+    url = site_link(awards_url(challenge))
     for submission_id in sorted({appeal.submission_id, *changed}):
         submission = db.get(Submission, submission_id)
         if submission is None:
@@ -201,7 +201,7 @@ def payment_recorded(db: Session, challenge: Challenge, payment: AwardPayment,
                             "on %(date)s.", said=said,
                             held=format_money(payout.held_minor, payment.currency),
                             date=payout.holdback_due_on.isoformat())
-    url = f"{get_settings().base_url}{awards_url(challenge)}"
+    url = site_link(awards_url(challenge))
     notifications.queue_many(
         db, recipient_ids=_entrants(db, submission.registration_id),
         subject=translatable("Payment recorded: %(challenge)s", challenge=challenge.title),
@@ -220,7 +220,7 @@ def holdback_checked(db: Session, challenge: Challenge, check: HoldbackCheck) ->
         if check.outcome == HoldbackOutcome.RELEASED else translatable(
         "The holdback of %(amount)s for \"%(entry)s\" was forfeited: %(reason)s.",
         amount=amount, entry=submission.title, reason=check.reason)
-    url = f"{get_settings().base_url}{awards_url(challenge)}"
+    url = site_link(awards_url(challenge))
     notifications.queue_many(
         db, recipient_ids=_entrants(db, submission.registration_id),
         subject=translatable("Holdback checked: %(challenge)s", challenge=challenge.title),

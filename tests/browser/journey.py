@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.config import PROJECT_ROOT
 from app.db import session_factory
+from app.kit import links
 from app.notifications.models import OutboxMessage
 from tests.live import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, LiveServer
 
@@ -105,6 +106,8 @@ def emailed_link(live: LiveServer, *, to: str, kind: str) -> str:
             OutboxMessage.to_address == to, OutboxMessage.kind == kind)
             .order_by(OutboxMessage.id.desc())).first()
     assert body, f"no {kind} mail to {to}"
+    # Stored with site links; delivery makes them absolute on the BASE_URL of its moment.
+    body = links.absolute(body, live.url)
     match = re.search(r"https?://[^/\s]+(/\S+)", body)
     assert match, body
     return match.group(1)

@@ -100,7 +100,7 @@ def test_a_sponsor_drafts_from_a_gap_and_an_admin_approves_after_changes(
         "heading", name=f"new Changes requested: {TITLE}"))
     expect(request).to_contain_text("Name the districts where the pilots will run.")
     shots(sponsor, "inbox with the reviewer's request")
-    request.get_by_role("link", name=re.compile(r"challenges.\d+$")).click()
+    request.get_by_role("link", name="Open the challenge").click()
     expect(sponsor.locator("main")).to_contain_text(
         "Changes requested: Name the districts where the pilots will run.")
     sponsor.get_by_role("link", name="Edit draft").click()

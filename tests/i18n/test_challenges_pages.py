@@ -155,7 +155,6 @@ def test_countdowns_say_the_two_largest_units(clock: Clock) -> None:
 def test_notifications_reach_each_recipient_in_their_language(db: Session, clock: Clock) -> None:
     """Admins told of a submission, and the sponsor asked for changes, each read their own
     language: the title, the links and the reviewer's words go in as they are."""
-    from app.config import get_settings
     from app.notifications.service import for_recipient
 
     owner = sponsor(db)
@@ -164,8 +163,8 @@ def test_notifications_reach_each_recipient_in_their_language(db: Session, clock
     db.flush()
     waiting = draft(db, owner)
     workflow.submit_for_review(db, challenge=waiting, user=owner)
-    url = f"{get_settings().base_url}/challenges/{waiting.id}"
-    queue = f"{get_settings().base_url}/admin/challenges/review"
+    url = f"{{site}}/challenges/{waiting.id}"
+    queue = "{site}/admin/challenges/review"
 
     [zh] = for_recipient(db, recipient_id=chinese_admin.id, kind="challenge.submitted")
     assert zh.subject == f"待审核：{waiting.title}"

@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Role
-from app.config import get_settings
 from app.inventory import mechanisms, suggestions
 from app.inventory.models import LinkType, Mechanism, Technology
 from app.notifications import service as notifications
@@ -193,7 +192,7 @@ def test_a_suggestion_decided_is_told_in_the_authors_language(db: Session) -> No
                                             comment=None)
     suggestions.accept(db, suggestion=applied, curator=curator)
     db.commit()
-    page = f"{get_settings().base_url}/inventory/technologies/{dryer.id}"
+    page = f"{{site}}/inventory/technologies/{dryer.id}"
 
     rejected, accepted = notifications.for_recipient(db, recipient_id=chinese.id)
     assert rejected.subject == "您的修改建议未被采纳：Zh Gamma Dryer"

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app import workflow
 from app.awards.schemas import AppealDecisionIn, AppealIn
-from app.config import get_settings
 from app.notifications import service as notifications
 from tests.awards.factories import attest, awards_proposed, finalised, verified_and_closed
 from tests.challenges.factories import Clock
@@ -169,7 +168,7 @@ def test_outcome_notifications_reach_chinese_recipients_in_chinese(db: Session,
     owner.locale = entrants[1].locale = ZH
     db.flush()
     title = v.challenge.title
-    url = f"{get_settings().base_url}/challenges/{v.challenge.id}/awards"
+    url = f"{{site}}/challenges/{v.challenge.id}/awards"
     workflow.propose_awards(db, challenge=v.challenge, user=owner)
 
     [none] = notifications.for_recipient(db, recipient_id=entrants[1].id, kind="awards.proposed")

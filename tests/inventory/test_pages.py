@@ -78,6 +78,16 @@ def test_mechanism_page_with_graph_links_and_markdown(client: TestClient, db: Se
     assert "Sign in to suggest an edit" in html and "Mark verified" not in html
 
 
+def test_a_large_whole_budget_is_written_in_full_without_cents(client: TestClient,
+                                                               db: Session) -> None:
+    horizon = make_mechanism(db, name="Horizon Europe", budget={
+        "amount_minor": 955000000000, "currency": "EUR", "year": 2021})
+    db.commit()
+    html = client.get(f"/inventory/mechanisms/{horizon.id}").text
+    assert "EUR 9,550,000,000 (2021)" in html
+    assert not re.search(r"9,550,000,000\.\d", html)
+
+
 def test_curator_sees_the_curation_buttons(client: TestClient, db: Session) -> None:
     mechanism = make_mechanism(db, name="A network")
     technology = make_technology(db, name="A technology")

@@ -120,6 +120,9 @@ def test_coordination_page(client: TestClient, db: Session) -> None:
     budgets = html[html.index('id="budgets"'):]
     assert "USD: USD 10,010.81 from 2 mechanism(s)" in budgets
     assert "Not converted (no rate given)" in budgets and "Global platform: JPY 500" in budgets
+    # A summary: whole amounts without ".00", others exact, never a float's ".0".
+    assert not re.search(r"[A-Z]{3} -?[\d,]+\.0(?!\d)", budgets)
+    assert not re.search(r"[A-Z]{3} -?[\d,]+\.00(?!\d)", budgets)
     bad = client.get("/coordination", params={"currency": "USD", "rates": "EUR:x",
                                               "threshold": "2"})
     assert bad.status_code == 200 and "not a decimal number" in bad.text

@@ -49,7 +49,7 @@ def test_the_inbox_page_shows_the_unread_count_links_and_marks_read(client: Test
                                                                     db: Session) -> None:
     me, other = make_user(db), make_user(db)
     _send(db, me.id, "Changes requested: Solar pumps",
-          "A reviewer asked for changes:\n\n<b>Add budgets</b>\n\nhttp://testserver/challenges/7")
+          "A reviewer asked for changes:\n\n<b>Add budgets</b>\n\n{site}/challenges/7")
     _send(db, other.id, "Someone else's")
     login(client, me.email or "")
     page = client.get("/inbox")
@@ -57,7 +57,7 @@ def test_the_inbox_page_shows_the_unread_count_links_and_marks_read(client: Test
     assert 'aria-label="1 unread"' in page.text
     assert "Changes requested: Solar pumps" in page.text and "Someone else" not in page.text
     assert "&lt;b&gt;Add budgets&lt;/b&gt;" in page.text  # the reviewer's text stays text
-    assert '<a href="http://testserver/challenges/7">' in page.text
+    assert '<a href="/challenges/7">Open the challenge</a>' in page.text
     done = client.post("/inbox/read", data={"csrf_token": csrf_from(page.text),
                                             "up_to_id": "999999999999"},
                        follow_redirects=False)

@@ -147,6 +147,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/account/delete"):                          row(LOGIN, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"current_password": "not the password"}),
     ("GET", "/terms"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     ("GET", "/privacy"):                                  row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    # -- home: the public guide (app/home/guide_pages.py)
+    ("GET", "/about"):                                    row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/how-it-works"):                             row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    ("GET", "/faq"):                                      row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
     # -- accounts: links sent by email (confirm an address, reset a password, sign in by link);
     #    a made-up token is refused for everyone alike (422), which is not an access decision
     ("POST", "/api/v1/auth/verify-email"):                row(ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, ALLOW, body={"token": "made-up"}),
