@@ -146,11 +146,7 @@ def revoke_session(db: Session, *, user: User, session_id: int) -> None:
     session = db.get(UserSession, session_id)
     if session is None or session.user_id != user.id or session.revoked_at is not None:
         raise NotFound(N_("No such session."))
-    result = db.execute(update(UserSession).where(UserSession.id == session.id,
-                                                  UserSession.revoked_at.is_(None))
-                        .values(revoked_at=utcnow())
-                        .execution_options(synchronize_session=False))
-    if getattr(result, "rowcount", 0) == 1:
+    if _revoke_once(db, UserSession, session.id):
         audit.record(db, event="session.revoked", actor_id=user.id, subject_user_id=user.id,
                      session_id=session.id)
 
@@ -211,13 +207,7 @@ def revoke_token(db: Session, *, user: User, token_id: int) -> ApiToken:
     token = db.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound(N_("No such token."))
-    # A compare-and-set on `revoked_at IS NULL`: revoked once, and audited once, even when two
-    # requests revoke it at the same moment.
-    result = db.execute(update(ApiToken).where(ApiToken.id == token.id,
-                                               ApiToken.revoked_at.is_(None))
-                        .values(revoked_at=utcnow())
-                        .execution_options(synchronize_session=False))
-    if getattr(result, "rowcount", 0) == 1:
+    if _revoke_once(db, ApiToken, token.id):
         audit.record(db, event="token.revoked", actor_id=user.id, subject_user_id=user.id,
                      token_id=token.id)
     db.refresh(token)
@@ -286,3 +276,13 @@ def change_password(db: Session, *, user: User, current_password: str | None,
     audit.record(db, event="password.changed", actor_id=user.id, subject_user_id=user.id, ip=ip)
     return end_all_sessions(db, user_id=user.id, keep_raw_token=keep_raw_token,
                             reason="password.changed")
+
+
+def _revoke_once(db: Session, model: type[UserSession] | type[ApiToken], row_id: int) -> bool:
+    """A compare-and-set on `revoked_at IS NULL`: True for the one request that revoked the row,
+    so it is revoked and audited once even when two requests revoke it at the same moment (no
+    row lock needed, which SQLite would not give)."""
+    result = db.execute(update(model).where(model.id == row_id, model.revoked_at.is_(None))
+                        .values(revoked_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    return bool(getattr(result, "rowcount", 0) == 1)
