@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Role, User
 from app.challenges import qa
 from app.challenges.models import Challenge, ChallengeQuestion
+from app.inventory import suggestions
+from app.inventory.models import Mechanism, MechanismKind, Suggestion
 from app.notifications.models import OutboxMessage
 from tests.challenges.factories import published
 from tests.factories import make_user, token_for
@@ -56,3 +58,14 @@ def outbox(db: Session, user: User, kind: str) -> list[OutboxMessage]:
     db.expire_all()
     return list(db.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id,
                                                        OutboxMessage.kind == kind)))
+
+
+def suggested_edit(db: Session, author: User, *, fund: str, new_name: str,
+                   comment: str) -> Suggestion:
+    """A suggestion by `author` to rename a new fund `fund` (something to report)."""
+    mechanism = Mechanism(name=fund, kind=MechanismKind.FUND)
+    db.add(mechanism)
+    db.flush()
+    return suggestions.create_suggestion(
+        db, author=author, entity_type="mechanism", entity_id=mechanism.id,
+        payload={"name": new_name}, comment=comment)

@@ -13,14 +13,12 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.config import Settings
 from app.errors import Conflict
-from app.inventory import suggestions
-from app.inventory.models import Mechanism, MechanismKind
 from app.moderation import service
 from app.moderation.models import Report, ReportState, SubjectKind
 from app.moderation.schemas import Decision
 from tests.concurrency import meanwhile
 from tests.factories import csrf_from, login
-from tests.moderation.helpers import headers, outbox, report, world
+from tests.moderation.helpers import headers, outbox, report, suggested_edit, world
 from tests.teams.factories import make_team
 
 
@@ -135,12 +133,8 @@ def test_hidden_team_names_profiles_answers_and_suggestions(client: TestClient,
                                                              db: Session) -> None:
     w = world(db)
     team = make_team(db, w.solver, name="Rude Name Crew")
-    mechanism = Mechanism(name="Some fund", kind=MechanismKind.FUND)
-    db.add(mechanism)
-    db.flush()
-    suggestion = suggestions.create_suggestion(
-        db, author=w.other, entity_type="mechanism", entity_id=mechanism.id,
-        payload={"name": "Insulting fund"}, comment="call me at +1 555 0100")
+    suggestion = suggested_edit(db, w.other, fund="Some fund", new_name="Insulting fund",
+                                comment="call me at +1 555 0100")
     db.commit()
     curator = headers(client, w.curator)
     for kind, subject_id in (("team", team.id), ("profile", w.solver.id),

@@ -8,13 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.challenges import qa
-from app.inventory import suggestions
-from app.inventory.models import Mechanism, MechanismKind
 from app.moderation import service
 from app.moderation.models import Report, SubjectKind
 from tests.challenges.factories import draft
 from tests.factories import csrf_from, login
-from tests.moderation.helpers import headers, report, world
+from tests.moderation.helpers import headers, report, suggested_edit, world
 from tests.teams.factories import make_team
 
 
@@ -43,12 +41,8 @@ def test_what_the_reporter_cannot_see_is_not_found(client: TestClient, db: Sessi
     hidden_draft = draft(db, w.sponsor)
     unanswered = qa.ask(db, challenge=w.challenge, user=w.other, body="Is a pilot enough?")
     team = make_team(db, w.other)
-    mechanism = Mechanism(name="Reported fund", kind=MechanismKind.FUND)
-    db.add(mechanism)
-    db.flush()
-    suggestion = suggestions.create_suggestion(
-        db, author=w.other, entity_type="mechanism", entity_id=mechanism.id,
-        payload={"name": "Renamed fund"}, comment="rename it")
+    suggestion = suggested_edit(db, w.other, fund="Reported fund", new_name="Renamed fund",
+                                comment="rename it")
     db.commit()
     auth = headers(client, w.solver)
     for kind, subject_id in (("challenge", hidden_draft.id), ("question", unanswered.id),
